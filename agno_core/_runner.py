@@ -1,0 +1,528 @@
+"""What agents and teams share: the run entry points around the one engine, background runs,
+polling, cancellation, session metrics, context building and memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from agno_core._sync import iterate_sync, run_sync
+from agno_core.metrics import SessionMetrics
+from agno_core.models.base import Model, ModelRequest, ModelResult
+from agno_core.models.message import Message
+from agno_core.run import _events as ev
+from agno_core.run._context import RunContext
+from agno_core.run._engine import consume, drive, make_event
+from agno_core.run._output import RunOutput
+from agno_core.run._registry import ActiveRun, local_runs
+from agno_core.run._scheduler import BackgroundScheduler
+from agno_core.run.base import RunStatus
+from agno_core.run.cancel import acancel_run
+from agno_core.tools import Function
+from agno_core.tools._toolkit import Toolkit, resolve_tools
+
+if TYPE_CHECKING:
+    from agno_core.db._sql import SqlDb
+
+__all__ = ["RunnerBase"]
+
+log = logging.getLogger("agno_core")
+
+_MEMORY_PROMPT = (
+    "You maintain long-term memories about the user. From the conversation below, extract new, "
+    "durable facts about the user (preferences, details about them, their goals) that are not "
+    "already in the known memories. Reply with JSON: {\"memories\": [\"...\"]}; an empty list "
+    "when there is nothing new."
+)
+
+
+class _MemoryExtraction(BaseModel):
+    memories: list[str]
+
+
+def _input_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    return json.dumps(value, default=str)
+
+
+class RunnerBase:
+    """Shared machinery of `Agent` and `Team`. Not used directly."""
+
+    kind = "agent"
+    __slots__ = (
+        "__weakref__",
+        "_id",
+        "_resolved_tools",
+        "_scheduler",
+        "_unsaved",
+        "add_history_to_context",
+        "add_memories_to_context",
+        "additional_context",
+        "background_concurrency",
+        "db",
+        "debug_mode",
+        "description",
+        "expected_output",
+        "instructions",
+        "markdown",
+        "memory_model",
+        "model",
+        "name",
+        "num_history_runs",
+        "output_schema",
+        "role",
+        "session_id",
+        "stream",
+        "stream_events",
+        "system_message",
+        "telemetry",
+        "tool_call_limit",
+        "tools",
+        "update_memory_on_run",
+        "user_id",
+    )
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        """A stable id: the one given, else derived from the name, else a random one."""
+        if self._id is None:
+            self._id = (
+                self.name.lower().replace(" ", "-") if self.name else uuid.uuid4().hex
+            )
+        return self._id
+
+    @id.setter
+    def id(self, value: str | None) -> None:
+        self._id = value
+
+    def _resolved_model(self) -> Model:
+        if self.model is None:
+            from agno_core.models.openai import OpenAIChat
+
+            self.model = OpenAIChat(id="gpt-4o")
+        return self.model
+
+    def _functions(self) -> dict[str, Function]:
+        tools = tuple(self.tools or ())
+        cached = self._resolved_tools
+        if cached is None or cached[0] != tools:
+            cached = (tools, resolve_tools(tools))
+            self._resolved_tools = cached
+        return cached[1]
+
+    # -- entry points -------------------------------------------------------------------------
+    def arun(
+        self,
+        input: Any,
+        *,
+        stream: bool | None = None,
+        stream_events: bool | None = None,
+        session_id: str | None = None,
+        user_id: str | None = None,
+        run_id: str | None = None,
+        output_schema: type[BaseModel] | None = None,
+        background: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Run asynchronously.
+
+        Returns a coroutine (``await agent.arun(...)`` gives the `RunOutput`), or with
+        ``stream=True`` an async iterator of events (``async for event in agent.arun(...)``).
+
+        Args:
+            input: The user's message (text, or JSON-serialisable data).
+            stream: Stream the answer as events.
+            stream_events: Also emit intermediate events (run started, tool calls, memory).
+            session_id: The session (default: the agent's ``session_id``, created once).
+            user_id: The user (memories are per user).
+            run_id: Choose the run's id (e.g. after ``cancel_run(run_id)``).
+            output_schema: A pydantic model the answer must validate against.
+            background: Return at once with a PENDING snapshot and run in the background
+                (needs a db; poll with ``aget_run_output``).
+        """
+        if kwargs:
+            unknown = ", ".join(sorted(kwargs))
+            raise TypeError(f"arun() got unexpected keyword arguments: {unknown}")
+        stream = self.stream if stream is None else stream
+        stream_events = self.stream_events if stream_events is None else stream_events
+        opts = {
+            "input": input,
+            "session_id": session_id,
+            "user_id": user_id,
+            "run_id": run_id,
+            "output_schema": output_schema,
+        }
+        if background:
+            if stream:
+                raise ValueError(
+                    "background=True cannot stream: poll aget_run_output() for the result"
+                )
+            return self._arun_background(**opts)
+        if stream:
+            return self._arun_stream(stream_events=bool(stream_events), **opts)
+        return self._arun_once(stream_events=bool(stream_events), **opts)
+
+    def run(self, input: Any, *, stream: bool | None = None, **kwargs: Any) -> Any:
+        """Run synchronously; same arguments as `arun`.
+
+        Returns the `RunOutput`, or with ``stream=True`` an iterator of events. Safe to call
+        from inside a running event loop (it runs on a private loop thread).
+        """
+        stream = self.stream if stream is None else stream
+        if stream:
+            return iterate_sync(self.arun(input, stream=True, **kwargs))
+        return run_sync(self.arun(input, stream=False, **kwargs))
+
+    def _make_ctx(
+        self,
+        *,
+        input: Any,
+        session_id: str | None,
+        user_id: str | None,
+        run_id: str | None,
+        output_schema: type[BaseModel] | None,
+        stream: bool = False,
+        stream_events: bool = False,
+        background: bool = False,
+        parent: RunContext | None = None,
+        store: bool = True,
+    ) -> RunContext:
+        model = self._resolved_model()
+        if session_id is None:
+            if self.session_id is None:
+                self.session_id = str(uuid.uuid4())
+            session_id = self.session_id
+        output = self._new_output(
+            run_id=run_id or str(uuid.uuid4()),
+            session_id=session_id,
+            user_id=user_id or self.user_id,
+            input=input,
+            model=model.id,
+            model_provider=model.provider,
+            parent_run_id=parent.output.run_id if parent else None,
+        )
+        active = ActiveRun(
+            run_id=output.run_id,
+            db=self.db if store else None,
+            loop=asyncio.get_running_loop(),
+            parent=parent.active if parent else None,
+        )
+        local_runs.register(active)
+        return RunContext(
+            owner=self,
+            output=output,
+            active=active,
+            model=model,
+            db=self.db,
+            stream=stream,
+            stream_events=stream_events,
+            background=background,
+            output_schema=output_schema or self.output_schema,
+            user_supplied_id=run_id is not None,
+            store=store and self.db is not None,
+            parent=parent,
+        )
+
+    def _new_output(self, **kwargs: Any) -> RunOutput:
+        return RunOutput(agent_id=self.id, agent_name=self.name, **kwargs)
+
+    async def _arun_once(self, *, stream_events: bool, **opts: Any) -> RunOutput:
+        ctx = self._make_ctx(stream_events=False, **opts)
+        await consume(ctx)
+        return ctx.output
+
+    async def _arun_stream(self, *, stream_events: bool, **opts: Any) -> AsyncIterator[Any]:
+        ctx = self._make_ctx(stream=True, stream_events=stream_events, **opts)
+        events = drive(ctx)
+        try:
+            async for event in events:
+                yield event
+        finally:
+            await events.aclose()  # type: ignore[attr-defined]
+
+    async def _arun_background(self, **opts: Any) -> RunOutput:
+        db = self.db
+        if db is None:
+            raise ValueError(
+                "background runs are stored while they execute, so they need a db: pass "
+                "db=SqliteDb(db_file='agno.db') (or a PostgresDb) to the "
+                f"{type(self).__name__}"
+            )
+        ctx = self._make_ctx(background=True, **opts)
+        output = ctx.output
+        try:
+            if ctx.user_supplied_id and (
+                local_runs.has_intent(output.run_id)
+                or output.run_id in await db.acancel_intents([output.run_id])
+            ):
+                output.status = RunStatus.cancelled
+                output.error = "cancelled before it started"
+                output.finished_at = time.time()
+                await db.ainsert_run(output, status=RunStatus.cancelled, session_type=self.kind)
+                local_runs.clear_intent(output.run_id)
+                await db.aclear_cancel_intent(output.run_id)
+                local_runs.unregister(ctx.active)
+                return self._snapshot(output)
+            await db.ainsert_run(output, status=RunStatus.pending, session_type=self.kind)
+        except BaseException:
+            local_runs.unregister(ctx.active)
+            raise
+        scheduler = self._background_scheduler()
+        ctx.slot = scheduler.semaphore
+        task = scheduler.submit(consume(ctx), name=f"agno-run-{output.run_id}")
+        ctx.active.task = task
+        task.add_done_callback(lambda _t: local_runs.unregister(ctx.active))
+        return self._snapshot(output)
+
+    def _snapshot(self, output: RunOutput) -> RunOutput:
+        return type(output)(
+            run_id=output.run_id,
+            session_id=output.session_id,
+            status=output.status,
+            error=output.error,
+            input=output.input,
+            agent_id=output.agent_id,
+            agent_name=output.agent_name,
+            team_id=output.team_id,
+            user_id=output.user_id,
+            model=output.model,
+            model_provider=output.model_provider,
+            created_at=output.created_at,
+        )
+
+    def _background_scheduler(self) -> BackgroundScheduler:
+        if self._scheduler is None:
+            self._scheduler = BackgroundScheduler(self.background_concurrency)
+        return self._scheduler
+
+    async def adrain(self, timeout: float | None = None) -> None:
+        """Wait until this agent's background runs on the running loop have all ended.
+
+        Raises:
+            TimeoutError: when ``timeout`` seconds pass first.
+        """
+        if self._scheduler is not None:
+            await self._scheduler.drain(timeout)
+
+    async def ashutdown(self, *, cancel: bool = True, timeout: float | None = None) -> None:
+        """Stop background work: cancel live background runs (stored CANCELLED) and wait."""
+        if self._scheduler is None:
+            return
+        if cancel:
+            for task in self._scheduler.pending_tasks():
+                run_id = task.get_name().removeprefix("agno-run-")
+                local_runs.cancel(run_id, "cancelled: the agent shut down")
+        await self._scheduler.drain(timeout)
+
+    # -- polling and cancellation ---------------------------------------------------------------
+    async def aget_run_output(
+        self, run_id: str, session_id: str | None = None
+    ) -> RunOutput | None:
+        """A fresh copy of a stored run, or None if no such run exists (in that session).
+
+        A run whose process died is reported as ERROR (its lease expired), never as forever
+        RUNNING.
+        """
+        if self.db is not None:
+            output = await self.db.aget_run(
+                run_id, session_id, with_members=self._reads_members()
+            )
+            if output is not None:
+                return output
+        kept = self._unsaved.get(run_id) if self._unsaved else None
+        if kept is not None and (session_id is None or kept.session_id == session_id):
+            return kept
+        return None
+
+    def get_run_output(self, run_id: str, session_id: str | None = None) -> RunOutput | None:
+        """Synchronous `aget_run_output`."""
+        return run_sync(self.aget_run_output(run_id, session_id))
+
+    def _reads_members(self) -> bool:
+        return False
+
+    def _keep_unsaved(self, output: RunOutput) -> None:
+        if self._unsaved is None:
+            self._unsaved = {}
+        self._unsaved[output.run_id] = output
+        if len(self._unsaved) > 1000:
+            self._unsaved.pop(next(iter(self._unsaved)))
+
+    async def acancel_run(self, run_id: str) -> bool:
+        """Cancel a run (see `agno_core.run.cancel.acancel_run`); True if it was live."""
+        return await acancel_run(run_id, self.db)
+
+    def cancel_run(self, run_id: str) -> bool:
+        """Synchronous `acancel_run`."""
+        if local_runs.cancel(run_id):
+            return True
+        return run_sync(acancel_run(run_id, self.db))
+
+    # -- session metrics -----------------------------------------------------------------------
+    async def aget_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
+        """Metrics of a session (default: this agent's), summed over its stored runs."""
+        if self.db is None:
+            raise ValueError("session metrics are computed from stored runs: give it a db")
+        sid = session_id or self.session_id
+        if sid is None:
+            return SessionMetrics()
+        return await self.db.asession_metrics(sid)
+
+    def get_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
+        """Synchronous `aget_session_metrics`."""
+        return run_sync(self.aget_session_metrics(session_id))
+
+    # -- context ------------------------------------------------------------------------------
+    def _system_parts(self) -> list[str]:
+        parts: list[str] = []
+        if self.description:
+            parts.append(self.description)
+        if self.role:
+            parts.append(f"Your role: {self.role}")
+        if self.instructions:
+            items = [self.instructions] if isinstance(self.instructions, str) else self.instructions
+            if len(items) == 1:
+                parts.append(items[0])
+            else:
+                parts.append("Instructions:\n" + "\n".join(f"- {i}" for i in items))
+        if self.expected_output:
+            parts.append(f"Expected output: {self.expected_output}")
+        if self.additional_context:
+            parts.append(self.additional_context)
+        for item in self.tools or ():
+            if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
+                parts.append(item.instructions)
+        if self.markdown:
+            parts.append("Use markdown to format your answers.")
+        return parts
+
+    async def _system_message(self, ctx: RunContext) -> str | None:
+        if self.system_message is not None:
+            return self.system_message
+        parts = self._system_parts()
+        uses_memories = self.add_memories_to_context or (
+            self.add_memories_to_context is None and self.update_memory_on_run
+        )
+        if uses_memories and ctx.db is not None:
+            memories = await ctx.db.aget_memories(ctx.output.user_id or "default")
+            if memories:
+                parts.append(
+                    "Memories about the user:\n" + "\n".join(f"- {m}" for m in memories)
+                )
+        return "\n\n".join(parts) if parts else None
+
+    async def _history(self, ctx: RunContext) -> list[Message]:
+        if not self.add_history_to_context or ctx.db is None or self.num_history_runs <= 0:
+            return []
+        member = ctx.parent is not None
+        runs = await ctx.db.aget_session_runs(
+            ctx.output.session_id,
+            limit=self.num_history_runs,
+            statuses=(RunStatus.completed,),
+            top_level_only=not member,
+            agent_id=self.id if member else None,
+        )
+        history: list[Message] = []
+        for run in runs:
+            for message in run.messages:
+                if message.role != "system" and not message.from_history:
+                    message.from_history = True
+                    history.append(message)
+        return history
+
+    async def _build_messages(self, ctx: RunContext) -> list[Message]:
+        messages: list[Message] = []
+        system = await self._system_message(ctx)
+        if system:
+            messages.append(Message(role="system", content=system))
+        messages.extend(await self._history(ctx))
+        messages.append(Message(role="user", content=_input_text(ctx.output.input)))
+        return messages
+
+    # -- memory --------------------------------------------------------------------------------
+    async def _update_memories(self, ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
+        """Extract user memories from the finished conversation with one model call."""
+        db = ctx.db
+        assert db is not None
+        yield make_event(ctx, ev.MemoryUpdateStartedEvent, "memory_update_started")
+        user_id = ctx.output.user_id or "default"
+        known = await db.aget_memories(user_id)
+        conversation = "\n".join(
+            f"{m.role}: {m.content}"
+            for m in ctx.output.messages
+            if m.role in ("user", "assistant") and m.content and not m.from_history
+        )
+        known_text = "\n".join(f"- {m}" for m in known) or "(none)"
+        model = self.memory_model or ctx.model
+        request = ModelRequest(
+            messages=[
+                Message(role="system", content=_MEMORY_PROMPT),
+                Message(
+                    role="user",
+                    content=f"Known memories:\n{known_text}\n\nConversation:\n{conversation}",
+                ),
+            ],
+            output_schema=_MemoryExtraction,
+        )
+        result: ModelResult | None = None
+        new: list[str] = []
+        try:
+            async for item in model.ainvoke(request):
+                if isinstance(item, ModelResult):
+                    result = item
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a failed memory update must not fail the answer
+            log.warning("memory update of run %s failed: %s", ctx.output.run_id, exc)
+        if result is not None:
+            ctx.output.metrics.add_model_usage(
+                result.usage,
+                model_id=model.id,
+                provider=model.provider,
+                model_type="memory_model",
+                duration=result.duration,
+                time_to_first_token=result.time_to_first_token,
+            )
+            try:
+                extracted = _MemoryExtraction.model_validate_json(result.content or "")
+            except ValueError:
+                log.debug("memory model reply is not a memory list: %r", result.content)
+            else:
+                seen = set(known)
+                for memory in extracted.memories:
+                    text = memory.strip()
+                    if text and text not in seen:
+                        seen.add(text)
+                        new.append(text)
+                await db.aadd_memories(
+                    user_id, new, agent_id=None if self.kind == "team" else self.id,
+                    team_id=self.id if self.kind == "team" else None,
+                )
+        yield make_event(ctx, ev.MemoryUpdateCompletedEvent, "memory_update_completed",
+                         memories=new)
+
+    async def aget_user_memories(self, user_id: str | None = None) -> list[str]:
+        """The memories stored for a user (default: this agent's ``user_id`` or "default")."""
+        if self.db is None:
+            return []
+        return await self.db.aget_memories(user_id or self.user_id or "default")
+
+    def get_user_memories(self, user_id: str | None = None) -> list[str]:
+        return run_sync(self.aget_user_memories(user_id))
+
+    def __repr__(self) -> str:
+        model = self.model.id if self.model is not None else None
+        return f"{type(self).__name__}(name={self.name!r}, model={model!r}, db={self.db!r})"
+

@@ -1,0 +1,104 @@
+"""Running the async core from synchronous code.
+
+Every synchronous API (``Agent.run``, ``get_session_metrics``, ``cancel_run``, ...) runs its
+coroutine on one private event loop in a daemon thread. One long-lived loop (rather than
+``asyncio.run`` per call) keeps db engines and HTTP clients warm across calls, and it works the
+same whether or not the caller's thread already runs an event loop (the seeds call
+``agent.get_session_metrics()`` from inside ``async def main()``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+__all__ = ["bridge_loop", "iterate_sync", "on_bridge_shutdown", "run_sync"]
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_loop: asyncio.AbstractEventLoop | None = None
+_thread: threading.Thread | None = None
+_shutdown_hooks: list[Callable[[], Coroutine[Any, Any, None]]] = []
+
+
+def bridge_loop() -> asyncio.AbstractEventLoop:
+    """The private loop that runs synchronous calls (started on first use)."""
+    global _loop, _thread
+    with _lock:
+        if _loop is None or _loop.is_closed():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="agno-core-sync", daemon=True)
+            thread.start()
+            _loop, _thread = loop, thread
+            # Runs before the interpreter joins non-daemon threads (aiosqlite's connection
+            # threads are such threads): dispose what lives on the bridge loop, then stop it.
+            threading._register_atexit(_shutdown)  # type: ignore[attr-defined]
+        return _loop
+
+
+def on_bridge_shutdown(hook: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Register a coroutine function to await on the bridge loop before it stops at exit."""
+    _shutdown_hooks.append(hook)
+
+
+def _shutdown() -> None:
+    global _loop
+    loop = _loop
+    if loop is None or loop.is_closed():
+        return
+
+    async def finish() -> None:
+        for hook in reversed(_shutdown_hooks):
+            try:
+                await hook()
+            except Exception:  # best effort at exit
+                pass
+
+    try:
+        asyncio.run_coroutine_threadsafe(finish(), loop).result(timeout=10)
+    except Exception:
+        pass
+    loop.call_soon_threadsafe(loop.stop)
+    _loop = None
+
+
+def in_bridge_thread() -> bool:
+    return _thread is not None and threading.current_thread() is _thread
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code and return its result."""
+    if in_bridge_thread():
+        coro.close()
+        raise RuntimeError(
+            "a synchronous agno_core API was called from inside a synchronous tool; "
+            "use the async API (arun, aget_run_output, ...) there"
+        )
+    future = asyncio.run_coroutine_threadsafe(coro, bridge_loop())
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        future.cancel()
+        raise
+
+
+def iterate_sync(agen: AsyncIterator[T]) -> Iterator[T]:
+    """Iterate an async iterator from synchronous code, one item at a time."""
+    loop = bridge_loop()
+    try:
+        while True:
+            try:
+                yield asyncio.run_coroutine_threadsafe(_anext(agen), loop).result()
+            except StopAsyncIteration:
+                return
+    finally:
+        closer = getattr(agen, "aclose", None)
+        if closer is not None:
+            asyncio.run_coroutine_threadsafe(closer(), loop).result()
+
+
+async def _anext(agen: AsyncIterator[T]) -> T:
+    return await agen.__anext__()

@@ -1,0 +1,7 @@
+"""SQL storage: `SqliteDb` (embedded default) and `PostgresDb`."""
+
+from __future__ import annotations
+
+from agno_core.db._sql import SqlDb
+
+__all__ = ["SqlDb"]

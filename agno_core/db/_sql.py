@@ -1,0 +1,539 @@
+"""SQL storage shared by `SqliteDb` and `PostgresDb` (SQLAlchemy 2 Core on async engines).
+
+Every run is one row. Status changes are single conditional updates
+(``UPDATE ... WHERE run_id = :id AND status IN (:allowed)``), so they only go forward and two
+writers can never both win. Session metrics are computed from the stored runs on demand.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+import weakref
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from agno_core._sync import run_sync
+from agno_core.db._engines import EnginePerLoop
+from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
+from agno_core.metrics import RunMetrics, SessionMetrics
+from agno_core.run._output import RunOutput, output_from_dict
+from agno_core.run.base import RunStatus
+
+__all__ = ["PROCESS_TOKEN", "SqlDb", "known_dbs"]
+
+# Identifies this process as the holder of a run's lease.
+PROCESS_TOKEN = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+_FORWARD: dict[RunStatus, tuple[RunStatus, ...]] = {
+    RunStatus.running: (RunStatus.pending, RunStatus.paused),
+    RunStatus.paused: (RunStatus.running,),
+    RunStatus.completed: (RunStatus.running,),
+    RunStatus.error: (RunStatus.pending, RunStatus.running, RunStatus.paused),
+    RunStatus.cancelled: (RunStatus.pending, RunStatus.running, RunStatus.paused),
+}
+_LIVE = (RunStatus.pending.value, RunStatus.running.value, RunStatus.paused.value)
+
+_known: weakref.WeakSet[SqlDb] = weakref.WeakSet()
+
+
+def known_dbs() -> list[SqlDb]:
+    """Db objects this process has used (module-level ``cancel_run`` writes intents to them)."""
+    return list(_known)
+
+
+class SqlDb:
+    """Base of the SQL backends. Use `SqliteDb` or `PostgresDb`.
+
+    Args:
+        db_url: SQLAlchemy URL of an async driver.
+        db_schema: Schema for the tables (PostgreSQL).
+        session_table, run_table, memory_table, eval_table: Table names.
+        run_lease_seconds: How long a run's lease lasts without a heartbeat; a live run whose
+            lease expired (its process died) is marked error the next time it is read.
+        cancel_intent_ttl: Seconds a cancel intent for a run that never starts is kept.
+        engine_kwargs: Extra arguments for ``create_async_engine``.
+    """
+
+    dialect = "sql"
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        db_schema: str | None = None,
+        session_table: str | None = None,
+        run_table: str | None = None,
+        memory_table: str | None = None,
+        eval_table: str | None = None,
+        run_lease_seconds: float = 30.0,
+        cancel_intent_ttl: float = 3600.0,
+        engine_kwargs: dict[str, Any] | None = None,
+        id: str | None = None,
+    ) -> None:
+        if run_lease_seconds <= 0:
+            raise ValueError("run_lease_seconds must be positive")
+        self._url = make_url(db_url)
+        self.db_schema = db_schema
+        defaults = TableNames()
+        self.table_names = TableNames(
+            sessions=session_table or defaults.sessions,
+            runs=run_table or defaults.runs,
+            memories=memory_table or defaults.memories,
+            evals=eval_table or defaults.evals,
+            cancel_intents=defaults.cancel_intents,
+            versions=defaults.versions,
+        )
+        self.tables: Tables = build_tables(self.table_names, self._schema_for_tables())
+        self.run_lease_seconds = float(run_lease_seconds)
+        self.cancel_intent_ttl = float(cancel_intent_ttl)
+        self.id = id or uuid.uuid4().hex
+        self._engine_kwargs = engine_kwargs or {}
+        self._engines = EnginePerLoop(self._create_engine)
+        self._schema_ready = False
+        self._known_sessions: dict[str, None] = {}
+        _known.add(self)
+
+    # -- subclass hooks -------------------------------------------------------------------
+    def _create_engine(self) -> AsyncEngine:
+        raise NotImplementedError
+
+    def _schema_for_tables(self) -> str | None:
+        return self.db_schema
+
+    async def _prepare_schema(self, conn: Any) -> None:
+        """Dialect-specific work before the tables are created (e.g. CREATE SCHEMA)."""
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that supports ``on_conflict_do_nothing`` in this dialect."""
+        raise NotImplementedError
+
+    # -- plumbing ----------------------------------------------------------------------------
+    @property
+    def db_url(self) -> str:
+        """The URL with any password masked."""
+        return self._url.render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(db_url={self.db_url!r}, db_schema={self.db_schema!r})"
+
+    async def _engine(self) -> AsyncEngine:
+        engine, lock = await self._engines.get()
+        if not self._schema_ready:
+            async with lock:
+                if not self._schema_ready:
+                    await self._create_schema(engine)
+                    self._schema_ready = True
+        return engine
+
+    async def _create_schema(self, engine: AsyncEngine) -> None:
+        async with engine.begin() as conn:
+            await self._prepare_schema(conn)
+            await conn.run_sync(self.tables.metadata.create_all, checkfirst=True)
+            versions = self.tables.versions
+            stmt = (
+                self._insert(versions)
+                .values(name="agno_core", version=SCHEMA_VERSION, created_at=time.time())
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            await conn.execute(stmt)
+            stored = (
+                await conn.execute(select(versions.c.version).where(versions.c.name == "agno_core"))
+            ).scalar_one()
+        if stored > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the database schema is version {stored}, newer than this agno_core "
+                f"understands ({SCHEMA_VERSION}); upgrade agno_core"
+            )
+
+    async def aschema_version(self) -> int:
+        """The schema version stored in the database."""
+        engine = await self._engine()
+        versions = self.tables.versions
+        async with engine.connect() as conn:
+            return int(
+                (
+                    await conn.execute(
+                        select(versions.c.version).where(versions.c.name == "agno_core")
+                    )
+                ).scalar_one()
+            )
+
+    async def aclose(self) -> None:
+        """Close this loop's connections (the db object stays usable)."""
+        await self._engines.dispose_current()
+
+    def close(self) -> None:
+        """Close the connections of the synchronous API."""
+        run_sync(self.aclose())
+
+    # -- runs ----------------------------------------------------------------------------------
+    def _run_values(self, output: RunOutput, status: RunStatus) -> dict[str, Any]:
+        data = output.to_dict()
+        data.pop("member_responses", None)
+        data["status"] = status.value
+        return {
+            "session_id": output.session_id,
+            "parent_run_id": output.parent_run_id,
+            "kind": data["kind"],
+            "agent_id": output.agent_id,
+            "team_id": output.team_id,
+            "user_id": output.user_id,
+            "status": status.value,
+            "error": output.error,
+            "updated_at": time.time(),
+            "data": data,
+        }
+
+    async def ainsert_run(
+        self,
+        output: RunOutput,
+        *,
+        status: RunStatus,
+        session_type: str = "agent",
+        lease: bool = True,
+    ) -> None:
+        """Store a new run (and its session, the first time) in one transaction."""
+        engine = await self._engine()
+        values = self._run_values(output, status)
+        values["run_id"] = output.run_id
+        values["created_at"] = output.created_at
+        if lease and not status.is_terminal:
+            values["lease_owner"] = PROCESS_TOKEN
+            values["lease_expires_at"] = time.time() + self.run_lease_seconds
+        async with engine.begin() as conn:
+            if output.session_id not in self._known_sessions:
+                await conn.execute(
+                    self._insert(self.tables.sessions)
+                    .values(
+                        session_id=output.session_id,
+                        session_type=session_type,
+                        agent_id=output.agent_id,
+                        team_id=output.team_id,
+                        user_id=output.user_id,
+                        created_at=time.time(),
+                        session_data={},
+                    )
+                    .on_conflict_do_nothing(index_elements=["session_id"])
+                )
+            await conn.execute(insert(self.tables.runs).values(**values))
+        self._remember_session(output.session_id)
+
+    def _remember_session(self, session_id: str) -> None:
+        self._known_sessions[session_id] = None
+        if len(self._known_sessions) > 10_000:
+            self._known_sessions.pop(next(iter(self._known_sessions)))
+
+    async def aupdate_run(self, output: RunOutput, *, status: RunStatus) -> bool:
+        """Store the run's new state if the status change is allowed; False if it is not.
+
+        A transition is allowed only forward (see `RunStatus`), as one conditional update.
+        """
+        engine = await self._engine()
+        runs = self.tables.runs
+        values = self._run_values(output, status)
+        if status.is_terminal:
+            values["lease_owner"] = None
+            values["lease_expires_at"] = None
+        stmt = (
+            update(runs)
+            .where(runs.c.run_id == output.run_id)
+            .where(runs.c.status.in_([s.value for s in _FORWARD[status]]))
+            .values(**values)
+        )
+        async with engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return bool(result.rowcount)
+
+    async def aset_status(
+        self, run_id: str, status: RunStatus, *, error: str | None = None
+    ) -> bool:
+        """Move a run to ``status`` (forward only) without rewriting its data."""
+        engine = await self._engine()
+        runs = self.tables.runs
+        values: dict[str, Any] = {"status": status.value, "updated_at": time.time()}
+        if error is not None:
+            values["error"] = error
+        if status.is_terminal:
+            values["lease_owner"] = None
+            values["lease_expires_at"] = None
+        stmt = (
+            update(runs)
+            .where(runs.c.run_id == run_id)
+            .where(runs.c.status.in_([s.value for s in _FORWARD[status]]))
+            .values(**values)
+        )
+        async with engine.begin() as conn:
+            result = await conn.execute(stmt)
+        return bool(result.rowcount)
+
+    async def arenew_leases(self, run_ids: Sequence[str]) -> None:
+        """Heartbeat: extend this process's leases on the given live runs."""
+        if not run_ids:
+            return
+        engine = await self._engine()
+        runs = self.tables.runs
+        stmt = (
+            update(runs)
+            .where(runs.c.run_id.in_(list(run_ids)))
+            .where(runs.c.status.in_(_LIVE))
+            .values(
+                lease_owner=PROCESS_TOKEN,
+                lease_expires_at=time.time() + self.run_lease_seconds,
+            )
+        )
+        async with engine.begin() as conn:
+            await conn.execute(stmt)
+
+    async def _expire(self, conn: Any, where: Any) -> None:
+        runs = self.tables.runs
+        now = time.time()
+        stmt = (
+            update(runs)
+            .where(where)
+            .where(runs.c.status.in_(_LIVE))
+            .where(runs.c.lease_expires_at < now)
+            .values(
+                status=RunStatus.error.value,
+                error=(
+                    "the run's lease expired: the process running it stopped before the run "
+                    "finished (crash, kill or shutdown)"
+                ),
+                updated_at=now,
+                lease_expires_at=None,
+            )
+        )
+        await conn.execute(stmt)
+
+    async def aexpire_leases(self) -> None:
+        """Mark every live run whose lease expired as error (their process died)."""
+        engine = await self._engine()
+        async with engine.begin() as conn:
+            await self._expire(conn, self.tables.runs.c.run_id.is_not(None))
+
+    def _row_to_output(self, row: Any) -> RunOutput:
+        data = dict(row.data)
+        data["status"] = row.status
+        data["error"] = row.error
+        return output_from_dict(data)
+
+    async def aget_run_row(self, run_id: str) -> tuple[str, str] | None:
+        """``(status, session_id)`` of a run, or None when it does not exist."""
+        engine = await self._engine()
+        runs = self.tables.runs
+        async with engine.begin() as conn:
+            await self._expire(conn, runs.c.run_id == run_id)
+            row = (
+                await conn.execute(
+                    select(runs.c.status, runs.c.session_id).where(runs.c.run_id == run_id)
+                )
+            ).first()
+        return (row.status, row.session_id) if row else None
+
+    async def aget_run(
+        self, run_id: str, session_id: str | None = None, *, with_members: bool = False
+    ) -> RunOutput | None:
+        """A fresh copy of a stored run; None if it does not exist (in ``session_id``)."""
+        engine = await self._engine()
+        runs = self.tables.runs
+        where = runs.c.run_id == run_id
+        if session_id is not None:
+            where = where & (runs.c.session_id == session_id)
+        async with engine.begin() as conn:
+            await self._expire(conn, where)
+            row = (
+                await conn.execute(select(runs.c.status, runs.c.error, runs.c.data).where(where))
+            ).first()
+            if row is None:
+                return None
+            output = self._row_to_output(row)
+            if with_members and row.data.get("kind") == "team":
+                await self._attach_members(conn, output)
+        return output
+
+    async def _attach_members(self, conn: Any, output: RunOutput) -> None:
+        runs = self.tables.runs
+        rows = (
+            await conn.execute(
+                select(runs.c.status, runs.c.error, runs.c.data)
+                .where(runs.c.parent_run_id == output.run_id)
+                .order_by(runs.c.created_at)
+            )
+        ).all()
+        members = [self._row_to_output(r) for r in rows]
+        for member in members:
+            if member.is_team:
+                await self._attach_members(conn, member)
+        output.member_responses = members  # type: ignore[attr-defined]
+
+    async def aget_session_runs(
+        self,
+        session_id: str,
+        *,
+        limit: int | None = None,
+        statuses: Iterable[RunStatus] | None = None,
+        top_level_only: bool = True,
+        agent_id: str | None = None,
+    ) -> list[RunOutput]:
+        """The session's runs, oldest first (the last ``limit`` when given)."""
+        engine = await self._engine()
+        runs = self.tables.runs
+        stmt = select(runs.c.status, runs.c.error, runs.c.data).where(
+            runs.c.session_id == session_id
+        )
+        if top_level_only:
+            stmt = stmt.where(runs.c.parent_run_id.is_(None))
+        if agent_id is not None:
+            stmt = stmt.where(runs.c.agent_id == agent_id)
+        if statuses is not None:
+            stmt = stmt.where(runs.c.status.in_([s.value for s in statuses]))
+        stmt = stmt.order_by(runs.c.created_at.desc(), runs.c.run_id.desc())
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [self._row_to_output(r) for r in reversed(rows)]
+
+    async def acount_runs(self, session_id: str | None = None) -> int:
+        engine = await self._engine()
+        runs = self.tables.runs
+        stmt = select(func.count()).select_from(runs)
+        if session_id is not None:
+            stmt = stmt.where(runs.c.session_id == session_id)
+        async with engine.connect() as conn:
+            return int((await conn.execute(stmt)).scalar_one())
+
+    async def asession_metrics(self, session_id: str) -> SessionMetrics:
+        """Session metrics, summed over the session's stored top-level runs."""
+        engine = await self._engine()
+        runs = self.tables.runs
+        stmt = select(runs.c.data["metrics"]).where(
+            (runs.c.session_id == session_id) & runs.c.parent_run_id.is_(None)
+        )
+        metrics = SessionMetrics(session_id=session_id)
+        async with engine.connect() as conn:
+            for (data,) in (await conn.execute(stmt)).all():
+                metrics.add_run(RunMetrics.from_dict(data))
+        return metrics
+
+    # -- cancel intents ---------------------------------------------------------------------
+    async def aset_cancel_intent(self, run_id: str) -> None:
+        engine = await self._engine()
+        now = time.time()
+        table = self.tables.cancel_intents
+        async with engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.expires_at < now))
+            await conn.execute(
+                self._insert(table)
+                .values(run_id=run_id, created_at=now, expires_at=now + self.cancel_intent_ttl)
+                .on_conflict_do_nothing(index_elements=["run_id"])
+            )
+
+    async def acancel_intents(self, run_ids: Sequence[str]) -> set[str]:
+        """Which of ``run_ids`` have an unexpired cancel intent."""
+        if not run_ids:
+            return set()
+        engine = await self._engine()
+        table = self.tables.cancel_intents
+        stmt = select(table.c.run_id).where(
+            table.c.run_id.in_(list(run_ids)) & (table.c.expires_at >= time.time())
+        )
+        async with engine.connect() as conn:
+            return {r[0] for r in (await conn.execute(stmt)).all()}
+
+    async def aclear_cancel_intent(self, run_id: str) -> None:
+        engine = await self._engine()
+        table = self.tables.cancel_intents
+        async with engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.run_id == run_id))
+
+    # -- memories ----------------------------------------------------------------------------
+    async def aadd_memories(
+        self,
+        user_id: str,
+        memories: Sequence[str],
+        *,
+        agent_id: str | None = None,
+        team_id: str | None = None,
+    ) -> None:
+        if not memories:
+            return
+        engine = await self._engine()
+        now = time.time()
+        rows = [
+            {
+                "memory_id": uuid.uuid4().hex,
+                "user_id": user_id,
+                "memory": text,
+                "topics": [],
+                "agent_id": agent_id,
+                "team_id": team_id,
+                "created_at": now + i * 1e-6,
+                "updated_at": now,
+            }
+            for i, text in enumerate(memories)
+        ]
+        async with engine.begin() as conn:
+            await conn.execute(insert(self.tables.memories), rows)
+
+    async def aget_memories(self, user_id: str, *, limit: int | None = None) -> list[str]:
+        engine = await self._engine()
+        table = self.tables.memories
+        stmt = (
+            select(table.c.memory)
+            .where(table.c.user_id == user_id)
+            .order_by(table.c.created_at.desc())
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [r[0] for r in reversed(rows)]
+
+    def get_user_memories(self, user_id: str) -> list[str]:
+        """The memories stored for a user, oldest first."""
+        return run_sync(self.aget_memories(user_id))
+
+    # -- eval results ------------------------------------------------------------------------
+    async def asave_eval_run(self, record: dict[str, Any]) -> None:
+        """Store an eval result (``{"eval_id", "name", "eval_type", "created_at", "result"}``)."""
+        engine = await self._engine()
+        created = record.get("created_at")
+        if not isinstance(created, int | float):
+            created = time.time()
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(self.tables.evals).values(
+                    eval_id=str(record["eval_id"]),
+                    name=record.get("name"),
+                    eval_type=str(record.get("eval_type", "performance")),
+                    created_at=float(created),
+                    data=record,
+                )
+            )
+
+    def save_eval_run(self, record: dict[str, Any]) -> None:
+        run_sync(self.asave_eval_run(record))
+
+    async def aget_eval_runs(self, name: str | None = None) -> list[dict[str, Any]]:
+        engine = await self._engine()
+        table = self.tables.evals
+        stmt = select(table.c.data).order_by(table.c.created_at)
+        if name is not None:
+            stmt = stmt.where(table.c.name == name)
+        async with engine.connect() as conn:
+            return [dict(r[0]) for r in (await conn.execute(stmt)).all()]
+
+    # -- sync facades --------------------------------------------------------------------------
+    def get_run(self, run_id: str, session_id: str | None = None) -> RunOutput | None:
+        return run_sync(self.aget_run(run_id, session_id, with_members=True))
+
+    def session_metrics(self, session_id: str) -> SessionMetrics:
+        return run_sync(self.asession_metrics(session_id))
+

@@ -1,0 +1,66 @@
+"""PostgreSQL storage: ``PostgresDb(db_url="postgresql+psycopg://...")`` (psycopg 3, async)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from agno_core.db._sql import SqlDb
+
+__all__ = ["PostgresDb"]
+
+
+class PostgresDb(SqlDb):
+    """Runs, sessions, memories and eval results in PostgreSQL.
+
+    Args:
+        db_url: ``postgresql+psycopg://user:password@host:port/db`` (``postgresql://`` and
+            ``postgres://`` are accepted and use psycopg 3). The password is never shown.
+        db_schema: Schema of the tables (created if missing). Default: the search path.
+        session_table, run_table, memory_table, eval_table: Table names.
+        run_lease_seconds: Lease of a live run (see `SqlDb`).
+        pool_size, max_overflow: Connection pool per event loop.
+        **kwargs: Further `SqlDb` options.
+
+    Example:
+        >>> db = PostgresDb(db_url="postgresql+psycopg://ai:ai@localhost:5532/ai")
+    """
+
+    dialect = "postgresql"
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        db_schema: str | None = None,
+        pool_size: int = 10,
+        max_overflow: int = 20,
+        **kwargs: Any,
+    ) -> None:
+        for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+            if db_url.startswith(prefix):
+                db_url = "postgresql+psycopg://" + db_url[len(prefix) :]
+                break
+        self.pool_size = pool_size
+        self.max_overflow = max_overflow
+        super().__init__(db_url, db_schema=db_schema, **kwargs)
+
+    def _insert(self, table: Any) -> Any:
+        return pg_insert(table)
+
+    async def _prepare_schema(self, conn: Any) -> None:
+        if self.db_schema:
+            quoted = conn.dialect.identifier_preparer.quote_schema(self.db_schema)
+            await conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
+
+    def _create_engine(self) -> AsyncEngine:
+        return create_async_engine(
+            self._url,
+            pool_size=self.pool_size,
+            max_overflow=self.max_overflow,
+            pool_pre_ping=False,
+            **self._engine_kwargs,
+        )

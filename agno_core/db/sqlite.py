@@ -1,0 +1,84 @@
+"""SQLite storage, the embedded default: ``SqliteDb(db_file="agno.db")``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from agno_core.db._sql import SqlDb
+
+__all__ = ["SqliteDb"]
+
+
+class SqliteDb(SqlDb):
+    """Runs, sessions, memories and eval results in a SQLite file (aiosqlite).
+
+    The file is opened in WAL mode with ``synchronous=NORMAL`` (a commit is durable against a
+    crash of the process, and readers never block the writer) and a busy timeout, so concurrent
+    runs in one or several processes wait for each other instead of failing.
+
+    Args:
+        db_file: Path of the database file (created, with its folder, on first use).
+        db_url: A full ``sqlite+aiosqlite:///...`` URL instead of ``db_file``.
+        db_schema: Accepted for Agno compatibility; SQLite has no schemas, so it is ignored.
+        session_table, run_table, memory_table, eval_table: Table names.
+        run_lease_seconds: Lease of a live run (see `SqlDb`).
+        busy_timeout: Seconds a write waits for another writer before failing.
+        **kwargs: Further `SqlDb` options.
+
+    Example:
+        >>> db = SqliteDb(db_file="tmp/agents.db")
+    """
+
+    dialect = "sqlite"
+
+    def __init__(
+        self,
+        db_file: str | Path | None = None,
+        *,
+        db_url: str | None = None,
+        db_schema: str | None = None,
+        busy_timeout: float = 30.0,
+        **kwargs: Any,
+    ) -> None:
+        if db_url is None:
+            if db_file is None:
+                db_file = "agno.db"
+            db_url = f"sqlite+aiosqlite:///{Path(db_file)}"
+        elif db_url.startswith("sqlite://") or db_url.startswith("sqlite:///"):
+            db_url = db_url.replace("sqlite://", "sqlite+aiosqlite://", 1)
+        self.busy_timeout = busy_timeout
+        super().__init__(db_url, db_schema=db_schema, **kwargs)
+        self.db_file = self._url.database
+
+    def _schema_for_tables(self) -> str | None:
+        return None
+
+    def _insert(self, table: Any) -> Any:
+        return sqlite_insert(table)
+
+    def _create_engine(self) -> AsyncEngine:
+        if self.db_file and self.db_file != ":memory:":
+            Path(self.db_file).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            self._url,
+            connect_args={"timeout": self.busy_timeout},
+            pool_size=4,
+            max_overflow=8,
+            **self._engine_kwargs,
+        )
+        busy_ms = int(self.busy_timeout * 1000)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+            cursor.close()
+
+        return engine

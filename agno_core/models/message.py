@@ -1,0 +1,78 @@
+"""Chat messages exchanged with a model, provider-neutral."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Message", "ToolCall"]
+
+
+@dataclass(kw_only=True, slots=True)
+class ToolCall:
+    """A function call the model asked for.
+
+    Attributes:
+        id: The provider's call id (``call_id`` on the Responses API).
+        name: The function's name.
+        arguments: The raw JSON arguments string, as the model produced it.
+    """
+
+    id: str
+    name: str
+    arguments: str = "{}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "arguments": self.arguments}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ToolCall:
+        return cls(id=data["id"], name=data["name"], arguments=data.get("arguments") or "{}")
+
+
+@dataclass(kw_only=True, slots=True)
+class Message:
+    """One message of a model conversation.
+
+    Attributes:
+        role: ``"system"``, ``"user"``, ``"assistant"`` or ``"tool"``.
+        content: Text content (for a tool message: the tool's result).
+        tool_calls: Calls an assistant message asked for.
+        tool_call_id: For a tool message, the call it answers.
+        name: For a tool message, the tool's name.
+        from_history: True when the message was replayed from an earlier run.
+    """
+
+    role: str
+    content: str | None = None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    tool_call_id: str | None = None
+    name: str | None = None
+    from_history: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.tool_calls:
+            data["tool_calls"] = [c.to_dict() for c in self.tool_calls]
+        if self.tool_call_id is not None:
+            data["tool_call_id"] = self.tool_call_id
+        if self.name is not None:
+            data["name"] = self.name
+        if self.from_history:
+            data["from_history"] = True
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Message:
+        content = data.get("content")
+        if content is not None and not isinstance(content, str):
+            content = json.dumps(content)
+        return cls(
+            role=data["role"],
+            content=content,
+            tool_calls=[ToolCall.from_dict(c) for c in data.get("tool_calls") or ()],
+            tool_call_id=data.get("tool_call_id"),
+            name=data.get("name"),
+            from_history=bool(data.get("from_history", False)),
+        )

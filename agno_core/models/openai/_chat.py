@@ -1,0 +1,169 @@
+"""OpenAI Chat Completions adapter."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from agno_core.metrics import TokenCounts
+from agno_core.models.base import (
+    ContentDelta,
+    ModelRequest,
+    ModelResult,
+    strict_json_schema,
+)
+from agno_core.models.message import Message, ToolCall
+from agno_core.models.openai._common import OpenAIBase, provider_error
+
+__all__ = ["OpenAIChat", "chat_usage"]
+
+
+def chat_usage(usage: Any) -> TokenCounts:
+    """Map a Chat Completions usage object onto `TokenCounts`."""
+    if usage is None:
+        return TokenCounts()
+    prompt = getattr(usage, "prompt_tokens_details", None)
+    completion = getattr(usage, "completion_tokens_details", None)
+    audio_in = (getattr(prompt, "audio_tokens", None) or 0) if prompt else 0
+    audio_out = (getattr(completion, "audio_tokens", None) or 0) if completion else 0
+    input_tokens = usage.prompt_tokens or 0
+    output_tokens = usage.completion_tokens or 0
+    return TokenCounts(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=usage.total_tokens or input_tokens + output_tokens,
+        cache_read_tokens=(getattr(prompt, "cached_tokens", None) or 0) if prompt else 0,
+        reasoning_tokens=(getattr(completion, "reasoning_tokens", None) or 0) if completion else 0,
+        audio_input_tokens=audio_in,
+        audio_output_tokens=audio_out,
+        audio_total_tokens=audio_in + audio_out,
+    )
+
+
+def _message_param(message: Message) -> dict[str, Any]:
+    if message.role == "tool":
+        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content or ""}
+    data: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.tool_calls:
+        data["tool_calls"] = [
+            {
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments},
+            }
+            for call in message.tool_calls
+        ]
+    return data
+
+
+@dataclass(kw_only=True)
+class OpenAIChat(OpenAIBase):
+    """A model behind OpenAI's Chat Completions API (``client.chat.completions.create``).
+
+    Example:
+        >>> model = OpenAIChat(id="gpt-4o-mini")
+    """
+
+    id: str = "gpt-4o"
+    name: str = "OpenAIChat"
+
+    def _params(self, request: ModelRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.id,
+            "messages": [_message_param(m) for m in request.messages],
+            **self.sampling_params(),
+        }
+        if self.max_tokens is not None:
+            params["max_completion_tokens"] = self.max_tokens
+        if request.tools:
+            params["tools"] = [
+                {"type": "function", "function": {**f.to_openai_schema(), "strict": f.strict}}
+                if f.strict
+                else {"type": "function", "function": f.to_openai_schema()}
+                for f in request.tools
+            ]
+        if request.output_schema is not None:
+            params["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": request.output_schema.__name__,
+                    "schema": strict_json_schema(request.output_schema),
+                    "strict": True,
+                },
+            }
+        if request.stream:
+            params["stream"] = True
+            params["stream_options"] = {"include_usage": True}
+        if self.request_params:
+            params.update(self.request_params)
+        return params
+
+    async def ainvoke(self, request: ModelRequest) -> AsyncIterator[ContentDelta | ModelResult]:
+        start = time.perf_counter()
+        try:
+            client = self.get_client()
+            params = self._params(request)
+            if not request.stream:
+                response = await client.chat.completions.create(**params)
+                elapsed = time.perf_counter() - start
+                if not response.choices:
+                    raise ValueError("the response has no choices")
+                message = response.choices[0].message
+                calls = [
+                    ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "{}")
+                    for c in message.tool_calls or ()
+                    if c.type == "function"
+                ]
+                yield ModelResult(
+                    content=message.content,
+                    tool_calls=calls,
+                    usage=chat_usage(response.usage),
+                    time_to_first_token=elapsed,
+                    duration=elapsed,
+                    response_id=response.id,
+                )
+                return
+            stream = await client.chat.completions.create(**params)
+            parts: list[str] = []
+            pending: dict[int, dict[str, str]] = {}
+            usage = None
+            first: float | None = None
+            response_id = None
+            async for chunk in stream:
+                response_id = response_id or chunk.id
+                if chunk.usage is not None:
+                    usage = chunk.usage
+                for choice in chunk.choices:
+                    delta = choice.delta
+                    if delta.content:
+                        if first is None:
+                            first = time.perf_counter() - start
+                        parts.append(delta.content)
+                        yield ContentDelta(content=delta.content)
+                    for call in delta.tool_calls or ():
+                        if first is None:
+                            first = time.perf_counter() - start
+                        slot = pending.setdefault(call.index, {"id": "", "name": "", "args": ""})
+                        if call.id:
+                            slot["id"] = call.id
+                        if call.function is not None:
+                            slot["name"] += call.function.name or ""
+                            slot["args"] += call.function.arguments or ""
+        except (openai.OpenAIError, ValueError, json.JSONDecodeError) as exc:
+            raise provider_error(exc, self.id) from exc
+        yield ModelResult(
+            content="".join(parts) if parts else None,
+            tool_calls=[
+                ToolCall(id=s["id"], name=s["name"], arguments=s["args"] or "{}")
+                for _, s in sorted(pending.items())
+            ],
+            usage=chat_usage(usage),
+            time_to_first_token=first,
+            duration=time.perf_counter() - start,
+            response_id=response_id,
+        )

@@ -1,0 +1,180 @@
+"""OpenAI Responses API adapter."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from agno_core.metrics import TokenCounts
+from agno_core.models.base import (
+    ContentDelta,
+    ModelRequest,
+    ModelResult,
+    strict_json_schema,
+)
+from agno_core.models.message import Message, ToolCall
+from agno_core.models.openai._common import OpenAIBase, provider_error
+
+__all__ = ["OpenAIResponses", "responses_usage"]
+
+
+def responses_usage(usage: Any) -> TokenCounts:
+    """Map a Responses API usage object onto `TokenCounts`."""
+    if usage is None:
+        return TokenCounts()
+    inp = getattr(usage, "input_tokens_details", None)
+    out = getattr(usage, "output_tokens_details", None)
+    input_tokens = usage.input_tokens or 0
+    output_tokens = usage.output_tokens or 0
+    return TokenCounts(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=usage.total_tokens or input_tokens + output_tokens,
+        cache_read_tokens=(getattr(inp, "cached_tokens", None) or 0) if inp else 0,
+        reasoning_tokens=(getattr(out, "reasoning_tokens", None) or 0) if out else 0,
+    )
+
+
+def _input_items(messages: list[Message]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for message in messages:
+        if message.role == "tool":
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": message.tool_call_id,
+                    "output": message.content or "",
+                }
+            )
+            continue
+        if message.content is not None or not message.tool_calls:
+            role = "developer" if message.role == "system" else message.role
+            items.append({"role": role, "content": message.content or ""})
+        for call in message.tool_calls:
+            items.append(
+                {
+                    "type": "function_call",
+                    "call_id": call.id,
+                    "name": call.name,
+                    "arguments": call.arguments,
+                }
+            )
+    return items
+
+
+def _result_from_response(response: Any) -> tuple[str | None, list[ToolCall]]:
+    texts: list[str] = []
+    calls: list[ToolCall] = []
+    for item in response.output or ():
+        if item.type == "message":
+            for part in item.content or ():
+                if getattr(part, "type", None) == "output_text":
+                    texts.append(part.text)
+                elif getattr(part, "type", None) == "refusal":
+                    texts.append(part.refusal)
+        elif item.type == "function_call":
+            calls.append(ToolCall(id=item.call_id, name=item.name, arguments=item.arguments or "{}"))
+    return ("".join(texts) if texts else None), calls
+
+
+@dataclass(kw_only=True)
+class OpenAIResponses(OpenAIBase):
+    """A model behind OpenAI's Responses API (``client.responses.create``).
+
+    Example:
+        >>> model = OpenAIResponses(id="gpt-5-mini")
+    """
+
+    id: str = "gpt-4o"
+    name: str = "OpenAIResponses"
+
+    def _params(self, request: ModelRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "model": self.id,
+            "input": _input_items(request.messages),
+            **{k: v for k, v in self.sampling_params().items() if k in ("temperature", "top_p")},
+        }
+        if self.user is not None:
+            params["user"] = self.user
+        if self.max_tokens is not None:
+            params["max_output_tokens"] = self.max_tokens
+        if request.tools:
+            params["tools"] = [
+                {"type": "function", **f.to_openai_schema(), "strict": f.strict}
+                for f in request.tools
+            ]
+        if request.output_schema is not None:
+            params["text"] = {
+                "format": {
+                    "type": "json_schema",
+                    "name": request.output_schema.__name__,
+                    "schema": strict_json_schema(request.output_schema),
+                    "strict": True,
+                }
+            }
+        if request.stream:
+            params["stream"] = True
+        if self.request_params:
+            params.update(self.request_params)
+        return params
+
+    async def ainvoke(self, request: ModelRequest) -> AsyncIterator[ContentDelta | ModelResult]:
+        start = time.perf_counter()
+        try:
+            client = self.get_client()
+            params = self._params(request)
+            if not request.stream:
+                response = await client.responses.create(**params)
+                elapsed = time.perf_counter() - start
+                self._raise_for_failed(response)
+                content, calls = _result_from_response(response)
+                yield ModelResult(
+                    content=content,
+                    tool_calls=calls,
+                    usage=responses_usage(response.usage),
+                    time_to_first_token=elapsed,
+                    duration=elapsed,
+                    response_id=response.id,
+                )
+                return
+            stream = await client.responses.create(**params)
+            first: float | None = None
+            final = None
+            async for event in stream:
+                kind = event.type
+                if kind == "response.output_text.delta":
+                    if first is None:
+                        first = time.perf_counter() - start
+                    yield ContentDelta(content=event.delta)
+                elif kind == "response.function_call_arguments.delta" and first is None:
+                    first = time.perf_counter() - start
+                elif kind in ("response.completed", "response.incomplete", "response.failed"):
+                    final = event.response
+                elif kind == "error":
+                    raise ValueError(f"stream error: {getattr(event, 'message', event)}")
+            if final is None:
+                raise ValueError("the stream ended without a response.completed event")
+            self._raise_for_failed(final)
+            content, calls = _result_from_response(final)
+        except (openai.OpenAIError, ValueError, json.JSONDecodeError) as exc:
+            raise provider_error(exc, self.id) from exc
+        yield ModelResult(
+            content=content,
+            tool_calls=calls,
+            usage=responses_usage(final.usage),
+            time_to_first_token=first,
+            duration=time.perf_counter() - start,
+            response_id=final.id,
+        )
+
+    @staticmethod
+    def _raise_for_failed(response: Any) -> None:
+        if getattr(response, "status", None) == "failed":
+            error = getattr(response, "error", None)
+            message = getattr(error, "message", None) or "the response failed"
+            raise ValueError(message)

@@ -1,0 +1,400 @@
+"""The one run engine: an async generator of events that every entry point drives.
+
+``await agent.arun()`` consumes it and returns the output; ``arun(stream=True)`` hands it to the
+caller; ``run()`` drives it on the sync bridge; background runs consume it in a scheduler task.
+Agent and team runs go through the same code; a team differs only in its tools (delegation to
+members) and its system message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
+from agno_core.models.message import Message, ToolCall
+from agno_core.run import _events as ev
+from agno_core.run._context import RunContext
+from agno_core.run._output import ToolExecution
+from agno_core.run._registry import local_runs
+from agno_core.run._tools import execute_tool
+from agno_core.run.base import RunStatus
+
+__all__ = ["OutputValidationError", "consume", "drive"]
+
+log = logging.getLogger("agno_core")
+
+# A run that keeps asking for tools stops after this many model calls.
+MAX_MODEL_CALLS = 50
+
+
+class OutputValidationError(ValueError):
+    """The model's output does not validate against the run's ``output_schema``."""
+
+
+class _StartRefused(Exception):
+    """The run may not start (cancelled before start, or its row moved on)."""
+
+    def __init__(self, status: RunStatus, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def make_event(ctx: RunContext, cls: type[ev.BaseRunEvent], name: str, **kw: Any) -> Any:
+    names = ev.TeamRunEvent if ctx.output.is_team else ev.RunEvent
+    o = ctx.output
+    return cls(
+        event=getattr(names, name).value,
+        run_id=o.run_id,
+        session_id=o.session_id,
+        parent_run_id=o.parent_run_id,
+        agent_id=o.agent_id,
+        agent_name=o.agent_name,
+        team_id=o.team_id,
+        team_name=getattr(o, "team_name", None),
+        **kw,
+    )
+
+
+async def drive(ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
+    """Execute a run, yielding its events; keeps the registry's ``stepping`` flag accurate.
+
+    A cancel that arrives while the consumer holds an event (the run is suspended at a yield)
+    is delivered here, by throwing ``CancelledError`` into the run when it is resumed.
+    """
+    active = ctx.active
+    agen = _lifecycle(ctx)
+    started = False
+    try:
+        while True:
+            active.task = asyncio.current_task()  # type: ignore[assignment]
+            active.stepping = True
+            try:
+                if not started:
+                    # A cancel that came before the first step is seen by _start itself
+                    # (throwing into a generator that never ran would skip its handlers).
+                    started = True
+                    event = await agen.__anext__()
+                elif active.cancel_requested and not ctx.extra.get("cancel_delivered"):
+                    ctx.extra["cancel_delivered"] = "thrown"
+                    event = await agen.athrow(asyncio.CancelledError())
+                else:
+                    event = await agen.__anext__()
+            except StopAsyncIteration:
+                return
+            finally:
+                active.stepping = False
+            yield event
+    finally:
+        await agen.aclose()
+
+
+async def consume(ctx: RunContext) -> None:
+    """Drive a run to its end without handing events to anyone."""
+    async for _ in drive(ctx):
+        pass
+
+
+async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    o = ctx.output
+    try:
+        try:
+            await _start(ctx)
+        except _StartRefused as refused:
+            await _finish(ctx, refused.status, refused.reason, persist=not ctx.background)
+            if refused.status is RunStatus.cancelled:
+                yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=refused.reason,
+                                 run_output=o)
+            else:
+                yield make_event(ctx, ev.RunErrorEvent, "run_error", content=refused.reason,
+                                 error_type="StartRefused", run_output=o)
+            return
+        if ctx.stream_events:
+            yield make_event(ctx, ev.RunStartedEvent, "run_started", model=ctx.model.id,
+                             model_provider=ctx.model.provider)
+        async for event in _model_loop(ctx):
+            yield event
+        if ctx.owner.update_memory_on_run and ctx.db is not None:
+            async for event in ctx.owner._update_memories(ctx):
+                if ctx.stream_events:
+                    yield event
+        await _finish(ctx, RunStatus.completed, None)
+        yield make_event(ctx, ev.RunCompletedEvent, "run_completed", content=o.content,
+                         metrics=o.metrics, run_output=o)
+    except asyncio.CancelledError:
+        propagate = await _on_cancelled(ctx)
+        if propagate:
+            raise
+        yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
+    except GeneratorExit:
+        # The consumer stopped iterating (closed the stream, or the generator was collected).
+        if not o.status.is_terminal:
+            if ctx.active.cancel_requested:
+                await _finish(ctx, RunStatus.cancelled, ctx.active.cancel_reason)
+            else:
+                await _finish(ctx, RunStatus.cancelled,
+                              "the event stream was closed before the run finished")
+        raise
+    except Exception as exc:
+        message = _error_message(exc)
+        log.info("run %s failed: %s", o.run_id, message)
+        await _finish(ctx, RunStatus.error, message)
+        yield make_event(ctx, ev.RunErrorEvent, "run_error", content=message,
+                         error_type=type(exc).__name__, run_output=o)
+    finally:
+        local_runs.unregister(ctx.active)
+
+
+def _error_message(exc: BaseException) -> str:
+    if isinstance(exc, ModelProviderError | OutputValidationError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+async def _on_cancelled(ctx: RunContext) -> bool:
+    """Store a cancelled run; True when the CancelledError must propagate to the caller."""
+    active = ctx.active
+    task = asyncio.current_task()
+    if active.cancel_requested:
+        delivered_by_drive = ctx.extra.get("cancel_delivered") == "thrown"
+        parent_cancelled = active.parent is not None and active.parent.cancel_requested
+        if not delivered_by_drive and not parent_cancelled and task is not None:
+            task.uncancel()
+        propagate = parent_cancelled or (task is not None and task.cancelling() > 0)
+        reason = active.cancel_reason or "cancelled by request"
+        status = RunStatus.cancelled
+    else:
+        propagate = True
+        if ctx.background:
+            status = RunStatus.error
+            reason = "interrupted: the event loop shut down before the run finished"
+        else:
+            status = RunStatus.cancelled
+            reason = "interrupted: the task awaiting the run was cancelled"
+    partial = ctx.extra.get("partial")
+    if partial and ctx.output.content is None:
+        ctx.output.content = "".join(partial)
+    await _finish(ctx, status, reason)
+    return propagate
+
+
+async def _start(ctx: RunContext) -> None:
+    o = ctx.output
+    db = ctx.db if ctx.store else None
+    if ctx.active.cancel_requested:
+        raise asyncio.CancelledError
+    if ctx.background:
+        assert ctx.slot is not None
+        await ctx.slot.acquire()
+        ctx.extra["slot_held"] = True
+        ctx.started_at = time.perf_counter()
+        o.metrics.queue_wait = ctx.started_at - ctx.submitted_at
+        if ctx.active.cancel_requested:
+            raise asyncio.CancelledError
+        o.status = RunStatus.running
+        o.started_at = time.time()
+        if db is not None and not await db.aupdate_run(o, status=RunStatus.running):
+            row = await db.aget_run_row(o.run_id)
+            status = RunStatus(row[0]) if row else RunStatus.error
+            ctx.extra["row_final"] = True
+            raise _StartRefused(
+                status if status.is_terminal else RunStatus.error,
+                f"the stored run is {status.value}; it was not started",
+            )
+        return
+    ctx.started_at = time.perf_counter()
+    if ctx.user_supplied_id and (
+        local_runs.has_intent(o.run_id)
+        or (db is not None and o.run_id in await db.acancel_intents([o.run_id]))
+    ):
+        ctx.extra["intent"] = True
+        raise _StartRefused(RunStatus.cancelled, "cancelled before it started")
+    o.status = RunStatus.running
+    o.started_at = time.time()
+    if db is not None:
+        await db.ainsert_run(o, status=RunStatus.running, session_type=ctx.owner.kind)
+        ctx.stored = True
+
+
+async def _finish(
+    ctx: RunContext, status: RunStatus, error: str | None, *, persist: bool = True
+) -> None:
+    o = ctx.output
+    if ctx.extra.pop("slot_held", False) and ctx.slot is not None:
+        ctx.slot.release()
+    if o.status.is_terminal:
+        return
+    o.status = status
+    o.error = error
+    o.finished_at = time.time()
+    if ctx.started_at:
+        now = time.perf_counter()
+        o.metrics.duration = now - ctx.started_at
+        if ctx.first_token_at is not None:
+            o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
+    db = ctx.db if ctx.store else None
+    if db is not None and persist and not ctx.extra.get("row_final"):
+        await _persist_final(ctx, db)
+    if ctx.user_supplied_id or ctx.active.cancel_requested:
+        local_runs.clear_intent(o.run_id)
+        if db is not None and (ctx.extra.get("intent") or ctx.active.cancel_requested):
+            try:
+                await db.aclear_cancel_intent(o.run_id)
+            except Exception as exc:  # expired intents are purged later anyway
+                log.warning("could not clear the cancel intent of run %s: %s", o.run_id, exc)
+
+
+async def _persist_final(ctx: RunContext, db: Any) -> None:
+    """Store the run's final state; a db that is briefly away gets a few retries.
+
+    If the db stays unavailable, the caller still gets the complete output (nothing is lost) and
+    the output says why it is not stored.
+    """
+    o = ctx.output
+    delays = (0.05, 0.25, 1.0)
+    for attempt in range(len(delays) + 1):
+        try:
+            if ctx.stored or ctx.background:
+                if not await db.aupdate_run(o, status=o.status):
+                    row = await db.aget_run_row(o.run_id)
+                    if row is not None and RunStatus(row[0]).is_terminal:
+                        # Someone else ended the stored run first (e.g. a lease expiry).
+                        log.warning("run %s was already %s in the db", o.run_id, row[0])
+                        return
+                    await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+            else:
+                await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+            ctx.stored = True
+            return
+        except Exception as exc:
+            if attempt == len(delays):
+                note = f"the run's result could not be stored: {type(exc).__name__}: {exc}"
+                log.error("run %s: %s", o.run_id, note)
+                o.error = f"{o.error}; {note}" if o.error else note
+                ctx.owner._keep_unsaved(o)
+                return
+            await asyncio.sleep(delays[attempt])
+
+
+async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    o = ctx.output
+    model = ctx.model
+    messages = await ctx.owner._build_messages(ctx)
+    o.messages = messages
+    functions = ctx.owner._functions()
+    limit = ctx.owner.tool_call_limit
+    tool_calls_made = 0
+    for _ in range(MAX_MODEL_CALLS):
+        tools_allowed = limit is None or tool_calls_made < limit
+        request = ModelRequest(
+            messages=messages,
+            tools=list(functions.values()) if tools_allowed else [],
+            output_schema=ctx.output_schema,
+            stream=ctx.stream,
+        )
+        call_start = time.perf_counter()
+        partial: list[str] = []
+        ctx.extra["partial"] = partial
+        result: ModelResult | None = None
+        async for item in model.ainvoke(request):
+            if isinstance(item, ContentDelta):
+                ctx.mark_first_token()
+                partial.append(item.content)
+                if ctx.stream:
+                    yield make_event(ctx, ev.RunContentEvent, "run_content", content=item.content)
+            else:
+                result = item
+        if result is None:
+            raise ModelProviderError("the model returned no result", model_id=model.id)
+        if result.time_to_first_token is not None:
+            ctx.mark_first_token(call_start + result.time_to_first_token)
+        o.metrics.add_model_usage(
+            result.usage,
+            model_id=model.id,
+            provider=model.provider,
+            duration=result.duration,
+            time_to_first_token=result.time_to_first_token,
+        )
+        messages.append(
+            Message(role="assistant", content=result.content, tool_calls=result.tool_calls)
+        )
+        if not result.tool_calls:
+            ctx.extra["partial"] = None
+            o.content = _final_content(ctx, result.content)
+            return
+        if not ctx.stream and result.content:
+            ctx.extra["partial"] = [result.content]
+        for call in result.tool_calls:
+            async for event in _tool_step(ctx, functions, call, tools_allowed):
+                yield event
+            tool_calls_made += 1
+        if ctx.extra.get("stop_after"):
+            o.content = o.tools[-1].result
+            return
+    raise ModelProviderError(
+        f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
+        model_id=model.id,
+    )
+
+
+async def _tool_step(
+    ctx: RunContext, functions: dict[str, Any], call: ToolCall, allowed: bool
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    o = ctx.output
+    execution = ToolExecution(tool_call_id=call.id, tool_name=call.name)
+    o.tools.append(execution)
+    if ctx.stream_events:
+        yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
+    function = functions.get(call.name) if allowed else None
+    if function is None:
+        reason = "unknown tool" if allowed else "tool call limit reached"
+        execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
+        execution.tool_call_error = True
+    else:
+        async for event in execute_tool(ctx, function, call, execution):
+            yield event
+        if function.stop_after_tool_call and not execution.tool_call_error:
+            ctx.extra["stop_after"] = True
+    if execution.metrics is not None:
+        o.metrics.add_tool_call(execution.metrics)
+    o.messages.append(
+        Message(role="tool", content=execution.result, tool_call_id=call.id, name=call.name)
+    )
+    if ctx.stream_events:
+        yield make_event(ctx, ev.ToolCallCompletedEvent, "tool_call_completed", tool=execution,
+                         content=execution.result)
+
+
+def _final_content(ctx: RunContext, content: str | None) -> Any:
+    schema = ctx.output_schema
+    if schema is None:
+        return content
+    ctx.output.content_type = schema.__name__
+    return parse_structured(schema, content)
+
+
+def parse_structured(schema: type[BaseModel], content: str | None) -> BaseModel:
+    """Validate the model's text against ``schema``; `OutputValidationError` if it fails."""
+    if content is None or not content.strip():
+        raise OutputValidationError(
+            f"the model returned no content for output_schema {schema.__name__}"
+        )
+    try:
+        return schema.model_validate_json(content)
+    except ValidationError as exc:
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise OutputValidationError(
+            f"the model's output does not match output_schema {schema.__name__}: {detail}"
+        ) from None
+    except json.JSONDecodeError as exc:  # pragma: no cover - pydantic reports JSON errors itself
+        raise OutputValidationError(f"the model's output is not JSON: {exc}") from None

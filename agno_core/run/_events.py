@@ -1,0 +1,147 @@
+"""Typed run events, shared by agent and team runs."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from agno_core.metrics import RunMetrics
+
+if TYPE_CHECKING:
+    from agno_core.run.agent import RunOutput, ToolExecution
+
+__all__ = [
+    "BaseRunEvent",
+    "MemoryUpdateCompletedEvent",
+    "MemoryUpdateStartedEvent",
+    "RunCancelledEvent",
+    "RunCompletedEvent",
+    "RunContentEvent",
+    "RunErrorEvent",
+    "RunEvent",
+    "RunStartedEvent",
+    "TeamRunEvent",
+    "ToolCallCompletedEvent",
+    "ToolCallStartedEvent",
+]
+
+
+class RunEvent(str, Enum):
+    """Names of the events an agent run emits."""
+
+    run_started = "RunStarted"
+    run_content = "RunContent"
+    run_completed = "RunCompleted"
+    run_error = "RunError"
+    run_cancelled = "RunCancelled"
+    tool_call_started = "ToolCallStarted"
+    tool_call_completed = "ToolCallCompleted"
+    memory_update_started = "MemoryUpdateStarted"
+    memory_update_completed = "MemoryUpdateCompleted"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class TeamRunEvent(str, Enum):
+    """Names of the events a team run emits (member events keep their `RunEvent` names)."""
+
+    run_started = "TeamRunStarted"
+    run_content = "TeamRunContent"
+    run_completed = "TeamRunCompleted"
+    run_error = "TeamRunError"
+    run_cancelled = "TeamRunCancelled"
+    tool_call_started = "TeamToolCallStarted"
+    tool_call_completed = "TeamToolCallCompleted"
+    memory_update_started = "TeamMemoryUpdateStarted"
+    memory_update_completed = "TeamMemoryUpdateCompleted"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(kw_only=True, slots=True)
+class BaseRunEvent:
+    """Fields every event carries.
+
+    Attributes:
+        event: The event's name (a `RunEvent` or `TeamRunEvent` value).
+        run_id: The run that emitted it.
+        session_id: That run's session.
+        parent_run_id: For a team member's event, the team run.
+        agent_id, agent_name: The emitting agent (or team id/name for team events).
+        created_at: Unix time of the event.
+    """
+
+    event: str = ""
+    run_id: str
+    session_id: str
+    parent_run_id: str | None = None
+    agent_id: str | None = None
+    agent_name: str | None = None
+    team_id: str | None = None
+    team_name: str | None = None
+    created_at: float = field(default_factory=time.time)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if hasattr(value, "to_dict"):
+                value = value.to_dict()
+            data[name] = value
+        return data
+
+
+@dataclass(kw_only=True, slots=True)
+class RunStartedEvent(BaseRunEvent):
+    model: str | None = None
+    model_provider: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class RunContentEvent(BaseRunEvent):
+    content: Any = None
+
+
+@dataclass(kw_only=True, slots=True)
+class ToolCallStartedEvent(BaseRunEvent):
+    tool: ToolExecution | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class ToolCallCompletedEvent(BaseRunEvent):
+    tool: ToolExecution | None = None
+    content: Any = None
+
+
+@dataclass(kw_only=True, slots=True)
+class MemoryUpdateStartedEvent(BaseRunEvent):
+    pass
+
+
+@dataclass(kw_only=True, slots=True)
+class MemoryUpdateCompletedEvent(BaseRunEvent):
+    memories: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, slots=True)
+class RunCompletedEvent(BaseRunEvent):
+    content: Any = None
+    metrics: RunMetrics | None = None
+    run_output: RunOutput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class RunErrorEvent(BaseRunEvent):
+    content: str | None = None
+    error_type: str | None = None
+    run_output: RunOutput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class RunCancelledEvent(BaseRunEvent):
+    reason: str | None = None
+    run_output: RunOutput | None = None

@@ -1,0 +1,222 @@
+"""Run outputs: what a run returns and what is stored for it."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from agno_core.metrics import RunMetrics, ToolCallMetrics
+from agno_core.models.message import Message
+from agno_core.run.base import RunStatus
+
+__all__ = ["RunOutput", "TeamRunOutput", "ToolExecution", "output_from_dict"]
+
+
+@dataclass(kw_only=True, slots=True)
+class ToolExecution:
+    """One tool call made during a run.
+
+    Attributes:
+        tool_call_id: The model's id for the call.
+        tool_name: The tool called.
+        tool_args: The validated arguments.
+        result: The result given back to the model (a string).
+        tool_call_error: True when the tool raised or its arguments were invalid.
+        metrics: Timing of the call.
+    """
+
+    tool_call_id: str | None = None
+    tool_name: str
+    tool_args: dict[str, Any] = field(default_factory=dict)
+    result: str | None = None
+    tool_call_error: bool = False
+    metrics: ToolCallMetrics | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool_call_id": self.tool_call_id,
+            "tool_name": self.tool_name,
+            "tool_args": _jsonable(self.tool_args),
+            "result": self.result,
+            "tool_call_error": self.tool_call_error,
+            "metrics": self.metrics.to_dict() if self.metrics else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ToolExecution:
+        metrics = data.get("metrics")
+        return cls(
+            tool_call_id=data.get("tool_call_id"),
+            tool_name=data["tool_name"],
+            tool_args=data.get("tool_args") or {},
+            result=data.get("result"),
+            tool_call_error=bool(data.get("tool_call_error")),
+            metrics=ToolCallMetrics.from_dict(metrics) if metrics else None,
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@dataclass(kw_only=True, slots=True)
+class RunOutput:
+    """The result of an agent run, as returned by ``arun()`` and read back from the db.
+
+    Attributes:
+        run_id: The run's id.
+        session_id: Its session.
+        status: Where the run is (`RunStatus`).
+        content: The answer: a string, or a validated `output_schema` instance (a dict when
+            read back from the db; ``Schema.model_validate(content)`` accepts it).
+        content_type: ``"str"`` or the output schema's class name.
+        input: The user's input.
+        messages: The conversation sent to and received from the model.
+        metrics: What the run cost (`RunMetrics`).
+        tools: The tool calls made.
+        error: Why the run ended with status error (or cancelled), else None.
+        agent_id, agent_name, user_id: Who ran it.
+        parent_run_id: For a team member's run, the team run.
+        model, model_provider: The model used.
+        created_at, started_at, finished_at: Unix times.
+    """
+
+    run_id: str
+    session_id: str
+    status: RunStatus = RunStatus.pending
+    content: Any = None
+    content_type: str = "str"
+    input: Any = None
+    messages: list[Message] = field(default_factory=list)
+    metrics: RunMetrics = field(default_factory=RunMetrics)
+    tools: list[ToolExecution] = field(default_factory=list)
+    error: str | None = None
+    agent_id: str | None = None
+    agent_name: str | None = None
+    user_id: str | None = None
+    parent_run_id: str | None = None
+    team_id: str | None = None
+    model: str | None = None
+    model_provider: str | None = None
+    created_at: float = field(default_factory=time.time)
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def is_team(self) -> bool:
+        return False
+
+    def get_content_as_string(self) -> str:
+        """The content as text (JSON for structured content)."""
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return json.dumps(_jsonable(self.content))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the whole output (what the db stores)."""
+        return {
+            "kind": "team" if self.is_team else "agent",
+            "run_id": self.run_id,
+            "session_id": self.session_id,
+            "status": self.status.value,
+            "content": _jsonable(self.content),
+            "content_type": self.content_type,
+            "input": _jsonable(self.input),
+            "messages": [m.to_dict() for m in self.messages],
+            "metrics": self.metrics.to_dict(),
+            "tools": [t.to_dict() for t in self.tools],
+            "error": self.error,
+            "agent_id": self.agent_id,
+            "agent_name": self.agent_name,
+            "user_id": self.user_id,
+            "parent_run_id": self.parent_run_id,
+            "team_id": self.team_id,
+            "model": self.model,
+            "model_provider": self.model_provider,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+        }
+
+    @classmethod
+    def _kwargs_from_dict(cls, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "run_id": data["run_id"],
+            "session_id": data["session_id"],
+            "status": RunStatus(data["status"]),
+            "content": data.get("content"),
+            "content_type": data.get("content_type") or "str",
+            "input": data.get("input"),
+            "messages": [Message.from_dict(m) for m in data.get("messages") or ()],
+            "metrics": RunMetrics.from_dict(data.get("metrics")),
+            "tools": [ToolExecution.from_dict(t) for t in data.get("tools") or ()],
+            "error": data.get("error"),
+            "agent_id": data.get("agent_id"),
+            "agent_name": data.get("agent_name"),
+            "user_id": data.get("user_id"),
+            "parent_run_id": data.get("parent_run_id"),
+            "team_id": data.get("team_id"),
+            "model": data.get("model"),
+            "model_provider": data.get("model_provider"),
+            "created_at": data.get("created_at") or 0.0,
+            "started_at": data.get("started_at"),
+            "finished_at": data.get("finished_at"),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunOutput:
+        return cls(**cls._kwargs_from_dict(data))
+
+
+@dataclass(kw_only=True, slots=True)
+class TeamRunOutput(RunOutput):
+    """The result of a team run.
+
+    Attributes:
+        team_name: The team's name.
+        member_responses: The members' runs (each with its own metrics), in the order they ran.
+            Read back from the db only when the team has ``store_member_responses=True``.
+    """
+
+    team_name: str | None = None
+    member_responses: list[RunOutput] = field(default_factory=list)
+
+    @property
+    def is_team(self) -> bool:
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        data = RunOutput.to_dict(self)
+        data["team_name"] = self.team_name
+        data["member_responses"] = [m.to_dict() for m in self.member_responses]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TeamRunOutput:
+        kwargs = cls._kwargs_from_dict(data)
+        return cls(
+            **kwargs,
+            team_name=data.get("team_name"),
+            member_responses=[output_from_dict(m) for m in data.get("member_responses") or ()],
+        )
+
+
+def output_from_dict(data: dict[str, Any]) -> RunOutput:
+    """Rebuild a `RunOutput` or `TeamRunOutput` from `to_dict()` data."""
+    if data.get("kind") == "team":
+        return TeamRunOutput.from_dict(data)
+    return RunOutput.from_dict(data)

@@ -1,0 +1,173 @@
+"""Runs alive in this process, local cancel intents, and the per-db supervisor.
+
+The registry is what makes in-process cancellation immediate: it knows the asyncio task that
+executes each live run, and whether the run's code is executing right now (``stepping``). A cancel
+then cancels that task, so a run is interrupted even in the middle of a model or tool call. A
+streaming run whose consumer is busy elsewhere (between two events) is not stepping: cancelling
+the task would hit the consumer's own code, so the request is only flagged and the run stops as
+soon as it is resumed.
+
+The supervisor is one task per (db, event loop) that lives while that loop has live runs on that
+db. It polls the db for cancel intents written by other processes (so a cancel from another
+process lands within ``poll_interval``) and renews the runs' leases (heartbeat).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agno_core.db._sql import SqlDb
+
+__all__ = ["ActiveRun", "LocalRuns", "local_runs"]
+
+log = logging.getLogger("agno_core")
+
+POLL_INTERVAL = 0.25
+
+
+@dataclass(eq=False, slots=True)
+class ActiveRun:
+    """A run executing (or queued) in this process."""
+
+    run_id: str
+    db: SqlDb | None
+    loop: asyncio.AbstractEventLoop
+    parent: ActiveRun | None = None
+    task: asyncio.Task[object] | None = None
+    stepping: bool = False
+    cancel_requested: bool = False
+    cancel_reason: str | None = None
+    children: list[ActiveRun] = field(default_factory=list)
+
+    def request_cancel(self, reason: str) -> None:
+        """Flag this run and its member runs; interrupt the task if the run is executing."""
+        for run in self._tree():
+            if not run.cancel_requested:
+                run.cancel_requested = True
+                run.cancel_reason = reason
+        if self.task is not None and self.stepping and not self.task.done():
+            if self.loop.is_closed():
+                return
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is self.loop:
+                self.task.cancel()
+            else:
+                self.loop.call_soon_threadsafe(self._cancel_if_stepping)
+
+    def _cancel_if_stepping(self) -> None:
+        if self.task is not None and self.stepping and not self.task.done():
+            self.task.cancel()
+
+    def _tree(self) -> list[ActiveRun]:
+        out = [self]
+        for child in self.children:
+            out.extend(child._tree())
+        return out
+
+
+class LocalRuns:
+    """Process-wide registry of live runs and of cancel intents for runs not started yet."""
+
+    def __init__(self) -> None:
+        self.active: dict[str, ActiveRun] = {}
+        self._intents: dict[str, float] = {}
+        self._supervisors: dict[tuple[int, int], asyncio.Task[None]] = {}
+
+    # -- intents ---------------------------------------------------------------------------
+    def add_intent(self, run_id: str, ttl: float = 3600.0) -> None:
+        now = time.time()
+        if len(self._intents) > 1000:
+            self._intents = {k: v for k, v in self._intents.items() if v > now}
+        self._intents[run_id] = now + ttl
+
+    def has_intent(self, run_id: str) -> bool:
+        expires = self._intents.get(run_id)
+        if expires is None:
+            return False
+        if expires < time.time():
+            self._intents.pop(run_id, None)
+            return False
+        return True
+
+    def clear_intent(self, run_id: str) -> None:
+        self._intents.pop(run_id, None)
+
+    # -- live runs --------------------------------------------------------------------------
+    def register(self, run: ActiveRun) -> None:
+        if run.run_id in self.active:
+            raise ValueError(f"a run with id {run.run_id!r} is already running in this process")
+        self.active[run.run_id] = run
+        if run.parent is not None:
+            run.parent.children.append(run)
+        if run.db is not None:
+            self._ensure_supervisor(run.db, run.loop)
+
+    def unregister(self, run: ActiveRun) -> None:
+        if self.active.get(run.run_id) is run:
+            del self.active[run.run_id]
+        if run.parent is not None and run in run.parent.children:
+            run.parent.children.remove(run)
+
+    def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool:
+        """Cancel a live local run; False when it is not running in this process."""
+        run = self.active.get(run_id)
+        if run is None:
+            return False
+        run.request_cancel(reason)
+        return True
+
+    # -- supervisor ---------------------------------------------------------------------------
+    def _ensure_supervisor(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> None:
+        key = (id(db), id(loop))
+        task = self._supervisors.get(key)
+        if task is None or task.done():
+            self._supervisors[key] = loop.create_task(
+                self._supervise(db, loop, key), name="agno-core-supervisor"
+            )
+
+    def _runs_of(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> list[ActiveRun]:
+        return [r for r in self.active.values() if r.db is db and r.loop is loop]
+
+    async def _supervise(
+        self, db: SqlDb, loop: asyncio.AbstractEventLoop, key: tuple[int, int]
+    ) -> None:
+        renew_every = max(db.run_lease_seconds / 3.0, POLL_INTERVAL)
+        last_renew = time.monotonic()
+        try:
+            while True:
+                await asyncio.sleep(POLL_INTERVAL)
+                runs = self._runs_of(db, loop)
+                if not runs:
+                    return
+                ids = [r.run_id for r in runs]
+                try:
+                    for run_id in await db.acancel_intents(ids):
+                        self.cancel(run_id, "cancelled by request from another process")
+                    if time.monotonic() - last_renew >= renew_every:
+                        await db.arenew_leases(ids)
+                        last_renew = time.monotonic()
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # the db may be briefly unavailable: keep going
+                    log.warning("run supervisor: db check failed: %s", exc)
+        finally:
+            if self._supervisors.get(key) is asyncio.current_task():
+                del self._supervisors[key]
+
+    async def stop_supervisors(self) -> None:
+        for task in list(self._supervisors.values()):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+
+local_runs = LocalRuns()

@@ -1,0 +1,87 @@
+"""Executing one tool call inside a run."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import time
+from collections.abc import AsyncGenerator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from agno_core.metrics import ToolCallMetrics
+from agno_core.models.message import ToolCall
+from agno_core.run._output import ToolExecution
+from agno_core.tools import Function
+
+if TYPE_CHECKING:
+    from agno_core.run._context import RunContext
+
+__all__ = ["EVENT_STREAM_ATTR", "execute_tool", "result_text"]
+
+# A tool whose entrypoint carries this attribute runs as an async generator of run events (a
+# team's delegation to a member streams the member's events).
+EVENT_STREAM_ATTR = "__agno_event_stream__"
+
+
+def result_text(result: Any) -> str:
+    """What the model sees of a tool's return value."""
+    if result is None:
+        return ""
+    if isinstance(result, str):
+        return result
+    if isinstance(result, BaseModel):
+        return result.model_dump_json()
+    try:
+        return json.dumps(result, default=str)
+    except (TypeError, ValueError):
+        return str(result)
+
+
+async def execute_tool(
+    ctx: RunContext, function: Function, call: ToolCall, execution: ToolExecution
+) -> AsyncGenerator[Any, None]:
+    """Run one tool call; its result (or error) goes into ``execution``.
+
+    A tool that raises does not end the run: the error becomes the tool's result, so the model
+    can react to it. Sync tools run in a worker thread so the event loop (heartbeats, cancels,
+    other runs) keeps going while they work.
+    """
+    start = time.perf_counter()
+    error: str | None = None
+    try:
+        args = function.parse_arguments(call.arguments)
+        execution.tool_args = args
+        streamer = getattr(function.entrypoint, EVENT_STREAM_ATTR, None)
+        if streamer is not None:
+            async for event in streamer(ctx, execution, **args):
+                yield event
+            return
+        entry = function.entrypoint
+        if inspect.iscoroutinefunction(entry) or inspect.iscoroutinefunction(
+            getattr(entry, "__call__", None)  # noqa: B004
+        ):
+            result = await entry(**args)
+        else:
+            result = await asyncio.to_thread(entry, **args)
+            if inspect.isawaitable(result):
+                result = await result
+        execution.result = result_text(result)
+    except asyncio.CancelledError:
+        error = "cancelled"
+        execution.result = "Error: the tool call was cancelled"
+        execution.tool_call_error = True
+        raise
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        execution.result = f"Error calling {function.name}: {error}"
+        execution.tool_call_error = True
+    finally:
+        execution.metrics = ToolCallMetrics(
+            tool_name=function.name,
+            tool_call_id=call.id,
+            duration=time.perf_counter() - start,
+            error=error,
+        )

@@ -1,0 +1,39 @@
+"""Agent run outputs and events."""
+
+from __future__ import annotations
+
+from agno_core.run._events import (
+    BaseRunEvent,
+    MemoryUpdateCompletedEvent,
+    MemoryUpdateStartedEvent,
+    RunCancelledEvent,
+    RunCompletedEvent,
+    RunContentEvent,
+    RunErrorEvent,
+    RunEvent,
+    RunStartedEvent,
+    ToolCallCompletedEvent,
+    ToolCallStartedEvent,
+)
+from agno_core.run._output import RunOutput, ToolExecution
+from agno_core.run.base import RunStatus
+
+RunOutputEvent = BaseRunEvent
+
+__all__ = [
+    "BaseRunEvent",
+    "MemoryUpdateCompletedEvent",
+    "MemoryUpdateStartedEvent",
+    "RunCancelledEvent",
+    "RunCompletedEvent",
+    "RunContentEvent",
+    "RunErrorEvent",
+    "RunEvent",
+    "RunOutput",
+    "RunOutputEvent",
+    "RunStartedEvent",
+    "RunStatus",
+    "ToolCallCompletedEvent",
+    "ToolCallStartedEvent",
+    "ToolExecution",
+]

@@ -1,0 +1,33 @@
+"""Run status, shared by agent and team runs."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = ["TERMINAL_STATUSES", "RunStatus"]
+
+
+class RunStatus(str, Enum):
+    """Where a run is in its lifecycle.
+
+    Transitions only go forward: ``pending -> running -> completed | error | cancelled`` (a running
+    run may also pause). Stored values are upper-case, as in Agno.
+    """
+
+    pending = "PENDING"
+    running = "RUNNING"
+    completed = "COMPLETED"
+    paused = "PAUSED"
+    cancelled = "CANCELLED"
+    error = "ERROR"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def is_terminal(self) -> bool:
+        """True for completed, cancelled and error: the run will not change again."""
+        return self in TERMINAL_STATUSES
+
+
+TERMINAL_STATUSES = frozenset({RunStatus.completed, RunStatus.cancelled, RunStatus.error})

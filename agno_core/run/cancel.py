@@ -1,0 +1,77 @@
+"""Cancelling runs: before they start, while they run, in this process or another.
+
+A cancel is recorded as an *intent*: in memory for this process, and in the db so that another
+process sharing it sees it (its run supervisor polls intents while it has live runs). A run that
+starts with an intent waiting for its id ends CANCELLED without calling the model.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from agno_core._sync import run_sync
+from agno_core.run._registry import local_runs
+from agno_core.run.base import RunStatus
+
+if TYPE_CHECKING:
+    from agno_core.db._sql import SqlDb
+
+__all__ = ["acancel_run", "cancel_run"]
+
+log = logging.getLogger("agno_core")
+
+
+async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
+    """Cancel a run.
+
+    Args:
+        run_id: The run to cancel.
+        db: Where the run is stored. When omitted, every db this process has used gets the
+            intent (so a run of another process sharing one of them is cancelled too).
+
+    Returns:
+        True when the run was live (running or queued) and is now being cancelled; False when
+        it had already finished (nothing changes) or is unknown (the intent is kept, so a run
+        started later with this id ends CANCELLED before calling the model).
+    """
+    if local_runs.cancel(run_id):
+        return True
+    if db is not None:
+        dbs = [db]
+    else:
+        from agno_core.db._sql import known_dbs
+
+        dbs = known_dbs()
+    known = False
+    for target in dbs:
+        try:
+            row = await target.aget_run_row(run_id)
+            if row is None:
+                await target.aset_cancel_intent(run_id)
+                continue
+            known = True
+            status = RunStatus(row[0])
+            if status.is_terminal:
+                return False
+            if status is RunStatus.pending and await target.aset_status(
+                run_id, RunStatus.cancelled, error="cancelled before it started"
+            ):
+                return True
+            # Running in another process: its supervisor polls for this intent.
+            await target.aset_cancel_intent(run_id)
+            return True
+        except Exception as exc:
+            if db is not None:
+                raise
+            log.warning("could not record the cancel of %s in %r: %s", run_id, target, exc)
+    if not known:
+        local_runs.add_intent(run_id)
+    return False
+
+
+def cancel_run(run_id: str, db: SqlDb | None = None) -> bool:
+    """Synchronous `acancel_run`; safe to call from inside a running event loop."""
+    if local_runs.cancel(run_id):
+        return True
+    return run_sync(acancel_run(run_id, db))

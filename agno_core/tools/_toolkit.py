@@ -1,0 +1,73 @@
+"""Toolkits: named groups of tools."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from agno_core.tools._function import Function
+
+__all__ = ["Toolkit", "resolve_tools"]
+
+
+class Toolkit:
+    """A named group of tools, usually methods of a subclass.
+
+    Args:
+        name: The toolkit's name.
+        tools: Callables (or `Function`s) to expose.
+        instructions: Extra instructions added to the system message when the toolkit is used.
+        add_instructions: Whether to add ``instructions``.
+        include_tools: Only expose these tool names.
+        exclude_tools: Hide these tool names.
+    """
+
+    def __init__(
+        self,
+        name: str = "toolkit",
+        tools: Sequence[Callable[..., Any] | Function] = (),
+        *,
+        instructions: str | None = None,
+        add_instructions: bool = False,
+        include_tools: Iterable[str] | None = None,
+        exclude_tools: Iterable[str] | None = None,
+    ) -> None:
+        self.name = name
+        self.instructions = instructions
+        self.add_instructions = add_instructions
+        self._include = set(include_tools) if include_tools is not None else None
+        self._exclude = set(exclude_tools or ())
+        self.functions: dict[str, Function] = {}
+        for item in tools:
+            self.register(item)
+
+    def register(self, fn: Callable[..., Any] | Function, name: str | None = None) -> None:
+        """Add a tool to the toolkit (honouring ``include_tools``/``exclude_tools``)."""
+        function = fn if isinstance(fn, Function) else Function.from_callable(fn, name=name)
+        if self._include is not None and function.name not in self._include:
+            return
+        if function.name in self._exclude:
+            return
+        self.functions[function.name] = function
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, tools={sorted(self.functions)!r})"
+
+
+def resolve_tools(tools: Iterable[Any] | None) -> dict[str, Function]:
+    """Flatten an agent's ``tools`` list (functions, `Function`s, `Toolkit`s) into name -> tool."""
+    resolved: dict[str, Function] = {}
+    for item in tools or ():
+        if isinstance(item, Toolkit):
+            functions: Iterable[Function] = item.functions.values()
+        elif isinstance(item, Function):
+            functions = (item,)
+        elif callable(item):
+            functions = (Function.from_callable(item),)
+        else:
+            raise TypeError(f"tools must be functions, Function or Toolkit objects, got {item!r}")
+        for function in functions:
+            if function.name in resolved:
+                raise ValueError(f"two tools are named {function.name!r}; tool names must be unique")
+            resolved[function.name] = function
+    return resolved
