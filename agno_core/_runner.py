@@ -198,8 +198,10 @@ class RunnerBase:
         background: bool = False,
         parent: RunContext | None = None,
         store: bool = True,
+        db: SqlDb | None = None,
     ) -> RunContext:
         model = self._resolved_model()
+        db = db if db is not None else self.db
         if session_id is None:
             if self.session_id is None:
                 self.session_id = str(uuid.uuid4())
@@ -215,7 +217,7 @@ class RunnerBase:
         )
         active = ActiveRun(
             run_id=output.run_id,
-            db=self.db if store else None,
+            db=db if store else None,
             loop=asyncio.get_running_loop(),
             parent=parent.active if parent else None,
         )
@@ -225,13 +227,13 @@ class RunnerBase:
             output=output,
             active=active,
             model=model,
-            db=self.db,
+            db=db,
             stream=stream,
             stream_events=stream_events,
             background=background,
             output_schema=output_schema or self.output_schema,
             user_supplied_id=run_id is not None,
-            store=store and self.db is not None,
+            store=store and db is not None,
             parent=parent,
         )
 

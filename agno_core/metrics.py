@@ -29,6 +29,12 @@ _TOKEN_FIELDS = (
 )
 
 TOOL_CALL_KEY = "tool_call"
+MEMBER_PREFIX = "member_"
+
+
+def is_tool_key(key: str) -> bool:
+    """True for ``details`` keys that hold `ToolCallMetrics` (``tool_call``, ``member_tool_call``)."""
+    return key.endswith(TOOL_CALL_KEY)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -179,17 +185,22 @@ class RunMetrics(TokenCounts):
     def add_tool_call(self, metrics: ToolCallMetrics) -> None:
         self.details.setdefault(TOOL_CALL_KEY, []).append(metrics)
 
-    def merge(self, other: RunMetrics) -> None:
-        """Add another run's usage (a team member's) into this one, details included."""
+    def merge(self, other: RunMetrics, *, prefix: str = MEMBER_PREFIX) -> None:
+        """Add a team member's run into this (team) run: totals, and details under ``member_*``.
+
+        The member's ``"model"`` entries land under ``"member_model"`` (its tool calls under
+        ``"member_tool_call"``), so the team's own model calls stay apart from its members'.
+        """
         self.add_tokens(other)
         if other.cost is not None:
             self.cost = (self.cost or 0.0) + other.cost
         for key, entries in other.details.items():
+            target = key if key.startswith(prefix) else prefix + key
             for entry in entries:
                 if isinstance(entry, ToolCallMetrics):
-                    self.details.setdefault(key, []).append(entry)
+                    self.details.setdefault(target, []).append(entry)
                 else:
-                    self._merge_model_entry(key, entry)
+                    self._merge_model_entry(target, entry)
 
     def _merge_model_entry(self, key: str, entry: ModelMetrics) -> None:
         for mine in self.details.setdefault(key, []):
@@ -203,8 +214,8 @@ class RunMetrics(TokenCounts):
         self.details[key].append(ModelMetrics.from_dict(entry.to_dict()))
 
     def model_entries(self) -> list[ModelMetrics]:
-        """Every model entry in ``details`` (all keys but ``"tool_call"``)."""
-        return [e for k, v in self.details.items() if k != TOOL_CALL_KEY for e in v]
+        """Every model entry in ``details`` (all keys but the tool-call ones)."""
+        return [e for k, v in self.details.items() if not is_tool_key(k) for e in v]
 
     # -- (de)serialisation ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -228,7 +239,7 @@ class RunMetrics(TokenCounts):
         metrics.queue_wait = data.get("queue_wait")
         metrics.cost = data.get("cost")
         for key, entries in (data.get("details") or {}).items():
-            kind = ToolCallMetrics if key == TOOL_CALL_KEY else ModelMetrics
+            kind = ToolCallMetrics if is_tool_key(key) else ModelMetrics
             metrics.details[key] = [kind.from_dict(e) for e in entries]
         return metrics
 
@@ -261,7 +272,7 @@ class SessionMetrics(TokenCounts):
             self.cost = (self.cost or 0.0) + run.cost
         merged = RunMetrics(details=self.details)  # type: ignore[arg-type]
         for key, entries in run.details.items():
-            if key == TOOL_CALL_KEY:
+            if is_tool_key(key):
                 continue
             for entry in entries:
                 merged._merge_model_entry(key, entry)

@@ -1,0 +1,78 @@
+"""Running the async measurement from synchronous code, without distorting it.
+
+* ``func`` is sync: the measurement coroutine never suspends, so it is stepped to completion right
+  here with no event loop at all. The measured function runs exactly as it would in plain sync
+  code (it may even call ``asyncio.run`` itself), and no loop work can enter a timed sample.
+* ``func`` is async and no loop runs in this thread: ``asyncio.run``.
+* ``func`` is async and this thread already runs a loop (``run()`` called from async code): the
+  measurement runs in a worker thread with its own loop, with the caller's context variables; the
+  calling thread (and its loop) blocks until it is done.
+
+A callable that is not recognisably async (see :func:`~agno_core.eval._invoke.looks_async`) is
+first called here, outside any loop; if it returns an awaitable, that awaitable is awaited first
+on the loop that then runs the measurement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from agno_core.eval._engine import Plan, measure
+from agno_core.eval._invoke import looks_async, prime, prime_sync
+from agno_core.eval._result import PerformanceResult
+
+__all__ = ["measure_async", "measure_sync", "run_on_loop", "run_without_loop"]
+
+T = TypeVar("T")
+
+
+def run_without_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never suspends to completion, with no event loop.
+
+    Raises:
+        RuntimeError: if the coroutine does suspend (it needed an event loop after all).
+    """
+    try:
+        suspended_on = coro.send(None)
+    except StopIteration as stop:
+        value: T = stop.value
+        return value
+    coro.close()
+    raise RuntimeError(f"the measurement suspended on {suspended_on!r} without an event loop")
+
+
+def run_on_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``make()`` on a fresh event loop, in a worker thread if this thread runs one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="agno-core-eval") as pool:
+        return pool.submit(context.run, lambda: asyncio.run(make())).result()
+
+
+async def _measure_async(
+    func: Callable[[], object], plan: Plan, pending: Awaitable[Any] | None
+) -> PerformanceResult:
+    invoker = await prime(func, pending)
+    return await measure(invoker, plan)
+
+
+def measure_sync(func: Callable[[], object], plan: Plan) -> PerformanceResult:
+    """Prime ``func`` and measure it from synchronous code."""
+    if looks_async(func):
+        return run_on_loop(lambda: _measure_async(func, plan, None))
+    invoker, pending = prime_sync(func)
+    if pending is None:
+        return run_without_loop(measure(invoker, plan))
+    return run_on_loop(lambda: _measure_async(func, plan, pending))
+
+
+async def measure_async(func: Callable[[], object], plan: Plan) -> PerformanceResult:
+    """Prime ``func`` and measure it on the running loop, in the current task."""
+    return await _measure_async(func, plan, None)

@@ -1,0 +1,157 @@
+"""The measurement, written once against :class:`~agno_core.eval._invoke.Invoker`.
+
+Order of calls (after the priming call that created the invoker):
+
+1. ``warmup_runs`` unmeasured calls;
+2. runtime (``measure_runtime``): calibration if a call is shorter than a timed sample, then
+   ``num_iterations`` timed samples, with tracing off;
+3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on for all
+   ``num_iterations`` calls, each measured for peak and retained memory, and, with growth tracking,
+   a snapshot after each one.
+
+Debug logs (``debug_mode``, logger ``agno_core.eval``) are written after the measurement, so that
+log records (kept by handlers such as pytest's ``caplog``) never count as growth.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from agno_core.eval import _timing
+from agno_core.eval._growth import GrowthTracker, IterationGrowth
+from agno_core.eval._invoke import Invoker
+from agno_core.eval._memory import call_overhead, measure_call, tracing
+from agno_core.eval._result import PerformanceResult
+from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
+
+__all__ = ["LOGGER_NAME", "Plan", "measure"]
+
+LOGGER_NAME = "agno_core.eval"
+logger = logging.getLogger(LOGGER_NAME)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Plan:
+    """What to measure: PerformanceEval's settings, minus the function and the outputs."""
+
+    name: str | None
+    eval_id: str
+    measure_runtime: bool
+    measure_memory: bool
+    num_iterations: int
+    warmup_runs: int
+    memory_growth_tracking: bool
+    top_n_memory_allocations: int
+    debug_mode: bool
+
+
+@dataclass(kw_only=True, slots=True)
+class _Memory:
+    peaks: list[int]
+    retained: list[int]
+    tracker: GrowthTracker | None
+
+
+async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
+    memory = _Memory(peaks=[], retained=[], tracker=None)
+    with tracing():
+        overhead = await call_overhead(is_async=invoker.is_async)
+        if plan.memory_growth_tracking:
+            memory.tracker = GrowthTracker(top_n=plan.top_n_memory_allocations)
+        for _ in range(plan.num_iterations):
+            peak, retained = await measure_call(invoker)
+            memory.peaks.append(max(peak - overhead, 0))
+            memory.retained.append(retained)
+            if memory.tracker is not None:
+                memory.tracker.record()
+    return memory
+
+
+async def measure(invoker: Invoker, plan: Plan) -> PerformanceResult:
+    """Run the measurement ``plan`` describes and return its result."""
+    result = PerformanceResult(
+        name=plan.name,
+        eval_id=plan.eval_id,
+        num_iterations=plan.num_iterations,
+        warmup_runs=plan.warmup_runs,
+    )
+    warm_up_ns = await _timing.warm_up(invoker, plan.warmup_runs)
+    if plan.measure_runtime:
+        loops = await _timing.calibrate(invoker, warm_up_ns)
+        runtime = await _timing.measure(invoker, samples=plan.num_iterations, loops=loops)
+        result.run_times = runtime.run_times
+        result.cpu_times = runtime.cpu_times
+        result.calls_per_sample = runtime.calls_per_sample
+    growth: list[IterationGrowth] = []
+    if plan.measure_memory or plan.memory_growth_tracking:
+        memory = await _measure_memory(invoker, plan)
+        if plan.measure_memory:
+            result.peak_memory_usages = memory.peaks
+            result.memory_usages = [peak / MIB for peak in memory.peaks]
+            result.retained_memory_per_call = memory.retained
+        if memory.tracker is not None:
+            growth = memory.tracker.iterations()
+            result.growth_per_iteration = [iteration.net for iteration in growth]
+            result.growth_sites = memory.tracker.sites()
+    result.compute_stats()
+    if plan.debug_mode:
+        _log(result, growth)
+    return result
+
+
+def _log(result: PerformanceResult, growth: list[IterationGrowth]) -> None:
+    label = result.name or result.eval_id
+    if result.run_times:
+        logger.debug(
+            "%s: %d timed samples of %d call(s) each",
+            label,
+            len(result.run_times),
+            result.calls_per_sample,
+        )
+        for index, (wall, cpu) in enumerate(zip(result.run_times, result.cpu_times, strict=True)):
+            logger.debug(
+                "%s: run %d: %s per call (CPU %s)",
+                label,
+                index + 1,
+                format_duration(wall),
+                format_duration(cpu),
+            )
+    for index, peak in enumerate(result.peak_memory_usages):
+        logger.debug(
+            "%s: iteration %d: peak %s, retained %s",
+            label,
+            index + 1,
+            format_bytes(peak),
+            format_signed_bytes(result.retained_memory_per_call[index]),
+        )
+    for index, iteration in enumerate(growth):
+        logger.debug(
+            "%s: iteration %d: memory grew %s",
+            label,
+            index + 1,
+            format_signed_bytes(iteration.net),
+        )
+        for site in iteration.sites:
+            logger.debug(
+                "    %s %s:%d (%+d blocks)",
+                format_signed_bytes(site.size_diff),
+                site.filename,
+                site.lineno,
+                site.count_diff,
+            )
+    if growth:
+        logger.debug(
+            "%s: average growth %s per iteration; top growth sites:",
+            label,
+            format_signed_bytes(result.avg_growth_per_iteration),
+        )
+        for site in result.growth_sites:
+            logger.debug(
+                "    %s %s:%d (%+d blocks) via %s",
+                format_signed_bytes(site.size_diff),
+                site.filename,
+                site.lineno,
+                site.count_diff,
+                " <- ".join(site.traceback[1:]) or "-",
+            )

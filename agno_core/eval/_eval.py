@@ -1,0 +1,167 @@
+"""PerformanceEval: Agno's parameters and entry points over one measurement engine."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
+
+from agno_core.eval._drive import measure_async, measure_sync
+from agno_core.eval._engine import Plan
+from agno_core.eval._persist import EvalRunDb, eval_run_record, write_json
+from agno_core.eval._result import PerformanceResult
+
+__all__ = ["PerformanceEval"]
+
+
+def _new_eval_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class PerformanceEval:
+    """Measure how long a function takes, how much memory it uses, and whether memory grows.
+
+    ``func`` takes no arguments and may be a sync function, an async function, or any callable
+    that returns an awaitable (a ``functools.partial`` of an async function, a lambda returning a
+    coroutine): the result of its first call decides. :meth:`run` and :meth:`arun` measure the
+    same way and return a :class:`PerformanceResult` (also kept in :attr:`result`).
+
+    Calls made, in order: one untimed *priming* call (it tells whether ``func`` is async and pays
+    one-time costs; it comes on top of ``warmup_runs``), ``warmup_runs`` unmeasured calls, then
+    with ``measure_runtime`` a calibration (only for calls shorter than 0.2 ms) and
+    ``num_iterations`` timed samples, then with ``measure_memory`` or ``memory_growth_tracking``
+    ``num_iterations`` calls under ``tracemalloc``.
+
+    Runtime: ``time.perf_counter_ns`` wall time and ``time.process_time_ns`` CPU time per call.
+    Garbage is collected before each sample and the collector is off while it runs. A call
+    shorter than 0.2 ms is repeated back to back inside a sample (``calls_per_sample``) and
+    reported per call. Outliers are flagged (Tukey's fences), not removed.
+
+    Memory: per call, the peak traced memory above what was live before the call
+    (``memory_usages`` in MiB, ``peak_memory_usages`` in bytes), and the bytes still live after it
+    and a collection (``retained_memory_per_call``).
+
+    Growth (``memory_growth_tracking``): tracing stays on across the iterations and a snapshot
+    after each one is diffed with the previous, so a steady leak shows as
+    ``growth_per_iteration`` / ``avg_growth_per_iteration`` with the responsible lines in
+    ``growth_sites`` (top ``top_n_memory_allocations``). The baseline snapshot is taken when
+    tracing starts, after the priming call, warm-ups and runtime samples, so one-time allocations
+    of the first call never count as growth, even with ``warmup_runs=0``.
+
+    Async functions are awaited directly in the current task (no new task), and after each
+    memory-measured call the loop runs once (``asyncio.sleep(0)``) so tasks the call spawned take
+    a step and their allocations are seen. Because ``tracemalloc`` is process-wide, whatever
+    other tasks on the same loop (and other threads) allocate while the function awaits is
+    counted too, and other tasks' work during its awaits adds to its wall time. Measure on a quiet
+    loop.
+
+    Args:
+        func: the function to measure; called with no arguments.
+        name: a label for reports and the database.
+        measure_runtime: take timed samples.
+        measure_memory: measure peak and retained memory per call.
+        num_iterations: timed samples, and memory-measured calls.
+        warmup_runs: unmeasured calls before measuring.
+        memory_growth_tracking: track memory growth across iterations and its sites.
+        top_n_memory_allocations: how many growth sites to keep.
+        debug_mode: log every sample and the growth sites of each iteration (logger
+            ``agno_core.eval``, level DEBUG).
+        print_summary: print the summary table when done.
+        print_results: print every sample when done.
+        db: where to save the eval run (``save_eval_run`` from :meth:`run`,
+            ``asave_eval_run`` from :meth:`arun`).
+        file_path_to_save_results: write the result as JSON to this path (parent directories
+            are created).
+        eval_id: the run's id (a new UUID4 by default).
+        telemetry: accepted for compatibility with Agno; nothing is ever sent.
+    """
+
+    func: Callable[[], object]
+    _: KW_ONLY
+    name: str | None = None
+    measure_runtime: bool = True
+    measure_memory: bool = True
+    num_iterations: int = 10
+    warmup_runs: int = 10
+    memory_growth_tracking: bool = False
+    top_n_memory_allocations: int = 5
+    debug_mode: bool = False
+    print_summary: bool = False
+    print_results: bool = False
+    db: EvalRunDb | None = None
+    file_path_to_save_results: str | os.PathLike[str] | None = None
+    eval_id: str = field(default_factory=_new_eval_id)
+    telemetry: bool = True
+    result: PerformanceResult | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        if not callable(self.func):
+            raise TypeError(f"func must be callable, got {type(self.func).__name__}")
+        if self.num_iterations < 1:
+            raise ValueError(f"num_iterations must be at least 1, got {self.num_iterations}")
+        if self.warmup_runs < 0:
+            raise ValueError(f"warmup_runs must not be negative, got {self.warmup_runs}")
+        if self.top_n_memory_allocations < 0:
+            raise ValueError(
+                "top_n_memory_allocations must not be negative, "
+                f"got {self.top_n_memory_allocations}"
+            )
+
+    def _plan(self) -> Plan:
+        return Plan(
+            name=self.name,
+            eval_id=self.eval_id,
+            measure_runtime=self.measure_runtime,
+            measure_memory=self.measure_memory,
+            num_iterations=self.num_iterations,
+            warmup_runs=self.warmup_runs,
+            memory_growth_tracking=self.memory_growth_tracking,
+            top_n_memory_allocations=self.top_n_memory_allocations,
+            debug_mode=self.debug_mode,
+        )
+
+    def run(
+        self, *, print_summary: bool | None = None, print_results: bool | None = None
+    ) -> PerformanceResult:
+        """Measure ``func`` from synchronous code.
+
+        A sync ``func`` is measured with no event loop involved. An async one runs on a fresh
+        loop, in a worker thread if this thread already runs a loop (this call then blocks it).
+
+        Args:
+            print_summary: overrides the attribute of the same name for this run.
+            print_results: overrides the attribute of the same name for this run.
+        """
+        result = measure_sync(self.func, self._plan())
+        self._finish(result, print_summary, print_results)
+        if self.db is not None:
+            self.db.save_eval_run(eval_run_record(result))
+        return result
+
+    async def arun(
+        self, *, print_summary: bool | None = None, print_results: bool | None = None
+    ) -> PerformanceResult:
+        """Measure ``func`` on the running event loop, in the current task.
+
+        Args:
+            print_summary: overrides the attribute of the same name for this run.
+            print_results: overrides the attribute of the same name for this run.
+        """
+        result = await measure_async(self.func, self._plan())
+        self._finish(result, print_summary, print_results)
+        if self.db is not None:
+            await self.db.asave_eval_run(eval_run_record(result))
+        return result
+
+    def _finish(
+        self, result: PerformanceResult, print_summary: bool | None, print_results: bool | None
+    ) -> None:
+        self.result = result
+        if self.file_path_to_save_results is not None:
+            write_json(result, self.file_path_to_save_results)
+        if self.print_results if print_results is None else print_results:
+            result.print_results()
+        if self.print_summary if print_summary is None else print_summary:
+            result.print_summary()

@@ -1,0 +1,114 @@
+"""The one place the eval calls the measured function: once, or in a timed loop.
+
+Everything else in the package (warm-up, calibration, memory, growth) is written against
+:class:`Invoker`, so sync and async functions share every measurement. Whether ``func`` is async is
+decided by what its first call *returns* (an awaitable or not), not by
+``inspect.iscoroutinefunction``, so a ``functools.partial`` of an async function, a lambda
+returning a coroutine, or an object whose ``__call__`` returns a future all work.
+
+Growth tracking filters out allocations made in this package's frames, **except this module's**:
+when ``func`` is a C callable (``deque.append``, a ``partial`` of ``dict.update``) its allocations
+have no Python frame of their own and are attributed to the line below that calls it. Keep this
+module free of allocations of its own between calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
+
+__all__ = ["Invoker", "looks_async", "prime", "prime_sync"]
+
+
+def looks_async(func: Callable[[], object]) -> bool:
+    """Whether ``func`` is recognisably an async function before calling it.
+
+    Sees through ``functools.partial`` and ``inspect.markcoroutinefunction``, and checks an
+    object's ``__call__``. A False answer is not final: :func:`prime_sync` checks the result.
+    """
+    # An instance whose class defines ``async def __call__``.
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(type(func).__call__)
+
+
+class Invoker:
+    """Calls ``func`` for the measurements.
+
+    Args:
+        func: the measured callable, taking no arguments.
+        is_async: whether ``func()`` returns an awaitable that must be awaited.
+    """
+
+    __slots__ = ("func", "is_async")
+
+    def __init__(self, func: Callable[[], object], *, is_async: bool) -> None:
+        self.func = func
+        self.is_async = is_async
+
+    async def call(self) -> None:
+        """Call ``func`` once (awaiting its result when async), in the current task."""
+        if self.is_async:
+            await cast(Callable[[], Awaitable[object]], self.func)()
+        else:
+            self.func()
+
+    async def settle(self) -> None:
+        """Let tasks the call spawned take one step before memory is read (async only).
+
+        One ``asyncio.sleep(0)``: a task created by ``func`` with ``asyncio.create_task`` runs up
+        to its first real suspension, so what it allocates by then is seen. Tasks still waiting on
+        I/O or timers are not awaited (they may never finish).
+        """
+        if self.is_async:
+            await asyncio.sleep(0)
+
+    async def timed(self, loops: int) -> tuple[int, int]:
+        """Call ``func`` ``loops`` times back to back; return (wall ns, CPU ns) for all calls.
+
+        The loop for a sync function has no ``await`` in it, so no event-loop work can land inside
+        the timed span; the async loop awaits each call directly, in the current task.
+        """
+        func = self.func
+        calls = range(loops)
+        if self.is_async:
+            async_func = cast(Callable[[], Awaitable[object]], func)
+            cpu_start = time.process_time_ns()
+            wall_start = time.perf_counter_ns()
+            for _ in calls:
+                await async_func()
+            wall_end = time.perf_counter_ns()
+            cpu_end = time.process_time_ns()
+        else:
+            cpu_start = time.process_time_ns()
+            wall_start = time.perf_counter_ns()
+            for _ in calls:
+                func()
+            wall_end = time.perf_counter_ns()
+            cpu_end = time.process_time_ns()
+        return wall_end - wall_start, cpu_end - cpu_start
+
+
+def prime_sync(func: Callable[[], object]) -> tuple[Invoker, Awaitable[Any] | None]:
+    """The priming call, made from synchronous code outside any event loop.
+
+    Returns the invoker and, when ``func`` turned out to be async, the awaitable its first call
+    returned: the caller must await it (on the loop that will run the measurement).
+    """
+    result = func()
+    if inspect.isawaitable(result):
+        return Invoker(func, is_async=True), result
+    return Invoker(func, is_async=False), None
+
+
+async def prime(func: Callable[[], object], pending: Awaitable[Any] | None = None) -> Invoker:
+    """The priming call, made on the running loop (or finishing one :func:`prime_sync` began)."""
+    if pending is not None:
+        await pending
+        return Invoker(func, is_async=True)
+    result = func()
+    if inspect.isawaitable(result):
+        await result
+        return Invoker(func, is_async=True)
+    return Invoker(func, is_async=False)

@@ -1,0 +1,74 @@
+"""Memory per call: the peak a call reaches and what it leaves behind, via ``tracemalloc``.
+
+For each call: ``gc.collect()``; read the traced memory (the baseline); ``reset_peak()``; call
+(and, for async functions, let spawned tasks take a step); the peak minus the baseline is the
+call's peak usage; ``gc.collect()`` again; traced memory now minus the baseline is what the call
+retained. What the measurement itself allocates around a call (a coroutine object, an event-loop
+handle) is measured once with a no-op function and subtracted from the peaks.
+
+``tracemalloc`` is process-wide: allocations by other threads, and by other tasks of the same
+event loop while an async function awaits, are counted too.
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from agno_core.eval._invoke import Invoker
+
+__all__ = ["TRACE_FRAMES", "call_overhead", "measure_call", "tracing"]
+
+#: Frames stored per traced allocation: enough for a useful traceback of a growth site.
+TRACE_FRAMES = 25
+_OVERHEAD_RUNS = 3
+
+
+@contextmanager
+def tracing(frames: int = TRACE_FRAMES) -> Iterator[None]:
+    """Trace allocations for the block.
+
+    If tracing is already on (``PYTHONTRACEMALLOC``, a profiler), it is left on with its own frame
+    limit and not stopped afterwards.
+    """
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start(frames)
+    try:
+        yield
+    finally:
+        if started:
+            tracemalloc.stop()
+
+
+async def measure_call(invoker: Invoker) -> tuple[int, int]:
+    """Measure one call of ``invoker`` (tracing must be on): (peak, retained) in bytes.
+
+    A plain tuple: objects built by generated code (a dataclass ``__init__`` runs in a
+    ``<string>`` frame) would escape the growth filters.
+    """
+    gc.collect()
+    before = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    await invoker.call()
+    await invoker.settle()
+    peak = tracemalloc.get_traced_memory()[1] - before
+    gc.collect()
+    retained = tracemalloc.get_traced_memory()[0] - before
+    return max(peak, 0), retained
+
+
+def _noop() -> None:
+    pass
+
+
+async def _async_noop() -> None:
+    pass
+
+
+async def call_overhead(*, is_async: bool) -> int:
+    """The smallest peak :func:`measure_call` reports for a function that does nothing."""
+    noop = Invoker(_async_noop if is_async else _noop, is_async=is_async)
+    return min([(await measure_call(noop))[0] for _ in range(_OVERHEAD_RUNS)])

@@ -1,0 +1,89 @@
+"""Runtime measurement: warm-up, loop calibration, timed samples and the GC policy.
+
+GC policy (the same one ``timeit`` uses, made explicit): before every timed sample a full
+``gc.collect()`` runs, untimed, and the collector is disabled while the sample runs, then restored.
+A sample therefore never pays for collecting garbage that earlier samples (or the test suite) left
+behind, which would otherwise land on a random sample as a spike. The trade-off: a function that
+creates many reference cycles does not pay for collecting them here, so it measures faster than it
+runs in production; its memory is still measured with the collector enabled.
+
+Calibration: a sample must last at least :data:`MIN_SAMPLE_NS` so timer resolution and call
+overhead do not dominate. When a single call is shorter, calls are repeated back to back inside
+one sample (1, 2, 5, 10, 20, 50, ... calls, like ``timeit.Timer.autorange``) and every value is
+reported per call. If the fastest warm-up run already lasts long enough, no calibration call is
+made.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from agno_core.eval._invoke import Invoker
+
+__all__ = ["MIN_SAMPLE_NS", "RuntimeSamples", "calibrate", "gc_paused", "measure", "warm_up"]
+
+#: Shortest timed sample; shorter calls are repeated inside a sample.
+MIN_SAMPLE_NS = 200_000
+_MAX_LOOPS = 100_000_000
+_NS_PER_S = 1e9
+
+
+@dataclass(kw_only=True, slots=True)
+class RuntimeSamples:
+    """Per-call wall and CPU times of each sample, in seconds."""
+
+    run_times: list[float]
+    cpu_times: list[float]
+    calls_per_sample: int
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Collect garbage, then keep the collector off for the block (restored afterwards)."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+async def _sample(invoker: Invoker, loops: int) -> tuple[int, int]:
+    with gc_paused():
+        return await invoker.timed(loops)
+
+
+async def warm_up(invoker: Invoker, runs: int) -> list[int]:
+    """Make ``runs`` unmeasured calls; return the wall time of each (ns), for calibration."""
+    return [(await _sample(invoker, 1))[0] for _ in range(runs)]
+
+
+async def calibrate(invoker: Invoker, warm_up_ns: list[int]) -> int:
+    """The number of calls per sample that makes a sample last at least ``MIN_SAMPLE_NS``."""
+    if warm_up_ns and min(warm_up_ns) >= MIN_SAMPLE_NS:
+        return 1
+    base = 1
+    while base < _MAX_LOOPS:
+        for multiplier in (1, 2, 5):
+            loops = base * multiplier
+            wall_ns, _ = await _sample(invoker, loops)
+            if wall_ns >= MIN_SAMPLE_NS:
+                return loops
+        base *= 10
+    return _MAX_LOOPS
+
+
+async def measure(invoker: Invoker, *, samples: int, loops: int) -> RuntimeSamples:
+    """Take ``samples`` timed samples of ``loops`` calls each."""
+    run_times: list[float] = []
+    cpu_times: list[float] = []
+    for _ in range(samples):
+        wall_ns, cpu_ns = await _sample(invoker, loops)
+        run_times.append(wall_ns / loops / _NS_PER_S)
+        cpu_times.append(cpu_ns / loops / _NS_PER_S)
+    return RuntimeSamples(run_times=run_times, cpu_times=cpu_times, calls_per_sample=loops)

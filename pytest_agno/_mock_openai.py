@@ -1,0 +1,504 @@
+"""A scripted OpenAI server at the HTTP layer, so tests run the real `openai` SDK offline.
+
+`MockOpenAI` installs a respx router on `{base_url}/chat/completions` and `{base_url}/responses`.
+Tests script replies (`add_text`, `add_tool_call`, `add_json`, `add_error`, ...); each request takes
+the first queued reply that accepts it, rendered by `_mock_wire` for the endpoint it hit, streamed
+(SSE) when its body says `"stream": true`. With nothing scripted, every request gets a default text
+reply; once anything is scripted, a request no reply accepts is answered 400 and fails the test when
+the mock stops. Any other URL fails too (`assert_all_mocked`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, TypedDict, Unpack
+
+import httpx
+import respx
+
+from pytest_agno import _mock_wire as wire
+from pytest_agno._mock_wire import Endpoint, RecordedRequest
+
+__all__ = ["MockOpenAI", "RecordedRequest", "Reply", "ReplyOptions", "RequestPredicate"]
+
+RequestPredicate = Callable[[RecordedRequest], bool]
+
+# Set while respx's *async* handler resolves a request: the side effect may then return a
+# coroutine (respx awaits it), which makes latency a cancellable `asyncio.sleep`. The sync handler
+# would not await it, so sync clients get `time.sleep` instead. The event loop alone cannot tell:
+# a sync client may well be called from inside a running loop.
+_ASYNC_CLIENT: ContextVar[bool] = ContextVar("pytest_agno_mock_async_client", default=False)
+
+
+class _Router(respx.MockRouter):
+    """A respx router that marks async resolution for `_ASYNC_CLIENT`."""
+
+    async def async_handler(self, request: httpx.Request) -> httpx.Response:
+        token = _ASYNC_CLIENT.set(True)
+        try:
+            return await super().async_handler(request)
+        finally:
+            _ASYNC_CLIENT.reset(token)
+
+
+@dataclass(kw_only=True, eq=False)
+class Reply:
+    """A scripted reply in the queue, returned by the `add_*` methods.
+
+    Attributes:
+        kind: What was scripted: `"text"`, `"tool_calls"`, `"json"`, `"error"` or `"raw"`.
+        content: What is sent back: a completion (rendered per endpoint) or a fixed response.
+        model: Only requests whose body `model` equals this are answered (None: any).
+        match: Only requests for which this predicate is true are answered (None: any).
+        latency: Seconds to wait before answering.
+        times: How many requests this reply answers before leaving the queue.
+        answered: The requests it answered, in order.
+    """
+
+    kind: str
+    content: wire.Completion | wire.Fixed
+    model: str | None = None
+    match: RequestPredicate | None = None
+    latency: float = 0.0
+    times: int = 1
+    answered: list[RecordedRequest] = field(default_factory=list)
+
+    @property
+    def used(self) -> bool:
+        """Whether at least one request was answered by this reply."""
+        return bool(self.answered)
+
+    @property
+    def remaining(self) -> int:
+        """How many more requests this reply will answer."""
+        return self.times - len(self.answered)
+
+    @property
+    def call_ids(self) -> tuple[str, ...]:
+        """The tool-call ids this reply sends (empty for other kinds)."""
+        if isinstance(self.content, wire.Completion):
+            return tuple(call.call_id for call in self.content.tool_calls)
+        return ()
+
+    def accepts(self, request: RecordedRequest) -> bool:
+        """Whether this reply may answer `request` (its `model` and `match` filters)."""
+        if self.model is not None and request.model != self.model:
+            return False
+        return self.match is None or self.match(request)
+
+    def describe(self) -> str:
+        """A one-line summary for failure messages."""
+        content = self.content
+        if isinstance(content, wire.Completion):
+            names = ", ".join(call.name for call in content.tool_calls)
+            what = f"{self.kind} {names}" if names else f"{self.kind} {wire.clip(content.text)!r}"
+        else:
+            what = f"{self.kind} HTTP {content.status}"
+        filters = "".join(
+            [
+                f" model={self.model!r}" if self.model is not None else "",
+                " match=<predicate>" if self.match is not None else "",
+                f" x{self.remaining}" if self.remaining > 1 else "",
+            ]
+        )
+        return what + filters
+
+
+class ReplyOptions(TypedDict, total=False):
+    """Keyword options shared by the successful `add_*` methods.
+
+    Attributes:
+        input_tokens: Prompt tokens reported (default 10).
+        output_tokens: Generated tokens reported (default 5).
+        cached_tokens: Prompt tokens reported as cached (default 0).
+        reasoning_tokens: Reasoning tokens reported (default 0).
+        audio_input_tokens: Audio prompt tokens, Chat Completions only (default 0).
+        audio_output_tokens: Audio generated tokens, Chat Completions only (default 0).
+        latency: Seconds to wait before answering (default 0).
+        chunks: Pieces a streamed text is split into (default: one per word).
+        model: Answer only requests for this model.
+        match: Answer only requests this predicate accepts.
+    """
+
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+    reasoning_tokens: int
+    audio_input_tokens: int
+    audio_output_tokens: int
+    latency: float
+    chunks: int | None
+    model: str | None
+    match: RequestPredicate | None
+
+
+class MockOpenAI:
+    """A scripted OpenAI server for the real `openai` SDK (sync and async clients).
+
+    Use it as a context manager, or call `start()` and `stop()`. Replies are consumed first in,
+    first out, skipping those whose `model`/`match` filters reject the request.
+
+    Args:
+        base_url: The API root the clients use; both endpoints are mocked under it.
+        default_text: The reply text when nothing at all was scripted.
+        default_usage: `(input_tokens, output_tokens)` of that default reply.
+        assert_all_called: Also fail on stop when scripted replies were left unused.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str = "https://api.openai.com/v1",
+        default_text: str = "Mock reply.",
+        default_usage: tuple[int, int] = (12, 8),
+        assert_all_called: bool = False,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.default_text = default_text
+        self.default_usage = default_usage
+        self.assert_all_called = assert_all_called
+        self.requests: list[RecordedRequest] = []
+        self.unanswered: list[RecordedRequest] = []
+        self._queue: list[Reply] = []
+        self._scripted = False
+        self._ids = wire.IdMint()
+        # Sync clients may call from several threads; reentrant so `match=` may read `pending`.
+        self._lock = threading.RLock()
+        self._router: respx.MockRouter | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> MockOpenAI:
+        """Install the respx routes; every HTTPX request is intercepted until `stop()`."""
+        if self._router is not None:
+            raise RuntimeError("MockOpenAI is already started")
+        router = _Router(assert_all_mocked=True, assert_all_called=False, base_url=self.base_url)
+        router.post("/chat/completions", name="chat").mock(side_effect=self._on_chat)
+        router.post("/responses", name="responses").mock(side_effect=self._on_responses)
+        router.start()
+        self._router = router
+        return self
+
+    def stop(self) -> None:
+        """Remove the routes, then fail if a request went unanswered.
+
+        Raises:
+            AssertionError: A request matched no scripted reply, or (with `assert_all_called`)
+                scripted replies were never used.
+        """
+        self._uninstall()
+        self._verify()
+
+    def __enter__(self) -> MockOpenAI:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._uninstall()
+        if exc_type is None:  # do not mask the exception already propagating
+            self._verify()
+
+    def reset(self) -> None:
+        """Forget scripted replies, recorded requests and the id counter (the routes stay)."""
+        with self._lock:
+            self._queue.clear()
+            self.requests.clear()
+            self.unanswered.clear()
+            self._scripted = False
+            self._ids = wire.IdMint()
+
+    # -- scripting -------------------------------------------------------------------------------
+
+    def add_text(self, text: str, **options: Unpack[ReplyOptions]) -> Reply:
+        """Queue an assistant text reply.
+
+        Args:
+            text: The assistant message.
+            **options: Usage, latency, chunking and routing; see `ReplyOptions`.
+
+        Returns:
+            The queued reply.
+        """
+        return self._add_completion("text", text, (), options)
+
+    def add_tool_call(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | str,
+        *,
+        call_id: str | None = None,
+        **options: Unpack[ReplyOptions],
+    ) -> Reply:
+        """Queue a reply in which the model calls one function.
+
+        Args:
+            name: The function name.
+            arguments: The arguments, as a mapping (JSON-encoded here) or a raw string (sent as
+                is, so malformed arguments can be tested).
+            call_id: The tool-call id; a sequential `call_mock...` id by default.
+            **options: Usage, latency and routing; see `ReplyOptions`.
+
+        Returns:
+            The queued reply.
+        """
+        call = self._tool_call(name, arguments, call_id)
+        return self._add_completion("tool_calls", None, (call,), options)
+
+    def add_tool_calls(
+        self,
+        calls: Sequence[tuple[str, Mapping[str, Any] | str]],
+        **options: Unpack[ReplyOptions],
+    ) -> Reply:
+        """Queue a reply with several function calls at once (parallel tool calls).
+
+        Args:
+            calls: `(name, arguments)` pairs, in order.
+            **options: Usage, latency and routing; see `ReplyOptions`.
+
+        Returns:
+            The queued reply.
+        """
+        if not calls:
+            raise ValueError("add_tool_calls() needs at least one call")
+        tool_calls = tuple(self._tool_call(name, arguments, None) for name, arguments in calls)
+        return self._add_completion("tool_calls", None, tool_calls, options)
+
+    def add_json(self, data: Any, **options: Unpack[ReplyOptions]) -> Reply:
+        """Queue a structured-output reply: the text is `data` encoded as JSON.
+
+        Args:
+            data: JSON-serialisable data, or a pydantic model (dumped in JSON mode).
+            **options: Usage, latency and routing; see `ReplyOptions`.
+
+        Returns:
+            The queued reply.
+        """
+        if hasattr(data, "model_dump"):
+            data = data.model_dump(mode="json")
+        return self._add_completion("json", json.dumps(data), (), options)
+
+    def add_error(
+        self,
+        status: int = 500,
+        message: str = "Internal error",
+        *,
+        error_type: str = "server_error",
+        code: str | None = None,
+        latency: float = 0.0,
+        model: str | None = None,
+        match: RequestPredicate | None = None,
+        times: int = 1,
+    ) -> Reply:
+        """Queue an HTTP error in OpenAI's error envelope.
+
+        The SDK raises the matching `openai.APIStatusError` subclass with `message`. It retries
+        408/409/429/5xx unless the client has `max_retries=0`, and each retry takes the next
+        matching reply: script `times=` accordingly.
+
+        Args:
+            status: The HTTP status.
+            message: `error.message`.
+            error_type: `error.type`.
+            code: `error.code`.
+            latency: Seconds to wait before answering.
+            model: Answer only requests for this model.
+            match: Answer only requests this predicate accepts.
+            times: How many requests get this error.
+
+        Returns:
+            The queued reply.
+        """
+        body = wire.error_body(message, error_type=error_type, code=code)
+        fixed = wire.Fixed(status=status, content=body, content_type="application/json")
+        return self._add(
+            Reply(
+                kind="error", content=fixed, model=model, match=match, latency=latency, times=times
+            )
+        )
+
+    def add_raw(
+        self,
+        status: int,
+        body: str | bytes,
+        *,
+        content_type: str = "application/json",
+        latency: float = 0.0,
+        model: str | None = None,
+        match: RequestPredicate | None = None,
+        times: int = 1,
+    ) -> Reply:
+        """Queue a response sent verbatim, e.g. a malformed JSON body.
+
+        Args:
+            status: The HTTP status.
+            body: The body (str is UTF-8 encoded).
+            content_type: The `content-type` header.
+            latency: As for `add_error`.
+            model: As for `add_error`.
+            match: As for `add_error`.
+            times: As for `add_error`.
+
+        Returns:
+            The queued reply.
+        """
+        content = body.encode() if isinstance(body, str) else body
+        fixed = wire.Fixed(status=status, content=content, content_type=content_type)
+        return self._add(
+            Reply(kind="raw", content=fixed, model=model, match=match, latency=latency, times=times)
+        )
+
+    # -- inspection ------------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> list[Reply]:
+        """Scripted replies still queued, in order."""
+        with self._lock:
+            return list(self._queue)
+
+    def assert_all_used(self) -> None:
+        """Fail if scripted replies are still queued.
+
+        Raises:
+            AssertionError: Listing the unused replies.
+        """
+        pending = self.pending
+        if pending:
+            lines = "\n".join(f"  - {reply.describe()}" for reply in pending)
+            raise AssertionError(f"MockOpenAI: {len(pending)} scripted reply(ies) unused:\n{lines}")
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _tool_call(
+        self, name: str, arguments: Mapping[str, Any] | str, call_id: str | None
+    ) -> wire.ToolCall:
+        encoded = arguments if isinstance(arguments, str) else json.dumps(dict(arguments))
+        with self._lock:
+            call_id = call_id or self._ids("call_")
+        return wire.ToolCall(call_id=call_id, name=name, arguments=encoded)
+
+    def _add_completion(
+        self,
+        kind: str,
+        text: str | None,
+        tool_calls: tuple[wire.ToolCall, ...],
+        options: ReplyOptions,
+    ) -> Reply:
+        chunks = options.get("chunks")
+        if chunks is not None and chunks < 1:
+            raise ValueError(f"chunks must be at least 1, got {chunks}")
+        usage = wire.Usage(
+            input_tokens=options.get("input_tokens", 10),
+            output_tokens=options.get("output_tokens", 5),
+            cached_tokens=options.get("cached_tokens", 0),
+            reasoning_tokens=options.get("reasoning_tokens", 0),
+            audio_input_tokens=options.get("audio_input_tokens", 0),
+            audio_output_tokens=options.get("audio_output_tokens", 0),
+        )
+        completion = wire.Completion(text=text, tool_calls=tool_calls, usage=usage, chunks=chunks)
+        reply = Reply(
+            kind=kind,
+            content=completion,
+            model=options.get("model"),
+            match=options.get("match"),
+            latency=options.get("latency", 0.0),
+        )
+        return self._add(reply)
+
+    def _add(self, reply: Reply) -> Reply:
+        if reply.latency < 0:
+            raise ValueError(f"latency must not be negative, got {reply.latency}")
+        if reply.times < 1:
+            raise ValueError(f"times must be at least 1, got {reply.times}")
+        with self._lock:
+            self._queue.append(reply)
+            self._scripted = True
+        return reply
+
+    def _uninstall(self) -> None:
+        router, self._router = self._router, None
+        if router is not None:
+            router.stop(quiet=True)
+
+    def _verify(self) -> None:
+        if self.unanswered:
+            lines = "\n".join(f"  - {request.summary()}" for request in self.unanswered)
+            raise AssertionError(
+                f"MockOpenAI: {len(self.unanswered)} request(s) matched no scripted reply:\n"
+                f"{lines}\nScript them with add_text()/add_tool_call()/add_json()/add_error()."
+            )
+        if self.assert_all_called:
+            self.assert_all_used()
+
+    def _on_chat(self, request: httpx.Request) -> _Answer:
+        return self._answer("chat", request)
+
+    def _on_responses(self, request: httpx.Request) -> _Answer:
+        return self._answer("responses", request)
+
+    def _answer(self, endpoint: Endpoint, request: httpx.Request) -> _Answer:
+        recorded = RecordedRequest.parse(endpoint, request)
+        latency, problem = 0.0, ""
+        with self._lock:
+            self.requests.append(recorded)
+            try:
+                reply = next((reply for reply in self._queue if reply.accepts(recorded)), None)
+            except Exception as error:  # a broken `match=` must fail the test, not the transport
+                reply, problem = None, f" (a match= predicate raised {error!r})"
+            if reply is not None:
+                reply.answered.append(recorded)
+                if reply.remaining == 0:
+                    self._queue.remove(reply)
+                latency = reply.latency
+                response = self._render(reply.content, recorded)
+            elif not self._scripted:
+                input_tokens, output_tokens = self.default_usage
+                usage = wire.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
+                default = wire.Completion(text=self.default_text, usage=usage)
+                response = self._render(default, recorded)
+            else:
+                self.unanswered.append(recorded)
+                response = self._no_match(recorded, problem)
+        if latency <= 0:
+            return response
+        if _ASYNC_CLIENT.get():
+            return _after(latency, response)
+        time.sleep(latency)
+        return response
+
+    def _render(
+        self, content: wire.Completion | wire.Fixed, request: RecordedRequest
+    ) -> httpx.Response:
+        if isinstance(content, wire.Fixed):
+            return content.to_response()
+        return wire.render(content, endpoint=request.endpoint, request=request.json, ids=self._ids)
+
+    def _no_match(self, request: RecordedRequest, problem: str) -> httpx.Response:
+        queued = "; ".join(reply.describe() for reply in self._queue) or "none, the queue is empty"
+        message = (
+            f"MockOpenAI: no scripted reply matches this request ({request.summary()}){problem}; "
+            "script one with add_text()/add_tool_call()/add_json()/add_error(). "
+            f"Queued replies: {queued}."
+        )
+        # 400 is not retried by the SDK, so the failure surfaces at once.
+        body = wire.error_body(message, error_type="invalid_request_error", code="mock_no_reply")
+        return wire.Fixed(status=400, content=body, content_type="application/json").to_response()
+
+
+_Answer = httpx.Response | Coroutine[Any, Any, httpx.Response]
+
+
+async def _after(latency: float, response: httpx.Response) -> httpx.Response:
+    # Cancellation raised here propagates through respx and httpx to the caller's task.
+    await asyncio.sleep(latency)
+    return response
