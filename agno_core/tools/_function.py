@@ -36,7 +36,7 @@ def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
             in_args, current = True, None
             continue
         if in_args and _SECTION_HEADER.match(line) and not line.startswith((" ", "\t")):
-            in_args, current = False, None
+            in_args, current = False, "__section__"
             continue
         if not in_args:
             if _SECTION_HEADER.match(line) and not line.startswith((" ", "\t")):

@@ -1,0 +1,617 @@
+"""A throwaway PostgreSQL server for tests, and the fixtures that hand out databases on it.
+
+`start_postgres` runs `initdb` and `postgres` from the machine's server binaries in a fresh
+temporary directory on a free port, tuned for speed rather than durability; `connect_external`
+wraps a server given by URL instead. The fixtures give each test its own database, cloned from a
+template in tens of milliseconds.
+
+This module is imported by the plugin at load time, so psycopg is only imported when a server is
+actually needed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import getpass
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+
+__all__ = [
+    "TEMPLATE_DATABASE",
+    "PostgresServer",
+    "PostgresUnavailable",
+    "agno_pg_server",
+    "connect_external",
+    "find_pg_bin_dir",
+    "pg_url",
+    "start_postgres",
+]
+
+TEMPLATE_DATABASE = "agno_template"
+"""Database every per-test database is cloned from."""
+
+_SUPERUSER = "postgres"
+_DIR_PREFIX = "agno-pg-"
+_OWNER_FILE = "agno-owner"
+_LOG_FILE = "agno-postgres.log"
+_PORT_ATTEMPTS = 5
+_MAX_IDENTIFIER = 63
+# sun_path holds 108 bytes, and the server appends "/.s.PGSQL.<port>" to the directory.
+_MAX_SOCKET_DIR = 107 - len("/.s.PGSQL.65535")
+# Creating files dominates initdb and CREATE DATABASE, and on disk it can be slow (measured on an
+# ext4 VM disk: 0.3 s per database and 1.6 s to start, against 10 ms and 0.6 s on tmpfs). The data
+# is thrown away, so memory is the better home whenever there is room.
+_RAM_DIR = Path("/dev/shm")
+_RAM_DIR_MIN_FREE = 1 << 30
+_URL_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
+# Durability is worthless for a server whose data is deleted at exit; these make it fast.
+_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "200",
+    "listen_addresses": "127.0.0.1",
+}
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL server could be started or reached; the message says why."""
+
+
+@dataclass(kw_only=True, eq=False)
+class PostgresServer:
+    """A PostgreSQL server that tests may create and drop databases on.
+
+    Attributes:
+        host: Host name or address, or a Unix socket directory (starting with `/`).
+        port: Port number.
+        user: Role to connect as; it needs the right to create databases.
+        password: The role's password; never shown by `repr()`.
+        data_dir: Data directory of a server started by `start_postgres`, None for an external one.
+        database: Maintenance database for administrative connections and the default of `url()`.
+        options: Further libpq parameters of an external URL (such as `sslmode`); not in `repr()`.
+    """
+
+    host: str
+    port: int
+    user: str
+    password: str | None = field(default=None, repr=False)
+    data_dir: Path | None = None
+    database: str = "postgres"
+    options: dict[str, str] = field(default_factory=dict, repr=False)
+    _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
+    _stopped: bool = field(default=False, init=False, repr=False)
+
+    def url(self, database: str | None = None, *, driver: str = "postgresql+psycopg") -> str:
+        """Return a SQLAlchemy URL, such as `postgresql+psycopg://postgres@127.0.0.1:5432/db`.
+
+        Args:
+            database: Database to connect to; defaults to the maintenance database.
+            driver: SQLAlchemy dialect and driver, written as the URL scheme.
+        """
+        return self._url(driver, database)
+
+    def libpq_url(self, database: str | None = None) -> str:
+        """Return a plain `postgresql://` URL, for `psycopg.connect` and other libpq clients.
+
+        Args:
+            database: Database to connect to; defaults to the maintenance database.
+        """
+        return self._url("postgresql", database)
+
+    def create_database(self, name: str | None = None, *, template: str | None = None) -> str:
+        """Create a database and return its name.
+
+        Args:
+            name: Name of the new database; a random one (`agno_<hex>`) when None.
+            template: Database to clone; the server's default (`template1`) when None.
+
+        Raises:
+            ValueError: `name` is longer than PostgreSQL keeps (63 bytes).
+            psycopg.Error: The server refused, e.g. the name is taken or the template is in use.
+        """
+        from psycopg import sql
+
+        if name is None:
+            name = f"agno_{secrets.token_hex(8)}"
+        if len(name.encode()) > _MAX_IDENTIFIER:
+            # PostgreSQL would silently truncate it, and a later drop by the full name would miss.
+            raise ValueError(f"database name longer than {_MAX_IDENTIFIER} bytes: {name!r}")
+        query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
+        self._admin_execute(query)
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database if it exists, closing any connections still open to it.
+
+        Args:
+            name: Database to drop.
+        """
+        from psycopg import sql
+
+        query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        self._admin_execute(query)
+
+    def stop(self) -> None:
+        """Stop a started server and delete its data directory; a no-op for an external server.
+
+        Safe to call more than once; also runs at interpreter exit if never called.
+        """
+        atexit.unregister(self._shutdown)
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._process is not None:
+            _kill(self._process)
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def _connect_kwargs(self, database: str | None = None) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            **self.options,
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "dbname": database if database is not None else self.database,
+        }
+        if self.password is not None:
+            kwargs["password"] = self.password
+        return kwargs
+
+    def _admin_execute(self, query: Any) -> None:
+        import psycopg
+
+        with psycopg.connect(**self._connect_kwargs(), autocommit=True) as conn:
+            conn.execute(query)
+
+    def _url(self, scheme: str, database: str | None) -> str:
+        userinfo = quote(self.user, safe="")
+        if self.password is not None:
+            userinfo += ":" + quote(self.password, safe="")
+        query = dict(self.options)
+        if self.host.startswith("/"):
+            location = ""
+            query.update(host=self.host, port=str(self.port))
+        else:
+            location = f"[{self.host}]" if ":" in self.host else self.host
+            location += f":{self.port}"
+        name = quote(database if database is not None else self.database, safe="")
+        suffix = f"?{urlencode(query)}" if query else ""
+        return f"{scheme}://{userinfo}@{location}/{name}{suffix}"
+
+    def _display(self) -> str:
+        secret = ":***" if self.password else ""
+        return f"{self.user}{secret}@{self.host}:{self.port}/{self.database}"
+
+
+def find_pg_bin_dir() -> Path | None:
+    """Find a directory holding the PostgreSQL server binaries (`initdb`, `postgres`).
+
+    Returns:
+        The directory of the `pg_ctl` found on PATH (symlinks resolved), else the newest
+        `/usr/lib/postgresql/<version>/bin`, else None.
+    """
+    candidates: list[Path] = []
+    on_path = shutil.which("pg_ctl")
+    if on_path is not None:
+        candidates.append(Path(on_path).resolve().parent)
+    versions = Path("/usr/lib/postgresql").glob("*/bin")
+    candidates += sorted(versions, key=lambda p: _version_key(p.parent.name), reverse=True)
+    for candidate in candidates:
+        if (candidate / "initdb").is_file() and (candidate / "postgres").is_file():
+            return candidate
+    return None
+
+
+def start_postgres(base_dir: Path | None = None, *, timeout: float = 30.0) -> PostgresServer:
+    """Start a private PostgreSQL server on a free 127.0.0.1 port and wait until it answers.
+
+    The server runs from a new temporary directory (data, socket and log) that `stop()` deletes;
+    it trusts every local connection as the `postgres` superuser and trades durability for speed.
+    When run as root, the server runs as the `postgres` OS user, since PostgreSQL refuses root.
+
+    Args:
+        base_dir: Where to create the temporary directory. When None, or when running as root
+            and the `postgres` user cannot reach `base_dir` (pytest's own temp root is private
+            to its owner): `/dev/shm` if it has 1 GiB free, else the system temp directory.
+        timeout: Seconds allowed for `initdb` plus startup.
+
+    Raises:
+        PostgresUnavailable: No binaries were found, `initdb` failed, or the server did not start.
+    """
+    bin_dir = find_pg_bin_dir()
+    if bin_dir is None:
+        raise PostgresUnavailable(
+            "no PostgreSQL server binaries found (no pg_ctl on PATH and no "
+            "/usr/lib/postgresql/<version>/bin); install PostgreSQL or pass --agno-pg-url"
+        )
+    deadline = time.monotonic() + timeout
+    owner = _server_owner()
+    parent = _usable_parent(base_dir, owner)
+    _reap_orphans(parent)
+    data_dir = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=parent))
+    try:
+        if owner is not None:
+            os.chown(data_dir, owner.uid, owner.gid)
+        _initdb(bin_dir, data_dir, owner, deadline)
+        (data_dir / _OWNER_FILE).write_text(f"{os.getpid()} {socket.gethostname()}\n")
+        return _launch(bin_dir, data_dir, owner, deadline)
+    except BaseException:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        raise
+
+
+def connect_external(url: str) -> PostgresServer:
+    """Wrap an existing PostgreSQL server and check that it answers.
+
+    Args:
+        url: `postgresql://` (or `postgresql+<driver>://`) URL of a role that may create
+            databases; its database, if any, becomes the maintenance database. Omitted parts
+            default to `localhost`, port 5432, the OS user name and the `postgres` database.
+
+    Raises:
+        PostgresUnavailable: The URL is malformed or the server cannot be reached; the message
+            never contains the password.
+    """
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    match = _URL_SCHEME.match(url)
+    if match is None:
+        raise PostgresUnavailable("not a PostgreSQL URL: expected postgresql://user@host:port/db")
+    libpq = "postgresql://" + url[match.end() :]
+    try:
+        params = {key: str(value) for key, value in conninfo_to_dict(libpq).items()}
+        server = PostgresServer(
+            host=params.pop("host", "localhost"),
+            port=int(params.pop("port", "5432")),
+            user=params.pop("user", "") or getpass.getuser(),
+            password=params.pop("password", None),
+            database=params.pop("dbname", "postgres"),
+            options=params,
+        )
+    except (psycopg.Error, ValueError) as exc:
+        secret = _url_password(libpq)
+        raise PostgresUnavailable(f"invalid PostgreSQL URL: {_mask(str(exc), secret)}") from None
+    try:
+        with psycopg.connect(**server._connect_kwargs(), connect_timeout=10) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        reason = _mask(str(exc).strip(), server.password)
+        # `from None`: the chained driver error would be printed unmasked.
+        raise PostgresUnavailable(f"cannot use {server._display()}: {reason}") from None
+    return server
+
+
+@pytest.fixture(scope="session")
+def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the session, with the template database created.
+
+    Uses `--agno-pg-url` (ini `agno_pg_url`, env `AGNO_PG_URL`) when given, else starts a
+    private server. Without a server the tests that need it are skipped, or fail when the `CI`
+    environment variable is `true` or `1`.
+    """
+    try:
+        server = _open_server(request)
+        try:
+            _ensure_database(server, TEMPLATE_DATABASE)
+        except BaseException:
+            server.stop()
+            raise
+    except PostgresUnavailable as exc:
+        _give_up(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(agno_pg_server: PostgresServer) -> Iterator[str]:
+    """SQLAlchemy URL (`postgresql+psycopg://`) of a fresh database, dropped after the test."""
+    name = agno_pg_server.create_database(template=TEMPLATE_DATABASE)
+    try:
+        yield agno_pg_server.url(name)
+    finally:
+        agno_pg_server.drop_database(name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Owner:
+    """The OS user that runs the server when we are root."""
+
+    uid: int
+    gid: int
+    groups: tuple[int, ...]
+
+
+def _server_owner() -> _Owner | None:
+    if os.geteuid() != 0:
+        return None
+    import pwd
+
+    try:
+        entry = pwd.getpwnam(_SUPERUSER)
+    except KeyError:
+        raise PostgresUnavailable(
+            "running as root, and there is no 'postgres' OS user to run the server as "
+            "(PostgreSQL refuses to run as root)"
+        ) from None
+    groups = tuple(os.getgrouplist(entry.pw_name, entry.pw_gid))
+    return _Owner(uid=entry.pw_uid, gid=entry.pw_gid, groups=groups)
+
+
+def _usable_parent(base_dir: Path | None, owner: _Owner | None) -> Path:
+    if base_dir is not None:
+        base_dir.mkdir(parents=True, exist_ok=True)
+        if owner is None or _traversable(base_dir.resolve(), owner):
+            return base_dir
+    try:
+        space = os.statvfs(_RAM_DIR)
+    except OSError:
+        return Path(tempfile.gettempdir())
+    if os.access(_RAM_DIR, os.W_OK) and space.f_bavail * space.f_frsize >= _RAM_DIR_MIN_FREE:
+        return _RAM_DIR
+    return Path(tempfile.gettempdir())
+
+
+def _traversable(path: Path, owner: _Owner) -> bool:
+    for directory in (path, *path.parents):
+        info = directory.stat()
+        if info.st_uid == owner.uid:
+            bit = stat.S_IXUSR
+        elif info.st_gid in owner.groups:
+            bit = stat.S_IXGRP
+        else:
+            bit = stat.S_IXOTH
+        if not info.st_mode & bit:
+            return False
+    return True
+
+
+def _initdb(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float) -> None:
+    args = [str(bin_dir / "initdb"), "-D", str(data_dir), "-A", "trust", "-U", _SUPERUSER]
+    args += ["--no-sync", "-E", "UTF8", "--locale=C"]
+    try:
+        result = subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            cwd=data_dir,
+            env=_child_env(),
+            timeout=max(deadline - time.monotonic(), 1.0),
+            check=False,
+            **_as_owner(owner),
+        )
+    except subprocess.TimeoutExpired:
+        raise PostgresUnavailable("initdb did not finish within the timeout") from None
+    except OSError as exc:
+        raise PostgresUnavailable(f"cannot run initdb: {exc}") from None
+    if result.returncode != 0:
+        detail = _tail(result.stderr or result.stdout)
+        raise PostgresUnavailable(f"initdb failed (exit code {result.returncode}): {detail}")
+
+
+def _launch(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float) -> PostgresServer:
+    socket_dir = str(data_dir) if len(str(data_dir)) <= _MAX_SOCKET_DIR else ""
+    log_path = data_dir / _LOG_FILE
+    for _ in range(_PORT_ATTEMPTS):
+        # The port is free now, but another process may take it before the server binds it;
+        # the server then exits (or another server answers) and we retry with a new port.
+        port = _free_port()
+        args = [str(bin_dir / "postgres"), "-D", str(data_dir), "-p", str(port)]
+        settings = {**_SETTINGS, "unix_socket_directories": socket_dir}
+        for name, value in settings.items():
+            args += ["-c", f"{name}={value}"]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=data_dir,
+                env=_child_env(),
+                # Own session: a Ctrl-C meant for pytest must not shut the server down under it.
+                start_new_session=True,
+                **_as_owner(owner),
+            )
+        server = PostgresServer(host="127.0.0.1", port=port, user=_SUPERUSER, data_dir=data_dir)
+        server._process = process
+        atexit.register(server._shutdown)
+        try:
+            ready = _wait_ready(server, process, deadline, log_path)
+        except BaseException:
+            server.stop()
+            raise
+        if ready:
+            return server
+        exited = process.poll() is not None
+        _kill(process)
+        atexit.unregister(server._shutdown)
+        log_text = log_path.read_text(errors="replace")
+        if exited and "already in use" not in log_text:
+            raise PostgresUnavailable(
+                f"postgres exited with code {process.returncode}: {_tail(log_text)}"
+            )
+    raise PostgresUnavailable(f"no free port found for PostgreSQL in {_PORT_ATTEMPTS} attempts")
+
+
+def _wait_ready(
+    server: PostgresServer, process: subprocess.Popen[bytes], deadline: float, log_path: Path
+) -> bool:
+    """Wait until our server answers; False when it exited or another server owns its port."""
+    import psycopg
+
+    assert server.data_dir is not None
+    while process.poll() is None:
+        try:
+            with psycopg.connect(**server._connect_kwargs(), connect_timeout=2) as conn:
+                row = conn.execute("SHOW data_directory").fetchone()
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                log_text = log_path.read_text(errors="replace")
+                raise PostgresUnavailable(
+                    f"PostgreSQL did not accept connections on port {server.port} within the "
+                    f"timeout: {_tail(log_text)}"
+                ) from None
+            time.sleep(0.02)
+            continue
+        return row is not None and Path(row[0]).resolve() == server.data_dir.resolve()
+    return False
+
+
+def _reap_orphans(parent: Path) -> None:
+    """Stop and delete servers left in `parent` by runs that were killed before their cleanup."""
+    host = socket.gethostname()
+    for data_dir in parent.glob(f"{_DIR_PREFIX}*"):
+        try:
+            pid_text, _, owner_host = (data_dir / _OWNER_FILE).read_text().partition(" ")
+            owner_pid = int(pid_text)
+        except (OSError, ValueError):
+            continue
+        if owner_host.strip() != host or _alive(owner_pid):
+            continue
+        _stop_orphan(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _stop_orphan(data_dir: Path) -> None:
+    lock_file = data_dir / "postmaster.pid"
+    try:
+        pid = int(lock_file.read_text().split("\n", 1)[0])
+        # A recycled pid must not be signalled: the postmaster's working directory is its data
+        # directory. Without /proc we skip the signal; a postmaster whose lock file disappears
+        # shuts itself down within a minute.
+        running_here = Path(os.readlink(f"/proc/{pid}/cwd")) == data_dir.resolve()
+    except (OSError, ValueError):
+        return
+    if not running_here:
+        return
+    os.kill(pid, signal.SIGQUIT)
+    # It is not our child, so we cannot wait() for it; it removes its lock file on exit.
+    give_up = time.monotonic() + 10
+    while lock_file.exists() and time.monotonic() < give_up:
+        time.sleep(0.02)
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        # Immediate shutdown: no checkpoint, since the data is about to be deleted.
+        process.send_signal(signal.SIGQUIT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _open_server(request: pytest.FixtureRequest) -> PostgresServer:
+    url = _configured_url(request.config)
+    if url:
+        return connect_external(url)
+    # Not under tmp_path_factory: see _RAM_DIR for why memory is preferred, and cleanup is ours.
+    return start_postgres()
+
+
+def _configured_url(config: pytest.Config) -> str | None:
+    value = config.getoption("agno_pg_url", default=None)
+    if not value:
+        try:
+            value = config.getini("agno_pg_url")
+        except ValueError:  # the plugin that declares the ini key is not loaded
+            value = None
+    if not value:
+        value = os.environ.get("AGNO_PG_URL")
+    return str(value) if value else None
+
+
+def _ensure_database(server: PostgresServer, name: str) -> None:
+    import psycopg
+
+    try:
+        server.create_database(name)
+    except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+        # Made by an earlier run or, under xdist, by another worker racing us (which surfaces
+        # as a unique violation on pg_database).
+        pass
+    except psycopg.Error as exc:
+        reason = _mask(str(exc).strip(), server.password)
+        raise PostgresUnavailable(f"cannot create database {name!r}: {reason}") from None
+
+
+def _give_up(reason: str) -> NoReturn:
+    if os.environ.get("CI", "").strip().lower() in {"true", "1"}:
+        pytest.fail(f"PostgreSQL is required on CI: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL unavailable: {reason}")
+
+
+def _as_owner(owner: _Owner | None) -> dict[str, Any]:
+    if owner is None:
+        return {}
+    return {"user": owner.uid, "group": owner.gid, "extra_groups": list(owner.groups)}
+
+
+def _child_env() -> dict[str, str]:
+    # C messages keep the log greppable ("already in use"); PG* variables could override our
+    # arguments; a fixed zone spares initdb its probe and makes timestamps reproducible.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    env.update(LC_ALL="C", TZ="UTC")
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _version_key(name: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in name.split(".") if part.isdigit())
+
+
+def _url_password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None
+
+
+def _mask(text: str, secret: str | None) -> str:
+    if not secret:
+        return text
+    return text.replace(secret, "***").replace(quote(secret, safe=""), "***")
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:]) or "(no output)"
