@@ -367,10 +367,10 @@ class RunnerBase:
         return await acancel_run(run_id, self.db)
 
     def cancel_run(self, run_id: str) -> bool:
-        """Synchronous `acancel_run`."""
-        if local_runs.cancel(run_id):
-            return True
-        return run_sync(acancel_run(run_id, self.db))
+        """Synchronous `acancel_run` (safe inside a running event loop too)."""
+        from agno_core.run.cancel import cancel_run
+
+        return cancel_run(run_id, self.db)
 
     # -- session metrics -----------------------------------------------------------------------
     async def aget_session_metrics(self, session_id: str | None = None) -> SessionMetrics:

@@ -291,7 +291,8 @@ class SqlDb:
         async with engine.begin() as conn:
             await conn.execute(stmt)
 
-    async def _expire(self, conn: Any, where: Any) -> None:
+    async def _expire(self, conn: Any, where: Any) -> int:
+        """Mark live runs matching ``where`` whose lease expired as error; returns how many."""
         runs = self.tables.runs
         now = time.time()
         stmt = (
@@ -309,13 +310,22 @@ class SqlDb:
                 lease_expires_at=None,
             )
         )
-        await conn.execute(stmt)
+        result = await conn.execute(stmt)
+        return int(result.rowcount or 0)
 
-    async def aexpire_leases(self) -> None:
+    async def aexpire_leases(self) -> int:
         """Mark every live run whose lease expired as error (their process died)."""
         engine = await self._engine()
         async with engine.begin() as conn:
-            await self._expire(conn, self.tables.runs.c.run_id.is_not(None))
+            return await self._expire(conn, self.tables.runs.c.run_id.is_not(None))
+
+    @staticmethod
+    def _lease_expired(row: Any) -> bool:
+        return (
+            row.status in _LIVE
+            and row.lease_expires_at is not None
+            and row.lease_expires_at < time.time()
+        )
 
     def _row_to_output(self, row: Any) -> RunOutput:
         data = dict(row.data)
@@ -327,31 +337,45 @@ class SqlDb:
         """``(status, session_id)`` of a run, or None when it does not exist."""
         engine = await self._engine()
         runs = self.tables.runs
-        async with engine.begin() as conn:
-            await self._expire(conn, runs.c.run_id == run_id)
-            row = (
-                await conn.execute(
-                    select(runs.c.status, runs.c.session_id).where(runs.c.run_id == run_id)
-                )
-            ).first()
+        stmt = select(runs.c.status, runs.c.session_id, runs.c.lease_expires_at).where(
+            runs.c.run_id == run_id
+        )
+        async with engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        if row is not None and self._lease_expired(row):
+            async with engine.begin() as conn:
+                await self._expire(conn, runs.c.run_id == run_id)
+                row = (await conn.execute(stmt)).first()
         return (row.status, row.session_id) if row else None
 
     async def aget_run(
         self, run_id: str, session_id: str | None = None, *, with_members: bool = False
     ) -> RunOutput | None:
-        """A fresh copy of a stored run; None if it does not exist (in ``session_id``)."""
+        """A fresh copy of a stored run; None if it does not exist (in ``session_id``).
+
+        Reading is a pure read, except for a live run whose lease expired: that one is marked
+        error first (its process died), so no run is ever reported RUNNING forever.
+        """
         engine = await self._engine()
         runs = self.tables.runs
         where = runs.c.run_id == run_id
         if session_id is not None:
             where = where & (runs.c.session_id == session_id)
+        stmt = select(runs.c.status, runs.c.error, runs.c.lease_expires_at, runs.c.data).where(
+            where
+        )
+        async with engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+            if row is not None and not self._lease_expired(row):
+                output = self._row_to_output(row)
+                if with_members and row.data.get("kind") == "team":
+                    await self._attach_members(conn, output)
+                return output
+        if row is None:
+            return None
         async with engine.begin() as conn:
             await self._expire(conn, where)
-            row = (
-                await conn.execute(select(runs.c.status, runs.c.error, runs.c.data).where(where))
-            ).first()
-            if row is None:
-                return None
+            row = (await conn.execute(stmt)).first()
             output = self._row_to_output(row)
             if with_members and row.data.get("kind") == "team":
                 await self._attach_members(conn, output)

@@ -15,6 +15,7 @@ log records (kept by handlers such as pytest's ``caplog``) never count as growth
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -56,6 +57,7 @@ class _Memory:
 async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
     memory = _Memory(peaks=[], retained=[], tracker=None)
     with tracing():
+        gc.collect()
         overhead = await call_overhead(is_async=invoker.is_async)
         if plan.memory_growth_tracking:
             memory.tracker = GrowthTracker(top_n=plan.top_n_memory_allocations)
@@ -76,6 +78,7 @@ async def measure(invoker: Invoker, plan: Plan) -> PerformanceResult:
         num_iterations=plan.num_iterations,
         warmup_runs=plan.warmup_runs,
     )
+    _timing.collect_all()
     warm_up_ns = await _timing.warm_up(invoker, plan.warmup_runs)
     if plan.measure_runtime:
         loops = await _timing.calibrate(invoker, warm_up_ns)

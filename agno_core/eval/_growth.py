@@ -13,65 +13,66 @@ lazily created objects) was allocated before tracing started and is invisible, s
 existed before tracing and is reallocated during the iterations (a dict or list that resizes)
 counts its whole new buffer once, because tracemalloc never saw the old one.
 
-Filtered out: allocations whose most recent frame is in this package (except ``_invoke.py``, the
-call site of the measured function, see there), in ``importlib`` or a ``<frozen ...>`` module, or
-has no Python frame; and any allocation with ``tracemalloc`` on its stack (snapshots, and the
-``fnmatch``/``re`` caches the filters fill).
+Filtered out (decided once per distinct traceback, so a snapshot costs one dict lookup per
+traceback): allocations whose most recent frame is in this package (except ``_invoke.py``, the call
+site of the measured function, see there), in ``importlib`` or a ``<frozen ...>`` module, or that
+have no Python frame; and any allocation with ``tracemalloc`` or this module on its stack (taking,
+filtering and diffing snapshots). Result objects are built after tracing stops.
 
-While tracing, the tracker keeps only plain values built in this module's frames (filtered);
-result objects are built afterwards, so nothing the eval keeps can look like growth.
+Event-loop internals are not filtered (a leak of timer handles is a real leak), so for an async
+function an iteration can differ by a few hundred bytes of loop state (the handle being run, the
+selector's last event list) that happened to be live when the snapshot was taken.
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agno_core.eval._result import GrowthSite
 
-__all__ = ["GrowthTracker", "IterationGrowth", "growth_filters"]
+__all__ = ["GrowthTracker", "IterationGrowth"]
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+# Paths as code objects spell them (not resolved), to compare with frame filenames.
+_PACKAGE_DIR = Path(__file__).parent
+_ASYNCIO_DIR = Path(asyncio.__file__).parent
+_IMPORTLIB_DIR = Path(importlib.__file__).parent
+_TRACEMALLOC_FILE = tracemalloc.__file__
+# Code that only runs to take and diff snapshots: nothing allocated beneath it is measured.
+_BOOKKEEPING_FILES = frozenset({_TRACEMALLOC_FILE, __file__})
 _CALL_SITE_MODULE = "_invoke.py"
 _TRACEBACK_DEPTH = 5
 
 Line = tuple[str, int]
 
 
-def _build_filters() -> tuple[tracemalloc.Filter, ...]:
-    own = [
-        tracemalloc.Filter(False, str(path))
-        for path in sorted(_PACKAGE_DIR.glob("*.py"))
-        if path.name != _CALL_SITE_MODULE
-    ]
+def _not_measured(filename: str) -> bool:
+    """Whether an allocation made in ``filename`` is not the measured function's."""
+    path = Path(filename)
     return (
-        *own,
-        tracemalloc.Filter(False, tracemalloc.__file__, all_frames=True),
-        tracemalloc.Filter(False, "*/importlib/*"),
-        tracemalloc.Filter(False, "<frozen *>"),
-        tracemalloc.Filter(False, "<unknown>"),
+        (path.parent == _PACKAGE_DIR and path.name != _CALL_SITE_MODULE)
+        or path.parent == _IMPORTLIB_DIR
+        or filename.startswith("<frozen ")
+        or filename == "<unknown>"
     )
 
 
-# Built at import, before any tracing, so building them is never traced.
-_FILTERS = _build_filters()
-
-
-def growth_filters() -> list[tracemalloc.Filter]:
-    """Exclusive filters for allocations that are not the measured function's."""
-    return list(_FILTERS)
-
-
-def _is_own_frame(filename: str) -> bool:
-    return filename == tracemalloc.__file__ or Path(filename).parent == _PACKAGE_DIR
+def _is_noise_frame(filename: str) -> bool:
+    # The eval's own frames, and the event loop's that resume a coroutine: not the user's code.
+    parent = Path(filename).parent
+    return filename == _TRACEMALLOC_FILE or parent in (_PACKAGE_DIR, _ASYNCIO_DIR)
 
 
 def _short_traceback(traceback: tracemalloc.Traceback | None) -> list[str]:
     if traceback is None:
         return []
-    # tracemalloc orders frames oldest first; a site reads best innermost first.
-    frames = [frame for frame in reversed(traceback) if not _is_own_frame(frame.filename)]
+    # tracemalloc orders frames oldest first; a site reads best innermost first. The allocating
+    # frame itself is always kept.
+    innermost, *outer = reversed(traceback)
+    frames = [innermost, *(frame for frame in outer if not _is_noise_frame(frame.filename))]
     return [f"{frame.filename}:{frame.lineno}" for frame in frames[:_TRACEBACK_DEPTH]]
 
 
@@ -86,12 +87,12 @@ class _Site:
         self.largest_diff = 0
         self.traceback: tracemalloc.Traceback | None = None
 
-    def add(self, diff: tracemalloc.StatisticDiff) -> None:
-        self.size_diff += diff.size_diff
-        self.count_diff += diff.count_diff
-        if self.traceback is None or diff.size_diff > self.largest_diff:
-            self.largest_diff = diff.size_diff
-            self.traceback = diff.traceback
+    def add(self, size_diff: int, count_diff: int, traceback: tracemalloc.Traceback) -> None:
+        self.size_diff += size_diff
+        self.count_diff += count_diff
+        if self.traceback is None or size_diff > self.largest_diff:
+            self.largest_diff = size_diff
+            self.traceback = traceback
 
 
 def _ranked(sites: dict[Line, _Site], top_n: int) -> list[GrowthSite]:
@@ -130,33 +131,48 @@ class GrowthTracker:
 
     def __init__(self, *, top_n: int) -> None:
         self._top_n = top_n
-        self._filters = growth_filters()
+        self._kept: dict[tracemalloc.Traceback, bool] = {}
         self._totals: dict[Line, _Site] = {}
         self._iterations: list[tuple[int, dict[Line, _Site]]] = []
-        self._previous = self._snapshot()
+        self._previous = self._live()
 
-    def _snapshot(self) -> tracemalloc.Snapshot:
-        return tracemalloc.take_snapshot().filter_traces(self._filters)
+    def _keep(self, traceback: tracemalloc.Traceback) -> bool:
+        kept = self._kept.get(traceback)
+        if kept is None:
+            kept = not _not_measured(traceback[-1].filename) and all(
+                frame.filename not in _BOOKKEEPING_FILES for frame in traceback
+            )
+            self._kept[traceback] = kept
+        return kept
+
+    def _live(self) -> dict[tracemalloc.Traceback, tuple[int, int]]:
+        """Live (size, count) per traceback, filtered (decisions cached per traceback)."""
+        statistics = tracemalloc.take_snapshot().statistics("traceback")
+        return {
+            stat.traceback: (stat.size, stat.count)
+            for stat in statistics
+            if self._keep(stat.traceback)
+        }
 
     def record(self) -> int:
         """Diff live memory against the previous snapshot; return the net growth in bytes."""
-        current = self._snapshot()
-        diffs = current.compare_to(self._previous, "traceback")
-        self._previous = current
+        current = self._live()
+        previous, self._previous = self._previous, current
         iteration: dict[Line, _Site] = {}
         net = 0
-        for diff in diffs:
-            net += diff.size_diff
-            if diff.size_diff == 0 and diff.count_diff == 0:
+        for traceback in current.keys() | previous.keys():
+            size, count = current.get(traceback, (0, 0))
+            old_size, old_count = previous.get(traceback, (0, 0))
+            size_diff, count_diff = size - old_size, count - old_count
+            if size_diff == 0 and count_diff == 0:
                 continue
-            innermost = diff.traceback[-1]
+            net += size_diff
+            innermost = traceback[-1]
             line = (innermost.filename, innermost.lineno)
-            if line not in iteration:
-                iteration[line] = _Site()
-            iteration[line].add(diff)
-            if line not in self._totals:
-                self._totals[line] = _Site()
-            self._totals[line].add(diff)
+            for sites in (iteration, self._totals):
+                if line not in sites:
+                    sites[line] = _Site()
+                sites[line].add(size_diff, count_diff, traceback)
         self._iterations.append((net, iteration))
         return net
 

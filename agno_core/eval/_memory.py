@@ -1,10 +1,13 @@
 """Memory per call: the peak a call reaches and what it leaves behind, via ``tracemalloc``.
 
-For each call: ``gc.collect()``; read the traced memory (the baseline); ``reset_peak()``; call
-(and, for async functions, let spawned tasks take a step); the peak minus the baseline is the
-call's peak usage; ``gc.collect()`` again; traced memory now minus the baseline is what the call
-retained. What the measurement itself allocates around a call (a coroutine object, an event-loop
-handle) is measured once with a no-op function and subtracted from the peaks.
+For each call, with garbage already collected (by the caller before the first call, then by the
+previous measurement): read the traced memory (the baseline); ``reset_peak()``; call (and, for
+async functions, let spawned tasks take a step); the peak minus the baseline is the call's peak
+usage; a full ``gc.collect()``; traced memory now minus the baseline is what the call retained.
+One full collection per call is the price of a true "retained" figure (cycles the call left
+behind may already sit in an older generation). What the measurement itself allocates around a
+call (a coroutine object, an event-loop handle) is measured with a no-op function and subtracted
+from the peaks.
 
 ``tracemalloc`` is process-wide: allocations by other threads, and by other tasks of the same
 event loop while an async function awaits, are counted too.
@@ -43,19 +46,20 @@ def tracing(frames: int = TRACE_FRAMES) -> Iterator[None]:
             tracemalloc.stop()
 
 
-async def measure_call(invoker: Invoker) -> tuple[int, int]:
-    """Measure one call of ``invoker`` (tracing must be on): (peak, retained) in bytes.
+async def measure_call(invoker: Invoker, *, collect: bool = True) -> tuple[int, int]:
+    """Measure one call of ``invoker`` (tracing on, garbage collected): (peak, retained) bytes.
 
+    ``collect=False`` skips the collection after the call (for calls that make no garbage).
     A plain tuple: objects built by generated code (a dataclass ``__init__`` runs in a
     ``<string>`` frame) would escape the growth filters.
     """
-    gc.collect()
     before = tracemalloc.get_traced_memory()[0]
     tracemalloc.reset_peak()
     await invoker.call()
     await invoker.settle()
     peak = tracemalloc.get_traced_memory()[1] - before
-    gc.collect()
+    if collect:
+        gc.collect()
     retained = tracemalloc.get_traced_memory()[0] - before
     return max(peak, 0), retained
 
@@ -71,4 +75,4 @@ async def _async_noop() -> None:
 async def call_overhead(*, is_async: bool) -> int:
     """The smallest peak :func:`measure_call` reports for a function that does nothing."""
     noop = Invoker(_async_noop if is_async else _noop, is_async=is_async)
-    return min([(await measure_call(noop))[0] for _ in range(_OVERHEAD_RUNS)])
+    return min([(await measure_call(noop, collect=False))[0] for _ in range(_OVERHEAD_RUNS)])

@@ -112,7 +112,9 @@ def _growth_table(result: PerformanceResult) -> _Table:
         notes.append("no line grew")
     return _Table(
         title="Memory growth: top sites over the measured iterations",
-        columns=("#", "Site", "Total", "Per iteration", "Blocks", "Called from"),
+        columns=("#", "Site", "Total", "Per iteration", "Blocks", "Called from")
+        if result.growth_sites
+        else (),
         rows=[
             _site_row(rank, site, iterations)
             for rank, site in enumerate(result.growth_sites, start=1)

@@ -1,17 +1,20 @@
 """Runtime measurement: warm-up, loop calibration, timed samples and the GC policy.
 
-GC policy (the same one ``timeit`` uses, made explicit): before every timed sample a full
-``gc.collect()`` runs, untimed, and the collector is disabled while the sample runs, then restored.
-A sample therefore never pays for collecting garbage that earlier samples (or the test suite) left
-behind, which would otherwise land on a random sample as a spike. The trade-off: a function that
-creates many reference cycles does not pay for collecting them here, so it measures faster than it
-runs in production; its memory is still measured with the collector enabled.
+GC policy (``timeit``'s, made explicit): a full ``gc.collect()`` runs once before the warm-up runs
+(:func:`collect_all`); before every timed sample the young generations are collected (cheap: it
+clears the cyclic garbage the previous sample left behind), and the collector is disabled while
+the sample runs, then restored. So collection pauses never land inside a sample, where they would
+show up as random spikes. The trade-off: a function that creates many reference cycles does not
+pay for collecting them here, so it measures faster than it runs in production; its memory is
+still measured with the collector enabled. A full collection per sample would be cleaner still
+but costs tens of milliseconds in a large process (a test session), per sample.
 
 Calibration: a sample must last at least :data:`MIN_SAMPLE_NS` so timer resolution and call
 overhead do not dominate. When a single call is shorter, calls are repeated back to back inside
 one sample (1, 2, 5, 10, 20, 50, ... calls, like ``timeit.Timer.autorange``) and every value is
-reported per call. If the fastest warm-up run already lasts long enough, no calibration call is
-made.
+reported per call, and one more sample at that count is run and discarded before measuring (the
+first one at a new count is consistently slower). If the fastest warm-up run already lasts long
+enough, no calibration call is made.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from dataclasses import dataclass
 
 from agno_core.eval._invoke import Invoker
 
-__all__ = ["MIN_SAMPLE_NS", "RuntimeSamples", "calibrate", "gc_paused", "measure", "warm_up"]
+__all__ = [
+    "MIN_SAMPLE_NS",
+    "RuntimeSamples",
+    "calibrate",
+    "collect_all",
+    "gc_paused",
+    "measure",
+    "warm_up",
+]
 
 #: Shortest timed sample; shorter calls are repeated inside a sample.
 MIN_SAMPLE_NS = 200_000
@@ -40,10 +51,15 @@ class RuntimeSamples:
     calls_per_sample: int
 
 
+def collect_all() -> None:
+    """A full collection, before the runtime phase."""
+    gc.collect()
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Collect garbage, then keep the collector off for the block (restored afterwards)."""
-    gc.collect()
+    """Collect the young generations, then keep the collector off for the block."""
+    gc.collect(1)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -82,6 +98,10 @@ async def measure(invoker: Invoker, *, samples: int, loops: int) -> RuntimeSampl
     """Take ``samples`` timed samples of ``loops`` calls each."""
     run_times: list[float] = []
     cpu_times: list[float] = []
+    if loops > 1:
+        # The first sample at a new loop count runs measurably slower (caches, branch predictors,
+        # the adaptive interpreter); it costs ~MIN_SAMPLE_NS to discard.
+        await _sample(invoker, loops)
     for _ in range(samples):
         wall_ns, cpu_ns = await _sample(invoker, loops)
         run_times.append(wall_ns / loops / _NS_PER_S)

@@ -82,7 +82,11 @@ async def drive(ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
                     # (throwing into a generator that never ran would skip its handlers).
                     started = True
                     event = await agen.__anext__()
-                elif active.cancel_requested and not ctx.extra.get("cancel_delivered"):
+                elif (
+                    active.cancel_requested
+                    and not active.finished
+                    and not ctx.extra.get("cancel_delivered")
+                ):
                     ctx.extra["cancel_delivered"] = "thrown"
                     event = await agen.athrow(asyncio.CancelledError())
                 else:
@@ -149,6 +153,10 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         yield make_event(ctx, ev.RunErrorEvent, "run_error", content=message,
                          error_type=type(exc).__name__, run_output=o)
     finally:
+        # The slot is freed only now, after the final write: a queued run must not show
+        # RUNNING while this one still does.
+        if ctx.extra.pop("slot_held", False) and ctx.slot is not None:
+            ctx.slot.release()
         local_runs.unregister(ctx.active)
 
 
@@ -227,10 +235,9 @@ async def _finish(
     ctx: RunContext, status: RunStatus, error: str | None, *, persist: bool = True
 ) -> None:
     o = ctx.output
-    if ctx.extra.pop("slot_held", False) and ctx.slot is not None:
-        ctx.slot.release()
     if o.status.is_terminal:
         return
+    ctx.active.finished = True
     o.status = status
     o.error = error
     o.finished_at = time.time()

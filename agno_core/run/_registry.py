@@ -41,6 +41,7 @@ class ActiveRun:
     parent: ActiveRun | None = None
     task: asyncio.Task[object] | None = None
     stepping: bool = False
+    finished: bool = False
     cancel_requested: bool = False
     cancel_reason: str | None = None
     children: list[ActiveRun] = field(default_factory=list)
@@ -120,7 +121,7 @@ class LocalRuns:
     def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool:
         """Cancel a live local run; False when it is not running in this process."""
         run = self.active.get(run_id)
-        if run is None:
+        if run is None or run.finished:
             return False
         run.request_cancel(reason)
         return True

@@ -7,8 +7,9 @@ starts with an intent waiting for its id ends CANCELLED without calling the mode
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agno_core._sync import run_sync
 from agno_core.run._registry import local_runs
@@ -70,8 +71,49 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     return False
 
 
+_pending_writes: set[asyncio.Task[Any]] = set()
+
+
+def _targets(db: SqlDb | None) -> list[SqlDb]:
+    if db is not None:
+        return [db]
+    from agno_core.db._sql import known_dbs
+
+    return known_dbs()
+
+
+async def _stored_status(run_id: str, db: SqlDb | None) -> RunStatus | None:
+    for target in _targets(db):
+        try:
+            row = await target.aget_run_row(run_id)
+        except Exception as exc:
+            log.warning("could not look up run %s in %r: %s", run_id, target, exc)
+            continue
+        if row is not None:
+            return RunStatus(row[0])
+    return None
+
+
 def cancel_run(run_id: str, db: SqlDb | None = None) -> bool:
-    """Synchronous `acancel_run`; safe to call from inside a running event loop."""
+    """Synchronous `acancel_run`, with the same result.
+
+    Safe to call from inside a running event loop (as the seeds do from ``async def main``):
+    there it only reads the db synchronously and leaves the writes (the intent, or the update
+    of a queued run) to a task on that loop. Blocking a loop while writing to a db could wait
+    forever on a transaction that the same blocked loop holds open.
+    """
     if local_runs.cancel(run_id):
         return True
-    return run_sync(acancel_run(run_id, db))
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return run_sync(acancel_run(run_id, db))
+    status = run_sync(_stored_status(run_id, db))
+    if status is not None and status.is_terminal:
+        return False
+    if status is None:
+        local_runs.add_intent(run_id)
+    task = loop.create_task(acancel_run(run_id, db))
+    _pending_writes.add(task)
+    task.add_done_callback(_pending_writes.discard)
+    return status is not None

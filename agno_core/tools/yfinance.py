@@ -169,11 +169,10 @@ class YFinanceTools(Toolkit):
     def get_current_stock_price(self, symbol: str) -> str:
         """Get the current stock price for a ticker symbol.
 
+        Returns the price with four decimals (e.g. "189.8400"), or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL" or "NVDA".
-
-        Returns:
-            The price with four decimals (e.g. "189.8400"), or an error message.
         """
         try:
             ticker = self._ticker(symbol)
@@ -193,11 +192,10 @@ class YFinanceTools(Toolkit):
     def get_company_info(self, symbol: str) -> str:
         """Get a company's profile: name, sector, industry, location, size and key figures.
 
+        Returns a JSON object of company information, or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL".
-
-        Returns:
-            A JSON object of company information, or an error message.
         """
         try:
             info = _quote_info(self._ticker(symbol))
@@ -212,11 +210,10 @@ class YFinanceTools(Toolkit):
         """Get a stock's fundamentals: market cap, P/E, P/B, EPS, dividend yield, beta, 52-week
         range.
 
+        Returns a JSON object of fundamentals, or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "MSFT".
-
-        Returns:
-            A JSON object of fundamentals, or an error message.
         """
         try:
             info = _quote_info(self._ticker(symbol))
@@ -227,11 +224,10 @@ class YFinanceTools(Toolkit):
     def get_income_statements(self, symbol: str) -> str:
         """Get a company's annual income statements (revenue, profit, EPS, ...).
 
+        Returns a JSON object mapping each fiscal year end to its line items, or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL".
-
-        Returns:
-            A JSON object mapping each fiscal year end to its line items, or an error message.
         """
         try:
             statement = self._ticker(symbol).get_income_stmt(pretty=True)
@@ -253,11 +249,10 @@ class YFinanceTools(Toolkit):
     def get_key_financial_ratios(self, symbol: str) -> str:
         """Get key financial ratios: valuation, margins, returns, liquidity and leverage.
 
+        Returns a JSON object of ratios, or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL".
-
-        Returns:
-            A JSON object of ratios, or an error message.
         """
         try:
             ratios = _select(self._ticker(symbol).info, _RATIO_FIELDS)
@@ -270,11 +265,11 @@ class YFinanceTools(Toolkit):
     def get_analyst_recommendations(self, symbol: str) -> str:
         """Get analyst recommendation counts (strong buy to strong sell) for recent months.
 
+        Returns a JSON list with one entry per month ("0m" is the current month), or an error
+        message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL".
-
-        Returns:
-            A JSON list with one entry per month ("0m" is the current month), or an error message.
         """
         try:
             trend = self._ticker(symbol).recommendations
@@ -287,13 +282,12 @@ class YFinanceTools(Toolkit):
     def get_company_news(self, symbol: str, num_stories: int = 3) -> str:
         """Get the latest news stories about a company.
 
+        Returns a JSON list of stories (title, publisher, link, published, summary), or an error
+        message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "TSLA".
             num_stories: How many stories to return.
-
-        Returns:
-            A JSON list of stories (title, publisher, link, published, summary), or an error
-            message.
         """
         if num_stories < 1:
             return f"num_stories must be at least 1, got {num_stories}"
@@ -308,12 +302,11 @@ class YFinanceTools(Toolkit):
     def get_technical_indicators(self, symbol: str, period: str = "3mo") -> str:
         """Get technical indicators from daily closes: moving averages, RSI, MACD, range, trend.
 
+        Returns a JSON object of the latest indicator values, or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL".
             period: How much history to compute them from: 1mo, 3mo, 6mo, 1y, 2y, 5y, ytd or max.
-
-        Returns:
-            A JSON object of the latest indicator values, or an error message.
         """
         try:
             history = self._ticker(symbol).history(period=period, interval="1d")
@@ -328,14 +321,13 @@ class YFinanceTools(Toolkit):
     ) -> str:
         """Get historical prices (open, high, low, close, volume) for a stock.
 
+        Returns a JSON object with the bars, oldest first, or an error message.
+
         Args:
             symbol: The stock ticker symbol, e.g. "AAPL".
             period: How far back: 1d, 5d, 1mo, 3mo, 6mo, 1y, 2y, 5y, 10y, ytd or max.
             interval: Bar size: 1m, 2m, 5m, 15m, 30m, 60m, 90m, 1h, 1d, 5d, 1wk, 1mo or 3mo
                 (minute bars only reach back 60 days).
-
-        Returns:
-            A JSON object with the bars, oldest first, or an error message.
         """
         try:
             history = self._ticker(symbol).history(period=period, interval=interval)

@@ -1,0 +1,775 @@
+"""`YahooStub`: a fake Yahoo Finance, so tests run the real `yfinance` offline.
+
+The seam is curl_cffi's ``Session.request``, the call that would put a request on the wire: every
+URL yfinance builds, the cookie/crumb handshake it performs, the JSON it parses and the pandas
+frames it builds stay real. Only the bytes Yahoo would send back are canned. Patching the class
+(rather than handing yfinance a fake session object) also covers the session yfinance creates for
+itself, so code under test that builds ``YFinanceTools()`` without a session is stubbed too;
+yfinance refuses session objects that are not real curl_cffi/requests sessions anyway.
+
+yfinance swallows and logs most exceptions (``yf.config.debug.hide_exceptions`` is on by
+default), so a request the stub was not taught would otherwise vanish into a log line. The stub
+records every such request and raises again when its context exits.
+
+Importing yfinance adds a warnings filter that shows its DeprecationWarnings; import it while
+collecting (e.g. in a conftest) so that filter does not land inside one test's warning filters.
+yfinance 1.7 also triggers pandas 3.1 deprecation warnings that no argument avoids; apply
+`YFINANCE_WARNING_FILTERS` with ``pytest.mark.filterwarnings`` where ``filterwarnings = error``.
+
+Example::
+
+    with YahooStub() as yahoo:
+        yahoo.set_price("AAPL", 189.84)
+        assert YFinanceTools().get_current_stock_price("AAPL") == "189.8400"
+        assert yahoo.requests_to("/v7/finance/quote")
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any, Self
+from unittest import mock
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+__all__ = ["YFINANCE_WARNING_FILTERS", "StubRequest", "UnexpectedYahooRequest", "YahooStub"]
+
+
+def _keys(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+_HOST = r"https://query[12]\.finance\.yahoo\.com"
+_SYMBOL = r"(?P<symbol>[^/?]+)"
+# The crumb-protected endpoints answer 401 without it, as Yahoo does.
+_NEEDS_CRUMB = {"quote_summary", "quote"}
+_VALID_RANGES = ["1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max"]
+
+# Which quoteSummary module carries which `Ticker.info` key (yfinance flattens them back into one
+# dict). Keys in no module, and the v7 set below, are served by /v7/finance/quote.
+_MODULE_KEYS: dict[str, frozenset[str]] = {
+    "financialData": _keys(
+        "currentPrice targetHighPrice targetLowPrice targetMeanPrice targetMedianPrice"
+        " recommendationMean recommendationKey numberOfAnalystOpinions totalCash ebitda totalDebt"
+        " quickRatio currentRatio totalRevenue debtToEquity returnOnAssets returnOnEquity"
+        " freeCashflow operatingCashflow earningsGrowth revenueGrowth grossMargins ebitdaMargins"
+        " operatingMargins profitMargins financialCurrency"
+    ),
+    "quoteType": _keys("exchange quoteType symbol shortName longName timeZoneFullName"),
+    "defaultKeyStatistics": _keys(
+        "enterpriseValue sharesOutstanding bookValue priceToBook trailingEps forwardEps pegRatio"
+        " enterpriseToRevenue enterpriseToEbitda"
+    ),
+    "assetProfile": _keys(
+        "address1 city state zip country phone website industry sector longBusinessSummary"
+        " fullTimeEmployees"
+    ),
+    "summaryDetail": _keys(
+        "previousClose open dayLow dayHigh dividendRate dividendYield payoutRatio beta trailingPE"
+        " forwardPE volume averageVolume marketCap fiftyTwoWeekLow fiftyTwoWeekHigh"
+        " priceToSalesTrailing12Months fiftyDayAverage twoHundredDayAverage currency"
+    ),
+}
+_V7_KEYS = _keys(
+    "symbol shortName longName quoteType exchange fullExchangeName currency marketCap"
+    " regularMarketPrice exchangeTimezoneName trailingPE fiftyTwoWeekLow fiftyTwoWeekHigh"
+)
+_TIMESERIES_ONLY = frozenset({"trailingPegRatio"})
+_IN_MODULES = frozenset().union(*_MODULE_KEYS.values()) | _TIMESERIES_ONLY
+
+YFINANCE_WARNING_FILTERS = (
+    # yfinance 1.7 still calls pandas methods with ``inplace=True``, deprecated in pandas 3.1
+    # (Pandas4Warning, a DeprecationWarning). Nothing a caller passes avoids those code paths.
+    "ignore:The inplace keyword in DataFrame:DeprecationWarning:yfinance",
+)
+"""`pytest.mark.filterwarnings` specs for the warnings yfinance itself triggers."""
+
+
+class UnexpectedYahooRequest(AssertionError):
+    """A request the stub was not taught (or one that tried to reach the real network)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StubRequest:
+    """One request the stub answered.
+
+    Attributes:
+        method: ``GET`` or ``POST``.
+        url: Scheme, host and path, without the query string.
+        params: The query string, from the URL and ``params=`` merged, values as strings.
+        json: The JSON body of a POST, if any.
+        session: The curl_cffi session the request was made with.
+    """
+
+    method: str
+    url: str
+    params: dict[str, str]
+    json: Any = None
+    session: object = field(default=None, repr=False, compare=False)
+
+
+@dataclass(kw_only=True)
+class _Security:
+    symbol: str
+    price: float
+    currency: str
+    info_overrides: dict[str, Any] = field(default_factory=dict)
+    custom_closes: list[float] | None = None
+    recommendations: list[dict[str, Any]] | None = None
+    income_statement: dict[str, dict[str, float]] | None = None
+    news: list[dict[str, str]] | None = None
+
+    @property
+    def closes(self) -> list[float]:
+        return self.custom_closes or _default_closes(self.price)
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """What ``Ticker.info`` should come out as: defaults derived from the price, overridden."""
+        return {
+            **_default_info(self.symbol, self.price, self.currency, self.closes),
+            **self.info_overrides,
+        }
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: Any
+    content_type: str = "application/json;charset=utf-8"
+
+
+class YahooStub:
+    """Answers the Yahoo Finance endpoints yfinance calls, from data you set per symbol.
+
+    Use it as a context manager (or `install`/`uninstall`): while installed, every curl_cffi
+    ``Session.request`` in the process is answered here, yfinance's persistent caches are
+    swapped for its no-op ones and its process-wide `YfData` singleton is replaced by a fresh one,
+    so each context starts like a fresh process and leaves nothing behind. A request to a URL the
+    stub does not know raises `UnexpectedYahooRequest` and fails the context on exit.
+
+    Symbols that were never set answer like Yahoo does for an unknown ticker (404 / empty). Price
+    history is served as daily bars only (weekdays, ending today in the exchange's timezone);
+    other intervals are refused.
+
+    Attributes:
+        requests: Every request answered since the context was entered.
+        unexpected: Descriptions of the requests that were refused.
+        unreachable: When true, data endpoints (not the cookie/crumb handshake) raise curl_cffi's
+            ``ConnectionError``, as when Yahoo's API hosts cannot be reached.
+    """
+
+    CRUMB = "StubCrumb0xYf"
+
+    def __init__(self) -> None:
+        self.requests: list[StubRequest] = []
+        self.unexpected: list[str] = []
+        self.unreachable = False
+        self._securities: dict[str, _Security] = {}
+        self._stack: ExitStack | None = None
+        handlers: list[tuple[str, str, str, Callable[[StubRequest, str], _Reply]]] = [
+            ("cookie", "GET", r"https://fc\.yahoo\.com/?", self._cookie),
+            ("crumb", "GET", _HOST + r"/v1/test/getcrumb", self._crumb),
+            ("consent", "GET", r"https://guce\.yahoo\.com/consent", self._consent),
+            (
+                "quote_summary",
+                "GET",
+                _HOST + r"/v10/finance/quoteSummary/" + _SYMBOL,
+                self._summary,
+            ),
+            ("quote", "GET", _HOST + r"/v7/finance/quote", self._quote),
+            ("chart", "GET", _HOST + r"/v8/finance/chart/" + _SYMBOL, self._chart),
+            (
+                "timeseries",
+                "GET",
+                _HOST + r"/ws/fundamentals-timeseries/v1/finance/timeseries/" + _SYMBOL,
+                self._timeseries,
+            ),
+            ("news", "POST", r"https://finance\.yahoo\.com/xhr/ncp", self._news),
+        ]
+        self._routes = [(n, m, re.compile(p), h) for n, m, p, h in handlers]
+
+    # -- teaching ---------------------------------------------------------------------------
+
+    def set_price(self, symbol: str, price: float, *, currency: str = "USD") -> None:
+        """Serve ``symbol`` at ``price``: a quote, company info, a year of daily bars ending at
+        ``price``, analyst recommendations, two years of income statements and three news stories.
+
+        Calling it again changes the price; data set with the other ``set_*`` methods stays.
+        """
+        symbol = symbol.upper()
+        existing = self._securities.get(symbol)
+        if existing is None:
+            self._securities[symbol] = _Security(symbol=symbol, price=price, currency=currency)
+        else:
+            existing.price, existing.currency = price, currency
+
+    def set_info(self, symbol: str, **fields: Any) -> None:
+        """Merge ``Ticker.info`` fields (e.g. ``longName="Apple Inc."``); ``None`` removes one.
+
+        Setting ``regularMarketPrice=None, currentPrice=None`` makes the quote carry no price.
+        """
+        self._security(symbol).info_overrides.update(fields)
+
+    def set_history(self, symbol: str, closes: Sequence[float]) -> None:
+        """Serve these daily closes, oldest first; the last one is today's (latest) bar.
+
+        The quote's price stays the one given to `set_price`.
+        """
+        if not closes:
+            raise ValueError("closes must not be empty")
+        self._security(symbol).custom_closes = [float(c) for c in closes]
+
+    def set_recommendations(self, symbol: str, trend: Sequence[Mapping[str, Any]]) -> None:
+        """Serve this ``recommendationTrend``: rows of period, strongBuy, buy, hold, sell and
+        strongSell counts."""
+        self._security(symbol).recommendations = [dict(row) for row in trend]
+
+    def set_income_statement(
+        self, symbol: str, statement: Mapping[str, Mapping[str, float]]
+    ) -> None:
+        """Serve annual income statements: ``{"TotalRevenue": {"2024-12-31": 3.9e11}, ...}``."""
+        self._security(symbol).income_statement = {k: dict(v) for k, v in statement.items()}
+
+    def set_news(self, symbol: str, stories: Sequence[Mapping[str, str]]) -> None:
+        """Serve these stories; keys: ``title``, ``publisher``, ``link``, ``summary``,
+        ``published`` (ISO 8601), each optional."""
+        self._security(symbol).news = [dict(story) for story in stories]
+
+    def requests_to(self, fragment: str) -> list[StubRequest]:
+        """The answered requests whose URL contains ``fragment``."""
+        return [r for r in self.requests if fragment in r.url]
+
+    def _security(self, symbol: str) -> _Security:
+        try:
+            return self._securities[symbol.upper()]
+        except KeyError:
+            raise KeyError(
+                f"call set_price({symbol.upper()!r}, ...) before setting its data"
+            ) from None
+
+    # -- installing -------------------------------------------------------------------------
+
+    def install(self) -> None:
+        """Start answering requests; see the class docstring for what is swapped."""
+        if self._stack is not None:
+            raise RuntimeError("this YahooStub is already installed")
+        from curl_cffi import Curl
+        from curl_cffi.requests import Session
+        from yfinance import _http, base, cache, data
+
+        if not _http.HAS_CURL_CFFI:
+            raise RuntimeError(
+                "YahooStub needs yfinance's curl_cffi backend (YF_DISABLE_CURL_CFFI?)"
+            )
+        self.requests, self.unexpected = [], []
+        stub = self
+
+        def request(session: Any, method: str, url: str, **kwargs: Any) -> Any:
+            return stub._answer(session, method, url, kwargs.get("params"), kwargs.get("json"))
+
+        def perform(curl: Any, *args: Any, **kwargs: Any) -> None:
+            raise stub._refuse("real network I/O attempted (curl_cffi Curl.perform)")
+
+        stack = ExitStack()
+        try:
+            stack.enter_context(mock.patch.object(Session, "request", request))
+            # A tripwire below the seam: anything reaching libcurl some other way fails too.
+            stack.enter_context(mock.patch.object(Curl, "perform", perform))
+            # yfinance persists cookies, ticker timezones and ISINs in SQLite files under the
+            # user's cache dir; its own no-op caches keep the stub from reading or writing them.
+            for manager, attr, dummy in (
+                (cache._TzCacheManager, "_tz_cache", cache._TzCacheDummy),
+                (cache._CookieCacheManager, "_Cookie_cache", cache._CookieCacheDummy),
+                (cache._ISINCacheManager, "_isin_cache", cache._ISINCacheDummy),
+            ):
+                stack.enter_context(mock.patch.object(manager, attr, dummy()))
+            # Counts timezone fallbacks per process; reset so the requests made do not depend on
+            # which tests ran before.
+            stack.enter_context(mock.patch.object(base, "_tz_info_fetch_ctr", 0))
+            stack.callback(_swap_yfdata_singleton(data.YfData))
+        except BaseException:
+            stack.close()
+            raise
+        self._stack = stack
+
+    def uninstall(self) -> None:
+        """Stop answering and restore everything `install` swapped."""
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            stack.close()
+
+    def __enter__(self) -> Self:
+        self.install()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.uninstall()
+        if self.unexpected and exc_type is None:
+            raise UnexpectedYahooRequest(
+                "YahooStub refused requests (yfinance may have swallowed the error):\n  "
+                + "\n  ".join(self.unexpected)
+            )
+
+    # -- answering --------------------------------------------------------------------------
+
+    def _refuse(self, what: str) -> UnexpectedYahooRequest:
+        self.unexpected.append(what)
+        return UnexpectedYahooRequest(f"YahooStub refused {what}")
+
+    def _answer(self, session: Any, method: str, url: str, params: Any, body: Any) -> Any:
+        parts = urlsplit(url)
+        base_url = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        query.update({str(k): str(v) for k, v in dict(params or {}).items()})
+        request = StubRequest(
+            method=method.upper(), url=base_url, params=query, json=body, session=session
+        )
+        for name, route_method, pattern, handler in self._routes:
+            match = pattern.fullmatch(base_url)
+            if match is None or request.method != route_method:
+                continue
+            self.requests.append(request)
+            if self.unreachable and name not in ("cookie", "crumb", "consent"):
+                from curl_cffi.requests.exceptions import ConnectionError as CurlConnectionError
+
+                # Worded like the requests backend's errors, which name the full URL (crumb too).
+                raise CurlConnectionError(
+                    f"Failed to connect to {parts.netloc} port 443: Couldn't connect to server"
+                    f" for url: {base_url}?{_encode(query)}"
+                )
+            if name in _NEEDS_CRUMB and query.get("crumb") != self.CRUMB:
+                reply = _Reply(401, _finance_error("Unauthorized", "Invalid Crumb"))
+            else:
+                symbol = unquote(match.groupdict().get("symbol") or "").upper()
+                try:
+                    reply = handler(request, symbol)
+                except UnexpectedYahooRequest:
+                    raise
+                except Exception as exc:  # a bug in the stub: yfinance would only log it
+                    raise self._refuse(
+                        f"{request.method} {base_url}: stub failed: {exc!r}"
+                    ) from exc
+            return _response(request, reply)
+        raise self._refuse(f"{request.method} {base_url} (params={query}): not taught")
+
+    def _cookie(self, request: StubRequest, symbol: str) -> _Reply:
+        # fc.yahoo.com answers 404 with the cookie attached; yfinance only wants the cookie.
+        return _Reply(404, "<html><body>Not Found</body></html>", "text/html")
+
+    def _crumb(self, request: StubRequest, symbol: str) -> _Reply:
+        return _Reply(200, self.CRUMB, "text/plain;charset=utf-8")
+
+    def _consent(self, request: StubRequest, symbol: str) -> _Reply:
+        # Outside the EU there is no consent form, so yfinance falls back to the basic cookie.
+        return _Reply(200, "<html><body>No consent required.</body></html>", "text/html")
+
+    def _summary(self, request: StubRequest, symbol: str) -> _Reply:
+        security = self._securities.get(symbol)
+        if security is None:
+            return _Reply(404, {"quoteSummary": {"result": None, "error": _not_found(symbol)}})
+        modules = request.params.get("modules", "").split(",")
+        info = security.info
+        result = {
+            module: {k: v for k, v in info.items() if k in keys and v is not None}
+            for module, keys in _MODULE_KEYS.items()
+            if module in modules
+        }
+        if "recommendationTrend" in modules:
+            trend = security.recommendations
+            result["recommendationTrend"] = {
+                "trend": _default_trend() if trend is None else trend,
+                "maxAge": 86400,
+            }
+        return _Reply(200, {"quoteSummary": {"result": [result], "error": None}})
+
+    def _quote(self, request: StubRequest, symbol: str) -> _Reply:
+        quotes = []
+        for requested in request.params.get("symbols", "").upper().split(","):
+            security = self._securities.get(requested)
+            if security is None:
+                continue
+            quotes.append(
+                {
+                    k: v
+                    for k, v in security.info.items()
+                    if v is not None and (k in _V7_KEYS or k not in _IN_MODULES)
+                }
+            )
+        return _Reply(200, {"quoteResponse": {"result": quotes, "error": None}})
+
+    def _timeseries(self, request: StubRequest, symbol: str) -> _Reply:
+        security = self._securities.get(symbol)
+        if security is None:
+            return _Reply(200, {"timeseries": {"result": [], "error": None}})
+        info = security.info
+        statement = security.income_statement
+        if statement is None:
+            statement = _default_income_statement(info)
+        series = {f"annual{item}": values for item, values in statement.items()}
+        peg = info.get("trailingPegRatio")
+        if peg is not None:
+            series["trailingPegRatio"] = {date.today().isoformat(): peg}
+        result = []
+        for kind in request.params.get("type", "").split(","):
+            entry: dict[str, Any] = {"meta": {"symbol": [symbol], "type": [kind]}}
+            points = sorted(series.get(kind, {}).items())
+            if points:
+                entry["timestamp"] = [_epoch(date.fromisoformat(d)) for d, _ in points]
+                entry[kind] = [
+                    {
+                        "asOfDate": d,
+                        "periodType": "TTM" if kind.startswith("trailing") else "12M",
+                        "currencyCode": info.get("financialCurrency", "USD"),
+                        "reportedValue": {"raw": value, "fmt": f"{value:,.2f}"},
+                    }
+                    for d, value in points
+                ]
+            result.append(entry)
+        return _Reply(200, {"timeseries": {"result": result, "error": None}})
+
+    def _chart(self, request: StubRequest, symbol: str) -> _Reply:
+        security = self._securities.get(symbol)
+        if security is None:
+            error = {"code": "Not Found", "description": "No data found, symbol may be delisted"}
+            return _Reply(404, {"chart": {"result": None, "error": error}})
+        interval = request.params.get("interval", "1d")
+        if interval != "1d":
+            raise self._refuse(f"GET {request.url} interval={interval!r}: only daily bars taught")
+        span = request.params.get("range")
+        if span is not None and span not in _VALID_RANGES:
+            error = {"code": "Unprocessable Entity", "description": f"Invalid range {span}"}
+            return _Reply(422, {"chart": {"result": None, "error": error}})
+        return _Reply(200, {"chart": {"result": [_chart_result(security, request)], "error": None}})
+
+    def _news(self, request: StubRequest, symbol: str) -> _Reply:
+        config = (request.json or {}).get("serviceConfig", {})
+        count = int(config.get("snippetCount", 10))
+        stream: list[dict[str, Any]] = []
+        for requested in config.get("s", []):
+            security = self._securities.get(str(requested).upper())
+            if security is not None:
+                stories = security.news
+                if stories is None:
+                    name = security.info.get("longName") or security.symbol
+                    stories = _default_news(security.symbol, name)
+                stream.extend(_story(security.symbol, i, s) for i, s in enumerate(stories))
+        return _Reply(200, {"data": {"tickerStream": {"stream": stream[:count]}}})
+
+
+def _swap_yfdata_singleton(yfdata: Any) -> Callable[[], None]:
+    """Give the stub a fresh `YfData` (no crumb, default cookie strategy); return the undo."""
+    meta = type(yfdata)
+    with meta._lock:
+        previous = meta._instances.pop(yfdata, None)
+    yfdata.cache_get.cache_clear()
+
+    def restore() -> None:
+        with meta._lock:
+            meta._instances.pop(yfdata, None)
+            if previous is not None:
+                meta._instances[yfdata] = previous
+        yfdata.cache_get.cache_clear()
+
+    return restore
+
+
+def _response(request: StubRequest, reply: _Reply) -> Any:
+    from curl_cffi.requests import Headers, Request, Response
+
+    body = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
+    query = _encode(request.params)
+    response = Response(request=Request(request.url, Headers(), request.method))
+    response.url = f"{request.url}?{query}" if query else request.url
+    response.status_code = reply.status
+    response.reason = HTTPStatus(reply.status).phrase
+    response.ok = reply.status < 400
+    response.headers = Headers({"Content-Type": reply.content_type})
+    response.content = body.encode()
+    return response
+
+
+def _encode(params: Mapping[str, str]) -> str:
+    return urlencode(params)
+
+
+def _epoch(day: date, at: clock = clock(0, 0), tz: str = "UTC") -> int:
+    return int(datetime.combine(day, at, tzinfo=ZoneInfo(tz)).timestamp())
+
+
+def _not_found(symbol: str) -> dict[str, str]:
+    return {"code": "Not Found", "description": f"Quote not found for symbol: {symbol}"}
+
+
+def _finance_error(code: str, description: str) -> dict[str, Any]:
+    return {"finance": {"result": None, "error": {"code": code, "description": description}}}
+
+
+def _trading_days(last: date, count: int) -> list[date]:
+    """``count`` weekdays ending at the last weekday on or before ``last``, oldest first."""
+    days: list[date] = []
+    day = last
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= timedelta(days=1)
+    return days[::-1]
+
+
+def _range_start(today: date, span: str) -> date | None:
+    if span == "max":
+        return None
+    if span == "ytd":
+        return date(today.year, 1, 1)
+    months = int(span[:-2]) if span.endswith("mo") else int(span[:-1]) * 12
+    year, month = divmod(today.month - 1 - months, 12)
+    return date(today.year + year, month + 1, min(today.day, 28))
+
+
+def _chart_result(security: _Security, request: StubRequest) -> dict[str, Any]:
+    info = security.info
+    tz_name = str(info.get("exchangeTimezoneName", "America/New_York"))
+    tz = ZoneInfo(tz_name)
+    now = datetime.now(tz)
+    all_closes = security.closes
+    days = _trading_days(now.date(), len(all_closes))
+    bars = list(zip(days, all_closes, strict=True))
+    span = request.params.get("range")
+    if span is not None and span.endswith("d"):  # 1d, 5d: that many trading days
+        bars = bars[-int(span[:-1]) :]
+    elif span is not None:
+        start = _range_start(now.date(), span)
+        bars = [(d, c) for d, c in bars if start is None or d > start]
+    else:
+        first = int(request.params.get("period1", "0"))
+        last = int(request.params.get("period2", str(2**40)))
+        bars = [(d, c) for d, c in bars if first <= _epoch(d, clock(9, 30), tz_name) < last]
+    closes = [c for _, c in bars]
+    opens = [closes[i - 1] if i else c for i, c in enumerate(closes)]
+    offset = int((now.utcoffset() or timedelta()).total_seconds())
+
+    def period(start: clock, end: clock) -> dict[str, Any]:
+        return {
+            "timezone": now.tzname(),
+            "start": _epoch(now.date(), start, tz_name),
+            "end": _epoch(now.date(), end, tz_name),
+            "gmtoffset": offset,
+        }
+
+    price = closes[-1] if closes else info.get("regularMarketPrice")
+    meta = {
+        "currency": info.get("currency", "USD"),
+        "symbol": security.symbol,
+        "exchangeName": info.get("exchange", "NMS"),
+        "fullExchangeName": info.get("fullExchangeName", "NasdaqGS"),
+        "instrumentType": info.get("quoteType", "EQUITY"),
+        "firstTradeDate": _epoch(days[0], clock(9, 30), tz_name),
+        "regularMarketTime": _epoch(days[-1], clock(16, 0), tz_name),
+        "hasPrePostMarketData": True,
+        "gmtoffset": offset,
+        "timezone": now.tzname(),
+        "exchangeTimezoneName": tz_name,
+        "regularMarketPrice": price,
+        "fiftyTwoWeekHigh": max(all_closes[-260:]),
+        "fiftyTwoWeekLow": min(all_closes[-260:]),
+        "longName": info.get("longName"),
+        "shortName": info.get("shortName"),
+        "chartPreviousClose": opens[0] if opens else price,
+        "priceHint": 2,
+        "currentTradingPeriod": {
+            "pre": period(clock(4, 0), clock(9, 30)),
+            "regular": period(clock(9, 30), clock(16, 0)),
+            "post": period(clock(16, 0), clock(20, 0)),
+        },
+        "dataGranularity": "1d",
+        "range": span or "",
+        "validRanges": _VALID_RANGES,
+    }
+    return {
+        "meta": meta,
+        "timestamp": [_epoch(d, clock(9, 30), tz_name) for d, _ in bars],
+        "indicators": {
+            "quote": [
+                {
+                    "open": [round(o, 4) for o in opens],
+                    "high": [
+                        round(max(o, c) * 1.006, 4) for o, c in zip(opens, closes, strict=True)
+                    ],
+                    "low": [
+                        round(min(o, c) * 0.994, 4) for o, c in zip(opens, closes, strict=True)
+                    ],
+                    "close": closes,
+                    "volume": [40_000_000 + (i * 7_919_333) % 20_000_000 for i in range(len(bars))],
+                }
+            ],
+            "adjclose": [{"adjclose": closes}],
+        },
+    }
+
+
+def _story(symbol: str, index: int, story: Mapping[str, str]) -> dict[str, Any]:
+    link = story.get("link", f"https://finance.yahoo.com/news/{symbol.lower()}-story-{index}.html")
+    return {
+        "id": f"{symbol.lower()}-{index}",
+        "content": {
+            "id": f"{symbol.lower()}-{index}",
+            "contentType": "STORY",
+            "title": story.get("title", f"{symbol} story {index}"),
+            "summary": story.get("summary", ""),
+            "pubDate": story.get("published", "2025-01-02T14:30:00Z"),
+            "provider": {"displayName": story.get("publisher", "Stub Newswire")},
+            "canonicalUrl": {"url": link},
+            "clickThroughUrl": {"url": link},
+        },
+    }
+
+
+def _default_closes(price: float, count: int = 260) -> list[float]:
+    """A year of daily closes drifting up ~15% to ``price``, with a deterministic wiggle."""
+    closes = [
+        round(price * (0.85 + 0.15 * i / (count - 1)) * (1 + 0.01 * math.sin(i)), 2)
+        for i in range(count)
+    ]
+    closes[-1] = price
+    return closes
+
+
+def _default_info(symbol: str, price: float, currency: str, closes: list[float]) -> dict[str, Any]:
+    name = f"{symbol} Holdings Inc."
+    shares = 1_000_000_000
+    revenue = price * shares / 6
+    return {
+        "symbol": symbol,
+        "shortName": name,
+        "longName": name,
+        "quoteType": "EQUITY",
+        "exchange": "NMS",
+        "fullExchangeName": "NasdaqGS",
+        "exchangeTimezoneName": "America/New_York",
+        "timeZoneFullName": "America/New_York",
+        "currency": currency,
+        "financialCurrency": currency,
+        "regularMarketPrice": price,
+        "currentPrice": price,
+        "previousClose": closes[-2],
+        "open": closes[-2],
+        "dayLow": round(min(closes[-2:]) * 0.994, 2),
+        "dayHigh": round(max(closes[-2:]) * 1.006, 2),
+        "volume": 52_000_000,
+        "averageVolume": 55_000_000,
+        "marketCap": int(price * shares),
+        "sharesOutstanding": shares,
+        "enterpriseValue": int(price * shares * 1.02),
+        "fiftyTwoWeekLow": min(closes),
+        "fiftyTwoWeekHigh": max(closes),
+        "fiftyDayAverage": round(sum(closes[-50:]) / 50, 4),
+        "twoHundredDayAverage": round(sum(closes[-200:]) / 200, 4),
+        "trailingPE": 30.0,
+        "forwardPE": 26.5,
+        "trailingEps": round(price / 30, 2),
+        "forwardEps": round(price / 26.5, 2),
+        "pegRatio": 2.1,
+        "trailingPegRatio": 2.05,
+        "priceToBook": 9.5,
+        "bookValue": round(price / 9.5, 2),
+        "priceToSalesTrailing12Months": 6.0,
+        "enterpriseToRevenue": 6.1,
+        "enterpriseToEbitda": 19.8,
+        "beta": 1.12,
+        "dividendRate": round(price * 0.005, 2),
+        "dividendYield": 0.5,
+        "payoutRatio": 0.15,
+        "totalCash": int(revenue * 0.2),
+        "totalDebt": int(revenue * 0.25),
+        "totalRevenue": int(revenue),
+        "ebitda": int(revenue * 0.31),
+        "freeCashflow": int(revenue * 0.24),
+        "operatingCashflow": int(revenue * 0.29),
+        "revenueGrowth": 0.061,
+        "earningsGrowth": 0.083,
+        "grossMargins": 0.46,
+        "ebitdaMargins": 0.31,
+        "operatingMargins": 0.3,
+        "profitMargins": 0.25,
+        "returnOnAssets": 0.21,
+        "returnOnEquity": 1.45,
+        "currentRatio": 0.95,
+        "quickRatio": 0.81,
+        "debtToEquity": 150.2,
+        "recommendationKey": "buy",
+        "recommendationMean": 2.0,
+        "numberOfAnalystOpinions": 38,
+        "targetMeanPrice": round(price * 1.1, 2),
+        "targetHighPrice": round(price * 1.3, 2),
+        "targetLowPrice": round(price * 0.8, 2),
+        "sector": "Technology",
+        "industry": "Consumer Electronics",
+        "longBusinessSummary": f"{name} designs, makes and sells things (stub data).",
+        "fullTimeEmployees": 150_000,
+        "address1": "1 Stub Way",
+        "city": "Cupertino",
+        "state": "CA",
+        "zip": "95014",
+        "country": "United States",
+        "website": f"https://www.{symbol.lower()}.example",
+    }
+
+
+def _default_trend() -> list[dict[str, Any]]:
+    return [
+        {
+            "period": f"{-m}m" if m else "0m",
+            "strongBuy": 11 - m,
+            "buy": 21,
+            "hold": 9 + m,
+            "sell": 1,
+            "strongSell": 0,
+        }
+        for m in range(4)
+    ]
+
+
+def _default_income_statement(info: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    year = date.today().year
+    revenue = float(info["totalRevenue"])
+    years = {f"{year - 1}-12-31": 1.0, f"{year - 2}-12-31": 0.94}
+    return {
+        "TotalRevenue": {d: round(revenue * f) for d, f in years.items()},
+        "GrossProfit": {d: round(revenue * f * 0.46) for d, f in years.items()},
+        "OperatingIncome": {d: round(revenue * f * 0.3) for d, f in years.items()},
+        "NetIncome": {d: round(revenue * f * 0.25) for d, f in years.items()},
+        "DilutedEPS": {d: round(float(info["trailingEps"]) * f, 2) for d, f in years.items()},
+    }
+
+
+def _default_news(symbol: str, name: str) -> list[dict[str, str]]:
+    return [
+        {
+            "title": f"{name} {headline}",
+            "publisher": publisher,
+            "link": f"https://finance.yahoo.com/news/{symbol.lower()}-{i}.html",
+            "summary": f"Stub story {i} about {symbol}.",
+            "published": f"2025-01-0{i + 1}T14:30:00Z",
+        }
+        for i, (headline, publisher) in enumerate(
+            [
+                ("beats quarterly estimates", "Reuters"),
+                ("unveils new products", "Bloomberg"),
+                ("shares edge higher", "MarketWatch"),
+            ]
+        )
+    ]
