@@ -61,12 +61,18 @@ async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
         overhead = await call_overhead(is_async=invoker.is_async)
         if plan.memory_growth_tracking:
             memory.tracker = GrowthTracker(top_n=plan.top_n_memory_allocations)
+        # Every measured call starts from collected garbage and empty free lists (a full
+        # collection clears them; freed-but-cached blocks still count as traced memory).
+        gc.collect()
         for _ in range(plan.num_iterations):
             peak, retained = await measure_call(invoker)
             memory.peaks.append(max(peak - overhead, 0))
             memory.retained.append(retained)
             if memory.tracker is not None:
                 memory.tracker.record()
+                # Snapshots leave garbage and full free lists: collect them now, or the next
+                # call would look as if it had freed them.
+                gc.collect()
     return memory
 
 

@@ -180,7 +180,7 @@ def _print_rich_or_text(tables: list[_Table], console: Console | None) -> None:
             title=escape(table.title), caption=escape("\n".join(table.notes)) or None
         )
         for column in table.columns:
-            rich_table.add_column(column)
+            rich_table.add_column(column, overflow="fold")  # paths: wrap, never truncate
         for row in table.rows:
             rich_table.add_row(*(Text(cell) for cell in row))
         console.print(rich_table)

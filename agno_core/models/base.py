@@ -7,6 +7,7 @@ provider's usage object, never summed per chunk.
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ __all__ = [
     "ModelRequest",
     "ModelResult",
     "strict_json_schema",
+    "strict_schema",
 ]
 
 
@@ -99,19 +101,42 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     Strict mode wants every object closed (``additionalProperties: false``) with every property
     listed in ``required``; optional fields stay optional through their ``null`` type.
     """
-    schema = model.model_json_schema()
+    return strict_schema(model.model_json_schema())
 
-    def close(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "object" or "properties" in node:
-                node["additionalProperties"] = False
-                node["required"] = list(node.get("properties", {}))
-            node.pop("default", None)
-            for value in node.values():
-                close(value)
-        elif isinstance(node, list):
-            for item in node:
-                close(item)
 
-    close(schema)
-    return schema
+# Keywords whose value maps names to schemas (the map itself is not a schema), and keywords whose
+# value is data, not a schema: neither may be rewritten as if it were an object schema.
+_SCHEMA_MAPS = ("properties", "$defs", "definitions", "patternProperties")
+_DATA_KEYWORDS = ("enum", "const", "examples", "default", "required")
+
+
+def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A closed copy of a JSON schema for OpenAI's strict mode (structured output or tools).
+
+    Walks the schema by its keywords, so a property that happens to be named ``default``,
+    ``properties`` or ``type`` is treated as a property, never as a keyword.
+    """
+
+    def close(node: Any) -> Any:
+        if isinstance(node, list):
+            return [close(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "default":
+                continue
+            if key in _SCHEMA_MAPS and isinstance(value, dict):
+                out[key] = {name: close(sub) for name, sub in value.items()}
+            elif key in _DATA_KEYWORDS:
+                out[key] = copy.deepcopy(value)
+            else:
+                out[key] = close(value)
+        properties = out.get("properties")
+        if out.get("type") == "object" or isinstance(properties, dict):
+            out["additionalProperties"] = False
+            out["required"] = list(properties) if isinstance(properties, dict) else []
+        return out
+
+    closed: dict[str, Any] = close(schema)
+    return closed

@@ -118,10 +118,18 @@ class LocalRuns:
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
 
-    def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool:
-        """Cancel a live local run; False when it is not running in this process."""
+    def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
+        """Cancel a run of this process.
+
+        Returns:
+            True when the run is live here and is being cancelled; False when it is here but
+            already finishing (its final state is being stored: nothing to cancel); None when
+            this process does not run it.
+        """
         run = self.active.get(run_id)
-        if run is None or run.finished:
+        if run is None:
+            return None
+        if run.finished:
             return False
         run.request_cancel(reason)
         return True

@@ -36,8 +36,9 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
         it had already finished (nothing changes) or is unknown (the intent is kept, so a run
         started later with this id ends CANCELLED before calling the model).
     """
-    if local_runs.cancel(run_id):
-        return True
+    local = local_runs.cancel(run_id)
+    if local is not None:
+        return local
     if db is not None:
         dbs = [db]
     else:
@@ -102,8 +103,9 @@ def cancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     of a queued run) to a task on that loop. Blocking a loop while writing to a db could wait
     forever on a transaction that the same blocked loop holds open.
     """
-    if local_runs.cancel(run_id):
-        return True
+    local = local_runs.cancel(run_id)
+    if local is not None:
+        return local
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:

@@ -18,7 +18,7 @@ from agno_core.models.base import (
     strict_json_schema,
 )
 from agno_core.models.message import Message, ToolCall
-from agno_core.models.openai._common import OpenAIBase, provider_error
+from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
 
 __all__ = ["OpenAIChat", "chat_usage"]
 
@@ -82,10 +82,7 @@ class OpenAIChat(OpenAIBase):
             params["max_completion_tokens"] = self.max_tokens
         if request.tools:
             params["tools"] = [
-                {"type": "function", "function": {**f.to_openai_schema(), "strict": f.strict}}
-                if f.strict
-                else {"type": "function", "function": f.to_openai_schema()}
-                for f in request.tools
+                {"type": "function", "function": tool_schema(f)} for f in request.tools
             ]
         if request.output_schema is not None:
             params["response_format"] = {

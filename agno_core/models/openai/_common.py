@@ -10,9 +10,10 @@ from typing import Any
 
 import openai
 
-from agno_core.models.base import Model, ModelProviderError
+from agno_core.models.base import Model, ModelProviderError, strict_schema
+from agno_core.tools import Function
 
-__all__ = ["OpenAIBase", "provider_error"]
+__all__ = ["OpenAIBase", "provider_error", "tool_schema"]
 
 
 @dataclass(kw_only=True)
@@ -94,6 +95,19 @@ class OpenAIBase(Model):
     def to_dict(self) -> dict[str, Any]:
         """What is stored about the model: no key, no client."""
         return {"id": self.id, "name": self.name, "provider": self.provider}
+
+
+def tool_schema(function: Function) -> dict[str, Any]:
+    """A function tool's ``name``/``description``/``parameters`` (plus ``strict`` when set).
+
+    OpenAI's strict mode rejects open objects and optional properties, so a strict tool's
+    parameters are sent closed (every property required, ``additionalProperties: false``).
+    """
+    schema = function.to_openai_schema()
+    if function.strict:
+        schema["parameters"] = strict_schema(schema["parameters"])
+        schema["strict"] = True
+    return schema
 
 
 def provider_error(exc: Exception, model_id: str) -> ModelProviderError:

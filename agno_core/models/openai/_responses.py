@@ -18,7 +18,7 @@ from agno_core.models.base import (
     strict_json_schema,
 )
 from agno_core.models.message import Message, ToolCall
-from agno_core.models.openai._common import OpenAIBase, provider_error
+from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
 
 __all__ = ["OpenAIResponses", "responses_usage"]
 
@@ -105,8 +105,7 @@ class OpenAIResponses(OpenAIBase):
             params["max_output_tokens"] = self.max_tokens
         if request.tools:
             params["tools"] = [
-                {"type": "function", **f.to_openai_schema(), "strict": f.strict}
-                for f in request.tools
+                {"type": "function", **tool_schema(f), "strict": f.strict} for f in request.tools
             ]
         if request.output_schema is not None:
             params["text"] = {
