@@ -62,6 +62,10 @@ def _shutdown() -> None:
     except Exception:
         pass
     loop.call_soon_threadsafe(loop.stop)
+    if _thread is not None:
+        _thread.join(timeout=10)
+    if not loop.is_running():
+        loop.close()
     _loop = None
 
 

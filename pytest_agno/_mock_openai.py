@@ -125,6 +125,7 @@ class ReplyOptions(TypedDict, total=False):
         chunks: Pieces a streamed text is split into (default: one per word).
         model: Answer only requests for this model.
         match: Answer only requests this predicate accepts.
+        times: How many requests this reply answers before leaving the queue (default 1).
     """
 
     input_tokens: int
@@ -137,6 +138,7 @@ class ReplyOptions(TypedDict, total=False):
     chunks: int | None
     model: str | None
     match: RequestPredicate | None
+    times: int
 
 
 class MockOpenAI:
@@ -412,6 +414,7 @@ class MockOpenAI:
             model=options.get("model"),
             match=options.get("match"),
             latency=options.get("latency", 0.0),
+            times=options.get("times", 1),
         )
         return self._add(reply)
 

@@ -29,6 +29,8 @@ __all__ = ["ActiveRun", "LocalRuns", "local_runs"]
 log = logging.getLogger("agno_core")
 
 POLL_INTERVAL = 0.25
+# How long an async cancel waits for the run to store its CANCELLED state.
+CANCEL_WAIT = 2.0
 
 
 @dataclass(eq=False, slots=True)
@@ -45,6 +47,7 @@ class ActiveRun:
     cancel_requested: bool = False
     cancel_reason: str | None = None
     children: list[ActiveRun] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
 
     def request_cancel(self, reason: str) -> None:
         """Flag this run and its member runs; interrupt the task if the run is executing."""
@@ -113,10 +116,31 @@ class LocalRuns:
             self._ensure_supervisor(run.db, run.loop)
 
     def unregister(self, run: ActiveRun) -> None:
+        run.done.set()
         if self.active.get(run.run_id) is run:
             del self.active[run.run_id]
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
+
+    async def acancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
+        """`cancel`, then wait (briefly) until the run has stored its final state.
+
+        So a caller that reads the run right after ``await acancel_run(...)`` sees it CANCELLED.
+        No wait when the run cannot progress meanwhile: it is the calling task itself, it
+        belongs to another event loop, or its consumer holds it between two streamed events.
+        """
+        result = self.cancel(run_id, reason)
+        run = self.active.get(run_id)
+        if not result or run is None:
+            return result
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return result
+        if run.loop is loop and run.stepping and run.task is not asyncio.current_task():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(run.done.wait(), CANCEL_WAIT)
+        return result
 
     def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
         """Cancel a run of this process.

@@ -34,9 +34,10 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     Returns:
         True when the run was live (running or queued) and is now being cancelled; False when
         it had already finished (nothing changes) or is unknown (the intent is kept, so a run
-        started later with this id ends CANCELLED before calling the model).
+        started later with this id ends CANCELLED before calling the model). A run of this
+        process is stored CANCELLED by the time this returns.
     """
-    local = local_runs.cancel(run_id)
+    local = await local_runs.acancel(run_id)
     if local is not None:
         return local
     if db is not None:
