@@ -69,6 +69,9 @@ class SqliteDb(SqlDb):
             connect_args={"timeout": self.busy_timeout},
             pool_size=4,
             max_overflow=8,
+            # Every use of a connection ends in a commit or rollback of its own; the pool's
+            # extra rollback on check-in would cost a thread round trip per transaction.
+            pool_reset_on_return=None,
             **self._engine_kwargs,
         )
         busy_ms = int(self.busy_timeout * 1000)

@@ -227,8 +227,15 @@ async def _start(ctx: RunContext) -> None:
     o.status = RunStatus.running
     o.started_at = time.time()
     if db is not None:
-        await db.ainsert_run(o, status=RunStatus.running, session_type=ctx.owner.kind)
-        ctx.stored = True
+        insert = db.ainsert_run(o, status=RunStatus.running, session_type=ctx.owner.kind)
+        if ctx.user_supplied_id:
+            # A chosen id may already exist: find out before calling the model.
+            await insert
+            ctx.stored = True
+        else:
+            # A fresh uuid cannot clash, so the RUNNING row is written while the model works
+            # instead of before: the run is not slowed by it. The final write waits for it.
+            ctx.extra["insert"] = asyncio.get_running_loop().create_task(insert)
 
 
 async def _finish(
@@ -265,6 +272,13 @@ async def _persist_final(ctx: RunContext, db: Any) -> None:
     the output says why it is not stored.
     """
     o = ctx.output
+    insert: asyncio.Task[None] | None = ctx.extra.pop("insert", None)
+    if insert is not None:
+        try:
+            await asyncio.shield(insert)
+            ctx.stored = True
+        except Exception as exc:  # not stored yet: the final write inserts the row instead
+            log.warning("run %s: the RUNNING row could not be stored: %s", o.run_id, exc)
     delays = (0.05, 0.25, 1.0)
     for attempt in range(len(delays) + 1):
         try:

@@ -46,6 +46,10 @@ class Team(RunnerBase):
     kind = "team"
     __slots__ = ("_delegate", "members", "store_member_responses")
 
+    members: list[RunnerBase]
+    store_member_responses: bool
+    _delegate: tuple[tuple[str, ...], Function] | None
+
     def __init__(
         self,
         *,
@@ -78,7 +82,7 @@ class Team(RunnerBase):
         debug_mode: bool = False,
         telemetry: bool = True,
     ) -> None:
-        self.members = list(members)
+        self.members = _checked_members(members)
         self.model = model
         self.name = name
         self._id = id
@@ -118,6 +122,12 @@ class Team(RunnerBase):
     # -- hooks into the shared machinery ----------------------------------------------------
     def _new_output(self, **kwargs: Any) -> RunOutput:
         return TeamRunOutput(team_id=self.id, team_name=self.name, **kwargs)
+
+    def _snapshot(self, output: RunOutput) -> RunOutput:
+        snapshot = super()._snapshot(output)
+        if isinstance(snapshot, TeamRunOutput):
+            snapshot.team_name = self.name
+        return snapshot
 
     def _reads_members(self) -> bool:
         return self.store_member_responses
@@ -167,8 +177,7 @@ class Team(RunnerBase):
         function = Function(
             name=DELEGATE_TOOL,
             description=(
-                "Give a task to one member of the team and get back its answer. "
-                f"Members: {roster}."
+                f"Give a task to one member of the team and get back its answer. Members: {roster}."
             ),
             parameters={
                 "type": "object",
@@ -217,7 +226,9 @@ class Team(RunnerBase):
             store=self.store_member_responses,
             db=self.db or member.db,
         )
-        member_ctx.output.team_id = self.id
+        if not member_ctx.output.is_team:
+            # An agent's run belongs to this team; a nested team's run keeps its own team id.
+            member_ctx.output.team_id = self.id
         events = drive(member_ctx)
         try:
             async for event in events:
@@ -234,4 +245,25 @@ class Team(RunnerBase):
             execution.result = result.get_content_as_string()
         else:
             execution.tool_call_error = True
-            execution.result = f"Error: member {member.id} ended {result.status.value}: {result.error}"
+            execution.result = (
+                f"Error: member {member.id} ended {result.status.value}: {result.error}"
+            )
+
+
+def _checked_members(members: Sequence[RunnerBase]) -> list[RunnerBase]:
+    """The members as a list; two members with one id could never both be delegated to."""
+    checked = list(members)
+    seen: set[str] = set()
+    for member in checked:
+        if not isinstance(member, RunnerBase):
+            raise TypeError(
+                f"a team's members must be Agents or Teams, not {type(member).__name__}"
+            )
+        key = member.id.lower()
+        if key in seen:
+            raise ValueError(
+                f"two members of the team have the id {member.id!r}: give them distinct "
+                "names or ids, so the leader can tell them apart"
+            )
+        seen.add(key)
+    return checked
