@@ -39,7 +39,7 @@ log = logging.getLogger("agno_core")
 _MEMORY_PROMPT = (
     "You maintain long-term memories about the user. From the conversation below, extract new, "
     "durable facts about the user (preferences, details about them, their goals) that are not "
-    "already in the known memories. Reply with JSON: {\"memories\": [\"...\"]}; an empty list "
+    'already in the known memories. Reply with JSON: {"memories": ["..."]}; an empty list '
     "when there is nothing new."
 )
 
@@ -93,14 +93,42 @@ class RunnerBase:
         "user_id",
     )
 
+    model: Model | None
+    name: str | None
+    _id: str | None
+    tools: list[Any] | None
+    db: SqlDb | None
+    description: str | None
+    role: str | None
+    instructions: str | list[str] | None
+    expected_output: str | None
+    additional_context: str | None
+    markdown: bool
+    system_message: str | None
+    output_schema: type[BaseModel] | None
+    session_id: str | None
+    user_id: str | None
+    add_history_to_context: bool
+    num_history_runs: int
+    update_memory_on_run: bool
+    add_memories_to_context: bool | None
+    memory_model: Model | None
+    tool_call_limit: int | None
+    stream: bool | None
+    stream_events: bool | None
+    background_concurrency: int
+    debug_mode: bool
+    telemetry: bool
+    _resolved_tools: tuple[tuple[Any, ...], dict[str, Function]] | None
+    _scheduler: BackgroundScheduler | None
+    _unsaved: dict[str, RunOutput] | None
+
     # -- identity ---------------------------------------------------------------------------
     @property
     def id(self) -> str:
         """A stable id: the one given, else derived from the name, else a random one."""
         if self._id is None:
-            self._id = (
-                self.name.lower().replace(" ", "-") if self.name else uuid.uuid4().hex
-            )
+            self._id = self.name.lower().replace(" ", "-") if self.name else uuid.uuid4().hex
         return self._id
 
     @id.setter
@@ -329,18 +357,14 @@ class RunnerBase:
         await self._scheduler.drain(timeout)
 
     # -- polling and cancellation ---------------------------------------------------------------
-    async def aget_run_output(
-        self, run_id: str, session_id: str | None = None
-    ) -> RunOutput | None:
+    async def aget_run_output(self, run_id: str, session_id: str | None = None) -> RunOutput | None:
         """A fresh copy of a stored run, or None if no such run exists (in that session).
 
         A run whose process died is reported as ERROR (its lease expired), never as forever
         RUNNING.
         """
         if self.db is not None:
-            output = await self.db.aget_run(
-                run_id, session_id, with_members=self._reads_members()
-            )
+            output = await self.db.aget_run(run_id, session_id, with_members=self._reads_members())
             if output is not None:
                 return output
         kept = self._unsaved.get(run_id) if self._unsaved else None
@@ -420,9 +444,7 @@ class RunnerBase:
         if uses_memories and ctx.db is not None:
             memories = await ctx.db.aget_memories(ctx.output.user_id or "default")
             if memories:
-                parts.append(
-                    "Memories about the user:\n" + "\n".join(f"- {m}" for m in memories)
-                )
+                parts.append("Memories about the user:\n" + "\n".join(f"- {m}" for m in memories))
         return "\n\n".join(parts) if parts else None
 
     async def _history(self, ctx: RunContext) -> list[Message]:
@@ -509,11 +531,14 @@ class RunnerBase:
                         seen.add(text)
                         new.append(text)
                 await db.aadd_memories(
-                    user_id, new, agent_id=None if self.kind == "team" else self.id,
+                    user_id,
+                    new,
+                    agent_id=None if self.kind == "team" else self.id,
                     team_id=self.id if self.kind == "team" else None,
                 )
-        yield make_event(ctx, ev.MemoryUpdateCompletedEvent, "memory_update_completed",
-                         memories=new)
+        yield make_event(
+            ctx, ev.MemoryUpdateCompletedEvent, "memory_update_completed", memories=new
+        )
 
     async def aget_user_memories(self, user_id: str | None = None) -> list[str]:
         """The memories stored for a user (default: this agent's ``user_id`` or "default")."""
@@ -527,4 +552,3 @@ class RunnerBase:
     def __repr__(self) -> str:
         model = self.model.id if self.model is not None else None
         return f"{type(self).__name__}(name={self.name!r}, model={model!r}, db={self.db!r})"
-

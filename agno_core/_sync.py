@@ -10,6 +10,7 @@ same whether or not the caller's thread already runs an event loop (the seeds ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
@@ -52,15 +53,11 @@ def _shutdown() -> None:
 
     async def finish() -> None:
         for hook in reversed(_shutdown_hooks):
-            try:
+            with contextlib.suppress(Exception):  # best effort at exit
                 await hook()
-            except Exception:  # best effort at exit
-                pass
 
-    try:
+    with contextlib.suppress(Exception):
         asyncio.run_coroutine_threadsafe(finish(), loop).result(timeout=10)
-    except Exception:
-        pass
     loop.call_soon_threadsafe(loop.stop)
     if _thread is not None:
         _thread.join(timeout=10)

@@ -33,7 +33,7 @@ MEMBER_PREFIX = "member_"
 
 
 def is_tool_key(key: str) -> bool:
-    """True for ``details`` keys that hold `ToolCallMetrics` (``tool_call``, ``member_tool_call``)."""
+    """True for ``details`` keys holding `ToolCallMetrics` (``tool_call``, ``member_tool_call``)."""
     return key.endswith(TOOL_CALL_KEY)
 
 
@@ -233,7 +233,8 @@ class RunMetrics(TokenCounts):
     def from_dict(cls, data: dict[str, Any] | None) -> RunMetrics:
         if not data:
             return cls()
-        metrics = cls(**{k: data.get(k, 0) or 0 for k in _TOKEN_FIELDS})
+        tokens: dict[str, Any] = {k: int(data.get(k, 0) or 0) for k in _TOKEN_FIELDS}
+        metrics = cls(**tokens)
         metrics.duration = data.get("duration")
         metrics.time_to_first_token = data.get("time_to_first_token")
         metrics.queue_wait = data.get("queue_wait")
@@ -270,7 +271,7 @@ class SessionMetrics(TokenCounts):
         self.duration += run.duration or 0.0
         if run.cost is not None:
             self.cost = (self.cost or 0.0) + run.cost
-        merged = RunMetrics(details=self.details)  # type: ignore[arg-type]
+        merged = RunMetrics(details=self.details)  # type: ignore[arg-type,unused-ignore]
         for key, entries in run.details.items():
             if is_tool_key(key):
                 continue

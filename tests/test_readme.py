@@ -28,9 +28,7 @@ def _first_line(block: str) -> str:
 
 
 @pytest.mark.parametrize("code", SCRIPTS, ids=[_first_line(b) for b in SCRIPTS])
-def test_readme_script_runs(
-    code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readme_script_runs(code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-readme-test")
     out = io.StringIO()

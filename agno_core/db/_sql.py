@@ -376,6 +376,8 @@ class SqlDb:
         async with engine.begin() as conn:
             await self._expire(conn, where)
             row = (await conn.execute(stmt)).first()
+            if row is None:  # deleted meanwhile
+                return None
             output = self._row_to_output(row)
             if with_members and row.data.get("kind") == "team":
                 await self._attach_members(conn, output)
@@ -490,7 +492,7 @@ class SqlDb:
             return
         engine = await self._engine()
         now = time.time()
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "memory_id": uuid.uuid4().hex,
                 "user_id": user_id,
@@ -560,4 +562,3 @@ class SqlDb:
 
     def session_metrics(self, session_id: str) -> SessionMetrics:
         return run_sync(self.asession_metrics(session_id))
-

@@ -74,7 +74,7 @@ async def drive(ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
     started = False
     try:
         while True:
-            active.task = asyncio.current_task()  # type: ignore[assignment]
+            active.task = asyncio.current_task()
             active.stepping = True
             try:
                 if not started:
@@ -114,15 +114,27 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         except _StartRefused as refused:
             await _finish(ctx, refused.status, refused.reason, persist=not ctx.background)
             if refused.status is RunStatus.cancelled:
-                yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=refused.reason,
-                                 run_output=o)
+                yield make_event(
+                    ctx, ev.RunCancelledEvent, "run_cancelled", reason=refused.reason, run_output=o
+                )
             else:
-                yield make_event(ctx, ev.RunErrorEvent, "run_error", content=refused.reason,
-                                 error_type="StartRefused", run_output=o)
+                yield make_event(
+                    ctx,
+                    ev.RunErrorEvent,
+                    "run_error",
+                    content=refused.reason,
+                    error_type="StartRefused",
+                    run_output=o,
+                )
             return
         if ctx.stream_events:
-            yield make_event(ctx, ev.RunStartedEvent, "run_started", model=ctx.model.id,
-                             model_provider=ctx.model.provider)
+            yield make_event(
+                ctx,
+                ev.RunStartedEvent,
+                "run_started",
+                model=ctx.model.id,
+                model_provider=ctx.model.provider,
+            )
         async for event in _model_loop(ctx):
             yield event
         if ctx.owner.update_memory_on_run and ctx.db is not None:
@@ -130,8 +142,14 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 if ctx.stream_events:
                     yield event
         await _finish(ctx, RunStatus.completed, None)
-        yield make_event(ctx, ev.RunCompletedEvent, "run_completed", content=o.content,
-                         metrics=o.metrics, run_output=o)
+        yield make_event(
+            ctx,
+            ev.RunCompletedEvent,
+            "run_completed",
+            content=o.content,
+            metrics=o.metrics,
+            run_output=o,
+        )
     except asyncio.CancelledError:
         propagate = await _on_cancelled(ctx)
         if propagate:
@@ -143,15 +161,22 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             if ctx.active.cancel_requested:
                 await _finish(ctx, RunStatus.cancelled, ctx.active.cancel_reason)
             else:
-                await _finish(ctx, RunStatus.cancelled,
-                              "the event stream was closed before the run finished")
+                await _finish(
+                    ctx, RunStatus.cancelled, "the event stream was closed before the run finished"
+                )
         raise
     except Exception as exc:
         message = _error_message(exc)
         log.info("run %s failed: %s", o.run_id, message)
         await _finish(ctx, RunStatus.error, message)
-        yield make_event(ctx, ev.RunErrorEvent, "run_error", content=message,
-                         error_type=type(exc).__name__, run_output=o)
+        yield make_event(
+            ctx,
+            ev.RunErrorEvent,
+            "run_error",
+            content=message,
+            error_type=type(exc).__name__,
+            run_output=o,
+        )
     finally:
         # The slot is freed only now, after the final write: a queued run must not show
         # RUNNING while this one still does.
@@ -389,8 +414,13 @@ async def _tool_step(
         Message(role="tool", content=execution.result, tool_call_id=call.id, name=call.name)
     )
     if ctx.stream_events:
-        yield make_event(ctx, ev.ToolCallCompletedEvent, "tool_call_completed", tool=execution,
-                         content=execution.result)
+        yield make_event(
+            ctx,
+            ev.ToolCallCompletedEvent,
+            "tool_call_completed",
+            tool=execution,
+            content=execution.result,
+        )
 
 
 def _final_content(ctx: RunContext, content: str | None) -> Any:

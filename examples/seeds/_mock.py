@@ -24,9 +24,7 @@ def _has_tools(request: RecordedRequest) -> bool:
 
 def _tool_results_sent(request: RecordedRequest) -> bool:
     messages = request.json.get("messages") or request.json.get("input") or []
-    return any(
-        m.get("role") == "tool" or m.get("type") == "function_call_output" for m in messages
-    )
+    return any(m.get("role") == "tool" or m.get("type") == "function_call_output" for m in messages)
 
 
 def _schema_name(request: RecordedRequest) -> str | None:
@@ -45,12 +43,24 @@ def script_seed_replies(mock: MockOpenAI) -> None:
     mock.add_json(
         {
             "cities": [
-                {"city": "Tokyo", "country": "Japan", "population": 37400000,
-                 "fun_fact": "Tokyo has the most Michelin-starred restaurants."},
-                {"city": "Paris", "country": "France", "population": 11000000,
-                 "fun_fact": "Paris has only one stop sign."},
-                {"city": "New York", "country": "USA", "population": 18800000,
-                 "fun_fact": "New York's subway has 472 stations."},
+                {
+                    "city": "Tokyo",
+                    "country": "Japan",
+                    "population": 37400000,
+                    "fun_fact": "Tokyo has the most Michelin-starred restaurants.",
+                },
+                {
+                    "city": "Paris",
+                    "country": "France",
+                    "population": 11000000,
+                    "fun_fact": "Paris has only one stop sign.",
+                },
+                {
+                    "city": "New York",
+                    "country": "USA",
+                    "population": 18800000,
+                    "fun_fact": "New York's subway has 472 stations.",
+                },
             ]
         },
         match=lambda r: _schema_name(r) == "CityFactsResponse",
@@ -62,14 +72,17 @@ def script_seed_replies(mock: MockOpenAI) -> None:
         {"memories": []}, match=lambda r: _schema_name(r) == "_MemoryExtraction", times=STICKY
     )
     mock.add_text(
-        "Rome was founded... (a very long essay)", latency=30, match=_asks("5000 words"),
+        "Rome was founded... (a very long essay)",
+        latency=30,
+        match=_asks("5000 words"),
         times=STICKY,
     )
     mock.add_tool_call(
         "get_current_stock_price",
         {"symbol": "AAPL"},
-        match=lambda r: _has_tools(r) and "AAPL" in (r.last_user_message or "")
-        and not _tool_results_sent(r),
+        match=lambda r: (
+            _has_tools(r) and "AAPL" in (r.last_user_message or "") and not _tool_results_sent(r)
+        ),
         times=STICKY,
         input_tokens=150,
         output_tokens=20,
@@ -77,9 +90,12 @@ def script_seed_replies(mock: MockOpenAI) -> None:
     mock.add_tool_call(
         "get_current_stock_price",
         {"symbol": "NVDA"},
-        match=lambda r: _has_tools(r) and "NVDA" in (r.last_user_message or "")
-        and "get_current_stock_price" in str(r.json.get("tools"))
-        and not _tool_results_sent(r),
+        match=lambda r: (
+            _has_tools(r)
+            and "NVDA" in (r.last_user_message or "")
+            and "get_current_stock_price" in str(r.json.get("tools"))
+            and not _tool_results_sent(r)
+        ),
         times=STICKY,
         input_tokens=140,
         output_tokens=18,
@@ -87,18 +103,26 @@ def script_seed_replies(mock: MockOpenAI) -> None:
     mock.add_tool_call(
         "delegate_task_to_member",
         {"member_id": "stock-searcher", "task": "Find the current stock price of NVDA."},
-        match=lambda r: "delegate_task_to_member" in str(r.json.get("tools"))
-        and not _tool_results_sent(r),
+        match=lambda r: (
+            "delegate_task_to_member" in str(r.json.get("tools")) and not _tool_results_sent(r)
+        ),
         times=STICKY,
         input_tokens=200,
         output_tokens=30,
     )
     mock.add_text(
-        "The capital of France is Paris.", match=_asks("capital of France"), times=STICKY,
-        input_tokens=25, output_tokens=8,
+        "The capital of France is Paris.",
+        match=_asks("capital of France"),
+        times=STICKY,
+        input_tokens=25,
+        output_tokens=8,
     )
-    mock.add_text("Here is the answer, based on the tool results.", times=STICKY,
-                  input_tokens=80, output_tokens=40)
+    mock.add_text(
+        "Here is the answer, based on the tool results.",
+        times=STICKY,
+        input_tokens=80,
+        output_tokens=40,
+    )
 
 
 @contextlib.contextmanager

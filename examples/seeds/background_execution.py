@@ -42,9 +42,7 @@ async def example_cancel_run(agent: Agent) -> None:
     await asyncio.sleep(2)  # let the run start
     cancelled = await agent.acancel_run(run_id=run_output.run_id)
     print(f"Cancel requested: {cancelled}")
-    result = await agent.aget_run_output(
-        run_id=run_output.run_id, session_id=run_output.session_id
-    )
+    result = await agent.aget_run_output(run_id=run_output.run_id, session_id=run_output.session_id)
     print(f"Status after cancel: {result.status if result else None}")
 
 

@@ -27,7 +27,7 @@ class CityFact(BaseModel):
 
 
 class CityFactsResponse(BaseModel):
-    cities: List[CityFact]  # noqa: UP006 - as the seed writes it
+    cities: List[CityFact]
 
 
 agent = Agent(model=OpenAIResponses(id="gpt-5-mini"), db=db)

@@ -87,7 +87,7 @@ async def test_cancelled_run_keeps_partial_content_and_spent_tokens(
         events.append(event)
         if event.event == "ToolCallCompleted":
             asyncio.get_running_loop().call_later(
-                0.2, lambda: asyncio.ensure_future(agent.acancel_run(event.run_id))
+                0.2, asyncio.ensure_future, agent.acancel_run(event.run_id)
             )
     assert events[-1].event == "RunCancelled"
     stored = await agent.aget_run_output(events[-1].run_id)

@@ -139,7 +139,7 @@ async def test_a_run_whose_process_died_is_marked_error(
     finally:
         proc.kill()
         proc.communicate()
-    status, waited = await _poll(observer, run_id, timeout=15)
+    status, _ = await _poll(observer, run_id, timeout=15)
     assert status is RunStatus.error
     out = await observer.aget_run_output(run_id)
     assert out is not None and "lease expired" in (out.error or "")

@@ -14,9 +14,7 @@ from pytest_agno._mock_openai import MockOpenAI
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def backend(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> str:
+def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the seeds' ``seed_db()`` at a fresh SQLite file or PostgreSQL database."""
     if request.param == "sqlite":
         monkeypatch.delenv("AGNO_DB_URL", raising=False)

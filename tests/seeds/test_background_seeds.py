@@ -43,9 +43,7 @@ async def test_seed_001_background_metrics(
     assert len(runs) == 1
     result = runs[0]
     assert result.status is RunStatus.completed
-    assert [t.tool_name for t in result.metrics.details["tool_call"]] == [
-        "get_current_stock_price"
-    ]
+    assert [t.tool_name for t in result.metrics.details["tool_call"]] == ["get_current_stock_price"]
     assert result.tools[0].result == "189.8400"
     m = result.metrics
     assert m.input_tokens == 150 + 80 and m.output_tokens == 20 + 40
