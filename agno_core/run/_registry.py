@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,10 @@ class LocalRuns:
     def __init__(self) -> None:
         self.active: dict[str, ActiveRun] = {}
         self._intents: dict[str, float] = {}
-        self._supervisors: dict[tuple[int, int], asyncio.Task[None]] = {}
+        # Per event loop, the supervisor task of each db (by the db's id attribute).
+        self._supervisors: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[str, asyncio.Task[None]]
+        ] = weakref.WeakKeyDictionary()
 
     # -- intents ---------------------------------------------------------------------------
     def add_intent(self, run_id: str, ttl: float = 3600.0) -> None:
@@ -160,24 +164,29 @@ class LocalRuns:
 
     # -- supervisor ---------------------------------------------------------------------------
     def _ensure_supervisor(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> None:
-        key = (id(db), id(loop))
-        task = self._supervisors.get(key)
+        tasks = self._supervisors.get(loop)
+        if tasks is None:
+            tasks = self._supervisors[loop] = {}
+        task = tasks.get(db.id)
         if task is None or task.done():
-            self._supervisors[key] = loop.create_task(
-                self._supervise(db, loop, key), name="agno-core-supervisor"
-            )
+            tasks[db.id] = loop.create_task(self._supervise(db, loop), name="agno-core-supervisor")
 
     def _runs_of(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> list[ActiveRun]:
         return [r for r in self.active.values() if r.db is db and r.loop is loop]
 
-    async def _supervise(
-        self, db: SqlDb, loop: asyncio.AbstractEventLoop, key: tuple[int, int]
-    ) -> None:
-        renew_every = max(db.run_lease_seconds / 3.0, POLL_INTERVAL)
+    async def _supervise(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> None:
         last_renew = time.monotonic()
         try:
+            # Starting to run things on this db is a moment to reap runs of dead processes.
+            try:
+                await db.aexpire_leases()
+            except Exception as exc:
+                log.warning("run supervisor: could not reap expired runs: %s", exc)
             while True:
-                await asyncio.sleep(POLL_INTERVAL)
+                # Renew three times per lease and look at least four times per lease, so a
+                # lease never lapses while this process is alive (even a short one).
+                lease = db.run_lease_seconds
+                await asyncio.sleep(min(POLL_INTERVAL, lease / 4.0))
                 runs = self._runs_of(db, loop)
                 if not runs:
                     return
@@ -185,22 +194,19 @@ class LocalRuns:
                 try:
                     for run_id in await db.acancel_intents(ids):
                         self.cancel(run_id, "cancelled by request from another process")
-                    if time.monotonic() - last_renew >= renew_every:
+                    if time.monotonic() - last_renew >= lease / 3.0:
                         await db.arenew_leases(ids)
+                        # Also reap runs of dead processes, so they do not wait for a read.
+                        await db.aexpire_leases()
                         last_renew = time.monotonic()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # the db may be briefly unavailable: keep going
                     log.warning("run supervisor: db check failed: %s", exc)
         finally:
-            if self._supervisors.get(key) is asyncio.current_task():
-                del self._supervisors[key]
-
-    async def stop_supervisors(self) -> None:
-        for task in list(self._supervisors.values()):
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
+            tasks = self._supervisors.get(loop)
+            if tasks is not None and tasks.get(db.id) is asyncio.current_task():
+                del tasks[db.id]
 
 
 local_runs = LocalRuns()

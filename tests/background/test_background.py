@@ -187,3 +187,47 @@ async def test_sync_api_polls_from_inside_a_loop(
     out = agent.get_run_output(run_id=run.run_id, session_id=run.session_id)
     assert out is not None and out.status is RunStatus.completed
     assert agent.get_session_metrics().total_tokens == out.metrics.total_tokens
+
+
+async def test_heartbeat_keeps_a_long_run_alive_past_its_lease(
+    mock_model: MockOpenAI, db: SqlDb
+) -> None:
+    mock_model.add_text("warm-up")
+    mock_model.add_text("slow but alive", latency=1.5)
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini", max_retries=0), db=db)
+    observer = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=db)
+    # The first call imports the SDK's lazy modules, blocking the loop for a moment: not
+    # something a lease of half a second would survive, and not what is tested here.
+    await agent.arun("warm-up")
+    db.run_lease_seconds = 0.5
+    run = await agent.arun("q", background=True)
+    seen = set()
+    while True:
+        out = await observer.aget_run_output(run.run_id, run.session_id)
+        assert out is not None
+        seen.add(out.status)
+        if out.status.is_terminal:
+            break
+        await asyncio.sleep(0.05)
+    assert out.status is RunStatus.completed, out.error
+    assert RunStatus.error not in seen
+
+
+async def test_scheduler_start_reaps_runs_of_dead_processes(
+    make_agent: Callable[..., Agent], mock_model: MockOpenAI, db: SqlDb
+) -> None:
+    from agno_core.run._output import RunOutput
+
+    dead = RunOutput(run_id="dead-run", session_id="s")
+    db.run_lease_seconds = 0.01
+    await db.ainsert_run(dead, status=RunStatus.running)
+    await asyncio.sleep(0.05)
+    db.run_lease_seconds = 30
+    mock_model.add_text("ok", latency=0.6)
+    agent = make_agent()
+    run = await agent.arun("q", background=True)
+    await agent.adrain()
+    # Read without the expiry-on-read path: the supervisor itself reaped it.
+    (stored,) = await db.aget_session_runs("s")
+    assert stored.status is RunStatus.error and "lease expired" in (stored.error or "")
+    assert (await agent.aget_run_output(run.run_id)).status is RunStatus.completed
