@@ -34,10 +34,12 @@ class PerformanceEval:
     ``num_iterations`` timed samples, then with ``measure_memory`` or ``memory_growth_tracking``
     ``num_iterations`` calls under ``tracemalloc``.
 
-    Runtime: ``time.perf_counter_ns`` wall time and ``time.process_time_ns`` CPU time per call.
-    Garbage is collected before each sample and the collector is off while it runs. A call
-    shorter than 0.2 ms is repeated back to back inside a sample (``calls_per_sample``) and
-    reported per call. Outliers are flagged (Tukey's fences), not removed.
+    Runtime: ``time.perf_counter_ns`` wall time and ``time.process_time_ns`` CPU time (whole
+    process) per call. GC: a full collection before the warm-ups, the young generations before
+    each sample, and the collector off while a sample runs (so no collection pause lands in a
+    sample). A call shorter than 0.2 ms is repeated back to back inside a sample
+    (``calls_per_sample``, calibrated like ``timeit``; one extra sample at that count is
+    discarded) and reported per call. Outliers are flagged (Tukey's fences), not removed.
 
     Memory: per call, the peak traced memory above what was live before the call
     (``memory_usages`` in MiB, ``peak_memory_usages`` in bytes), and the bytes still live after it

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from agno_core.eval._stats import summarize
-from agno_core.eval._units import format_bytes, format_duration, format_signed_bytes
+from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -51,10 +51,6 @@ def _stat_row(label: str, values: Sequence[float], fmt: Callable[[float], str]) 
     )
 
 
-def _mib(value: float) -> str:
-    return f"{value:.4f} MiB"
-
-
 def _title(result: PerformanceResult, what: str) -> str:
     label = f" '{result.name}'" if result.name else ""
     when = datetime.fromtimestamp(result.created_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -72,10 +68,11 @@ def _statistics_table(result: PerformanceResult) -> _Table:
             flagged = ", ".join(str(index) for index in result.outliers)
             notes.append(f"runtime outliers (flagged, kept): samples {flagged}")
     if result.memory_usages:
-        rows.append(_stat_row("Peak memory", result.memory_usages, _mib))
-        rows.append(
-            _stat_row("Retained per call", result.retained_memory_per_call, format_signed_bytes)
-        )
+        peaks: list[float] = [*result.peak_memory_usages] or [
+            usage * MIB for usage in result.memory_usages
+        ]
+        rows.append(_stat_row("Peak memory", peaks, format_bytes))
+        rows.append(_stat_row("Retained per call", result.retained_memory_per_call, format_bytes))
     return _Table(
         title=_title(result, "Performance summary"), columns=_STAT_COLUMNS, rows=rows, notes=notes
     )

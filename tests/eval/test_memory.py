@@ -1,0 +1,174 @@
+"""Peak and retained memory per call, measured with tracemalloc against a per-call baseline."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import statistics
+import tracemalloc
+from collections.abc import Iterator
+
+import pytest
+
+from agno_core.eval.performance import PerformanceEval
+
+MIB = 1024 * 1024
+TEN_MIB = 10 * MIB
+
+_kept: list[bytearray] = []
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> Iterator[None]:
+    _kept.clear()
+    yield
+    _kept.clear()
+
+
+def allocate_and_free_10_mib() -> None:
+    data = bytearray(TEN_MIB)
+    del data
+
+
+async def async_allocate_and_free_10_mib() -> None:
+    data = bytearray(TEN_MIB)
+    await asyncio.sleep(0)
+    del data
+
+
+def keep_one_mib() -> None:
+    _kept.append(bytearray(MIB))
+
+
+def test_peak_of_a_10_mib_allocation_and_no_growth() -> None:
+    result = PerformanceEval(
+        func=allocate_and_free_10_mib,
+        measure_runtime=False,
+        num_iterations=5,
+        warmup_runs=1,
+        memory_growth_tracking=True,
+    ).run()
+
+    assert len(result.memory_usages) == 5
+    assert result.median_memory_usage == pytest.approx(10.0, rel=0.10)
+    assert statistics.median(result.peak_memory_usages) == pytest.approx(TEN_MIB, rel=0.10)
+    assert all(abs(size) < 2048 for size in result.growth_per_iteration)
+    assert abs(result.avg_growth_per_iteration) < 2048
+    assert all(abs(size) < 2048 for size in result.retained_memory_per_call)
+
+
+async def test_async_peak_counts_memory_held_across_an_await() -> None:
+    result = await PerformanceEval(
+        func=async_allocate_and_free_10_mib,
+        measure_runtime=False,
+        num_iterations=5,
+        warmup_runs=1,
+        memory_growth_tracking=True,
+    ).arun()
+
+    assert result.median_memory_usage == pytest.approx(10.0, rel=0.10)
+    assert abs(result.avg_growth_per_iteration) < 2048
+
+
+def test_memory_usages_are_mib_and_match_peaks_in_bytes() -> None:
+    result = PerformanceEval(
+        func=allocate_and_free_10_mib, measure_runtime=False, num_iterations=3, warmup_runs=0
+    ).run()
+
+    assert result.memory_usages == [peak / MIB for peak in result.peak_memory_usages]
+    assert result.min_memory_usage <= result.median_memory_usage <= result.max_memory_usage
+    assert result.avg_memory_usage == pytest.approx(statistics.fmean(result.memory_usages))
+
+
+def test_retained_memory_per_call() -> None:
+    result = PerformanceEval(
+        func=keep_one_mib, measure_runtime=False, num_iterations=4, warmup_runs=0
+    ).run()
+
+    assert len(result.retained_memory_per_call) == 4
+    for retained in result.retained_memory_per_call:
+        assert retained == pytest.approx(MIB, rel=0.02)
+
+
+def test_cyclic_garbage_is_not_retained() -> None:
+    def make_cycle() -> None:
+        node: dict[str, object] = {"payload": bytearray(MIB)}
+        node["self"] = node
+
+    result = PerformanceEval(
+        func=make_cycle, measure_runtime=False, num_iterations=3, warmup_runs=0
+    ).run()
+
+    assert all(abs(size) < 2048 for size in result.retained_memory_per_call)
+    assert result.median_memory_usage == pytest.approx(1.0, rel=0.10)
+
+
+def test_tiny_function_has_a_tiny_peak() -> None:
+    # The eval's own allocations around the call are measured and subtracted.
+    result = PerformanceEval(
+        func=lambda: None, measure_runtime=False, num_iterations=5, warmup_runs=0
+    ).run()
+
+    assert all(peak < 512 for peak in result.peak_memory_usages)
+
+
+def test_memory_not_measured_when_disabled() -> None:
+    result = PerformanceEval(
+        func=keep_one_mib, measure_memory=False, num_iterations=2, warmup_runs=0
+    ).run()
+
+    assert result.memory_usages == []
+    assert result.peak_memory_usages == []
+    assert result.retained_memory_per_call == []
+    assert result.median_memory_usage == 0.0
+    assert len(result.run_times) == 2
+
+
+@pytest.fixture
+def not_tracing() -> None:
+    if tracemalloc.is_tracing():
+        pytest.skip("tracemalloc is already tracing (PYTHONTRACEMALLOC?)")
+
+
+@pytest.mark.usefixtures("not_tracing")
+def test_tracing_is_stopped_when_the_eval_started_it() -> None:
+
+    PerformanceEval(func=keep_one_mib, measure_runtime=False, num_iterations=2).run()
+
+    assert not tracemalloc.is_tracing()
+
+
+@pytest.mark.usefixtures("not_tracing")
+def test_tracing_started_by_someone_else_is_left_on() -> None:
+    tracemalloc.start(3)
+    try:
+        result = PerformanceEval(
+            func=keep_one_mib,
+            measure_runtime=False,
+            num_iterations=3,
+            warmup_runs=0,
+            memory_growth_tracking=True,
+        ).run()
+
+        assert tracemalloc.is_tracing()
+        assert tracemalloc.get_traceback_limit() == 3
+        assert result.avg_growth_per_iteration == pytest.approx(MIB, rel=0.05)
+    finally:
+        tracemalloc.stop()
+
+
+def test_state_is_restored_when_func_raises() -> None:
+    calls = 0
+
+    def fails_when_traced() -> None:
+        nonlocal calls
+        calls += 1
+        if tracemalloc.is_tracing():
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        PerformanceEval(func=fails_when_traced, num_iterations=2, warmup_runs=1).run()
+
+    assert calls > 1
+    assert not tracemalloc.is_tracing()
+    assert gc.isenabled()
