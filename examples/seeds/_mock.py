@@ -23,8 +23,13 @@ def _has_tools(request: RecordedRequest) -> bool:
 
 
 def _tool_results_sent(request: RecordedRequest) -> bool:
+    """True when tool results follow the current question (history before it does not count)."""
     messages = request.json.get("messages") or request.json.get("input") or []
-    return any(m.get("role") == "tool" or m.get("type") == "function_call_output" for m in messages)
+    last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=-1)
+    return any(
+        m.get("role") == "tool" or m.get("type") == "function_call_output"
+        for m in messages[last_user + 1 :]
+    )
 
 
 def _schema_name(request: RecordedRequest) -> str | None:
@@ -69,7 +74,27 @@ def script_seed_replies(mock: MockOpenAI) -> None:
         output_tokens=90,
     )
     mock.add_json(
-        {"memories": []}, match=lambda r: _schema_name(r) == "_MemoryExtraction", times=STICKY
+        {"memories": ["The user loves big cities."]},
+        match=lambda r: _schema_name(r) == "_MemoryExtraction",
+        times=STICKY,
+        input_tokens=60,
+        output_tokens=12,
+    )
+    mock.add_tool_call(
+        "delegate_task_to_member",
+        {"member_id": "weather_agent", "task": "What weather can the user expect?"},
+        match=lambda r: "weather_agent" in str(r.json.get("tools")) and not _tool_results_sent(r),
+        times=STICKY,
+        input_tokens=180,
+        output_tokens=25,
+    )
+    mock.add_tool_call(
+        "get_weather",
+        {"city": "Boston"},
+        match=lambda r: "get_weather" in str(r.json.get("tools")) and not _tool_results_sent(r),
+        times=STICKY,
+        input_tokens=90,
+        output_tokens=15,
     )
     mock.add_text(
         "Rome was founded... (a very long essay)",

@@ -1,0 +1,8 @@
+"""``from agno_core.team.team import Team``, the module path Agno code also uses."""
+
+from __future__ import annotations
+
+from agno_core.run.team import TeamRunOutput
+from agno_core.team._team import Team
+
+__all__ = ["Team", "TeamRunOutput"]
