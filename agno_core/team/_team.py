@@ -34,7 +34,8 @@ class Team(RunnerBase):
     and ``details["member_model"]`` the members'.
 
     Args:
-        members: The member agents (or nested teams).
+        members: The member agents (or nested teams), with distinct ids (from their names
+            unless given); a duplicate raises ``ValueError``.
         model: The leader's model (default ``OpenAIChat(id="gpt-4o")``).
         name, id, db, description, role, instructions, ...: As for `Agent`.
         store_member_responses: Store the member runs, so that a team run read back from the
