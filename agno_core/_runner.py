@@ -5,11 +5,12 @@ polling, cancellation, session metrics, context building and memory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -476,7 +477,7 @@ class RunnerBase:
         return messages
 
     # -- memory --------------------------------------------------------------------------------
-    async def _update_memories(self, ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
+    async def _update_memories(self, ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         """Extract user memories from the finished conversation with one model call."""
         db = ctx.db
         assert db is not None
@@ -503,9 +504,10 @@ class RunnerBase:
         result: ModelResult | None = None
         new: list[str] = []
         try:
-            async for item in model.ainvoke(request):
-                if isinstance(item, ModelResult):
-                    result = item
+            async with contextlib.aclosing(model.ainvoke(request)) as stream:
+                async for item in stream:
+                    if isinstance(item, ModelResult):
+                        result = item
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a failed memory update must not fail the answer

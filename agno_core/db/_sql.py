@@ -31,7 +31,9 @@ __all__ = ["PROCESS_TOKEN", "SqlDb", "known_dbs"]
 # Identifies this process as the holder of a run's lease.
 PROCESS_TOKEN = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
+# Allowed previous statuses of each status; nothing may go back to PENDING.
 _FORWARD: dict[RunStatus, tuple[RunStatus, ...]] = {
+    RunStatus.pending: (),
     RunStatus.running: (RunStatus.pending, RunStatus.paused),
     RunStatus.paused: (RunStatus.running,),
     RunStatus.completed: (RunStatus.running,),
@@ -364,39 +366,56 @@ class SqlDb:
         stmt = select(runs.c.status, runs.c.error, runs.c.lease_expires_at, runs.c.data).where(
             where
         )
+        members = with_members
         async with engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
-            if row is not None and not self._lease_expired(row):
-                output = self._row_to_output(row)
-                if with_members and row.data.get("kind") == "team":
-                    await self._attach_members(conn, output)
+            if row is None:
+                return None
+            output = self._row_to_output(row)
+            fresh = not self._lease_expired(row)
+            if fresh and members and row.data.get("kind") == "team":
+                fresh = await self._attach_members(conn, output)
+            if fresh:
                 return output
-        if row is None:
-            return None
         async with engine.begin() as conn:
             await self._expire(conn, where)
+            if members:
+                await self._expire_members(conn, [run_id])
             row = (await conn.execute(stmt)).first()
             if row is None:  # deleted meanwhile
                 return None
             output = self._row_to_output(row)
-            if with_members and row.data.get("kind") == "team":
+            if members and row.data.get("kind") == "team":
                 await self._attach_members(conn, output)
         return output
 
-    async def _attach_members(self, conn: Any, output: RunOutput) -> None:
+    async def _expire_members(self, conn: Any, parent_ids: list[str]) -> None:
+        """Expire the lapsed leases of the member runs below ``parent_ids``, level by level."""
+        runs = self.tables.runs
+        while parent_ids:
+            await self._expire(conn, runs.c.parent_run_id.in_(parent_ids))
+            rows = await conn.execute(
+                select(runs.c.run_id).where(runs.c.parent_run_id.in_(parent_ids))
+            )
+            parent_ids = [r[0] for r in rows.all()]
+
+    async def _attach_members(self, conn: Any, output: RunOutput) -> bool:
+        """Read the member runs into ``output``; False if one of them has a lapsed lease."""
         runs = self.tables.runs
         rows = (
             await conn.execute(
-                select(runs.c.status, runs.c.error, runs.c.data)
+                select(runs.c.status, runs.c.error, runs.c.lease_expires_at, runs.c.data)
                 .where(runs.c.parent_run_id == output.run_id)
                 .order_by(runs.c.created_at)
             )
         ).all()
+        fresh = not any(self._lease_expired(r) for r in rows)
         members = [self._row_to_output(r) for r in rows]
         for member in members:
             if member.is_team:
-                await self._attach_members(conn, member)
+                fresh = await self._attach_members(conn, member) and fresh
         output.member_responses = members  # type: ignore[attr-defined]
+        return fresh
 
     async def aget_session_runs(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +91,7 @@ class Model(ABC):
     provider: str = "Model"
 
     @abstractmethod
-    def ainvoke(self, request: ModelRequest) -> AsyncIterator[ContentDelta | ModelResult]:
+    def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ContentDelta | ModelResult, None]:
         """Call the model: zero or more `ContentDelta`s, then exactly one `ModelResult`."""
 
 

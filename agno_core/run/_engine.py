@@ -9,6 +9,7 @@ members) and its system message.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -135,12 +136,16 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 model=ctx.model.id,
                 model_provider=ctx.model.provider,
             )
-        async for event in _model_loop(ctx):
-            yield event
+        # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
+        # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
+        async with contextlib.aclosing(_model_loop(ctx)) as events:
+            async for event in events:
+                yield event
         if ctx.owner.update_memory_on_run and ctx.db is not None:
-            async for event in ctx.owner._update_memories(ctx):
-                if ctx.stream_events:
-                    yield event
+            async with contextlib.aclosing(ctx.owner._update_memories(ctx)) as events:
+                async for event in events:
+                    if ctx.stream_events:
+                        yield event
         await _finish(ctx, RunStatus.completed, None)
         yield make_event(
             ctx,
@@ -349,14 +354,17 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         partial: list[str] = []
         ctx.extra["partial"] = partial
         result: ModelResult | None = None
-        async for item in model.ainvoke(request):
-            if isinstance(item, ContentDelta):
-                ctx.mark_first_token()
-                partial.append(item.content)
-                if ctx.stream:
-                    yield make_event(ctx, ev.RunContentEvent, "run_content", content=item.content)
-            else:
-                result = item
+        async with contextlib.aclosing(model.ainvoke(request)) as stream:
+            async for item in stream:
+                if isinstance(item, ContentDelta):
+                    ctx.mark_first_token()
+                    partial.append(item.content)
+                    if ctx.stream:
+                        yield make_event(
+                            ctx, ev.RunContentEvent, "run_content", content=item.content
+                        )
+                else:
+                    result = item
         if result is None:
             raise ModelProviderError("the model returned no result", model_id=model.id)
         if result.time_to_first_token is not None:
@@ -378,8 +386,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         if not ctx.stream and result.content:
             ctx.extra["partial"] = [result.content]
         for call in result.tool_calls:
-            async for event in _tool_step(ctx, functions, call, tools_allowed):
-                yield event
+            async with contextlib.aclosing(_tool_step(ctx, functions, call, tools_allowed)) as ts:
+                async for event in ts:
+                    yield event
             tool_calls_made += 1
         if ctx.extra.get("stop_after"):
             o.content = o.tools[-1].result
@@ -404,8 +413,9 @@ async def _tool_step(
         execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
         execution.tool_call_error = True
     else:
-        async for event in execute_tool(ctx, function, call, execution):
-            yield event
+        async with contextlib.aclosing(execute_tool(ctx, function, call, execution)) as steps:
+            async for event in steps:
+                yield event
         if function.stop_after_tool_call and not execution.tool_call_error:
             ctx.extra["stop_after"] = True
     if execution.metrics is not None:

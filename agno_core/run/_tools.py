@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
 import time
@@ -40,6 +41,15 @@ def result_text(result: Any) -> str:
         return str(result)
 
 
+def _injected_value(ctx: RunContext, name: str) -> Any:
+    """The runtime's value for an injected tool parameter (see `INJECTED_PARAMS`)."""
+    if name == "run_context":
+        return ctx
+    if name == "team":
+        return ctx.owner if ctx.owner.kind == "team" else None
+    return ctx.owner
+
+
 async def execute_tool(
     ctx: RunContext, function: Function, call: ToolCall, execution: ToolExecution
 ) -> AsyncGenerator[Any, None]:
@@ -53,11 +63,14 @@ async def execute_tool(
     error: str | None = None
     try:
         args = function.parse_arguments(call.arguments)
-        execution.tool_args = args
+        execution.tool_args = dict(args)
+        for name in function.injected_params:
+            args[name] = _injected_value(ctx, name)
         streamer = getattr(function.entrypoint, EVENT_STREAM_ATTR, None)
         if streamer is not None:
-            async for event in streamer(ctx, execution, **args):
-                yield event
+            async with contextlib.aclosing(streamer(ctx, execution, **args)) as events:
+                async for event in events:
+                    yield event
             return
         entry = function.entrypoint
         if inspect.iscoroutinefunction(entry) or inspect.iscoroutinefunction(

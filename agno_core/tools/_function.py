@@ -11,7 +11,11 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-__all__ = ["Function", "ToolError", "tool"]
+__all__ = ["INJECTED_PARAMS", "Function", "ToolError", "tool"]
+
+# Parameters the runtime fills in (as Agno does) instead of the model: the running agent, the
+# team, and the run's context. They are left out of the tool's schema.
+INJECTED_PARAMS = ("agent", "team", "run_context")
 
 _ARGS_HEADER = re.compile(r"^\s*(Args|Arguments|Parameters)\s*:\s*$")
 _SECTION_HEADER = re.compile(r"^\s*[A-Z][A-Za-z ]*:\s*$")
@@ -54,6 +58,35 @@ def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     return "\n".join(description).strip(), params
 
 
+def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
+    """The resolved annotations of ``fn``; one that cannot be resolved becomes ``Any`` alone.
+
+    With ``from __future__ import annotations`` every annotation is a string, and
+    `get_type_hints` fails as a whole when one names a class it cannot see (e.g. one defined in
+    the enclosing function). The other parameters must keep their types.
+    """
+    try:
+        return get_type_hints(fn)
+    except Exception:
+        pass
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else type(fn).__call__
+    globalns = getattr(inspect.unwrap(target), "__globals__", {})
+    hints: dict[str, Any] = {}
+    for name, annotation in getattr(target, "__annotations__", {}).items():
+        try:
+            hints[name] = get_type_hints(_Annotated(name, annotation), globalns)[name]
+        except Exception:  # unresolvable: left out, the parameter accepts anything
+            continue
+    return hints
+
+
+class _Annotated:
+    """An object carrying a single annotation, so `get_type_hints` resolves them one at a time."""
+
+    def __init__(self, name: str, annotation: Any) -> None:
+        self.__annotations__ = {name: annotation}
+
+
 @dataclass(kw_only=True, slots=True)
 class Function:
     """A tool: a callable plus the JSON schema the model sees.
@@ -69,6 +102,8 @@ class Function:
         strict: Ask the provider for strict argument schemas.
         show_result: Kept for Agno compatibility (results are always returned to the model).
         stop_after_tool_call: End the run with the tool's result as the content.
+        injected_params: Parameters filled in by the runtime (``agent``, ``team``,
+            ``run_context``), not by the model.
     """
 
     name: str
@@ -78,6 +113,7 @@ class Function:
     strict: bool = False
     show_result: bool = False
     stop_after_tool_call: bool = False
+    injected_params: tuple[str, ...] = ()
     _arguments_model: type[BaseModel] | None = None
 
     @classmethod
@@ -91,15 +127,16 @@ class Function:
         show_result: bool = False,
         stop_after_tool_call: bool = False,
     ) -> Function:
-        """Build a tool from a function: the schema comes from its signature, hints and docstring."""
+        """Build a tool from a function: its schema comes from the signature, hints, docstring."""
         summary, param_docs = _parse_docstring(inspect.getdoc(fn))
-        try:
-            hints = get_type_hints(fn)
-        except Exception:  # unresolvable forward references: fall back to "any"
-            hints = {}
+        hints = _type_hints(fn)
         fields: dict[str, Any] = {}
+        injected: list[str] = []
         for param in inspect.signature(fn).parameters.values():
-            if param.name in ("self", "cls", "agent", "team", "run_context"):
+            if param.name in INJECTED_PARAMS:
+                injected.append(param.name)
+                continue
+            if param.name in ("self", "cls"):
                 continue
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
                 continue
@@ -111,8 +148,8 @@ class Function:
                 annotation,
                 Field(default, description=param_docs.get(param.name) or None),
             )
-        tool_name = name or getattr(fn, "__name__", type(fn).__name__)
-        model = create_model(  # type: ignore[call-overload]
+        tool_name: str = name or getattr(fn, "__name__", None) or type(fn).__name__
+        model = create_model(
             f"{tool_name}_arguments", __config__=ConfigDict(arbitrary_types_allowed=True), **fields
         )
         schema = model.model_json_schema()
@@ -128,6 +165,7 @@ class Function:
             strict=strict,
             show_result=show_result,
             stop_after_tool_call=stop_after_tool_call,
+            injected_params=tuple(injected),
             _arguments_model=model,
         )
 

@@ -213,11 +213,6 @@ async def test_background_team_runs_queue_as_pending(
     assert later.metrics.queue_wait > 0
 
 
-@pytest.mark.xfail(
-    reason="BUG: db/_sql.py _attach_members reads member rows without expiring their leases, "
-    "so the member runs of a dead process stay RUNNING forever",
-    strict=True,
-)
 async def test_a_team_run_whose_process_died_is_reported_error(
     mock_model: MockOpenAI, make_team: TeamMaker, db: SqlDb
 ) -> None:
@@ -241,12 +236,6 @@ async def test_a_team_run_whose_process_died_is_reported_error(
     assert member.status is RunStatus.error
 
 
-@pytest.mark.xfail(
-    reason="BUG: run/_engine.py drive() throws the cancel into _lifecycle only; the nested "
-    "generators (model loop, tool step, the member's run) are left suspended and only closed "
-    "later by the event loop's async-generator finalizer, after the team run ended",
-    strict=True,
-)
 async def test_cancel_while_the_consumer_holds_a_member_event(
     mock_model: MockOpenAI, make_team: TeamMaker
 ) -> None:

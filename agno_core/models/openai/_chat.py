@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,11 @@ def chat_usage(usage: Any) -> TokenCounts:
 
 def _message_param(message: Message) -> dict[str, Any]:
     if message.role == "tool":
-        return {"role": "tool", "tool_call_id": message.tool_call_id, "content": message.content or ""}
+        return {
+            "role": "tool",
+            "tool_call_id": message.tool_call_id,
+            "content": message.content or "",
+        }
     data: dict[str, Any] = {"role": message.role, "content": message.content}
     if message.tool_calls:
         data["tool_calls"] = [
@@ -100,7 +104,9 @@ class OpenAIChat(OpenAIBase):
             params.update(self.request_params)
         return params
 
-    async def ainvoke(self, request: ModelRequest) -> AsyncIterator[ContentDelta | ModelResult]:
+    async def ainvoke(
+        self, request: ModelRequest
+    ) -> AsyncGenerator[ContentDelta | ModelResult, None]:
         start = time.perf_counter()
         try:
             client = self.get_client()

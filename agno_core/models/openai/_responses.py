@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +78,9 @@ def _result_from_response(response: Any) -> tuple[str | None, list[ToolCall]]:
                 elif getattr(part, "type", None) == "refusal":
                     texts.append(part.refusal)
         elif item.type == "function_call":
-            calls.append(ToolCall(id=item.call_id, name=item.name, arguments=item.arguments or "{}"))
+            calls.append(
+                ToolCall(id=item.call_id, name=item.name, arguments=item.arguments or "{}")
+            )
     return ("".join(texts) if texts else None), calls
 
 
@@ -122,7 +124,9 @@ class OpenAIResponses(OpenAIBase):
             params.update(self.request_params)
         return params
 
-    async def ainvoke(self, request: ModelRequest) -> AsyncIterator[ContentDelta | ModelResult]:
+    async def ainvoke(
+        self, request: ModelRequest
+    ) -> AsyncGenerator[ContentDelta | ModelResult, None]:
         start = time.perf_counter()
         try:
             client = self.get_client()
@@ -173,6 +177,10 @@ class OpenAIResponses(OpenAIBase):
 
     @staticmethod
     def _raise_for_failed(response: Any) -> None:
+        # The SDK builds its models without validation: a body that is JSON but not a Response
+        # would otherwise read as an empty answer and end the run as a silent success.
+        if getattr(response, "status", None) is None or getattr(response, "output", None) is None:
+            raise ValueError("the body is not a Responses API response (no status or output)")
         if getattr(response, "status", None) == "failed":
             error = getattr(response, "error", None)
             message = getattr(error, "message", None) or "the response failed"
