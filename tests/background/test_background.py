@@ -193,13 +193,14 @@ async def test_heartbeat_keeps_a_long_run_alive_past_its_lease(
     mock_model: MockOpenAI, db: SqlDb
 ) -> None:
     mock_model.add_text("warm-up")
-    mock_model.add_text("slow but alive", latency=1.5)
+    mock_model.add_text("slow but alive", latency=5.0)
     agent = Agent(model=OpenAIChat(id="gpt-4o-mini", max_retries=0), db=db)
     observer = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=db)
     # The first call imports the SDK's lazy modules, blocking the loop for a moment: not
-    # something a lease of half a second would survive, and not what is tested here.
+    # something a short lease would survive, and not what is tested here.
     await agent.arun("warm-up")
-    db.run_lease_seconds = 0.5
+    # The run lasts 2.5 leases; renewals every 2/3 s leave slack for a busy machine.
+    db.run_lease_seconds = 2.0
     run = await agent.arun("q", background=True)
     seen = set()
     while True:

@@ -1,0 +1,142 @@
+"""The plumbing every SQL store shares: URL, table names, one engine per loop, the schema."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from agno_core._sync import run_sync
+from agno_core.db._engines import EnginePerLoop
+from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
+
+__all__ = ["DbBase"]
+
+
+class DbBase:
+    """Plumbing shared by the SQL stores (see `SqlDb` for the arguments).
+
+    Args:
+        db_url: SQLAlchemy URL of an async driver.
+        db_schema: Schema for the tables (PostgreSQL).
+        session_table, run_table, memory_table, eval_table: Table names.
+        run_lease_seconds: How long a run's lease lasts without a heartbeat; a live run whose
+            lease expired (its process died) is marked error the next time it is read.
+        cancel_intent_ttl: Seconds a cancel intent for a run that never starts is kept.
+        engine_kwargs: Extra arguments for ``create_async_engine``.
+    """
+
+    dialect = "sql"
+
+    def __init__(
+        self,
+        db_url: str,
+        *,
+        db_schema: str | None = None,
+        session_table: str | None = None,
+        run_table: str | None = None,
+        memory_table: str | None = None,
+        eval_table: str | None = None,
+        run_lease_seconds: float = 30.0,
+        cancel_intent_ttl: float = 3600.0,
+        engine_kwargs: dict[str, Any] | None = None,
+        id: str | None = None,
+    ) -> None:
+        if run_lease_seconds <= 0:
+            raise ValueError("run_lease_seconds must be positive")
+        self._url = make_url(db_url)
+        self.db_schema = db_schema
+        defaults = TableNames()
+        self.table_names = TableNames(
+            sessions=session_table or defaults.sessions,
+            runs=run_table or defaults.runs,
+            memories=memory_table or defaults.memories,
+            evals=eval_table or defaults.evals,
+            cancel_intents=defaults.cancel_intents,
+            versions=defaults.versions,
+        )
+        self.tables: Tables = build_tables(self.table_names, self._schema_for_tables())
+        self.run_lease_seconds = float(run_lease_seconds)
+        self.cancel_intent_ttl = float(cancel_intent_ttl)
+        self.id = id or uuid.uuid4().hex
+        self._engine_kwargs = engine_kwargs or {}
+        self._engines = EnginePerLoop(self._create_engine)
+        self._schema_ready = False
+        self._known_sessions: dict[str, None] = {}
+
+    # -- subclass hooks -------------------------------------------------------------------
+    def _create_engine(self) -> AsyncEngine:
+        raise NotImplementedError
+
+    def _schema_for_tables(self) -> str | None:
+        return self.db_schema
+
+    async def _prepare_schema(self, conn: Any) -> None:
+        """Dialect-specific work before the tables are created (e.g. CREATE SCHEMA)."""
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that supports ``on_conflict_do_nothing`` in this dialect."""
+        raise NotImplementedError
+
+    # -- plumbing ----------------------------------------------------------------------------
+    @property
+    def db_url(self) -> str:
+        """The URL with any password masked."""
+        return self._url.render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(db_url={self.db_url!r}, db_schema={self.db_schema!r})"
+
+    async def _engine(self) -> AsyncEngine:
+        engine, lock = await self._engines.get()
+        if not self._schema_ready:
+            async with lock:
+                if not self._schema_ready:
+                    await self._create_schema(engine)
+                    self._schema_ready = True
+        return engine
+
+    async def _create_schema(self, engine: AsyncEngine) -> None:
+        async with engine.begin() as conn:
+            await self._prepare_schema(conn)
+            await conn.run_sync(self.tables.metadata.create_all, checkfirst=True)
+            versions = self.tables.versions
+            stmt = (
+                self._insert(versions)
+                .values(name="agno_core", version=SCHEMA_VERSION, created_at=time.time())
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            await conn.execute(stmt)
+            stored = (
+                await conn.execute(select(versions.c.version).where(versions.c.name == "agno_core"))
+            ).scalar_one()
+        if stored > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the database schema is version {stored}, newer than this agno_core "
+                f"understands ({SCHEMA_VERSION}); upgrade agno_core"
+            )
+
+    async def aschema_version(self) -> int:
+        """The schema version stored in the database."""
+        engine = await self._engine()
+        versions = self.tables.versions
+        async with engine.connect() as conn:
+            return int(
+                (
+                    await conn.execute(
+                        select(versions.c.version).where(versions.c.name == "agno_core")
+                    )
+                ).scalar_one()
+            )
+
+    async def aclose(self) -> None:
+        """Close this loop's connections (the db object stays usable)."""
+        await self._engines.dispose_current()
+
+    def close(self) -> None:
+        """Close the connections of the synchronous API."""
+        run_sync(self.aclose())

@@ -1,0 +1,132 @@
+"""Cancel intents, user memories and eval results: the stores beside the runs."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from agno_core._sync import run_sync
+from agno_core.db._base import DbBase
+
+__all__ = ["EvalStore", "IntentStore", "MemoryStore"]
+
+
+class IntentStore(DbBase):
+    """Cancel intents: a cancel waiting for its run (here or in another process)."""
+
+    async def aset_cancel_intent(self, run_id: str) -> None:
+        engine = await self._engine()
+        now = time.time()
+        table = self.tables.cancel_intents
+        async with engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.expires_at < now))
+            await conn.execute(
+                self._insert(table)
+                .values(run_id=run_id, created_at=now, expires_at=now + self.cancel_intent_ttl)
+                .on_conflict_do_nothing(index_elements=["run_id"])
+            )
+
+    async def acancel_intents(self, run_ids: Sequence[str]) -> set[str]:
+        """Which of ``run_ids`` have an unexpired cancel intent."""
+        if not run_ids:
+            return set()
+        engine = await self._engine()
+        table = self.tables.cancel_intents
+        stmt = select(table.c.run_id).where(
+            table.c.run_id.in_(list(run_ids)) & (table.c.expires_at >= time.time())
+        )
+        async with engine.connect() as conn:
+            return {r[0] for r in (await conn.execute(stmt)).all()}
+
+    async def aclear_cancel_intent(self, run_id: str) -> None:
+        engine = await self._engine()
+        table = self.tables.cancel_intents
+        async with engine.begin() as conn:
+            await conn.execute(delete(table).where(table.c.run_id == run_id))
+
+
+class MemoryStore(DbBase):
+    """User memories, per ``user_id``."""
+
+    async def aadd_memories(
+        self,
+        user_id: str,
+        memories: Sequence[str],
+        *,
+        agent_id: str | None = None,
+        team_id: str | None = None,
+    ) -> None:
+        if not memories:
+            return
+        engine = await self._engine()
+        now = time.time()
+        rows: list[dict[str, Any]] = [
+            {
+                "memory_id": uuid.uuid4().hex,
+                "user_id": user_id,
+                "memory": text,
+                "topics": [],
+                "agent_id": agent_id,
+                "team_id": team_id,
+                "created_at": now + i * 1e-6,
+                "updated_at": now,
+            }
+            for i, text in enumerate(memories)
+        ]
+        async with engine.begin() as conn:
+            await conn.execute(insert(self.tables.memories), rows)
+
+    async def aget_memories(self, user_id: str, *, limit: int | None = None) -> list[str]:
+        engine = await self._engine()
+        table = self.tables.memories
+        stmt = (
+            select(table.c.memory)
+            .where(table.c.user_id == user_id)
+            .order_by(table.c.created_at.desc())
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [r[0] for r in reversed(rows)]
+
+    def get_user_memories(self, user_id: str) -> list[str]:
+        """The memories stored for a user, oldest first."""
+        return run_sync(self.aget_memories(user_id))
+
+
+class EvalStore(DbBase):
+    """Eval results (`PerformanceEval` records)."""
+
+    async def asave_eval_run(self, record: dict[str, Any]) -> None:
+        """Store an eval result (``{"eval_id", "name", "eval_type", "created_at", "result"}``)."""
+        engine = await self._engine()
+        created = record.get("created_at")
+        if not isinstance(created, int | float):
+            created = time.time()
+        async with engine.begin() as conn:
+            await conn.execute(
+                insert(self.tables.evals).values(
+                    eval_id=str(record["eval_id"]),
+                    name=record.get("name"),
+                    eval_type=str(record.get("eval_type", "performance")),
+                    created_at=float(created),
+                    data=record,
+                )
+            )
+
+    def save_eval_run(self, record: dict[str, Any]) -> None:
+        run_sync(self.asave_eval_run(record))
+
+    async def aget_eval_runs(self, name: str | None = None) -> list[dict[str, Any]]:
+        engine = await self._engine()
+        table = self.tables.evals
+        stmt = select(table.c.data).order_by(table.c.created_at)
+        if name is not None:
+            stmt = stmt.where(table.c.name == name)
+        async with engine.connect() as conn:
+            return [dict(r[0]) for r in (await conn.execute(stmt)).all()]
