@@ -1,10 +1,34 @@
 """pytest_agno: test agno_core agents offline, deterministically, in CI.
 
 The plugin module (`pytest_agno.plugin`) is registered through the `pytest11` entry point. Importing
-this package is cheap: heavy pieces (respx, the PostgreSQL launcher, the report) load only when a
-fixture or option asks for them.
+this package is cheap: the helpers below import agno_core only when called, and heavy pieces
+(respx, the PostgreSQL launcher, the report) load only when a fixture or option asks for them.
+
+Helpers for test code::
+
+    from pytest_agno import assert_metrics, assert_metrics_consistent, assert_background_parity
+
+``REPORT_SCHEMA`` is the JSON Schema of the ``--agno-eval-json`` report.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from pytest_agno._assertions import (
+    assert_background_parity,
+    assert_metrics,
+    assert_metrics_consistent,
+)
+from pytest_agno._perf import PerfEval, PerfGateError
+from pytest_agno._report_json import REPORT_SCHEMA
+from pytest_agno._scenarios import CancelScenario, arun_background
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "CancelScenario",
+    "PerfEval",
+    "PerfGateError",
+    "arun_background",
+    "assert_background_parity",
+    "assert_metrics",
+    "assert_metrics_consistent",
+]

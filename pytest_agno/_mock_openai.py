@@ -151,6 +151,7 @@ class MockOpenAI:
         base_url: The API root the clients use; both endpoints are mocked under it.
         default_text: The reply text when nothing at all was scripted.
         default_usage: `(input_tokens, output_tokens)` of that default reply.
+        default_latency: Seconds to wait before sending that default reply (read per request).
         assert_all_called: Also fail on stop when scripted replies were left unused.
     """
 
@@ -160,11 +161,13 @@ class MockOpenAI:
         base_url: str = "https://api.openai.com/v1",
         default_text: str = "Mock reply.",
         default_usage: tuple[int, int] = (12, 8),
+        default_latency: float = 0.0,
         assert_all_called: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.default_text = default_text
         self.default_usage = default_usage
+        self.default_latency = default_latency
         self.assert_all_called = assert_all_called
         self.requests: list[RecordedRequest] = []
         self.unanswered: list[RecordedRequest] = []
@@ -468,6 +471,7 @@ class MockOpenAI:
                 input_tokens, output_tokens = self.default_usage
                 usage = wire.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
                 default = wire.Completion(text=self.default_text, usage=usage)
+                latency = self.default_latency
                 response = self._render(default, recorded)
             else:
                 self.unanswered.append(recorded)

@@ -1,8 +1,9 @@
 """The pytest plugin entry point (`pytest11`).
 
 Inert until used: for a suite that does not touch them, registering options, markers and fixture
-definitions is all that happens. Heavy imports (respx, SQLAlchemy, the PostgreSQL launcher's
-driver, the report) sit inside fixtures or behind options.
+definitions (and a glance at each collected test's markers) is all that happens. Heavy imports
+(respx, agno_core, SQLAlchemy, the PostgreSQL launcher's driver, the report) sit inside fixtures
+or behind the ``--agno-eval`` options.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.team import Team
     from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno._perf import PerfEval
+    from pytest_agno._scenarios import CancelScenario, RunPlan
 
 __all__ = ["agno_pg_server", "pg_url"]
 
@@ -46,6 +49,85 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(default, a file in the test's tmp dir) or postgres (a fresh database per test).",
     )
     parser.addini("agno_db", "Default for --agno-db.", default="sqlite")
+    group.addoption(
+        "--agno-eval",
+        action="store_true",
+        dest="agno_eval",
+        default=None,
+        help="Report every perf_eval and the agent/team run metrics of each test at the end of "
+        "the session (implied by the other --agno-eval-* options but --agno-eval-dir).",
+    )
+    parser.addini("agno_eval", "Default for --agno-eval.", type="bool", default=False)
+    for name, metavar, text in _EVAL_OPTIONS:
+        group.addoption(f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=text)
+        parser.addini(name, f"Default for --{name.replace('_', '-')}.", default="")
+
+
+_EVAL_OPTIONS = (
+    ("agno_eval_json", "PATH", "Write the --agno-eval report as JSON to PATH."),
+    (
+        "agno_eval_html",
+        "PATH",
+        "Write the --agno-eval report as one self-contained HTML page (with plots) to PATH.",
+    ),
+    (
+        "agno_eval_dir",
+        "DIR",
+        "Where named baselines are kept (default: .agno-eval under the rootdir).",
+    ),
+    (
+        "agno_eval_save",
+        "NAME",
+        "Save this session's perf evals as baseline NAME (DIR/NAME.json; a path also works).",
+    ),
+    (
+        "agno_eval_compare",
+        "NAME|PATH",
+        "Compare every perf eval with this baseline; a missing baseline is reported, not an error.",
+    ),
+    (
+        "agno_eval_fail",
+        "EXPR",
+        "Fail a test whose perf eval regressed against the compare baseline: comma-separated "
+        "conditions, e.g. 'regression' or 'runtime>10%%,growth>1KiB' "
+        "(metrics: runtime, p95, memory, growth, any).",
+    ),
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from pytest_agno._markers import MARKER_HELP
+    from pytest_agno._settings import SETTINGS_KEY, read_settings
+
+    for line in MARKER_HELP:
+        config.addinivalue_line("markers", line)
+    settings = read_settings(config)
+    config.stash[SETTINGS_KEY] = settings
+    if settings.report:
+        from pytest_agno._session import SESSION_KEY, EvalSession
+
+        session = EvalSession(config, settings)
+        config.stash[SESSION_KEY] = session
+        config.pluginmanager.register(session, "agno-eval-session")
+
+
+_MARKER_ERRORS = pytest.StashKey[list[str]]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from pytest_agno._markers import marker_errors
+
+    for item in items:
+        errors = marker_errors(item)
+        if errors:
+            item.stash[_MARKER_ERRORS] = errors
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    errors = item.stash.get(_MARKER_ERRORS, None)
+    if errors:
+        pytest.fail("pytest_agno: invalid marker arguments\n" + "\n".join(errors), pytrace=False)
 
 
 def _db_backend(config: pytest.Config) -> str:
@@ -103,53 +185,152 @@ def agno_db(request: pytest.FixtureRequest) -> SqlDb:
     return request.getfixturevalue("sqlite_db")  # type: ignore[no-any-return]
 
 
+_RUN_PLAN = pytest.StashKey["RunPlan | None"]()
+
+
+def _run_plan(request: pytest.FixtureRequest, mock: MockOpenAI) -> RunPlan | None:
+    """The test's `RunPlan` from its ``agno_background``/``agno_cancel`` markers (None: none)."""
+    node = request.node
+    if _RUN_PLAN in node.stash:
+        cached: RunPlan | None = node.stash[_RUN_PLAN]
+        return cached
+    background = node.get_closest_marker("agno_background")
+    cancel = node.get_closest_marker("agno_cancel")
+    plan = None
+    if background is not None or cancel is not None:
+        from pytest_agno._markers import background_options, cancel_options
+        from pytest_agno._scenarios import RunPlan
+
+        plan = RunPlan.from_markers(
+            background_options(background) if background is not None else None,
+            cancel_options(cancel) if cancel is not None else None,
+            mock,
+        )
+    node.stash[_RUN_PLAN] = plan
+    return plan
+
+
+def _build(base: type[Any], plan: RunPlan | None, kwargs: dict[str, Any]) -> Any:
+    if plan is None:
+        return base(**kwargs)
+    from pytest_agno._scenarios import scenario_class
+
+    runner = scenario_class(base)(**kwargs)
+    runner._agno_plan = plan
+    return runner
+
+
 @pytest.fixture
-def agent_factory(mock_model: MockOpenAI, agno_db: SqlDb) -> Callable[..., Agent]:
+def agent_factory(
+    request: pytest.FixtureRequest, mock_model: MockOpenAI, agno_db: SqlDb
+) -> Callable[..., Agent]:
     """Build agents on the mock model and the test's db: ``agent_factory(tools=[...], ...)``.
 
     Any `Agent` argument can be given; ``model`` defaults to ``OpenAIChat(id="gpt-4o-mini")``
-    and ``db`` to ``agno_db``.
+    and ``db`` to ``agno_db``. Under ``@pytest.mark.agno_background`` / ``agno_cancel`` the
+    agents carry out that scenario (see the markers).
     """
     from agno_core.agent import Agent
     from agno_core.models.openai import OpenAIChat
 
+    plan = _run_plan(request, mock_model)
+
     def make(**kwargs: Any) -> Agent:
         kwargs.setdefault("model", OpenAIChat(id="gpt-4o-mini", max_retries=0))
         kwargs.setdefault("db", agno_db)
-        return Agent(**kwargs)
+        agent: Agent = _build(Agent, plan, kwargs)
+        return agent
 
     return make
 
 
 @pytest.fixture
 def agent(agent_factory: Callable[..., Agent]) -> Agent:
-    """An `Agent` ready to run: mock model (``gpt-4o-mini``) and the test's db."""
+    """An `Agent` ready to run: mock model (``gpt-4o-mini``) and the test's db.
+
+    ``@pytest.mark.agno_background``: ``await agent.arun(...)`` submits a background run and
+    returns it polled to its end. ``@pytest.mark.agno_cancel(when=...)``: its first run is
+    cancelled at that moment (see ``cancel_scenario``).
+    """
     return agent_factory(name="Test Agent")
 
 
 @pytest.fixture
 def team_factory(
-    mock_model: MockOpenAI, agno_db: SqlDb, agent_factory: Callable[..., Agent]
+    request: pytest.FixtureRequest,
+    mock_model: MockOpenAI,
+    agno_db: SqlDb,
+    agent_factory: Callable[..., Agent],
 ) -> Callable[..., Team]:
     """Build teams on the mock model and the test's db: ``team_factory(members=[...])``.
 
     ``members`` defaults to one member agent named "Member"; ``model`` to
-    ``OpenAIChat(id="gpt-4o")``; ``store_member_responses`` to True.
+    ``OpenAIChat(id="gpt-4o")``; ``store_member_responses`` to True. The scenario markers apply
+    as for ``agent_factory``.
     """
     from agno_core.models.openai import OpenAIChat
     from agno_core.team import Team
+
+    plan = _run_plan(request, mock_model)
 
     def make(**kwargs: Any) -> Team:
         kwargs.setdefault("members", [agent_factory(name="Member")])
         kwargs.setdefault("model", OpenAIChat(id="gpt-4o", max_retries=0))
         kwargs.setdefault("db", agno_db)
         kwargs.setdefault("store_member_responses", True)
-        return Team(**kwargs)
+        team: Team = _build(Team, plan, kwargs)
+        return team
 
     return make
 
 
 @pytest.fixture
 def team(team_factory: Callable[..., Team]) -> Team:
-    """A `Team` with one member ("Member"), ready to run on the mock model and the test's db."""
+    """A `Team` with one member ("Member"), ready to run on the mock model and the test's db.
+
+    The scenario markers apply to its runs as for ``agent``.
+    """
     return team_factory(name="Test Team")
+
+
+@pytest.fixture
+def cancel_scenario(request: pytest.FixtureRequest, mock_model: MockOpenAI) -> CancelScenario:
+    """What ``@pytest.mark.agno_cancel(when=...)`` did to the first agent/team run of the test.
+
+    Attributes after that run: ``run_id``, ``cancel_result`` (what the cancel call returned),
+    ``output`` and ``status``. Needs the marker.
+    """
+    plan = _run_plan(request, mock_model)
+    if plan is None or plan.cancel is None:
+        pytest.fail(
+            "the cancel_scenario fixture needs @pytest.mark.agno_cancel(when=...) on the test",
+            pytrace=False,
+        )
+    return plan.cancel
+
+
+@pytest.fixture
+def perf_eval(request: pytest.FixtureRequest) -> PerfEval:
+    """Measure a function with `PerformanceEval`; gate it; record it for ``--agno-eval``.
+
+    ``result = perf_eval(func, name=..., num_iterations=..., warmup_runs=...,
+    memory_growth_tracking=..., max_runtime_ms=..., max_p95_ms=..., max_peak_mib=...,
+    max_growth_kib=..., max_regression=...)`` in a sync test; ``await perf_eval.arun(...)`` in an
+    async one. Returns the `PerformanceResult`. A crossed gate (or a regression against the
+    ``--agno-eval-compare`` baseline) fails the test with `pytest_agno.PerfGateError`, naming the
+    metric, the limit, the measured value and the top growth site. Defaults come from
+    ``@pytest.mark.agno_perf(...)``.
+    """
+    from pytest_agno._markers import PerfOptions, perf_options
+    from pytest_agno._perf import PerfEval
+    from pytest_agno._session import SESSION_KEY
+    from pytest_agno._settings import SETTINGS_KEY
+
+    mark = request.node.get_closest_marker("agno_perf")
+    stash = request.config.stash
+    return PerfEval(
+        nodeid=request.node.nodeid,
+        marker=perf_options(mark.kwargs) if mark is not None else PerfOptions(),
+        settings=stash.get(SETTINGS_KEY, None),
+        session=stash.get(SESSION_KEY, None),
+    )

@@ -1,0 +1,239 @@
+"""The ``perf_eval`` fixture: run a `PerformanceEval`, gate it, record it for the report."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from pytest_agno._format import format_bytes
+from pytest_agno._gates import (
+    check_gates,
+    comparison_dict,
+    evaluate_rules,
+    regression_rules,
+    top_growth_site,
+)
+from pytest_agno._markers import PerfOptions, perf_options
+from pytest_agno._records import EvalRecord, TokenTally
+
+if TYPE_CHECKING:
+    from agno_core.eval.performance import PerformanceEval, PerformanceResult
+    from pytest_agno._session import EvalSession
+    from pytest_agno._settings import EvalSettings
+
+__all__ = ["PerfEval", "PerfGateError"]
+
+
+class PerfGateError(AssertionError):
+    """A perf eval crossed a gate or regressed against its baseline.
+
+    Attributes:
+        result: The `PerformanceResult` measured.
+        failures: One line per crossed gate or regressed metric.
+    """
+
+    def __init__(self, message: str, *, result: PerformanceResult, failures: list[str]) -> None:
+        super().__init__(message)
+        self.result = result
+        self.failures = failures
+
+
+def _is_async(func: Callable[..., Any]) -> bool:
+    while isinstance(func, functools.partial):
+        func = func.func
+    return inspect.iscoroutinefunction(func)
+
+
+class PerfEval:
+    """Measure a function with `PerformanceEval` inside a test (the ``perf_eval`` fixture).
+
+    ``perf_eval(func, ...)`` in a sync test, ``await perf_eval.arun(func, ...)`` in an async one
+    (its ``func`` then runs on the test's event loop, next to the test's agents and db). Both
+    return the `PerformanceResult`, fail the test with `PerfGateError` when a gate is crossed,
+    and record the eval for the ``--agno-eval`` report.
+
+    Keywords (each defaults to the test's ``@pytest.mark.agno_perf(...)`` value, if any):
+
+    - ``name``: the eval's label (default: the function's name), unique within the test;
+    - ``num_iterations``, ``warmup_runs``, ``memory_growth_tracking``, ``measure_runtime``,
+      ``measure_memory``, ``top_n_memory_allocations``, ``debug_mode``, ``print_summary``,
+      ``print_results``: passed to `PerformanceEval`;
+    - ``max_runtime_ms`` (median), ``max_p95_ms``, ``max_peak_mib`` (highest peak),
+      ``max_growth_kib`` (average growth per iteration; turns growth tracking on): absolute
+      limits;
+    - ``max_regression``: largest relative growth of any metric against the
+      ``--agno-eval-compare`` baseline (0.2 = 20 %), beyond measurement noise.
+
+    Attributes:
+        results: The results measured in this test, in order.
+    """
+
+    def __init__(
+        self,
+        *,
+        nodeid: str,
+        marker: PerfOptions,
+        settings: EvalSettings | None,
+        session: EvalSession | None,
+    ) -> None:
+        self._nodeid = nodeid
+        self._marker = marker
+        self._settings = settings
+        self._session = session
+        self._names: set[str] = set()
+        self.results: list[PerformanceResult] = []
+
+    def __call__(
+        self, func: Callable[[], object], *, name: str | None = None, **options: Any
+    ) -> PerformanceResult:
+        """Measure ``func`` (sync, or async on a private loop); see the class docstring."""
+        __tracebackhide__ = True
+        if _is_async(func) and _loop_running():
+            raise RuntimeError(
+                "perf_eval(...) would block this test's running event loop while it measures "
+                "an async function: use `await perf_eval.arun(...)` in an async test"
+            )
+        evaluation, opts = self._prepare(func, name, options)
+        with self._tally() as tally:
+            result = evaluation.run()
+        return self._finish(evaluation, opts, result, tally)
+
+    async def arun(
+        self, func: Callable[[], object], *, name: str | None = None, **options: Any
+    ) -> PerformanceResult:
+        """Measure ``func`` on the running event loop; see the class docstring."""
+        __tracebackhide__ = True
+        evaluation, opts = self._prepare(func, name, options)
+        with self._tally() as tally:
+            result = await evaluation.arun()
+        return self._finish(evaluation, opts, result, tally)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _prepare(
+        self, func: Callable[[], object], name: str | None, options: dict[str, Any]
+    ) -> tuple[PerformanceEval, PerfOptions]:
+        from agno_core.eval.performance import PerformanceEval
+
+        try:
+            opts = self._marker.updated(perf_options(options))
+        except ValueError as error:
+            raise TypeError(f"perf_eval(): {error}") from None
+        eval_kwargs = dict(opts.eval_kwargs)
+        if "max_growth_kib" in opts.gates:
+            if eval_kwargs.get("memory_growth_tracking") is False:
+                raise TypeError(
+                    "perf_eval(): max_growth_kib needs memory_growth_tracking, which is False"
+                )
+            eval_kwargs["memory_growth_tracking"] = True
+        for gate, setting in (
+            ("max_runtime_ms", "measure_runtime"),
+            ("max_p95_ms", "measure_runtime"),
+            ("max_peak_mib", "measure_memory"),
+        ):
+            if gate in opts.gates and eval_kwargs.get(setting) is False:
+                raise TypeError(f"perf_eval(): {gate} needs {setting}, which is False")
+        label = self._unique(name or getattr(func, "__name__", None) or "eval")
+        return PerformanceEval(func=func, name=label, **eval_kwargs), opts
+
+    def _unique(self, name: str) -> str:
+        label, count = name, 1
+        while label in self._names:
+            count += 1
+            label = f"{name}#{count}"
+        self._names.add(label)
+        return label
+
+    @contextmanager
+    def _tally(self) -> Iterator[TokenTally]:
+        tally = TokenTally()
+        if self._session is None:
+            yield tally
+            return
+        with self._session.counting(tally):
+            yield tally
+
+    def _finish(
+        self,
+        evaluation: PerformanceEval,
+        opts: PerfOptions,
+        result: PerformanceResult,
+        tally: TokenTally,
+    ) -> PerformanceResult:
+        __tracebackhide__ = True
+        from agno_core.eval.performance import PerformanceResult
+
+        self.results.append(result)
+        record = EvalRecord(
+            nodeid=self._nodeid,
+            name=str(evaluation.name),
+            gates=check_gates(result, opts.gates),
+            tokens=tally,
+            result=result.to_dict(),
+        )
+        gate_lines = [
+            f"{check.metric}: limit {check.limit:g} {check.unit}, measured "
+            f"{check.measured:.3f} {check.unit} ({check.gate})"
+            for check in record.gates
+            if not check.passed
+        ]
+        regression_lines: list[str] = []
+        settings = self._settings
+        if settings is not None and settings.compare:
+            baseline = settings.baseline.get(record.key)
+            if baseline is None:
+                record.baseline = "missing"
+            else:
+                record.baseline = "compared"
+                comparison = result.compare(PerformanceResult.from_dict(baseline))
+                record.comparison = comparison_dict(comparison)
+                rules = settings.rules
+                if opts.max_regression is not None:
+                    rules = (*rules, *regression_rules(opts.max_regression))
+                regression_lines = evaluate_rules(comparison, rules)
+        record.failures = gate_lines + regression_lines
+        record.verdict = "fail" if record.failures else "pass"
+        if self._session is not None:
+            self._session.record_eval(record)
+        if record.failures:
+            raise PerfGateError(
+                self._message(record, result, gate_lines, regression_lines),
+                result=result,
+                failures=record.failures,
+            )
+        return result
+
+    def _message(
+        self,
+        record: EvalRecord,
+        result: PerformanceResult,
+        gate_lines: list[str],
+        regression_lines: list[str],
+    ) -> str:
+        parts = []
+        if gate_lines:
+            count = len(gate_lines)
+            parts.append(f"perf_eval {record.name!r} crossed {count} gate{'s' * (count != 1)}:")
+            parts += [f"  {line}" for line in gate_lines]
+        if regression_lines:
+            settings = self._settings
+            source = settings.compare if settings is not None else None
+            parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}:")
+            parts += [f"  {line}" for line in regression_lines]
+        site = top_growth_site(result)
+        if site is not None:
+            growth = format_bytes(result.avg_growth_per_iteration)
+            parts.append(f"  memory growth per iteration: {growth}; top growth site: {site}")
+        return "\n".join(parts)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

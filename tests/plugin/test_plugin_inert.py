@@ -1,0 +1,86 @@
+"""A suite that does not use the plugin sees nothing of it; the public surface stays as declared."""
+
+from __future__ import annotations
+
+import pytest
+
+import pytest_agno
+
+HEAVY = ("agno_core", "openai", "httpx", "respx", "sqlalchemy", "aiosqlite", "psycopg", "pydantic")
+
+
+def test_plain_suite_imports_nothing_heavy_and_prints_nothing(
+    agno_pytester: pytest.Pytester,
+) -> None:
+    pytester = agno_pytester
+    pytester.makeconftest(
+        f"""
+        import sys
+
+
+        def pytest_collection_finish(session):
+            loaded = sorted(
+                name for name in sys.modules if name.split(".")[0] in {HEAVY!r}
+            )
+            assert not loaded, loaded
+        """
+    )
+    pytester.makepyfile(
+        """
+        import sys
+
+        import pytest
+
+
+        @pytest.mark.parametrize("n", range(3))
+        def test_plain(n, tmp_path):
+            assert "pytest_agno.plugin" in sys.modules  # loaded, and idle
+        """
+    )
+    # respx registers its own pytest plugin, which imports httpx: leave it out of the count
+    result = pytester.runpytest_subprocess("-p", "no:respx", "-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(passed=3)
+    output = (result.stdout.str() + result.stderr.str()).lower()
+    lines = [line for line in output.splitlines() if "agno" in line and "plugins:" not in line]
+    assert lines == []
+
+
+def test_options_have_a_group_and_help(agno_pytester: pytest.Pytester) -> None:
+    result = agno_pytester.runpytest("--help")
+    result.stdout.fnmatch_lines(
+        [
+            "agno_core agent testing:",
+            "  --agno-pg-url=AGNO_PG_URL",
+            "*--agno-db=*",
+            "  --agno-eval * Report every perf_eval and the agent/team run metrics*",
+            "  --agno-eval-json=PATH",
+            "  --agno-eval-html=PATH",
+            "  --agno-eval-dir=DIR *",
+            "  --agno-eval-save=NAME",
+            "  --agno-eval-compare=NAME|PATH",
+            "  --agno-eval-fail=EXPR",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "  agno_eval (bool): * Default for --agno-eval.",
+            "  agno_eval_json (string):",
+            "  * Default for --agno-eval-json.",
+            "  agno_eval_fail (string):",
+        ]
+    )
+
+
+def test_public_names() -> None:
+    assert pytest_agno.__all__ == [
+        "REPORT_SCHEMA",
+        "CancelScenario",
+        "PerfEval",
+        "PerfGateError",
+        "arun_background",
+        "assert_background_parity",
+        "assert_metrics",
+        "assert_metrics_consistent",
+    ]
+    for name in pytest_agno.__all__[1:]:
+        assert getattr(pytest_agno, name).__module__.startswith("pytest_agno._")
