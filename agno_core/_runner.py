@@ -27,6 +27,7 @@ from agno_core.run._registry import ActiveRun, local_runs
 from agno_core.run._scheduler import BackgroundScheduler
 from agno_core.run.base import RunStatus
 from agno_core.run.cancel import acancel_run
+from agno_core.run.hooks import notify_run_end
 from agno_core.tools import Function
 from agno_core.tools._toolkit import Toolkit, resolve_tools
 
@@ -305,6 +306,7 @@ class RunnerBase:
                 local_runs.clear_intent(output.run_id)
                 await db.aclear_cancel_intent(output.run_id)
                 local_runs.unregister(ctx.active)
+                notify_run_end(output)
                 return self._snapshot(output)
             await db.ainsert_run(output, status=RunStatus.pending, session_type=self.kind)
         except BaseException:

@@ -6,9 +6,9 @@ and attaches it to the test's teardown report as a user property; the process th
 reports (the only one, or the xdist controller) merges them. The same path runs with and without
 xdist.
 
-Run metrics are taken where every run ends: the engine's ``_finish`` step (and a background
-submit that ends a run at once), wrapped while the session lasts and only in the processes that
-run tests. Top-level runs of a test are recorded; member runs are already in their team run's
+Run metrics are taken where every run ends, through agno_core's public run-end listener
+(`agno_core.run.hooks`), registered while the session lasts and only in the processes that run
+tests. Top-level runs of a test are recorded; member runs are already in their team run's
 totals; the runs a perf eval makes are only counted (tokens per run in the eval's row), so that
 recording never looks like memory growth in the eval.
 """
@@ -54,32 +54,13 @@ class EvalSession:
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         if self._is_xdist_controller():
             return  # the workers run the tests
-        from agno_core._runner import RunnerBase
-        from agno_core.run import _engine
+        from agno_core.run.hooks import add_run_listener
 
-        finish, submit = _engine._finish, RunnerBase._arun_background
+        def record(output: Any) -> None:
+            if output.parent_run_id is None:  # members are in their team run's totals
+                self._record_run(output)
 
-        async def finish_and_record(ctx: Any, *args: Any, **kwargs: Any) -> None:
-            was_terminal = ctx.output.status.is_terminal
-            await finish(ctx, *args, **kwargs)
-            if not was_terminal and ctx.parent is None:
-                self._record_run(ctx.output)
-
-        async def submit_and_record(runner: Any, **opts: Any) -> Any:
-            # A background run cancelled before it started ends here, without the engine.
-            snapshot = await submit(runner, **opts)
-            if snapshot.status.is_terminal:
-                self._record_run(snapshot)
-            return snapshot
-
-        _engine._finish = finish_and_record
-        RunnerBase._arun_background = submit_and_record  # type: ignore[method-assign,assignment]
-
-        def unpatch() -> None:
-            _engine._finish = finish
-            RunnerBase._arun_background = submit  # type: ignore[method-assign]
-
-        self._unpatch = unpatch
+        self._unpatch = add_run_listener(record)
 
     def _is_xdist_controller(self) -> bool:
         return not self.is_worker and getattr(self.config.option, "dist", "no") != "no"

@@ -58,7 +58,8 @@ class _Memory:
 
 async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
     memory = _Memory(peaks=[], retained=[], tracker=None)
-    with tracing(), _frozen_heap():
+    with tracing():
+        gc.collect()
         overhead = await call_overhead(is_async=invoker.is_async)
         if plan.memory_growth_tracking:
             memory.tracker = GrowthTracker(top_n=plan.top_n_memory_allocations)
@@ -81,11 +82,11 @@ async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
 def _frozen_heap() -> Iterator[None]:
     """Collect, then freeze every existing object out of the collector's reach meanwhile.
 
-    The memory phase collects garbage around every call. A full collection walks every tracked
-    object of the process (half a second in a process with pandas, openai and pytest loaded);
-    frozen, the objects that existed before measuring are skipped, so a collection only walks
-    what the measured calls created. Memory they hold was allocated before tracing started
-    and is not traced anyway.
+    The eval collects garbage before samples and around every measured call. A full collection
+    walks every tracked object of the process (half a second with pandas, openai and pytest
+    loaded); frozen, the objects that existed before measuring are skipped, so a collection
+    only walks what the measured calls created. The memory the frozen objects hold was
+    allocated before tracing started and is not traced anyway.
     """
     gc.collect()
     gc.freeze()
@@ -103,6 +104,19 @@ async def measure(invoker: Invoker, plan: Plan) -> PerformanceResult:
         num_iterations=plan.num_iterations,
         warmup_runs=plan.warmup_runs,
     )
+    # Everything that existed before measuring is frozen out of the collector's reach, so the
+    # collections around samples and calls stay cheap however big the process is.
+    with _frozen_heap():
+        growth = await _measure_into(result, invoker, plan)
+    result.compute_stats()
+    if plan.debug_mode:
+        _log(result, growth)
+    return result
+
+
+async def _measure_into(
+    result: PerformanceResult, invoker: Invoker, plan: Plan
+) -> list[IterationGrowth]:
     _timing.collect_all()
     warm_up_ns = await _timing.warm_up(invoker, plan.warmup_runs)
     if plan.measure_runtime:
@@ -122,10 +136,7 @@ async def measure(invoker: Invoker, plan: Plan) -> PerformanceResult:
             growth = memory.tracker.iterations()
             result.growth_per_iteration = [iteration.net for iteration in growth]
             result.growth_sites = memory.tracker.sites()
-    result.compute_stats()
-    if plan.debug_mode:
-        _log(result, growth)
-    return result
+    return growth
 
 
 def _log(result: PerformanceResult, growth: list[IterationGrowth]) -> None:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
+from agno_core.run import hooks
 from agno_core.run._context import RunContext
 from agno_core.run._output import ToolExecution
 from agno_core.run._registry import local_runs
@@ -286,6 +287,8 @@ async def _finish(
     db = ctx.db if ctx.store else None
     if db is not None and persist and not ctx.extra.get("row_final"):
         await _persist_final(ctx, db)
+    if hooks._listeners:
+        hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
         local_runs.clear_intent(o.run_id)
         if db is not None and (ctx.extra.get("intent") or ctx.active.cancel_requested):

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, get_type_hints
+from typing import Any, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
@@ -205,15 +205,32 @@ class Function:
         return result
 
 
+@overload
+@overload
+def tool(fn: Callable[..., Any], /) -> Function: ...
+
+
+@overload
 def tool(
-    fn: Callable[..., Any] | None = None,
     *,
     name: str | None = None,
     description: str | None = None,
     strict: bool = False,
     show_result: bool = False,
     stop_after_tool_call: bool = False,
-) -> Any:
+) -> Callable[[Callable[..., Any]], Function]: ...
+
+
+def tool(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    strict: bool = False,
+    show_result: bool = False,
+    stop_after_tool_call: bool = False,
+) -> Function | Callable[[Callable[..., Any]], Function]:
     """Decorator that turns a function into a `Function` tool.
 
     Use bare (``@tool``) or with options (``@tool(name="lookup", description="...")``).

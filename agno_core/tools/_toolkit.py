@@ -68,6 +68,8 @@ def resolve_tools(tools: Iterable[Any] | None) -> dict[str, Function]:
             raise TypeError(f"tools must be functions, Function or Toolkit objects, got {item!r}")
         for function in functions:
             if function.name in resolved:
-                raise ValueError(f"two tools are named {function.name!r}; tool names must be unique")
+                raise ValueError(
+                    f"two tools are named {function.name!r}; tool names must be unique"
+                )
             resolved[function.name] = function
     return resolved
