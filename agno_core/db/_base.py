@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agno_core._sync import run_sync
@@ -96,9 +98,25 @@ class DbBase:
         if not self._schema_ready:
             async with lock:
                 if not self._schema_ready:
-                    await self._create_schema(engine)
+                    await self._create_schema_racing(engine)
                     self._schema_ready = True
         return engine
+
+    async def _create_schema_racing(self, engine: AsyncEngine) -> None:
+        """Create the schema; tolerate another loop or process creating it at the same time.
+
+        ``CREATE TABLE`` after a ``checkfirst`` look can still collide with a concurrent
+        creator ("already exists", or a unique violation in PostgreSQL's catalog); the next
+        attempt then finds the tables there.
+        """
+        for attempt in range(5):
+            try:
+                await self._create_schema(engine)
+                return
+            except DBAPIError:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.05 * (attempt + 1))
 
     async def _create_schema(self, engine: AsyncEngine) -> None:
         async with engine.begin() as conn:

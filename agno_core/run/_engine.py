@@ -164,6 +164,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     except GeneratorExit:
         # The consumer stopped iterating (closed the stream, or the generator was collected).
         if not o.status.is_terminal:
+            _keep_partial_content(ctx)
             if ctx.active.cancel_requested:
                 await _finish(ctx, RunStatus.cancelled, ctx.active.cancel_reason)
             else:
@@ -217,11 +218,16 @@ async def _on_cancelled(ctx: RunContext) -> bool:
         else:
             status = RunStatus.cancelled
             reason = "interrupted: the task awaiting the run was cancelled"
+    _keep_partial_content(ctx)
+    await _finish(ctx, status, reason)
+    return propagate
+
+
+def _keep_partial_content(ctx: RunContext) -> None:
+    """A run that stops early keeps the text the model had produced so far."""
     partial = ctx.extra.get("partial")
     if partial and ctx.output.content is None:
         ctx.output.content = "".join(partial)
-    await _finish(ctx, status, reason)
-    return propagate
 
 
 async def _start(ctx: RunContext) -> None:
@@ -389,8 +395,10 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         if not ctx.stream and result.content:
             ctx.extra["partial"] = [result.content]
         for call in result.tool_calls:
-            async with contextlib.aclosing(_tool_step(ctx, functions, call, tools_allowed)) as ts:
-                async for event in ts:
+            # The limit counts calls, including several asked for in one response.
+            allowed = limit is None or tool_calls_made < limit
+            async with contextlib.aclosing(_tool_step(ctx, functions, call, allowed)) as steps:
+                async for event in steps:
                     yield event
             tool_calls_made += 1
         if ctx.extra.get("stop_after"):
