@@ -1,0 +1,175 @@
+"""The public API contract (DESIGN 2): every documented import path; a drift guard on __all__."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import agno_core
+
+PUBLIC_ALL: dict[str, list[str]] = {
+    "agno_core": ["__version__"],
+    "agno_core.agent": ["Agent", "RunOutput", "RunStatus"],
+    "agno_core.agent.agent": ["Agent", "RunOutput"],
+    "agno_core.db": ["SqlDb"],
+    "agno_core.db.postgres": ["PostgresDb"],
+    "agno_core.db.sqlite": ["SqliteDb"],
+    "agno_core.eval": [
+        "Comparison",
+        "DEFAULT_METRICS",
+        "EvalRunDb",
+        "GrowthSite",
+        "MetricComparison",
+        "PerformanceEval",
+        "PerformanceResult",
+        "Verdict",
+    ],
+    "agno_core.eval.performance": [
+        "Comparison",
+        "DEFAULT_METRICS",
+        "EvalRunDb",
+        "GrowthSite",
+        "MetricComparison",
+        "PerformanceEval",
+        "PerformanceResult",
+        "Verdict",
+    ],
+    "agno_core.metrics": [
+        "ModelMetrics",
+        "RunMetrics",
+        "SessionMetrics",
+        "TokenCounts",
+        "ToolCallMetrics",
+    ],
+    "agno_core.models": [
+        "ContentDelta",
+        "Message",
+        "Model",
+        "ModelProviderError",
+        "ModelRequest",
+        "ModelResult",
+        "ToolCall",
+    ],
+    "agno_core.models.base": [
+        "ContentDelta",
+        "Model",
+        "ModelProviderError",
+        "ModelRequest",
+        "ModelResult",
+        "strict_json_schema",
+        "strict_schema",
+    ],
+    "agno_core.models.message": ["Message", "ToolCall"],
+    "agno_core.models.openai": ["OpenAIChat", "OpenAIResponses"],
+    "agno_core.run": ["RunStatus"],
+    "agno_core.run.agent": [
+        "BaseRunEvent",
+        "MemoryUpdateCompletedEvent",
+        "MemoryUpdateStartedEvent",
+        "RunCancelledEvent",
+        "RunCompletedEvent",
+        "RunContentEvent",
+        "RunErrorEvent",
+        "RunEvent",
+        "RunOutput",
+        "RunOutputEvent",
+        "RunStartedEvent",
+        "RunStatus",
+        "ToolCallCompletedEvent",
+        "ToolCallStartedEvent",
+        "ToolExecution",
+    ],
+    "agno_core.run.base": ["RunStatus", "TERMINAL_STATUSES"],
+    "agno_core.run.cancel": ["acancel_run", "cancel_run"],
+    "agno_core.run.hooks": [
+        "RunListener",
+        "add_run_listener",
+        "notify_run_end",
+        "remove_run_listener",
+    ],
+    "agno_core.run.team": ["TeamRunEvent", "TeamRunOutput"],
+    "agno_core.team": ["Team", "TeamRunOutput"],
+    "agno_core.team.team": ["Team", "TeamRunOutput"],
+    "agno_core.tools": ["Function", "ToolError", "Toolkit", "tool"],
+    "agno_core.tools.yfinance": ["YFinanceTools"],
+}
+
+
+def _public_modules() -> list[str]:
+    names = ["agno_core"]
+    for info in pkgutil.walk_packages(agno_core.__path__, "agno_core."):
+        if not any(part.startswith("_") for part in info.name.split(".")):
+            names.append(info.name)
+    return sorted(names)
+
+
+def test_design_import_paths() -> None:
+    from agno_core.agent import Agent
+    from agno_core.db.postgres import PostgresDb
+    from agno_core.db.sqlite import SqliteDb
+    from agno_core.eval.performance import PerformanceEval, PerformanceResult
+    from agno_core.metrics import ModelMetrics, RunMetrics, SessionMetrics, ToolCallMetrics
+    from agno_core.models.openai import OpenAIChat, OpenAIResponses
+    from agno_core.run import RunStatus as RunStatusAlias
+    from agno_core.run.agent import RunEvent, RunOutput
+    from agno_core.run.base import RunStatus
+    from agno_core.run.cancel import acancel_run, cancel_run
+    from agno_core.run.team import TeamRunOutput
+    from agno_core.team import Team
+    from agno_core.tools import Toolkit, tool
+    from agno_core.tools.yfinance import YFinanceTools
+
+    assert RunStatusAlias is RunStatus
+    assert issubclass(TeamRunOutput, RunOutput)
+    assert issubclass(YFinanceTools, Toolkit)
+    assert callable(tool) and callable(cancel_run) and callable(acancel_run)
+    for cls in (
+        Agent,
+        Team,
+        OpenAIChat,
+        OpenAIResponses,
+        SqliteDb,
+        PostgresDb,
+        PerformanceEval,
+        PerformanceResult,
+        ModelMetrics,
+        RunMetrics,
+        SessionMetrics,
+        ToolCallMetrics,
+    ):
+        assert isinstance(cls, type), cls
+    assert RunEvent.run_completed.value == "RunCompleted"
+
+
+def test_run_status_values() -> None:
+    from agno_core.run.base import RunStatus
+
+    assert {s.name: s.value for s in RunStatus} == {
+        "pending": "PENDING",
+        "running": "RUNNING",
+        "completed": "COMPLETED",
+        "paused": "PAUSED",
+        "cancelled": "CANCELLED",
+        "error": "ERROR",
+    }
+    assert isinstance(RunStatus.completed, str)
+    assert RunStatus("COMPLETED") is RunStatus.completed
+
+
+def test_every_public_module_is_guarded() -> None:
+    assert _public_modules() == sorted(PUBLIC_ALL)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_ALL))
+def test_public_all_does_not_drift(name: str) -> None:
+    module = importlib.import_module(name)
+
+    exported = getattr(module, "__all__", None)
+
+    assert exported is not None, f"{name} has no __all__"
+    assert sorted(exported) == sorted(PUBLIC_ALL[name])
+    assert len(set(exported)) == len(exported), "duplicates in __all__"
+    for attr in exported:
+        assert hasattr(module, attr), f"{name}.__all__ lists missing {attr!r}"
