@@ -89,6 +89,9 @@ class LocalRuns:
         self._supervisors: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, dict[str, asyncio.Task[None]]
         ] = weakref.WeakKeyDictionary()
+        # Set to wake a supervisor at once when its last run ends (so none lingers mid-query
+        # when a loop closes right after its runs).
+        self._wakers: dict[asyncio.Task[None], asyncio.Event] = {}
 
     # -- intents ---------------------------------------------------------------------------
     def add_intent(self, run_id: str, ttl: float = 3600.0) -> None:
@@ -123,6 +126,11 @@ class LocalRuns:
         run.done.set()
         if self.active.get(run.run_id) is run:
             del self.active[run.run_id]
+        if run.db is not None and not self._runs_of(run.db, run.loop):
+            task = self._supervisors.get(run.loop, {}).get(run.db.id)
+            waker = self._wakers.get(task) if task is not None else None
+            if waker is not None:
+                waker.set()
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
 
@@ -169,12 +177,17 @@ class LocalRuns:
             tasks = self._supervisors[loop] = {}
         task = tasks.get(db.id)
         if task is None or task.done():
-            tasks[db.id] = loop.create_task(self._supervise(db, loop), name="agno-core-supervisor")
+            waker = asyncio.Event()
+            task = loop.create_task(self._supervise(db, loop, waker), name="agno-core-supervisor")
+            tasks[db.id] = task
+            self._wakers[task] = waker
 
     def _runs_of(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> list[ActiveRun]:
         return [r for r in self.active.values() if r.db is db and r.loop is loop]
 
-    async def _supervise(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> None:
+    async def _supervise(
+        self, db: SqlDb, loop: asyncio.AbstractEventLoop, waker: asyncio.Event
+    ) -> None:
         last_renew = time.monotonic()
         try:
             # Starting to run things on this db is a moment to reap runs of dead processes.
@@ -186,7 +199,10 @@ class LocalRuns:
                 # Renew three times per lease and look at least four times per lease, so a
                 # lease never lapses while this process is alive (even a short one).
                 lease = db.run_lease_seconds
-                await asyncio.sleep(min(POLL_INTERVAL, lease / 4.0))
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(min(POLL_INTERVAL, lease / 4.0)):
+                        await waker.wait()
+                waker.clear()
                 runs = self._runs_of(db, loop)
                 if not runs:
                     return
@@ -204,9 +220,12 @@ class LocalRuns:
                 except Exception as exc:  # the db may be briefly unavailable: keep going
                     log.warning("run supervisor: db check failed: %s", exc)
         finally:
+            me = asyncio.current_task()
             tasks = self._supervisors.get(loop)
-            if tasks is not None and tasks.get(db.id) is asyncio.current_task():
+            if tasks is not None and tasks.get(db.id) is me:
                 del tasks[db.id]
+            if me is not None:
+                self._wakers.pop(me, None)
 
 
 local_runs = LocalRuns()
