@@ -5,8 +5,6 @@ polling, cancellation, session metrics, context building and memory.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 import time
 import uuid
@@ -15,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core._memory import update_memories
+from agno_core._prompt import build_messages
 from agno_core._sync import iterate_sync, run_sync
 from agno_core.metrics import SessionMetrics
-from agno_core.models.base import Model, ModelRequest, ModelResult
+from agno_core.models.base import Model
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
-from agno_core.run._engine import consume, drive, make_event
+from agno_core.run._engine import consume, drive
 from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun, local_runs
 from agno_core.run._scheduler import BackgroundScheduler
@@ -37,25 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["RunnerBase"]
 
 log = logging.getLogger("agno_core")
-
-_MEMORY_PROMPT = (
-    "You maintain long-term memories about the user. From the conversation below, extract new, "
-    "durable facts about the user (preferences, details about them, their goals) that are not "
-    'already in the known memories. Reply with JSON: {"memories": ["..."]}; an empty list '
-    "when there is nothing new."
-)
-
-
-class _MemoryExtraction(BaseModel):
-    memories: list[str]
-
-
-def _input_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, BaseModel):
-        return value.model_dump_json()
-    return json.dumps(value, default=str)
 
 
 class RunnerBase:
@@ -437,112 +418,11 @@ class RunnerBase:
             parts.append("Use markdown to format your answers.")
         return parts
 
-    async def _system_message(self, ctx: RunContext) -> str | None:
-        if self.system_message is not None:
-            return self.system_message
-        parts = self._system_parts()
-        uses_memories = self.add_memories_to_context or (
-            self.add_memories_to_context is None and self.update_memory_on_run
-        )
-        if uses_memories and ctx.db is not None:
-            memories = await ctx.db.aget_memories(ctx.output.user_id or "default")
-            if memories:
-                parts.append("Memories about the user:\n" + "\n".join(f"- {m}" for m in memories))
-        return "\n\n".join(parts) if parts else None
-
-    async def _history(self, ctx: RunContext) -> list[Message]:
-        if not self.add_history_to_context or ctx.db is None or self.num_history_runs <= 0:
-            return []
-        member = ctx.parent is not None
-        runs = await ctx.db.aget_session_runs(
-            ctx.output.session_id,
-            limit=self.num_history_runs,
-            statuses=(RunStatus.completed,),
-            top_level_only=not member,
-            agent_id=self.id if member else None,
-        )
-        history: list[Message] = []
-        for run in runs:
-            for message in run.messages:
-                if message.role != "system" and not message.from_history:
-                    message.from_history = True
-                    history.append(message)
-        return history
-
     async def _build_messages(self, ctx: RunContext) -> list[Message]:
-        messages: list[Message] = []
-        system = await self._system_message(ctx)
-        if system:
-            messages.append(Message(role="system", content=system))
-        messages.extend(await self._history(ctx))
-        messages.append(Message(role="user", content=_input_text(ctx.output.input)))
-        return messages
+        return await build_messages(self, ctx)
 
-    # -- memory --------------------------------------------------------------------------------
-    async def _update_memories(self, ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
-        """Extract user memories from the finished conversation with one model call."""
-        db = ctx.db
-        assert db is not None
-        yield make_event(ctx, ev.MemoryUpdateStartedEvent, "memory_update_started")
-        user_id = ctx.output.user_id or "default"
-        known = await db.aget_memories(user_id)
-        conversation = "\n".join(
-            f"{m.role}: {m.content}"
-            for m in ctx.output.messages
-            if m.role in ("user", "assistant") and m.content and not m.from_history
-        )
-        known_text = "\n".join(f"- {m}" for m in known) or "(none)"
-        model = self.memory_model or ctx.model
-        request = ModelRequest(
-            messages=[
-                Message(role="system", content=_MEMORY_PROMPT),
-                Message(
-                    role="user",
-                    content=f"Known memories:\n{known_text}\n\nConversation:\n{conversation}",
-                ),
-            ],
-            output_schema=_MemoryExtraction,
-        )
-        result: ModelResult | None = None
-        new: list[str] = []
-        try:
-            async with contextlib.aclosing(model.ainvoke(request)) as stream:
-                async for item in stream:
-                    if isinstance(item, ModelResult):
-                        result = item
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a failed memory update must not fail the answer
-            log.warning("memory update of run %s failed: %s", ctx.output.run_id, exc)
-        if result is not None:
-            ctx.output.metrics.add_model_usage(
-                result.usage,
-                model_id=model.id,
-                provider=model.provider,
-                model_type="memory_model",
-                duration=result.duration,
-                time_to_first_token=result.time_to_first_token,
-            )
-            try:
-                extracted = _MemoryExtraction.model_validate_json(result.content or "")
-            except ValueError:
-                log.debug("memory model reply is not a memory list: %r", result.content)
-            else:
-                seen = set(known)
-                for memory in extracted.memories:
-                    text = memory.strip()
-                    if text and text not in seen:
-                        seen.add(text)
-                        new.append(text)
-                await db.aadd_memories(
-                    user_id,
-                    new,
-                    agent_id=None if self.kind == "team" else self.id,
-                    team_id=self.id if self.kind == "team" else None,
-                )
-        yield make_event(
-            ctx, ev.MemoryUpdateCompletedEvent, "memory_update_completed", memories=new
-        )
+    def _update_memories(self, ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
+        return update_memories(self, ctx)
 
     async def aget_user_memories(self, user_id: str | None = None) -> list[str]:
         """The memories stored for a user (default: this agent's ``user_id`` or "default")."""
