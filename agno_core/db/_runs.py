@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from agno_core.db._base import DbBase
 from agno_core.metrics import RunMetrics, SessionMetrics
@@ -35,6 +36,35 @@ _LIVE = (RunStatus.pending.value, RunStatus.running.value, RunStatus.paused.valu
 
 class RunStore(DbBase):
     """Storage of runs. Part of `SqlDb`."""
+
+    @functools.cached_property
+    def _run_insert(self) -> Any:
+        # Built once and executed with parameters: SQLAlchemy then reuses the compiled
+        # statement instead of building and compiling a new one for every run.
+        return insert(self.tables.runs)
+
+    @functools.cached_property
+    def _run_update(self) -> Any:
+        runs = self.tables.runs
+        return (
+            update(runs)
+            .where(runs.c.run_id == bindparam("b_run_id"))
+            .where(runs.c.status.in_(bindparam("b_allowed", expanding=True)))
+        )
+
+    async def _conditional_update(
+        self, run_id: str, status: RunStatus, values: dict[str, Any]
+    ) -> bool:
+        """``UPDATE runs SET ... WHERE run_id = :id AND status IN (allowed previous)``."""
+        engine = await self._engine()
+        params = {
+            **values,
+            "b_run_id": run_id,
+            "b_allowed": [s.value for s in _FORWARD[status]] or ["-"],
+        }
+        async with engine.begin() as conn:
+            result = await conn.execute(self._run_update, params)
+        return bool(result.rowcount)
 
     def _run_values(self, output: RunOutput, status: RunStatus) -> dict[str, Any]:
         data = output.to_dict()
@@ -84,7 +114,7 @@ class RunStore(DbBase):
                     )
                     .on_conflict_do_nothing(index_elements=["session_id"])
                 )
-            await conn.execute(insert(self.tables.runs).values(**values))
+            await conn.execute(self._run_insert, values)
         self._remember_session(output.session_id)
 
     def _remember_session(self, session_id: str) -> None:
@@ -97,43 +127,23 @@ class RunStore(DbBase):
 
         A transition is allowed only forward (see `RunStatus`), as one conditional update.
         """
-        engine = await self._engine()
-        runs = self.tables.runs
         values = self._run_values(output, status)
         if status.is_terminal:
             values["lease_owner"] = None
             values["lease_expires_at"] = None
-        stmt = (
-            update(runs)
-            .where(runs.c.run_id == output.run_id)
-            .where(runs.c.status.in_([s.value for s in _FORWARD[status]]))
-            .values(**values)
-        )
-        async with engine.begin() as conn:
-            result = await conn.execute(stmt)
-        return bool(result.rowcount)
+        return await self._conditional_update(output.run_id, status, values)
 
     async def aset_status(
         self, run_id: str, status: RunStatus, *, error: str | None = None
     ) -> bool:
         """Move a run to ``status`` (forward only) without rewriting its data."""
-        engine = await self._engine()
-        runs = self.tables.runs
         values: dict[str, Any] = {"status": status.value, "updated_at": time.time()}
         if error is not None:
             values["error"] = error
         if status.is_terminal:
             values["lease_owner"] = None
             values["lease_expires_at"] = None
-        stmt = (
-            update(runs)
-            .where(runs.c.run_id == run_id)
-            .where(runs.c.status.in_([s.value for s in _FORWARD[status]]))
-            .values(**values)
-        )
-        async with engine.begin() as conn:
-            result = await conn.execute(stmt)
-        return bool(result.rowcount)
+        return await self._conditional_update(run_id, status, values)
 
     async def arenew_leases(self, run_ids: Sequence[str]) -> None:
         """Heartbeat: extend this process's leases on the given live runs."""
