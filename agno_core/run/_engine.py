@@ -297,7 +297,8 @@ async def _finish(
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
         local_runs.clear_intent(o.run_id)
-        if db is not None and (ctx.extra.get("intent") or ctx.active.cancel_requested):
+        # Only an intent that was stored in the db is deleted from it.
+        if db is not None and (ctx.extra.get("intent") or ctx.active.cancel_from_db):
             try:
                 await db.aclear_cancel_intent(o.run_id)
             except Exception as exc:  # expired intents are purged later anyway

@@ -47,6 +47,7 @@ class ActiveRun:
     finished: bool = False
     cancel_requested: bool = False
     cancel_reason: str | None = None
+    cancel_from_db: bool = False  # the cancel came as an intent stored in the db
     children: list[ActiveRun] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -92,6 +93,7 @@ class LocalRuns:
         # Set to wake a supervisor at once when its last run ends (so none lingers mid-query
         # when a loop closes right after its runs).
         self._wakers: dict[asyncio.Task[None], asyncio.Event] = {}
+        self._last_reap: dict[str, float] = {}
 
     # -- intents ---------------------------------------------------------------------------
     def add_intent(self, run_id: str, ttl: float = 3600.0) -> None:
@@ -190,25 +192,36 @@ class LocalRuns:
     ) -> None:
         last_renew = time.monotonic()
         try:
-            # Starting to run things on this db is a moment to reap runs of dead processes.
-            try:
-                await db.aexpire_leases()
-            except Exception as exc:
-                log.warning("run supervisor: could not reap expired runs: %s", exc)
+            # Starting to run things on this db is a moment to reap runs of dead processes
+            # (at most once per third of a lease: supervisors come and go with bursts of runs).
+            if time.monotonic() - self._last_reap.get(db.id, -1e9) >= db.run_lease_seconds / 3:
+                self._last_reap[db.id] = time.monotonic()
+                try:
+                    await db.aexpire_leases()
+                except Exception as exc:
+                    log.warning("run supervisor: could not reap expired runs: %s", exc)
             while True:
                 # Renew three times per lease and look at least four times per lease, so a
                 # lease never lapses while this process is alive (even a short one).
                 lease = db.run_lease_seconds
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(min(POLL_INTERVAL, lease / 4.0)):
-                        await waker.wait()
-                waker.clear()
+                # Sleep one tick; a wake-up (the last run ended) only serves to exit early.
+                deadline = time.monotonic() + min(POLL_INTERVAL, lease / 4.0)
+                while (left := deadline - time.monotonic()) > 0:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(left):
+                            await waker.wait()
+                    waker.clear()
+                    if not self._runs_of(db, loop):
+                        return
                 runs = self._runs_of(db, loop)
                 if not runs:
                     return
                 ids = [r.run_id for r in runs]
                 try:
                     for run_id in await db.acancel_intents(ids):
+                        run = self.active.get(run_id)
+                        if run is not None:
+                            run.cancel_from_db = True
                         self.cancel(run_id, "cancelled by request from another process")
                     if time.monotonic() - last_renew >= lease / 3.0:
                         await db.arenew_leases(ids)

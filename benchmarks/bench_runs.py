@@ -1,0 +1,166 @@
+"""Foreground runs against the floor: agent (SQLite, no db), team, polling, session growth."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks._harness import Loop, Paired
+from benchmarks._peers import IMPLS, make_agent, make_team, require, sqlite_db
+
+# Operations per round and timed rounds; one figure costs about calls * rounds * (run + floor).
+CALLS = 10
+ROUNDS = 15
+
+
+def test_floor(paired: Paired) -> None:
+    """The bare SDK call, with itself as the interleaved reference (the ratio shows the noise)."""
+
+    async def subject() -> None:
+        await paired.floor(CALLS)
+
+    paired.run(subject, figure="floor", impl="sdk", calls=CALLS, rounds=ROUNDS * 2)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_agent_run_sqlite(paired: Paired, impl: str, bench_dir: Path) -> None:
+    """``await agent.arun(...)`` stored in SQLite; a new session per run (session size 1)."""
+    require(impl)
+    agent = make_agent(impl, db=sqlite_db(impl, bench_dir / f"{impl}-runs.db"))
+
+    async def subject() -> None:
+        for _ in range(CALLS):
+            await agent.arun("hi", session_id=str(uuid.uuid4()))
+
+    paired.run(subject, figure="agent_run_sqlite", impl=impl, calls=CALLS, rounds=ROUNDS)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_agent_run_nodb(paired: Paired, impl: str) -> None:
+    """``await agent.arun(...)`` with no db."""
+    require(impl)
+    agent = make_agent(impl)
+
+    async def subject() -> None:
+        for _ in range(CALLS):
+            await agent.arun("hi")
+
+    paired.run(subject, figure="agent_run_nodb", impl=impl, calls=CALLS, rounds=ROUNDS)
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("storage", ["nodb", "sqlite"])
+def test_team_run(paired: Paired, impl: str, storage: str, bench_dir: Path) -> None:
+    """A team run with one member and one delegation: 3 model calls (leader, member, leader),
+    against 3 floor calls per run."""
+    require(impl)
+    db = sqlite_db(impl, bench_dir / f"{impl}-team.db") if storage == "sqlite" else None
+    team = make_team(impl, db=db)
+    calls = CALLS // 2
+
+    async def subject() -> None:
+        for _ in range(calls):
+            out = await team.arun("hi", session_id=str(uuid.uuid4()))
+            if len(out.member_responses) != 1:
+                raise RuntimeError(f"{impl}: the team did not delegate once: {out.content!r}")
+
+    paired.run(
+        subject,
+        figure=f"team_run_{storage}",
+        impl=impl,
+        calls=calls,
+        rounds=ROUNDS,
+        floor_calls_per_op=3,
+    )
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_poll_run_output(paired: Paired, impl: str, bench_dir: Path, bench_loop: Loop) -> None:
+    """``await agent.aget_run_output(run_id, session_id)`` of a completed run, in a session of
+    10 runs."""
+    require(impl)
+    agent = make_agent(impl, db=sqlite_db(impl, bench_dir / f"{impl}-poll.db"))
+    session_id = str(uuid.uuid4())
+
+    async def fill() -> Any:
+        out = None
+        for _ in range(10):
+            out = await agent.arun("hi", session_id=session_id)
+        return out
+
+    last = bench_loop.run(fill())
+
+    async def subject() -> None:
+        for _ in range(CALLS * 2):
+            got = await agent.aget_run_output(run_id=last.run_id, session_id=session_id)
+            if got is None or got.content != "ok":
+                raise RuntimeError(f"{impl}: the poll did not return the run")
+
+    paired.run(subject, figure="poll", impl=impl, calls=CALLS * 2, rounds=ROUNDS)
+
+
+# -- per-run cost as one session grows --------------------------------------------------------
+
+
+@dataclass
+class _GrowingSession:
+    """One agent, one session, runs appended one after another."""
+
+    run: Callable[[str], Awaitable[Any]]
+    session_id: str
+    done: int = 0
+
+    async def runs(self, n: int) -> None:
+        for _ in range(n):
+            await self.run(self.session_id)
+            self.done += 1
+
+
+_sessions: dict[str, _GrowingSession] = {}
+
+
+def _session(impl: str, bench_dir: Path) -> _GrowingSession:
+    if impl not in _sessions:
+        agent = make_agent(impl, db=sqlite_db(impl, bench_dir / f"{impl}-growth.db"))
+
+        async def run(session_id: str) -> Any:
+            return await agent.arun("hi", session_id=session_id)
+
+        _sessions[impl] = _GrowingSession(run=run, session_id=str(uuid.uuid4()))
+    return _sessions[impl]
+
+
+WINDOW_ROUNDS = 10  # a window of 100 runs: 10 rounds of CALLS runs
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+@pytest.mark.parametrize("window", ["1_100", "901_1000"])
+def test_session_growth(
+    paired: Paired, impl: str, window: str, bench_dir: Path, bench_loop: Loop
+) -> None:
+    """Runs 1-100, then runs 901-1000, of one session (SQLite): the per-run cost must stay flat."""
+    require(impl)
+    session = _session(impl, bench_dir)
+    first = 1 if window == "1_100" else 901
+    if session.done >= first:  # run out of order: start a fresh session
+        _sessions.pop(impl)
+        session = _session(impl, bench_dir)
+    bench_loop.run(session.runs(first - 1 - session.done))  # untimed fill
+
+    async def subject() -> None:
+        await session.runs(CALLS)
+
+    paired.run(
+        subject,
+        figure=f"session_runs_{window}",
+        impl=impl,
+        calls=CALLS,
+        rounds=WINDOW_ROUNDS,
+        warmup_rounds=0,
+        first_run=first,
+    )
