@@ -34,6 +34,8 @@ log = logging.getLogger("agno_core")
 
 # A run that keeps asking for tools stops after this many model calls.
 MAX_MODEL_CALLS = 50
+# Seconds after its start at which a foreground run's RUNNING row is written (see _start).
+RUNNING_ROW_DELAY = 0.05
 
 
 class OutputValidationError(ValueError):
@@ -264,15 +266,23 @@ async def _start(ctx: RunContext) -> None:
     o.status = RunStatus.running
     o.started_at = time.time()
     if db is not None:
-        insert = db.ainsert_run(o, status=RunStatus.running, session_type=ctx.owner.kind)
         if ctx.user_supplied_id:
             # A chosen id may already exist: find out before calling the model.
-            await insert
+            await db.ainsert_run(o, status=RunStatus.running, session_type=ctx.owner.kind)
             ctx.stored = True
         else:
-            # A fresh uuid cannot clash, so the RUNNING row is written while the model works
-            # instead of before: the run is not slowed by it. The final write waits for it.
-            ctx.extra["insert"] = asyncio.get_running_loop().create_task(insert)
+            # A fresh uuid cannot clash, so the RUNNING row need not be written before the
+            # model is called. It is written once the run has lasted RUNNING_ROW_DELAY (every
+            # real model call takes longer), while the model works; a run that ends sooner
+            # (a mocked model in a test suite) is written once, at its end.
+            loop = asyncio.get_running_loop()
+
+            def write_running_row() -> None:
+                ctx.extra["insert"] = loop.create_task(
+                    db.ainsert_run(o, status=RunStatus.running, session_type=ctx.owner.kind)
+                )
+
+            ctx.extra["insert_timer"] = loop.call_later(RUNNING_ROW_DELAY, write_running_row)
 
 
 async def _finish(
@@ -312,6 +322,9 @@ async def _persist_final(ctx: RunContext, db: Any) -> None:
     the output says why it is not stored.
     """
     o = ctx.output
+    timer: asyncio.TimerHandle | None = ctx.extra.pop("insert_timer", None)
+    if timer is not None:
+        timer.cancel()
     insert: asyncio.Task[None] | None = ctx.extra.pop("insert", None)
     if insert is not None:
         try:
