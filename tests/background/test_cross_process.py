@@ -28,12 +28,15 @@ CHILD = textwrap.dedent(
     from agno_core.models.openai import OpenAIChat
 
     mode, kind, target, run_id = sys.argv[1:5]
+    # A short lease where the process is meant to die; a long one where it must live on
+    # (a busy machine can stall a child's loop for a second).
+    lease = 10.0 if mode == "drain" else 1.0
     if kind == "sqlite":
         from agno_core.db.sqlite import SqliteDb
-        db = SqliteDb(db_file=target, run_lease_seconds=1.0)
+        db = SqliteDb(db_file=target, run_lease_seconds=lease)
     else:
         from agno_core.db.postgres import PostgresDb
-        db = PostgresDb(db_url=target, run_lease_seconds=1.0)
+        db = PostgresDb(db_url=target, run_lease_seconds=lease)
 
     async def main():
         with MockOpenAI() as mock:
