@@ -430,6 +430,24 @@ class RunnerBase:
             return []
         return await self.db.aget_memories(user_id or self.user_id or "default")
 
+    async def aprint_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
+        """Run and print the answer (streamed as it comes with ``stream=True``), as in Agno."""
+        if stream:
+            async for event in self.arun(input, stream=True, **kwargs):
+                if event.event in ("RunContent", "TeamRunContent") and event.parent_run_id is None:
+                    print(event.content, end="", flush=True)
+            print()
+            return
+        output = await self.arun(input, **kwargs)
+        if output.status is RunStatus.completed:
+            print(output.get_content_as_string())
+        else:
+            print(f"[{output.status.value}] {output.error or ''}".rstrip())
+
+    def print_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
+        """Synchronous `aprint_response`."""
+        run_sync(self.aprint_response(input, stream=stream, **kwargs))
+
     def get_user_memories(self, user_id: str | None = None) -> list[str]:
         return run_sync(self.aget_user_memories(user_id))
 

@@ -168,3 +168,19 @@ async def test_history_replays_tool_calls_on_both_endpoints(
         assert kinds == ["user", "function_call", "function_call_output", "assistant", "user"]
         assert body["input"][1]["call_id"] == body["input"][2]["call_id"] == call_id
     assert "Price of AAPL?" in str(body) and "AAPL is 42." in str(body)
+
+
+async def test_print_response_prints_the_answer(
+    mock_model: MockOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini", max_retries=0))
+    mock_model.add_text("Paris is the capital.")
+    await agent.aprint_response("Capital of France?")
+    mock_model.add_text("Streamed words here", chunks=3)
+    await agent.aprint_response("Again", stream=True)
+    mock_model.add_error(400, "bad request")
+    agent.print_response("Fails")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Paris is the capital."
+    assert out[1] == "Streamed words here"
+    assert out[2].startswith("[ERROR]") and "bad request" in out[2]
