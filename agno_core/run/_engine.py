@@ -36,6 +36,8 @@ log = logging.getLogger("agno_core")
 MAX_MODEL_CALLS = 50
 # Seconds after its start at which a foreground run's RUNNING row is written (see _start).
 RUNNING_ROW_DELAY = 0.05
+# Waits between the attempts to store a run's final state while the db is unavailable.
+PERSIST_RETRY_DELAYS = (0.05, 0.25, 1.0)
 
 
 class OutputValidationError(ValueError):
@@ -332,7 +334,7 @@ async def _persist_final(ctx: RunContext, db: Any) -> None:
             ctx.stored = True
         except Exception as exc:  # not stored yet: the final write inserts the row instead
             log.warning("run %s: the RUNNING row could not be stored: %s", o.run_id, exc)
-    delays = (0.05, 0.25, 1.0)
+    delays = PERSIST_RETRY_DELAYS
     for attempt in range(len(delays) + 1):
         try:
             if ctx.stored or ctx.background:

@@ -192,14 +192,7 @@ class LocalRuns:
     ) -> None:
         last_renew = time.monotonic()
         try:
-            # Starting to run things on this db is a moment to reap runs of dead processes
-            # (at most once per third of a lease: supervisors come and go with bursts of runs).
-            if time.monotonic() - self._last_reap.get(db.id, -1e9) >= db.run_lease_seconds / 3:
-                self._last_reap[db.id] = time.monotonic()
-                try:
-                    await db.aexpire_leases()
-                except Exception as exc:
-                    log.warning("run supervisor: could not reap expired runs: %s", exc)
+            first = True
             while True:
                 # Renew three times per lease and look at least four times per lease, so a
                 # lease never lapses while this process is alive (even a short one).
@@ -218,6 +211,16 @@ class LocalRuns:
                     return
                 ids = [r.run_id for r in runs]
                 try:
+                    if first:
+                        first = False
+                        # Running things on this db is a moment to reap runs of dead processes
+                        # (at most once per third of a lease: supervisors come and go with
+                        # bursts of runs). Not before a first tick, so a run that ends at once
+                        # never leaves a query in flight behind it.
+                        last = self._last_reap.get(db.id, -1e9)
+                        if time.monotonic() - last >= db.run_lease_seconds / 3:
+                            self._last_reap[db.id] = time.monotonic()
+                            await db.aexpire_leases()
                     for run_id in await db.acancel_intents(ids):
                         run = self.active.get(run_id)
                         if run is not None:
