@@ -1,9 +1,9 @@
-"""A throwaway PostgreSQL server for tests, and the fixtures that hand out databases on it.
+"""A throwaway PostgreSQL server for tests (the fixtures are in `pytest_agno._pg_fixtures`).
 
 `start_postgres` runs `initdb` and `postgres` from the machine's server binaries in a fresh
 temporary directory on a free port, tuned for speed rather than durability; `connect_external`
-wraps a server given by URL instead. The fixtures give each test its own database, cloned from a
-template in tens of milliseconds.
+wraps a server given by URL instead. Each test gets its own database, cloned from a template in
+tens of milliseconds.
 
 This module is imported by the plugin at load time, so psycopg is only imported when a server is
 actually needed.
@@ -23,22 +23,17 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
-
-import pytest
 
 __all__ = [
     "TEMPLATE_DATABASE",
     "PostgresServer",
     "PostgresUnavailable",
-    "agno_pg_server",
     "connect_external",
     "find_pg_bin_dir",
-    "pg_url",
     "start_postgres",
 ]
 
@@ -303,39 +298,6 @@ def connect_external(url: str) -> PostgresServer:
     return server
 
 
-@pytest.fixture(scope="session")
-def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
-    """A PostgreSQL server for the session, with the template database created.
-
-    Uses `--agno-pg-url` (ini `agno_pg_url`, env `AGNO_PG_URL`) when given, else starts a
-    private server. Without a server the tests that need it are skipped, or fail when the `CI`
-    environment variable is `true` or `1`.
-    """
-    try:
-        server = _open_server(request)
-        try:
-            _ensure_database(server, TEMPLATE_DATABASE)
-        except BaseException:
-            server.stop()
-            raise
-    except PostgresUnavailable as exc:
-        _give_up(str(exc))
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def pg_url(agno_pg_server: PostgresServer) -> Iterator[str]:
-    """SQLAlchemy URL (`postgresql+psycopg://`) of a fresh database, dropped after the test."""
-    name = agno_pg_server.create_database(template=TEMPLATE_DATABASE)
-    try:
-        yield agno_pg_server.url(name)
-    finally:
-        agno_pg_server.drop_database(name)
-
-
 @dataclass(frozen=True, kw_only=True)
 class _Owner:
     """The OS user that runs the server when we are root."""
@@ -523,46 +485,6 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _open_server(request: pytest.FixtureRequest) -> PostgresServer:
-    url = _configured_url(request.config)
-    if url:
-        return connect_external(url)
-    # Not under tmp_path_factory: see _RAM_DIR for why memory is preferred, and cleanup is ours.
-    return start_postgres()
-
-
-def _configured_url(config: pytest.Config) -> str | None:
-    value = config.getoption("agno_pg_url", default=None)
-    if not value:
-        try:
-            value = config.getini("agno_pg_url")
-        except ValueError:  # the plugin that declares the ini key is not loaded
-            value = None
-    if not value:
-        value = os.environ.get("AGNO_PG_URL")
-    return str(value) if value else None
-
-
-def _ensure_database(server: PostgresServer, name: str) -> None:
-    import psycopg
-
-    try:
-        server.create_database(name)
-    except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
-        # Made by an earlier run or, under xdist, by another worker racing us (which surfaces
-        # as a unique violation on pg_database).
-        pass
-    except psycopg.Error as exc:
-        reason = _mask(str(exc).strip(), server.password)
-        raise PostgresUnavailable(f"cannot create database {name!r}: {reason}") from None
-
-
-def _give_up(reason: str) -> NoReturn:
-    if os.environ.get("CI", "").strip().lower() in {"true", "1"}:
-        pytest.fail(f"PostgreSQL is required on CI: {reason}", pytrace=False)
-    pytest.skip(f"PostgreSQL unavailable: {reason}")
 
 
 def _as_owner(owner: _Owner | None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_agno._postgres import agno_pg_server, pg_url
+from pytest_agno._pg_fixtures import agno_pg_server, pg_url
 
 if TYPE_CHECKING:
     from agno_core.agent import Agent

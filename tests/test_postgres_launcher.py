@@ -125,7 +125,7 @@ def test_each_test_gets_its_own_database(pg_url: str, attempt: int) -> None:
 
 _DROP_CHECK = """
 import psycopg
-from pytest_agno._postgres import agno_pg_server, pg_url  # noqa: F401
+from pytest_agno._pg_fixtures import agno_pg_server, pg_url  # noqa: F401
 
 used = []
 
@@ -270,7 +270,7 @@ def test_server_left_by_a_killed_run_is_reaped(tmp_path: Path) -> None:
 
 
 _FIXTURE_USER = """
-from pytest_agno._postgres import agno_pg_server, pg_url  # noqa: F401
+from pytest_agno._pg_fixtures import agno_pg_server, pg_url  # noqa: F401
 
 def test_needs_postgres(pg_url):
     pass
