@@ -200,18 +200,7 @@ class RunMetrics(TokenCounts):
                 if isinstance(entry, ToolCallMetrics):
                     self.details.setdefault(target, []).append(entry)
                 else:
-                    self._merge_model_entry(target, entry)
-
-    def _merge_model_entry(self, key: str, entry: ModelMetrics) -> None:
-        for mine in self.details.setdefault(key, []):
-            if mine.id == entry.id and mine.provider == entry.provider:
-                mine.add_tokens(entry)
-                mine.requests += entry.requests
-                mine.duration += entry.duration
-                if entry.cost is not None:
-                    mine.cost = (mine.cost or 0.0) + entry.cost
-                return
-        self.details[key].append(ModelMetrics.from_dict(entry.to_dict()))
+                    _merge_model_entry(self.details, target, entry)
 
     def model_entries(self) -> list[ModelMetrics]:
         """Every model entry in ``details`` (all keys but the tool-call ones)."""
@@ -271,12 +260,11 @@ class SessionMetrics(TokenCounts):
         self.duration += run.duration or 0.0
         if run.cost is not None:
             self.cost = (self.cost or 0.0) + run.cost
-        merged = RunMetrics(details=self.details)  # type: ignore[arg-type,unused-ignore]
         for key, entries in run.details.items():
             if is_tool_key(key):
                 continue
             for entry in entries:
-                merged._merge_model_entry(key, entry)
+                _merge_model_entry(self.details, key, entry)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"session_id": self.session_id, "runs": self.runs}
@@ -287,3 +275,16 @@ class SessionMetrics(TokenCounts):
             details={k: [e.to_dict() for e in v] for k, v in self.details.items()},
         )
         return data
+
+
+def _merge_model_entry(details: dict[str, list[Any]], key: str, entry: ModelMetrics) -> None:
+    """Add ``entry`` to the ``details[key]`` entry of the same model (or a copy of it)."""
+    for mine in details.setdefault(key, []):
+        if mine.id == entry.id and mine.provider == entry.provider:
+            mine.add_tokens(entry)
+            mine.requests += entry.requests
+            mine.duration += entry.duration
+            if entry.cost is not None:
+                mine.cost = (mine.cost or 0.0) + entry.cost
+            return
+    details[key].append(ModelMetrics.from_dict(entry.to_dict()))

@@ -14,7 +14,6 @@ from agno_core._sync import run_sync
 from agno_core.db._runs import PROCESS_TOKEN, RunStore
 from agno_core.db._stores import EvalStore, IntentStore, MemoryStore
 from agno_core.metrics import SessionMetrics
-from agno_core.run._output import RunOutput
 
 __all__ = ["PROCESS_TOKEN", "SqlDb", "known_dbs"]
 
@@ -44,8 +43,5 @@ class SqlDb(RunStore, IntentStore, MemoryStore, EvalStore):
         _known.add(self)
 
     # -- sync facades ----------------------------------------------------------------------
-    def get_run(self, run_id: str, session_id: str | None = None) -> RunOutput | None:
-        return run_sync(self.aget_run(run_id, session_id, with_members=True))
-
     def session_metrics(self, session_id: str) -> SessionMetrics:
         return run_sync(self.asession_metrics(session_id))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -484,5 +483,3 @@ def parse_structured(schema: type[BaseModel], content: str | None) -> BaseModel:
         raise OutputValidationError(
             f"the model's output does not match output_schema {schema.__name__}: {detail}"
         ) from None
-    except json.JSONDecodeError as exc:  # pragma: no cover - pydantic reports JSON errors itself
-        raise OutputValidationError(f"the model's output is not JSON: {exc}") from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import weakref
 from collections.abc import Coroutine
 from typing import Any
@@ -50,18 +49,12 @@ class BackgroundScheduler:
     def pending_tasks(self) -> list[asyncio.Task[Any]]:
         return [t for t in self._state()[1] if not t.done()]
 
-    async def drain(self, timeout: float | None = None) -> bool:
-        """Wait until every background run on this loop has ended; False on timeout."""
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait until every background run on this loop has ended.
+
+        Raises:
+            TimeoutError: when ``timeout`` seconds pass first.
+        """
         async with asyncio.timeout(timeout):
             while tasks := self.pending_tasks():
                 await asyncio.wait(tasks)
-            return True
-        return False  # pragma: no cover - asyncio.timeout raises instead
-
-    async def cancel_all(self) -> None:
-        tasks = self.pending_tasks()
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):
-                await task
