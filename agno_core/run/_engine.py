@@ -193,6 +193,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         if ctx.extra.pop("slot_held", False) and ctx.slot is not None:
             ctx.slot.release()
         local_runs.unregister(ctx.active)
+        await local_runs.settle(ctx.active)
 
 
 def _error_message(exc: BaseException) -> str:

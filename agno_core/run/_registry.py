@@ -93,6 +93,8 @@ class LocalRuns:
         # Set to wake a supervisor at once when its last run ends (so none lingers mid-query
         # when a loop closes right after its runs).
         self._wakers: dict[asyncio.Task[None], asyncio.Event] = {}
+        # Supervisors that are in the middle of db queries (see `settle`).
+        self._busy: dict[asyncio.Task[None], asyncio.Event] = {}
         self._last_reap: dict[str, float] = {}
 
     # -- intents ---------------------------------------------------------------------------
@@ -156,6 +158,20 @@ class LocalRuns:
                 await asyncio.wait_for(run.done.wait(), CANCEL_WAIT)
         return result
 
+    async def settle(self, run: ActiveRun) -> None:
+        """After a run ended: if it was its db's last run here, let the supervisor's query finish.
+
+        So the last run of a loop returns only once no supervisor query is in flight: a loop
+        closed right after (a test's loop, ``asyncio.run``) never cancels one half-way, which
+        would leave a pooled connection behind.
+        """
+        if run.db is None or self._runs_of(run.db, run.loop):
+            return
+        task = self._supervisors.get(run.loop, {}).get(run.db.id)
+        done = self._busy.get(task) if task is not None else None
+        if done is not None and task is not asyncio.current_task():
+            await done.wait()
+
     def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
         """Cancel a run of this process.
 
@@ -210,6 +226,10 @@ class LocalRuns:
                 if not runs:
                     return
                 ids = [r.run_id for r in runs]
+                done = asyncio.Event()
+                me = asyncio.current_task()
+                assert me is not None
+                self._busy[me] = done
                 try:
                     if first:
                         first = False
@@ -235,6 +255,9 @@ class LocalRuns:
                     raise
                 except Exception as exc:  # the db may be briefly unavailable: keep going
                     log.warning("run supervisor: db check failed: %s", exc)
+                finally:
+                    self._busy.pop(me, None)
+                    done.set()
         finally:
             me = asyncio.current_task()
             tasks = self._supervisors.get(loop)
