@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agno_core._sync import run_sync
+from agno_core.db._direct import HotPath
 from agno_core.db._engines import EnginePerLoop
 from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
 
@@ -69,6 +70,8 @@ class DbBase:
         self._engines = EnginePerLoop(self._create_engine)
         self._schema_ready = False
         self._known_sessions: dict[str, None] = {}
+        # Hot-path statements compiled once for this db's dialect (see `_direct`).
+        self._statements: dict[Any, Any] = {}
 
     # -- subclass hooks -------------------------------------------------------------------
     def _create_engine(self) -> AsyncEngine:
@@ -84,6 +87,9 @@ class DbBase:
         """An INSERT that supports ``on_conflict_do_nothing`` in this dialect."""
         raise NotImplementedError
 
+    # Whether an INSERT can carry another INSERT in a CTE (one statement, one round trip).
+    _cte_inserts = False
+
     # -- plumbing ----------------------------------------------------------------------------
     @property
     def db_url(self) -> str:
@@ -94,13 +100,17 @@ class DbBase:
         return f"{type(self).__name__}(db_url={self.db_url!r}, db_schema={self.db_schema!r})"
 
     async def _engine(self) -> AsyncEngine:
-        engine, lock = await self._engines.get()
+        return (await self._hot()).engine
+
+    async def _hot(self) -> HotPath:
+        """The running loop's `HotPath` (and its engine), the schema created on first use."""
+        state = await self._engines.get()
         if not self._schema_ready:
-            async with lock:
+            async with state.lock:
                 if not self._schema_ready:
-                    await self._create_schema_racing(engine)
+                    await self._create_schema_racing(state.engine)
                     self._schema_ready = True
-        return engine
+        return state.hot
 
     async def _create_schema_racing(self, engine: AsyncEngine) -> None:
         """Create the schema; tolerate another loop or process creating it at the same time.

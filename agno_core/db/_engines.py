@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agno_core._sync import bridge_loop, in_bridge_thread, on_bridge_shutdown
+from agno_core.db._direct import HotPath
 
 __all__ = ["EnginePerLoop"]
 
@@ -27,15 +28,22 @@ __all__ = ["EnginePerLoop"]
 @dataclass(slots=True)
 class _LoopEngine:
     engine: AsyncEngine
+    hot: HotPath
     finalizer: AsyncGenerator[None, None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
+    async def dispose(self) -> None:
+        try:
+            await self.hot.close()
+        finally:
+            await self.engine.dispose()
 
-async def _dispose_on_close(engine: AsyncEngine) -> AsyncGenerator[None, None]:
+
+async def _dispose_on_close(state: _LoopEngine) -> AsyncGenerator[None, None]:
     try:
         yield
     finally:
-        await engine.dispose()
+        await state.dispose()
 
 
 class EnginePerLoop:
@@ -47,19 +55,20 @@ class EnginePerLoop:
             weakref.WeakKeyDictionary()
         )
 
-    async def get(self) -> tuple[AsyncEngine, asyncio.Lock]:
-        """The running loop's engine (created on first use) and a lock private to it."""
+    async def get(self) -> _LoopEngine:
+        """The running loop's engine and hot path (created on first use), and a private lock."""
         loop = asyncio.get_running_loop()
         state = self._engines.get(loop)
         if state is None:
-            state = _LoopEngine(engine=self._factory())
+            engine = self._factory()
+            state = _LoopEngine(engine=engine, hot=HotPath(engine))
             self._engines[loop] = state
             if in_bridge_thread() and loop is bridge_loop():
-                on_bridge_shutdown(state.engine.dispose)
+                on_bridge_shutdown(state.dispose)
             else:
-                state.finalizer = _dispose_on_close(state.engine)
+                state.finalizer = _dispose_on_close(state)
                 await state.finalizer.__anext__()
-        return state.engine, state.lock
+        return state
 
     async def dispose_current(self) -> None:
         """Dispose the running loop's engine now (a later call makes a new one)."""
@@ -68,4 +77,4 @@ class EnginePerLoop:
             if state.finalizer is not None:
                 await state.finalizer.aclose()
             else:
-                await state.engine.dispose()
+                await state.dispose()

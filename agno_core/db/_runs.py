@@ -7,12 +7,13 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 
 from agno_core.db._base import DbBase
+from agno_core.db._direct import Statement
 from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.run._output import RunOutput, output_from_dict
 from agno_core.run.base import RunStatus
@@ -31,40 +32,89 @@ _FORWARD: dict[RunStatus, tuple[RunStatus, ...]] = {
     RunStatus.error: (RunStatus.pending, RunStatus.running, RunStatus.paused),
     RunStatus.cancelled: (RunStatus.pending, RunStatus.running, RunStatus.paused),
 }
+_RUN_COLUMNS = (
+    "run_id",
+    "session_id",
+    "parent_run_id",
+    "kind",
+    "agent_id",
+    "team_id",
+    "user_id",
+    "status",
+    "error",
+    "created_at",
+    "updated_at",
+    "lease_owner",
+    "lease_expires_at",
+    "data",
+)
+_SESSION_COLUMNS = (
+    "session_id",
+    "session_type",
+    "agent_id",
+    "team_id",
+    "user_id",
+    "created_at",
+    "session_data",
+)
+
+
+def _param(name: str, prefix: str = "p_") -> Any:
+    # Prefixed so that a parameter never collides with the names SQLAlchemy gives columns;
+    # not required, so that statements compile before their values are known.
+    return bindparam(prefix + name, required=False)
+
+
 _LIVE = (RunStatus.pending.value, RunStatus.running.value, RunStatus.paused.value)
 
 
 class RunStore(DbBase):
     """Storage of runs. Part of `SqlDb`."""
 
-    @functools.cached_property
-    def _run_insert(self) -> Any:
-        # Built once and executed with parameters: SQLAlchemy then reuses the compiled
-        # statement instead of building and compiling a new one for every run.
-        return insert(self.tables.runs)
+    def _statement(self, engine: Any, key: Hashable, build: Callable[[], Any]) -> Statement:
+        """The statement ``build()`` makes, compiled once for this db's dialect."""
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = Statement.compile(build(), engine.dialect)
+            self._statements[key] = statement
+        return statement
 
-    @functools.cached_property
-    def _run_update(self) -> Any:
+    def _build_run_update(self, status: RunStatus, keys: tuple[str, ...]) -> Any:
         runs = self.tables.runs
+        allowed = [s.value for s in _FORWARD[status]] or ["-"]
         return (
             update(runs)
-            .where(runs.c.run_id == bindparam("b_run_id"))
-            .where(runs.c.status.in_(bindparam("b_allowed", expanding=True)))
+            .where(runs.c.run_id == _param("run_id"))
+            .where(runs.c.status.in_(allowed))
+            .values({key: _param(key) for key in keys})
         )
 
     async def _conditional_update(
         self, run_id: str, status: RunStatus, values: dict[str, Any]
     ) -> bool:
         """``UPDATE runs SET ... WHERE run_id = :id AND status IN (allowed previous)``."""
-        engine = await self._engine()
-        params = {
-            **values,
-            "b_run_id": run_id,
-            "b_allowed": [s.value for s in _FORWARD[status]] or ["-"],
-        }
-        async with engine.begin() as conn:
-            result = await conn.execute(self._run_update, params)
-        return bool(result.rowcount)
+        hot = await self._hot()
+        keys = tuple(values)
+        statement = self._statement(
+            hot.engine, ("update", status, keys), lambda: self._build_run_update(status, keys)
+        )
+        params = {f"p_{key}": value for key, value in values.items()}
+        params["p_run_id"] = run_id
+        (count,) = await hot.write([statement.bind(params)])
+        return bool(count)
+
+    def _build_run_insert(self, with_session: bool) -> Any:
+        stmt = insert(self.tables.runs).values({c: _param(c) for c in _RUN_COLUMNS})
+        if with_session:
+            stmt = stmt.add_cte(self._build_session_insert().cte("new_session"))
+        return stmt
+
+    def _build_session_insert(self) -> Any:
+        return (
+            self._insert(self.tables.sessions)
+            .values({c: _param(c, "s_") for c in _SESSION_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["session_id"])
+        )
 
     def _run_values(self, output: RunOutput, status: RunStatus) -> dict[str, Any]:
         data = output.to_dict()
@@ -92,29 +142,36 @@ class RunStore(DbBase):
         lease: bool = True,
     ) -> None:
         """Store a new run (and its session, the first time) in one transaction."""
-        engine = await self._engine()
+        hot = await self._hot()
+        engine = hot.engine
         values = self._run_values(output, status)
         values["run_id"] = output.run_id
         values["created_at"] = output.created_at
         if lease and not status.is_terminal:
             values["lease_owner"] = PROCESS_TOKEN
             values["lease_expires_at"] = time.time() + self.run_lease_seconds
-        async with engine.begin() as conn:
-            if output.session_id not in self._known_sessions:
-                await conn.execute(
-                    self._insert(self.tables.sessions)
-                    .values(
-                        session_id=output.session_id,
-                        session_type=session_type,
-                        agent_id=output.agent_id,
-                        team_id=output.team_id,
-                        user_id=output.user_id,
-                        created_at=time.time(),
-                        session_data={},
-                    )
-                    .on_conflict_do_nothing(index_elements=["session_id"])
-                )
-            await conn.execute(self._run_insert, values)
+        params = {f"p_{key}": value for key, value in values.items()}
+        new_session = output.session_id not in self._known_sessions
+        if new_session:
+            params.update(
+                s_session_id=output.session_id,
+                s_session_type=session_type,
+                s_agent_id=output.agent_id,
+                s_team_id=output.team_id,
+                s_user_id=output.user_id,
+                s_created_at=time.time(),
+                s_session_data={},
+            )
+        if not new_session or self._cte_inserts:
+            # One statement (PostgreSQL inserts the session in a CTE of the run's insert).
+            key = ("insert", new_session)
+            statement = self._statement(engine, key, lambda: self._build_run_insert(new_session))
+            steps = [statement.bind(params)]
+        else:
+            session = self._statement(engine, "insert_session", self._build_session_insert)
+            run = self._statement(engine, ("insert", False), lambda: self._build_run_insert(False))
+            steps = [session.bind(params), run.bind(params)]
+        await hot.write(steps)
         self._remember_session(output.session_id)
 
     def _remember_session(self, session_id: str) -> None:

@@ -48,6 +48,9 @@ class PostgresDb(SqlDb):
         self.max_overflow = max_overflow
         super().__init__(db_url, db_schema=db_schema, **kwargs)
 
+    # A run and its new session are inserted by one statement (the session in a CTE).
+    _cte_inserts = True
+
     def _insert(self, table: Any) -> Any:
         return pg_insert(table)
 

@@ -86,15 +86,10 @@ class LocalRuns:
     def __init__(self) -> None:
         self.active: dict[str, ActiveRun] = {}
         self._intents: dict[str, float] = {}
-        # Per event loop, the supervisor task of each db (by the db's id attribute).
-        self._supervisors: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, dict[str, asyncio.Task[None]]
+        # Per event loop, the watch over each db's runs there (by the db's id attribute).
+        self._watches: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[str, _Watch]
         ] = weakref.WeakKeyDictionary()
-        # Set to wake a supervisor at once when its last run ends (so none lingers mid-query
-        # when a loop closes right after its runs).
-        self._wakers: dict[asyncio.Task[None], asyncio.Event] = {}
-        # Supervisors that are in the middle of db queries (see `settle`).
-        self._busy: dict[asyncio.Task[None], asyncio.Event] = {}
         self._last_reap: dict[str, float] = {}
 
     # -- intents ---------------------------------------------------------------------------
@@ -124,17 +119,16 @@ class LocalRuns:
         if run.parent is not None:
             run.parent.children.append(run)
         if run.db is not None:
-            self._ensure_supervisor(run.db, run.loop)
+            self._watch(run.db, run.loop).add(run, self)
 
     def unregister(self, run: ActiveRun) -> None:
         run.done.set()
         if self.active.get(run.run_id) is run:
             del self.active[run.run_id]
-        if run.db is not None and not self._runs_of(run.db, run.loop):
-            task = self._supervisors.get(run.loop, {}).get(run.db.id)
-            waker = self._wakers.get(task) if task is not None else None
-            if waker is not None:
-                waker.set()
+        if run.db is not None:
+            watch = self._watches.get(run.loop, {}).get(run.db.id)
+            if watch is not None:
+                watch.discard(run)
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
 
@@ -165,12 +159,13 @@ class LocalRuns:
         closed right after (a test's loop, ``asyncio.run``) never cancels one half-way, which
         would leave a pooled connection behind.
         """
-        if run.db is None or self._runs_of(run.db, run.loop):
+        if run.db is None:
             return
-        task = self._supervisors.get(run.loop, {}).get(run.db.id)
-        done = self._busy.get(task) if task is not None else None
-        if done is not None and task is not asyncio.current_task():
-            await done.wait()
+        watch = self._watches.get(run.loop, {}).get(run.db.id)
+        if watch is None or watch.runs:
+            return
+        if watch.idle is not None and watch.task is not asyncio.current_task():
+            await watch.idle.wait()
 
     def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
         """Cancel a run of this process.
@@ -189,54 +184,30 @@ class LocalRuns:
         return True
 
     # -- supervisor ---------------------------------------------------------------------------
-    def _ensure_supervisor(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> None:
-        tasks = self._supervisors.get(loop)
-        if tasks is None:
-            tasks = self._supervisors[loop] = {}
-        task = tasks.get(db.id)
-        if task is None or task.done():
-            waker = asyncio.Event()
-            task = loop.create_task(self._supervise(db, loop, waker), name="agno-core-supervisor")
-            tasks[db.id] = task
-            self._wakers[task] = waker
+    def _watch(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> _Watch:
+        watches = self._watches.get(loop)
+        if watches is None:
+            watches = self._watches[loop] = {}
+        watch = watches.get(db.id)
+        if watch is None:
+            watch = watches[db.id] = _Watch(db=db)
+        return watch
 
-    def _runs_of(self, db: SqlDb, loop: asyncio.AbstractEventLoop) -> list[ActiveRun]:
-        return [r for r in self.active.values() if r.db is db and r.loop is loop]
-
-    async def _supervise(
-        self, db: SqlDb, loop: asyncio.AbstractEventLoop, waker: asyncio.Event
-    ) -> None:
+    async def _supervise(self, watch: _Watch) -> None:
+        """Poll cancel intents and renew leases while ``watch`` has runs; started one tick late."""
+        db = watch.db
         last_renew = time.monotonic()
+        first = True
         try:
-            first = True
-            while True:
-                # Renew three times per lease and look at least four times per lease, so a
-                # lease never lapses while this process is alive (even a short one).
-                lease = db.run_lease_seconds
-                # Sleep one tick; a wake-up (the last run ended) only serves to exit early.
-                deadline = time.monotonic() + min(POLL_INTERVAL, lease / 4.0)
-                while (left := deadline - time.monotonic()) > 0:
-                    with contextlib.suppress(TimeoutError):
-                        async with asyncio.timeout(left):
-                            await waker.wait()
-                    waker.clear()
-                    if not self._runs_of(db, loop):
-                        return
-                runs = self._runs_of(db, loop)
-                if not runs:
-                    return
-                ids = [r.run_id for r in runs]
-                done = asyncio.Event()
-                me = asyncio.current_task()
-                assert me is not None
-                self._busy[me] = done
+            while watch.runs:
+                ids = list(watch.runs)
+                watch.idle = asyncio.Event()
                 try:
                     if first:
                         first = False
                         # Running things on this db is a moment to reap runs of dead processes
                         # (at most once per third of a lease: supervisors come and go with
-                        # bursts of runs). Not before a first tick, so a run that ends at once
-                        # never leaves a query in flight behind it.
+                        # bursts of runs).
                         last = self._last_reap.get(db.id, -1e9)
                         if time.monotonic() - last >= db.run_lease_seconds / 3:
                             self._last_reap[db.id] = time.monotonic()
@@ -246,7 +217,7 @@ class LocalRuns:
                         if run is not None:
                             run.cancel_from_db = True
                         self.cancel(run_id, "cancelled by request from another process")
-                    if time.monotonic() - last_renew >= lease / 3.0:
+                    if time.monotonic() - last_renew >= db.run_lease_seconds / 3.0:
                         await db.arenew_leases(ids)
                         # Also reap runs of dead processes, so they do not wait for a read.
                         await db.aexpire_leases()
@@ -256,15 +227,61 @@ class LocalRuns:
                 except Exception as exc:  # the db may be briefly unavailable: keep going
                     log.warning("run supervisor: db check failed: %s", exc)
                 finally:
-                    self._busy.pop(me, None)
-                    done.set()
+                    idle, watch.idle = watch.idle, None
+                    idle.set()
+                # Sleep one tick; the last run ending wakes it up to exit at once.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(watch.tick):
+                        await watch.waker.wait()
+                watch.waker.clear()
         finally:
-            me = asyncio.current_task()
-            tasks = self._supervisors.get(loop)
-            if tasks is not None and tasks.get(db.id) is me:
-                del tasks[db.id]
-            if me is not None:
-                self._wakers.pop(me, None)
+            if watch.task is asyncio.current_task():
+                watch.task = None
+
+
+@dataclass(eq=False, slots=True)
+class _Watch:
+    """The live runs of one db on one event loop, and the supervisor that looks after them.
+
+    Most runs of a test suite end in milliseconds, long before anything could need a poll or a
+    heartbeat, so the supervisor task is not started with the first run: a timer starts it one
+    tick later if runs are still live then (a run that ends sooner costs a timer, not a task).
+    """
+
+    # No reference to the loop is kept once idle, so the registry's weak map can forget it.
+    db: SqlDb
+    runs: dict[str, ActiveRun] = field(default_factory=dict)
+    timer: asyncio.TimerHandle | None = None
+    task: asyncio.Task[None] | None = None
+    waker: asyncio.Event = field(default_factory=asyncio.Event)
+    idle: asyncio.Event | None = None  # set while the supervisor is between db queries
+
+    @property
+    def tick(self) -> float:
+        # Look at least four times per lease, so a lease never lapses while this process lives.
+        return min(POLL_INTERVAL, self.db.run_lease_seconds / 4.0)
+
+    def add(self, run: ActiveRun, registry: LocalRuns) -> None:
+        self.runs[run.run_id] = run
+        if self.task is None and self.timer is None:
+            self.timer = run.loop.call_later(self.tick, self._start, registry, run.loop)
+
+    def discard(self, run: ActiveRun) -> None:
+        if self.runs.get(run.run_id) is run:
+            del self.runs[run.run_id]
+        if not self.runs:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            self.waker.set()
+
+    def _start(self, registry: LocalRuns, loop: asyncio.AbstractEventLoop) -> None:
+        self.timer = None
+        if self.runs and self.task is None:
+            self.waker.clear()
+            self.task = loop.create_task(
+                registry._supervise(self), name="agno-core-supervisor"
+            )
 
 
 local_runs = LocalRuns()
