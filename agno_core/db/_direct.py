@@ -106,39 +106,72 @@ class Statement:
         return out
 
 
+@dataclass(eq=False, slots=True)
+class _Writer:
+    conn: AsyncConnection
+    driver: Any
+    busy: int = 0  # writes in flight
+
+
 class HotPath:
     """Runs compiled statements for one engine (one db on one event loop).
 
-    Writes go through one connection held for the engine's life, in autocommit mode for
-    psycopg. aiosqlite's worker thread takes queued transactions one after the other, and
-    psycopg serializes the statements of a connection, so concurrent runs can share it; it
-    also means a process never makes its own SQLite writes wait for each other's locks.
+    Writes go through connections held for the engine's life (in autocommit mode for psycopg):
+    one for SQLite, whose single write lock would make more of them wait for each other (its
+    worker thread takes queued transactions one after the other), and up to
+    ``POSTGRES_WRITERS`` for PostgreSQL, where each connection carries one statement at a
+    time: a write goes to an idle one, and another is opened only when all are busy.
     Reads check a connection out of the pool, so they never queue behind writes.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._conn: AsyncConnection | None = None
-        self._driver: Any = None
+        self._writers: list[_Writer] = []
         self._kind = ""
         self._lock = asyncio.Lock()
 
-    async def _writer(self) -> tuple[AsyncConnection, Any]:
-        if self._conn is None:
+    async def _writer(self) -> _Writer:
+        while True:
+            writers = self._writers
+            if writers:
+                best = min(writers, key=_load)
+                if not best.busy or len(writers) >= _MAX_WRITERS.get(self._kind, 1):
+                    return best
             async with self._lock:
-                if self._conn is None:
-                    conn = await self.engine.connect()
-                    driver = (await conn.get_raw_connection()).driver_connection
-                    self._kind = _driver_kind(driver)
-                    if self._kind == "psycopg":
-                        await driver.set_autocommit(True)
-                    self._conn, self._driver = conn, driver
-        assert self._conn is not None
-        return self._conn, self._driver
+                if self._writers is writers:  # nobody opened one while this waited
+                    return await self._open()
+
+    async def _open(self) -> _Writer:
+        for attempt in range(3):
+            conn = await self.engine.connect()
+            driver: Any = None
+            try:
+                driver = (await conn.get_raw_connection()).driver_connection
+                self._kind = _driver_kind(driver)
+                if self._kind == "psycopg":
+                    await driver.set_autocommit(True)
+                    # The pool does not ping; a connection the server dropped (a restart)
+                    # must not become the writer every run then fails on.
+                    await driver.execute("SELECT 1")
+            except Exception as exc:
+                if attempt == 2 or not _broken(driver, exc):
+                    await conn.close()
+                    raise
+                await conn.invalidate(exc)
+                await conn.close()
+                continue
+            except BaseException:
+                await conn.close()
+                raise
+            writer = _Writer(conn=conn, driver=driver)
+            self._writers = [*self._writers, writer]
+            return writer
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def write(self, steps: Sequence[Bound]) -> list[int]:
         """Run ``steps`` as one transaction; the row count of each step."""
-        conn, driver = await self._writer()
+        writer = await self._writer()
+        driver = writer.driver
         if self._kind == "aiosqlite":
             work = driver._execute(lambda: _sqlite_transaction(driver._conn, steps))
         elif self._kind == "psycopg" and len(steps) == 1:
@@ -146,19 +179,22 @@ class HotPath:
         else:  # any other driver, or several statements sharing one psycopg transaction
             async with self.engine.connect() as pooled:
                 return await _write_sqlalchemy(pooled, steps)
+        writer.busy += 1
         try:
             return await work  # type: ignore[no-any-return]
         except Exception as exc:
-            error = _translated(conn.dialect, steps[-1][0].sql, exc)
+            error = _translated(writer.conn.dialect, steps[-1][0].sql, exc)
             if _broken(driver, exc):
                 await self._discard(exc)
             raise error from exc
+        finally:
+            writer.busy -= 1
 
     async def fetch(self, step: Bound) -> list[tuple[Any, ...]]:
         """Run one read; its rows."""
         statement, params = step
         async with self.engine.connect() as conn:
-            driver = (await conn.get_raw_connection()).driver_connection
+            driver: Any = (await conn.get_raw_connection()).driver_connection
             kind = _driver_kind(driver)
             try:
                 if kind == "aiosqlite":
@@ -177,22 +213,29 @@ class HotPath:
         return statement.rows(raw_rows)
 
     async def _discard(self, exc: BaseException) -> None:
-        conn, self._conn, self._driver = self._conn, None, None
-        if conn is not None:
-            await conn.invalidate(exc)
-            await conn.close()
+        """Drop every held connection: one broken means the server went away for all."""
+        writers, self._writers = self._writers, []
+        for writer in writers:
+            await writer.conn.invalidate(exc)
+            await writer.conn.close()
 
     async def close(self) -> None:
-        """Give the held connection back to the pool (before the engine is disposed)."""
-        conn, driver = self._conn, self._driver
-        self._conn = self._driver = None
-        if conn is None:
-            return
-        try:
-            if self._kind == "psycopg" and not driver.closed:
-                await driver.set_autocommit(False)
-        finally:
-            await conn.close()
+        """Give the held connections back to the pool (before the engine is disposed)."""
+        writers, self._writers = self._writers, []
+        for writer in writers:
+            try:
+                if self._kind == "psycopg" and not writer.driver.closed:
+                    await writer.driver.set_autocommit(False)
+            finally:
+                await writer.conn.close()
+
+
+# Connections held for writes, per driver (see `HotPath`).
+_MAX_WRITERS = {"psycopg": 4, "aiosqlite": 1}
+
+
+def _load(writer: _Writer) -> int:
+    return writer.busy
 
 
 def _driver_kind(driver: Any) -> str:
@@ -215,7 +258,10 @@ def _translated(dialect: Any, sql: str, exc: Exception) -> BaseException:
     base = dialect.loaded_dbapi.Error
     if not isinstance(exc, base):
         return exc
-    return DBAPIError.instance(sql, None, exc, base, hide_parameters=True, dialect=dialect)
+    error: BaseException = DBAPIError.instance(
+        sql, None, exc, base, hide_parameters=True, dialect=dialect
+    )
+    return error
 
 
 # -- aiosqlite: one hop to the connection's worker thread -----------------------------------

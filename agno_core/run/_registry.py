@@ -87,9 +87,9 @@ class LocalRuns:
         self.active: dict[str, ActiveRun] = {}
         self._intents: dict[str, float] = {}
         # Per event loop, the watch over each db's runs there (by the db's id attribute).
-        self._watches: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, dict[str, _Watch]
-        ] = weakref.WeakKeyDictionary()
+        self._watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Watch]] = (
+            weakref.WeakKeyDictionary()
+        )
         self._last_reap: dict[str, float] = {}
 
     # -- intents ---------------------------------------------------------------------------
@@ -279,9 +279,7 @@ class _Watch:
         self.timer = None
         if self.runs and self.task is None:
             self.waker.clear()
-            self.task = loop.create_task(
-                registry._supervise(self), name="agno-core-supervisor"
-            )
+            self.task = loop.create_task(registry._supervise(self), name="agno-core-supervisor")
 
 
 local_runs = LocalRuns()

@@ -1,0 +1,179 @@
+"""The run hot path (`agno_core.db._direct`): compiled statements on the raw driver, one round
+trip per write, the same results and errors as SQLAlchemy, recovery from a lost connection."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from agno_core.agent import Agent
+from agno_core.db import _direct
+from agno_core.db._direct import Statement
+from agno_core.db._schema import TableNames, build_tables
+from agno_core.db._sql import SqlDb
+from agno_core.models.openai import OpenAIChat
+from agno_core.run.agent import RunOutput
+from agno_core.run.base import RunStatus
+from pytest_agno._mock_openai import MockOpenAI
+
+TABLES = build_tables(TableNames())
+
+
+@pytest.fixture(params=["sqlite_db", "pg_db"])
+def db(request: pytest.FixtureRequest) -> SqlDb:
+    return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
+
+
+def _update() -> Any:
+    runs = TABLES.runs
+    return (
+        update(runs)
+        .where(runs.c.run_id == bindparam("p_run_id", required=False))
+        .where(runs.c.status.in_(["PENDING", "RUNNING"]))
+        .values(data=bindparam("p_data", required=False))
+    )
+
+
+def test_positional_statement_binds_in_order_with_json_serialized() -> None:
+    statement = Statement.compile(_update(), sqlite.dialect())
+    assert statement.positional
+    assert statement.sql.count("?") == 4  # data, run_id and the two expanded IN members
+    _, params = statement.bind({"p_run_id": "r1", "p_data": {"a": [1, "é"]}})
+    assert params == (json.dumps({"a": [1, "é"]}), "r1", "PENDING", "RUNNING")
+
+
+def test_named_statement_binds_every_name_missing_ones_as_null() -> None:
+    runs = TABLES.runs
+    stmt = insert(runs).values(
+        {c: bindparam(f"p_{c}", required=False) for c in ("run_id", "error", "data")}
+    )
+    statement = Statement.compile(stmt, postgresql.psycopg.dialect())
+    assert not statement.positional
+    _, params = statement.bind({"p_run_id": "r1", "p_data": None})
+    assert params == {"p_run_id": "r1", "p_error": None, "p_data": None}
+    assert "::JSONB" in statement.sql
+
+
+def test_json_result_columns_are_parsed_only_when_the_driver_returns_text() -> None:
+    runs = TABLES.runs
+    statement = Statement.compile(select(runs.c.status, runs.c.data), sqlite.dialect())
+    assert statement.json_columns == (1,)
+    assert statement.rows([("COMPLETED", '{"a": 1}'), ("ERROR", {"b": 2})]) == [
+        ("COMPLETED", {"a": 1}),
+        ("ERROR", {"b": 2}),
+    ]
+
+
+async def test_a_run_write_is_one_driver_round_trip(
+    db: SqlDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new run with its new session is one worker-thread hop (SQLite) or one statement
+    (PostgreSQL, the session in a CTE); a status change is one more."""
+    output = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    # Schema creation and opening the held connection are not part of the count.
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await db.ainsert_run(warm, status=RunStatus.completed)
+    trips: list[str] = []
+    if db.dialect == "sqlite":
+        import aiosqlite.core
+
+        original = aiosqlite.core.Connection._execute
+
+        async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            trips.append("hop")
+            return await original(self, fn, *args, **kwargs)
+
+        monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
+    else:
+        original_pg = psycopg.AsyncConnection.execute
+
+        async def counted_pg(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            trips.append(str(query)[:30])
+            return await original_pg(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", counted_pg)
+
+    await db.ainsert_run(output, status=RunStatus.pending)
+    assert len(trips) == 1
+    output.status = RunStatus.running
+    assert await db.aupdate_run(output, status=RunStatus.running)
+    assert len(trips) == 2
+    stored = await db.aget_run(output.run_id, output.session_id)
+    assert stored is not None and stored.status is RunStatus.running
+
+
+async def test_a_duplicate_run_id_raises_sqlalchemy_integrity_error(db: SqlDb) -> None:
+    output = RunOutput(
+        run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()), content="private words"
+    )
+    await db.ainsert_run(output, status=RunStatus.completed)
+    with pytest.raises(IntegrityError) as caught:
+        await db.ainsert_run(output, status=RunStatus.completed)
+    assert "[SQL:" in str(caught.value)
+    assert "private words" not in str(caught.value)  # parameters (run content) are hidden
+    # The held connection is still usable.
+    other = RunOutput(run_id=str(uuid.uuid4()), session_id=output.session_id)
+    await db.ainsert_run(other, status=RunStatus.completed)
+    assert await db.acount_runs(output.session_id) == 2
+
+
+async def test_runs_are_stored_through_sqlalchemy_for_other_drivers(
+    mock_model: MockOpenAI, db: SqlDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A driver the hot path does not know gets the same compiled SQL via SQLAlchemy."""
+    monkeypatch.setattr(_direct, "_SUPPORTED", set())
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=db)
+    out = await agent.arun("hi")
+    queued = await agent.arun("later", background=True)
+    await agent.adrain()
+    stored = await agent.aget_run_output(out.run_id, out.session_id)
+    assert stored is not None and stored.status is RunStatus.completed
+    assert stored.metrics.total_tokens == out.metrics.total_tokens
+    done = await agent.aget_run_output(queued.run_id, queued.session_id)
+    assert done is not None and done.status is RunStatus.completed
+
+
+async def test_postgres_write_recovers_when_the_server_drops_the_connection(
+    mock_model: MockOpenAI, pg_db: SqlDb
+) -> None:
+    """The server ends every connection of the db (a restart, a failover, an admin's kill):
+    the write that finds its connection dead fails with SQLAlchemy's OperationalError, the
+    connection is dropped, and the run's final write (retried) lands on a new one."""
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=pg_db)
+    await agent.arun("warm up: the held writer connection exists")
+
+    url = pg_db._url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert killed is not None and killed[0] >= 1
+
+    output = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    with pytest.raises(OperationalError):
+        await pg_db.ainsert_run(output, status=RunStatus.completed)
+    out = await agent.arun("after the restart")
+    assert out.status is RunStatus.completed and not out.error
+    stored = await agent.aget_run_output(out.run_id, out.session_id)
+    assert stored is not None and stored.status is RunStatus.completed
+
+
+async def test_concurrent_postgres_writes_spread_over_a_few_held_connections(
+    mock_model: MockOpenAI, pg_db: SqlDb
+) -> None:
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=pg_db, background_concurrency=50)
+    runs = [await agent.arun(f"q{i}", background=True) for i in range(60)]
+    await agent.adrain()
+    hot = await pg_db._hot()
+    assert 1 <= len(hot._writers) <= _direct._MAX_WRITERS["psycopg"]
+    for run in runs:
+        stored = await agent.aget_run_output(run.run_id, run.session_id)
+        assert stored is not None and stored.status is RunStatus.completed
