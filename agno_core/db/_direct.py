@@ -113,6 +113,10 @@ class _Writer:
     busy: int = 0  # writes in flight
 
 
+# A queued PostgreSQL write: the statement, its parameters, the caller's row count.
+_Queued = tuple["Statement", Any, "asyncio.Future[int]"]
+
+
 class HotPath:
     """Runs compiled statements for one engine (one db on one event loop).
 
@@ -129,6 +133,9 @@ class HotPath:
         self._writers: list[_Writer] = []
         self._kind = ""
         self._lock = asyncio.Lock()
+        self._queue: list[_Queued] = []
+        self._flushers: set[asyncio.Task[None]] = set()
+        self._flushing = 0  # flushers in a round trip
 
     async def _writer(self) -> _Writer:
         while True:
@@ -170,25 +177,102 @@ class HotPath:
 
     async def write(self, steps: Sequence[Bound]) -> list[int]:
         """Run ``steps`` as one transaction; the row count of each step."""
-        writer = await self._writer()
-        driver = writer.driver
-        if self._kind == "aiosqlite":
-            work = driver._execute(lambda: _sqlite_transaction(driver._conn, steps))
-        elif self._kind == "psycopg" and len(steps) == 1:
-            work = _psycopg_statement(driver, *steps[0])
-        else:  # any other driver, or several statements sharing one psycopg transaction
+        writer = self._writers[0] if self._writers else await self._writer()
+        if self._kind == "psycopg" and len(steps) == 1:
+            return [await self._grouped(*steps[0])]
+        if self._kind != "aiosqlite":  # any other driver, or a multi-statement psycopg write
             async with self.engine.connect() as pooled:
                 return await _write_sqlalchemy(pooled, steps)
-        writer.busy += 1
+        driver = writer.driver
         try:
-            return await work  # type: ignore[no-any-return]
+            return await driver._execute(  # type: ignore[no-any-return]
+                lambda: _sqlite_transaction(driver._conn, steps)
+            )
         except Exception as exc:
             error = _translated(writer.conn.dialect, steps[-1][0].sql, exc)
             if _broken(driver, exc):
                 await self._discard(exc)
             raise error from exc
+
+    # -- PostgreSQL: group commit ------------------------------------------------------------
+    #
+    # Concurrent runs write at the same moments (a wave of runs starts, a wave ends). Their
+    # statements are queued and sent by flusher tasks, one per held connection at most: a
+    # flusher takes everything queued, sends each statement's rows as one pipelined
+    # ``executemany`` (one round trip, one implicit transaction), and repeats while more
+    # came in meanwhile. A lone write goes out at once; under load, statements that arrive
+    # while a round trip is in flight share the next one, which cuts the client CPU per write
+    # several times over. A batch that fails is rolled back whole by the server and replayed
+    # statement by statement, so one bad row fails alone. Flushers are tasks of their own,
+    # so a caller that is cancelled never takes other runs' writes down with it.
+
+    async def _grouped(self, statement: Statement, params: Any) -> int:
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._queue.append((statement, params, future))
+        flushers = len(self._flushers)
+        # A new flusher only when every one is in a round trip, and no more than connections.
+        if flushers <= self._flushing and flushers < _MAX_WRITERS["psycopg"]:
+            self._flushers.add(asyncio.get_running_loop().create_task(self._flush()))
+        return await future
+
+    async def _flush(self) -> None:
+        batch: list[_Queued] = []
+        try:
+            while self._queue:
+                batch, self._queue = self._queue, []
+                writer = await self._writer()
+                self._flushing += 1
+                writer.busy += 1
+                try:
+                    await self._send(writer, batch)
+                finally:
+                    self._flushing -= 1
+                    writer.busy -= 1
+                batch = []
+        except BaseException as exc:
+            error = exc if isinstance(exc, Exception) else RuntimeError("the write was cancelled")
+            for _, _, future in batch:
+                _resolve(future, error)
+            raise
         finally:
-            writer.busy -= 1
+            # Here, not in a done callback: a caller woken by this flusher's last result may
+            # queue its next write before such a callback ran, and must see it gone.
+            self._flushers.discard(asyncio.current_task())
+
+    async def _send(self, writer: _Writer, batch: list[_Queued]) -> None:
+        groups: dict[int, list[_Queued]] = {}
+        for item in batch:
+            groups.setdefault(id(item[0]), []).append(item)
+        for items in groups.values():
+            if len(items) > 1:
+                try:
+                    counts = await _psycopg_many(writer.driver, items[0][0], items)
+                except Exception as exc:
+                    if _broken(writer.driver, exc):
+                        await self._fail(writer, items, exc)
+                        continue
+                    # The server rolled the batch back whole: replay it row by row, so that
+                    # only the bad rows fail.
+                else:
+                    for (_, _, future), count in zip(items, counts, strict=True):
+                        _resolve(future, count)
+                    continue
+            for item in items:
+                statement, params, future = item
+                try:
+                    _resolve(future, await _psycopg_statement(writer.driver, statement, params))
+                except Exception as exc:
+                    if _broken(writer.driver, exc):
+                        await self._fail(writer, [item], exc)
+                    else:
+                        _resolve(future, _translated(writer.conn.dialect, statement.sql, exc))
+
+    async def _fail(self, writer: _Writer, items: list[_Queued], exc: Exception) -> None:
+        """The connection is gone: fail these writes and drop the held connections."""
+        error = _translated(writer.conn.dialect, items[0][0].sql, exc)
+        for _, _, future in items:
+            _resolve(future, error)
+        await self._discard(exc)
 
     async def fetch(self, step: Bound) -> list[tuple[Any, ...]]:
         """Run one read; its rows."""
@@ -221,6 +305,8 @@ class HotPath:
 
     async def close(self) -> None:
         """Give the held connections back to the pool (before the engine is disposed)."""
+        if self._flushers:  # queued writes go out first
+            await asyncio.gather(*self._flushers, return_exceptions=True)
         writers, self._writers = self._writers, []
         for writer in writers:
             try:
@@ -236,6 +322,16 @@ _MAX_WRITERS = {"psycopg": 4, "aiosqlite": 1}
 
 def _load(writer: _Writer) -> int:
     return writer.busy
+
+
+def _resolve(future: asyncio.Future[int], outcome: int | BaseException) -> None:
+    """Give a queued write its row count or error, unless its caller stopped waiting."""
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
 
 
 def _driver_kind(driver: Any) -> str:
@@ -281,10 +377,21 @@ def _sqlite_transaction(conn: Any, steps: Sequence[Bound]) -> list[int]:
     return counts
 
 
-async def _psycopg_statement(driver: Any, statement: Statement, params: Any) -> list[int]:
+async def _psycopg_statement(driver: Any, statement: Statement, params: Any) -> int:
     # The held connection is in autocommit mode: the statement is its own transaction.
     cursor = await driver.execute(statement.sql, params)
-    return [cursor.rowcount]
+    return int(cursor.rowcount)
+
+
+async def _psycopg_many(driver: Any, statement: Statement, items: list[_Queued]) -> list[int]:
+    # Pipelined: every row is sent before any result is read; one Sync at the end makes the
+    # batch one implicit transaction.
+    async with driver.cursor() as cursor:
+        await cursor.executemany(statement.sql, [item[1] for item in items], returning=True)
+        counts = [cursor.rowcount]
+        while cursor.nextset():
+            counts.append(cursor.rowcount)
+    return counts
 
 
 async def _psycopg_read(driver: Any, sql: str, params: Any) -> list[Any]:
