@@ -7,7 +7,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 
@@ -56,6 +56,13 @@ _SESSION_COLUMNS = (
     "created_at",
     "session_data",
 )
+
+
+class _RunRow(NamedTuple):
+    status: str
+    error: str | None
+    lease_expires_at: float | None
+    data: dict[str, Any]
 
 
 def _param(name: str, prefix: str = "p_") -> Any:
@@ -284,8 +291,21 @@ class RunStore(DbBase):
         Reading is a pure read, except for a live run whose lease expired: that one is marked
         error first (its process died), so no run is ever reported RUNNING forever.
         """
-        engine = await self._engine()
+        hot = await self._hot()
+        engine = hot.engine
         runs = self.tables.runs
+        # The common case, one round trip: a run with a valid lease (or ended) and no members
+        # to attach.
+        scoped = session_id is not None
+        fast = self._statement(engine, ("get_run", scoped), lambda: self._build_get_run(scoped))
+        found = await hot.fetch(fast.bind({"p_run_id": run_id, "p_session_id": session_id}))
+        if not found:
+            return None
+        status, error, lease_expires_at, data = found[0]
+        if not (with_members and data.get("kind") == "team") and not self._lease_expired(
+            _RunRow(status, error, lease_expires_at, data)
+        ):
+            return self._row_to_output(_RunRow(status, error, lease_expires_at, data))
         where = runs.c.run_id == run_id
         if session_id is not None:
             where = where & (runs.c.session_id == session_id)
@@ -314,6 +334,15 @@ class RunStore(DbBase):
             if members and row.data.get("kind") == "team":
                 await self._attach_members(conn, output)
         return output
+
+    def _build_get_run(self, scoped: bool) -> Any:
+        runs = self.tables.runs
+        stmt = select(runs.c.status, runs.c.error, runs.c.lease_expires_at, runs.c.data).where(
+            runs.c.run_id == _param("run_id")
+        )
+        if scoped:
+            stmt = stmt.where(runs.c.session_id == _param("session_id"))
+        return stmt
 
     async def _expire_members(self, conn: Any, parent_ids: list[str]) -> None:
         """Expire the lapsed leases of the member runs below ``parent_ids``, level by level."""

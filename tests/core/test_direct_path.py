@@ -3,6 +3,7 @@ trip per write, the same results and errors as SQLAlchemy, recovery from a lost 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from typing import Any
@@ -177,3 +178,66 @@ async def test_concurrent_postgres_writes_spread_over_a_few_held_connections(
     for run in runs:
         stored = await agent.aget_run_output(run.run_id, run.session_id)
         assert stored is not None and stored.status is RunStatus.completed
+
+
+async def test_concurrent_postgres_writes_share_round_trips(
+    pg_db: SqlDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writes queued while a round trip is in flight go out together (group commit), and
+    every caller gets its own row count."""
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    batches: list[int] = []
+    original = _direct._psycopg_many
+
+    async def counted(driver: Any, statement: Any, items: Any) -> list[int]:
+        batches.append(len(items))
+        return await original(driver, statement, items)
+
+    monkeypatch.setattr(_direct, "_psycopg_many", counted)
+    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(40)]
+    await asyncio.gather(*(pg_db.ainsert_run(o, status=RunStatus.pending) for o in outputs))
+    assert batches and sum(batches) >= 20  # most rows travelled in batches
+    # Row counts are per caller: half the runs may start, the other half are already ended.
+    for o in outputs[:20]:
+        await pg_db.aset_status(o.run_id, RunStatus.cancelled)
+    started = await asyncio.gather(
+        *(pg_db.aset_status(o.run_id, RunStatus.running) for o in outputs)
+    )
+    assert started == [False] * 20 + [True] * 20
+
+
+async def test_a_bad_row_in_a_postgres_batch_fails_alone(pg_db: SqlDb) -> None:
+    """The server rolls a failed batch back whole; it is replayed row by row, so only the
+    duplicate run id fails and the others are stored."""
+    first = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await pg_db.ainsert_run(first, status=RunStatus.completed)
+    others = [RunOutput(run_id=str(uuid.uuid4()), session_id=first.session_id) for _ in range(10)]
+    batch = [*others[:5], first, *others[5:]]
+    results = await asyncio.gather(
+        *(pg_db.ainsert_run(o, status=RunStatus.completed) for o in batch),
+        return_exceptions=True,
+    )
+    assert isinstance(results[5], IntegrityError)
+    assert [r for i, r in enumerate(results) if i != 5] == [None] * 10
+    assert await pg_db.acount_runs(first.session_id) == 11
+
+
+async def test_a_cancelled_writer_does_not_lose_the_writes_it_shared(pg_db: SqlDb) -> None:
+    """Cancelling one caller (a run cancelled mid-write) leaves the others' writes alone."""
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(30)]
+    tasks = [
+        asyncio.ensure_future(pg_db.ainsert_run(o, status=RunStatus.completed)) for o in outputs
+    ]
+    await asyncio.sleep(0)
+    tasks[0].cancel()
+    tasks[7].cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    stored = await pg_db.acount_runs(warm.session_id)
+    # The cancelled callers' rows may or may not have been sent; every other row is stored.
+    assert 29 <= stored <= 31
+    for o, task in zip(outputs, tasks, strict=True):
+        if not task.cancelled():
+            assert await pg_db.aget_run(o.run_id) is not None
