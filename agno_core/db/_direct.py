@@ -8,13 +8,17 @@ by pollers, so that per-statement cost dominated a mocked run (3.7x a bare SDK c
 
 Here the statements are still built from the SQLAlchemy tables and compiled once by the engine's
 dialect (SQL text, parameter order, expanded ``IN`` lists); only their execution bypasses the
-adapter, on a connection checked out of the engine's own pool:
+adapter, on connections checked out of the engine's own pool:
 
 - aiosqlite: the whole transaction is one function run in the connection's worker thread
-  (``Connection._execute``, the primitive every public aiosqlite method is built on): one hop.
-- psycopg: one statement in autocommit mode is its own transaction: one round trip. A write
-  that needs several statements (none on PostgreSQL today) runs in an explicit transaction.
+  (``Connection._execute``, the primitive every public aiosqlite method is built on): one hop,
+  and the event loop never runs SQLite code.
+- psycopg: one statement in autocommit mode is its own transaction: one round trip; concurrent
+  writes are grouped into shared round trips (see `HotPath._grouped`). A write of several
+  statements goes through SQLAlchemy in one transaction (the engine has none today).
 - any other driver: the same compiled SQL through ``exec_driver_sql`` in a transaction.
+
+Driver errors are raised as SQLAlchemy's exception types, parameters hidden.
 """
 
 from __future__ import annotations
@@ -123,8 +127,8 @@ class HotPath:
     Writes go through connections held for the engine's life (in autocommit mode for psycopg):
     one for SQLite, whose single write lock would make more of them wait for each other (its
     worker thread takes queued transactions one after the other), and up to
-    ``POSTGRES_WRITERS`` for PostgreSQL, where each connection carries one statement at a
-    time: a write goes to an idle one, and another is opened only when all are busy.
+    ``_MAX_WRITERS["psycopg"]`` for PostgreSQL, where each connection carries one round trip
+    at a time: another is opened only when all are busy.
     Reads check a connection out of the pool, so they never queue behind writes.
     """
 
