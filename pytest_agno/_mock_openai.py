@@ -38,7 +38,22 @@ _ASYNC_CLIENT: ContextVar[bool] = ContextVar("pytest_agno_mock_async_client", de
 
 
 class _Router(respx.MockRouter):
-    """A respx router that marks async resolution for `_ASYNC_CLIENT`."""
+    """A respx router that marks async resolution for `_ASYNC_CLIENT` and can bound its log."""
+
+    keep: int | None = None
+
+    def record(
+        self,
+        request: httpx.Request,
+        *,
+        response: httpx.Response | None = None,
+        route: respx.Route | None = None,
+    ) -> None:
+        super().record(request, response=response, route=route)
+        if self.keep is not None:
+            _trim(self.calls, self.keep)
+            if route is not None:
+                _trim(route.calls, self.keep)
 
     async def async_handler(self, request: httpx.Request) -> httpx.Response:
         token = _ASYNC_CLIENT.set(True)
@@ -59,7 +74,8 @@ class Reply:
         match: Only requests for which this predicate is true are answered (None: any).
         latency: Seconds to wait before answering.
         times: How many requests this reply answers before leaving the queue.
-        answered: The requests it answered, in order.
+        answered: The requests it answered, in order (the latest ones with ``keep_requests``).
+        count: How many requests it answered.
     """
 
     kind: str
@@ -69,16 +85,17 @@ class Reply:
     latency: float = 0.0
     times: int = 1
     answered: list[RecordedRequest] = field(default_factory=list)
+    count: int = 0
 
     @property
     def used(self) -> bool:
         """Whether at least one request was answered by this reply."""
-        return bool(self.answered)
+        return self.count > 0
 
     @property
     def remaining(self) -> int:
         """How many more requests this reply will answer."""
-        return self.times - len(self.answered)
+        return self.times - self.count
 
     @property
     def call_ids(self) -> tuple[str, ...]:
@@ -153,6 +170,11 @@ class MockOpenAI:
         default_usage: `(input_tokens, output_tokens)` of that default reply.
         default_latency: Seconds to wait before sending that default reply (read per request).
         assert_all_called: Also fail on stop when scripted replies were left unused.
+        keep_requests: How many of the latest requests to keep in `requests`, in each reply's
+            `answered` and in respx's call log (None: all of them). A mock that keeps every
+            request grows by a few KiB per model call, which a growth-tracked `perf_eval`
+            reports as growth per iteration; bound it there (``keep_requests=0`` keeps none).
+            Can be changed at any time: ``mock_model.keep_requests = 0``.
     """
 
     def __init__(
@@ -163,6 +185,7 @@ class MockOpenAI:
         default_usage: tuple[int, int] = (12, 8),
         default_latency: float = 0.0,
         assert_all_called: bool = False,
+        keep_requests: int | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.default_text = default_text
@@ -176,7 +199,26 @@ class MockOpenAI:
         self._ids = wire.IdMint()
         # Sync clients may call from several threads; reentrant so `match=` may read `pending`.
         self._lock = threading.RLock()
-        self._router: respx.MockRouter | None = None
+        self._router: _Router | None = None
+        self.keep_requests = keep_requests
+
+    @property
+    def keep_requests(self) -> int | None:
+        """How many of the latest requests are kept (None: all); see the class arguments."""
+        return self._keep
+
+    @keep_requests.setter
+    def keep_requests(self, value: int | None) -> None:
+        if value is not None and (isinstance(value, bool) or value < 0):
+            raise ValueError(f"keep_requests must be None or >= 0, not {value!r}")
+        self._keep = value
+        if self._router is not None:
+            self._router.keep = value
+        if value is not None:
+            with self._lock:
+                _trim(self.requests, value)
+                for reply in self._queue:
+                    _trim(reply.answered, value)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -187,6 +229,7 @@ class MockOpenAI:
         router = _Router(assert_all_mocked=True, assert_all_called=False, base_url=self.base_url)
         router.post("/chat/completions", name="chat").mock(side_effect=self._on_chat)
         router.post("/responses", name="responses").mock(side_effect=self._on_responses)
+        router.keep = self._keep
         router.start()
         self._router = router
         return self
@@ -457,12 +500,17 @@ class MockOpenAI:
         latency, problem = 0.0, ""
         with self._lock:
             self.requests.append(recorded)
+            if self._keep is not None:
+                _trim(self.requests, self._keep)
             try:
                 reply = next((reply for reply in self._queue if reply.accepts(recorded)), None)
             except Exception as error:  # a broken `match=` must fail the test, not the transport
                 reply, problem = None, f" (a match= predicate raised {error!r})"
             if reply is not None:
                 reply.answered.append(recorded)
+                reply.count += 1
+                if self._keep is not None:
+                    _trim(reply.answered, self._keep)
                 if reply.remaining == 0:
                     self._queue.remove(reply)
                 latency = reply.latency
@@ -503,6 +551,12 @@ class MockOpenAI:
 
 
 _Answer = httpx.Response | Coroutine[Any, Any, httpx.Response]
+
+
+def _trim(log: list[Any], keep: int) -> None:
+    """Drop all but the last ``keep`` entries of ``log``, in place."""
+    if len(log) > keep:
+        del log[: len(log) - keep]
 
 
 async def _after(latency: float, response: httpx.Response) -> httpx.Response:

@@ -577,3 +577,60 @@ async def test_sync_client_inside_a_running_loop_gets_a_blocking_delay() -> None
             completion = client.chat.completions.create(model=MODEL, messages=HELLO)
 
     assert completion.choices[0].message.content == "Blocking."
+
+
+# -- bounded recording --------------------------------------------------------------------------
+
+
+async def test_keep_requests_bounds_every_log() -> None:
+    with MockOpenAI(keep_requests=2) as mock:
+        client = openai.AsyncOpenAI(api_key="sk-test", base_url=mock.base_url, max_retries=0)
+        reply = mock.add_text("hi", times=5)
+        for i in range(5):
+            await client.chat.completions.create(
+                model=MODEL, messages=[{"role": "user", "content": f"q{i}"}]
+            )
+        assert [r.json["messages"][0]["content"] for r in mock.requests] == ["q3", "q4"]
+        assert [r.json["messages"][0]["content"] for r in reply.answered] == ["q3", "q4"]
+        assert mock._router is not None
+        assert len(mock._router.calls) <= 2
+        assert all(len(route.calls) <= 2 for route in mock._router.routes)
+
+        mock.keep_requests = 0  # takes effect at once, and for the next requests
+        assert mock.requests == []
+        mock.add_text("still answered")
+        out = await client.chat.completions.create(model=MODEL, messages=HELLO)
+        assert out.choices[0].message.content == "still answered"
+        assert mock.requests == []
+        await client.close()
+
+
+def test_keep_requests_rejects_a_negative_bound() -> None:
+    with pytest.raises(ValueError, match="keep_requests"):
+        MockOpenAI(keep_requests=-1)
+
+
+async def test_a_bounded_mock_does_not_show_as_growth_in_a_growth_tracked_eval() -> None:
+    """A mock that keeps every request is memory a growth-tracked eval reports per iteration;
+    bounded, the same agent runs show (almost) none."""
+    from agno_core.agent import Agent
+    from agno_core.eval.performance import PerformanceEval
+    from agno_core.models.openai import OpenAIChat
+
+    async def growth(keep: int | None) -> float:
+        with MockOpenAI(keep_requests=keep):
+            agent = Agent(model=OpenAIChat(id=MODEL, api_key="sk-test"))
+
+            async def run() -> None:
+                for _ in range(5):
+                    await agent.arun("hello")
+
+            result = await PerformanceEval(
+                func=run, num_iterations=4, warmup_runs=1, memory_growth_tracking=True
+            ).arun()
+            assert result.avg_growth_per_iteration is not None
+            return result.avg_growth_per_iteration
+
+    kept_all, bounded = await growth(None), await growth(0)
+    assert kept_all > 5 * 1024  # five model calls' requests and responses, kept
+    assert bounded < kept_all / 4
