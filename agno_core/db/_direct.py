@@ -135,7 +135,7 @@ class HotPath:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._writers: list[_Writer] = []
-        self._kind = ""
+        self._kind = ""  # the driver's, known once a connection is open (see `_driver_kind`)
         self._lock = asyncio.Lock()
         self._queue: list[_Queued] = []
         self._flushers: set[asyncio.Task[None]] = set()
@@ -181,12 +181,14 @@ class HotPath:
 
     async def write(self, steps: Sequence[Bound]) -> list[int]:
         """Run ``steps`` as one transaction; the row count of each step."""
-        writer = self._writers[0] if self._writers else await self._writer()
+        if not self._kind:  # the first write opens a connection, which tells the driver
+            await self._writer()
         if self._kind == "psycopg" and len(steps) == 1:
             return [await self._grouped(*steps[0])]
         if self._kind != "aiosqlite":  # any other driver, or a multi-statement psycopg write
             async with self.engine.connect() as pooled:
                 return await _write_sqlalchemy(pooled, steps)
+        writer = self._writers[0] if self._writers else await self._writer()
         driver = writer.driver
         try:
             return await driver._execute(  # type: ignore[no-any-return]
@@ -224,7 +226,12 @@ class HotPath:
         try:
             while self._queue:
                 batch, self._queue = self._queue, []
-                writer = await self._writer()
+                try:
+                    writer = await self._writer()
+                except Exception as exc:  # no connection: these writes fail, the next may not
+                    for _, _, future in batch:
+                        _resolve(future, exc)
+                    continue
                 self._flushing += 1
                 writer.busy += 1
                 try:
@@ -232,11 +239,12 @@ class HotPath:
                 finally:
                     self._flushing -= 1
                     writer.busy -= 1
-                batch = []
-        except BaseException as exc:
-            error = exc if isinstance(exc, Exception) else RuntimeError("the write was cancelled")
-            for _, _, future in batch:
+        except BaseException:
+            # Cancelled (the loop is shutting down): nothing will send what is left.
+            error = RuntimeError("the write was abandoned: its event loop is shutting down")
+            for _, _, future in [*batch, *self._queue]:
                 _resolve(future, error)
+            self._queue = []
             raise
         finally:
             # Here, not in a done callback: a caller woken by this flusher's last result may
@@ -339,8 +347,9 @@ def _resolve(future: asyncio.Future[int], outcome: int | BaseException) -> None:
 
 
 def _driver_kind(driver: Any) -> str:
+    """``"aiosqlite"``, ``"psycopg"``, or ``"sqlalchemy"`` for a driver run through SQLAlchemy."""
     kind = type(driver).__module__.split(".")[0]
-    return kind if kind in _SUPPORTED else ""
+    return kind if kind in _SUPPORTED else "sqlalchemy"
 
 
 def _broken(driver: Any, exc: BaseException) -> bool:

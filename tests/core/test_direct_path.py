@@ -241,3 +241,33 @@ async def test_a_cancelled_writer_does_not_lose_the_writes_it_shared(pg_db: SqlD
     for o, task in zip(outputs, tasks, strict=True):
         if not task.cancelled():
             assert await pg_db.aget_run(o.run_id) is not None
+
+
+async def test_postgres_writes_fail_cleanly_when_no_connection_can_be_opened(
+    pg_db: SqlDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server is unreachable when the writes are queued: every queued write fails with
+    the connection's error (none hangs), and writes work again once it is back."""
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    hot = await pg_db._hot()
+    await hot._discard(RuntimeError("simulated restart"))
+
+    async def unreachable(self: Any) -> Any:
+        raise OperationalError("connect", None, Exception("connection refused"))
+
+    monkeypatch.setattr(_direct.HotPath, "_open", unreachable)
+    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(5)]
+    results = await asyncio.wait_for(
+        asyncio.gather(
+            *(pg_db.ainsert_run(o, status=RunStatus.pending) for o in outputs),
+            return_exceptions=True,
+        ),
+        timeout=30,
+    )
+    assert all(isinstance(r, OperationalError) for r in results)
+    assert not hot._flushers and not hot._queue
+
+    monkeypatch.undo()
+    await pg_db.ainsert_run(outputs[0], status=RunStatus.pending)
+    assert await pg_db.acount_runs(warm.session_id) == 2
