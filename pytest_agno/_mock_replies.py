@@ -1,0 +1,109 @@
+"""What a test scripts on `MockOpenAI`: queued replies, their routing filters and options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from pytest_agno import _mock_wire as wire
+from pytest_agno._mock_wire import RecordedRequest
+
+__all__ = ["Reply", "ReplyOptions", "RequestPredicate"]
+
+RequestPredicate = Callable[[RecordedRequest], bool]
+
+
+@dataclass(kw_only=True, eq=False)
+class Reply:
+    """A scripted reply in the queue, returned by the `add_*` methods.
+
+    Attributes:
+        kind: What was scripted: `"text"`, `"tool_calls"`, `"json"`, `"error"` or `"raw"`.
+        content: What is sent back: a completion (rendered per endpoint) or a fixed response.
+        model: Only requests whose body `model` equals this are answered (None: any).
+        match: Only requests for which this predicate is true are answered (None: any).
+        latency: Seconds to wait before answering.
+        times: How many requests this reply answers before leaving the queue.
+        answered: The requests it answered, in order (the latest ones with ``keep_requests``).
+        count: How many requests it answered.
+    """
+
+    kind: str
+    content: wire.Completion | wire.Fixed
+    model: str | None = None
+    match: RequestPredicate | None = None
+    latency: float = 0.0
+    times: int = 1
+    answered: list[RecordedRequest] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def used(self) -> bool:
+        """Whether at least one request was answered by this reply."""
+        return self.count > 0
+
+    @property
+    def remaining(self) -> int:
+        """How many more requests this reply will answer."""
+        return self.times - self.count
+
+    @property
+    def call_ids(self) -> tuple[str, ...]:
+        """The tool-call ids this reply sends (empty for other kinds)."""
+        if isinstance(self.content, wire.Completion):
+            return tuple(call.call_id for call in self.content.tool_calls)
+        return ()
+
+    def accepts(self, request: RecordedRequest) -> bool:
+        """Whether this reply may answer `request` (its `model` and `match` filters)."""
+        if self.model is not None and request.model != self.model:
+            return False
+        return self.match is None or self.match(request)
+
+    def describe(self) -> str:
+        """A one-line summary for failure messages."""
+        content = self.content
+        if isinstance(content, wire.Completion):
+            names = ", ".join(call.name for call in content.tool_calls)
+            what = f"{self.kind} {names}" if names else f"{self.kind} {wire.clip(content.text)!r}"
+        else:
+            what = f"{self.kind} HTTP {content.status}"
+        filters = "".join(
+            [
+                f" model={self.model!r}" if self.model is not None else "",
+                " match=<predicate>" if self.match is not None else "",
+                f" x{self.remaining}" if self.remaining > 1 else "",
+            ]
+        )
+        return what + filters
+
+
+class ReplyOptions(TypedDict, total=False):
+    """Keyword options shared by the successful `add_*` methods.
+
+    Attributes:
+        input_tokens: Prompt tokens reported (default 10).
+        output_tokens: Generated tokens reported (default 5).
+        cached_tokens: Prompt tokens reported as cached (default 0).
+        reasoning_tokens: Reasoning tokens reported (default 0).
+        audio_input_tokens: Audio prompt tokens, Chat Completions only (default 0).
+        audio_output_tokens: Audio generated tokens, Chat Completions only (default 0).
+        latency: Seconds to wait before answering (default 0).
+        chunks: Pieces a streamed text is split into (default: one per word).
+        model: Answer only requests for this model.
+        match: Answer only requests this predicate accepts.
+        times: How many requests this reply answers before leaving the queue (default 1).
+    """
+
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+    reasoning_tokens: int
+    audio_input_tokens: int
+    audio_output_tokens: int
+    latency: float
+    chunks: int | None
+    model: str | None
+    match: RequestPredicate | None
+    times: int
