@@ -287,7 +287,17 @@ class HotPath:
         await self._discard(exc)
 
     async def fetch(self, step: Bound) -> list[tuple[Any, ...]]:
-        """Run one read; its rows."""
+        """Run one read; its rows. A read that finds the server gone is tried once more."""
+        try:
+            return await self._fetch(step)
+        except _ServerGone as gone:
+            await self._discard(gone.error)
+            try:
+                return await self._fetch(step)
+            except _ServerGone as again:
+                raise again.translated from again.error
+
+    async def _fetch(self, step: Bound) -> list[tuple[Any, ...]]:
         statement, params = step
         async with self.engine.connect() as conn:
             driver: Any = (await conn.get_raw_connection()).driver_connection
@@ -303,17 +313,25 @@ class HotPath:
                     raw_rows = (await conn.exec_driver_sql(statement.sql, params)).all()
                     await conn.rollback()
             except Exception as exc:
-                if _broken(driver, exc):
+                translated = _translated(conn.dialect, statement.sql, exc)
+                if kind == "psycopg" and _broken(driver, exc):
                     await conn.invalidate(exc)
-                raise _translated(conn.dialect, statement.sql, exc) from exc
+                    raise _ServerGone(exc, translated) from exc
+                raise translated from exc
         return statement.rows(raw_rows)
 
     async def _discard(self, exc: BaseException) -> None:
-        """Drop every held connection: one broken means the server went away for all."""
+        """The server went away (a restart, a failover): drop every connection to it.
+
+        The held writers, and the pool's idle connections (``engine.dispose()`` replaces the
+        pool, as SQLAlchemy itself does on a disconnect), which are just as dead: otherwise
+        each of them would fail one more read or write before being noticed.
+        """
         writers, self._writers = self._writers, []
         for writer in writers:
             await writer.conn.invalidate(exc)
             await writer.conn.close()
+        await self.engine.dispose()
 
     async def close(self) -> None:
         """Give the held connections back to the pool (before the engine is disposed)."""
@@ -344,6 +362,15 @@ def _resolve(future: asyncio.Future[int], outcome: int | BaseException) -> None:
         future.set_exception(outcome)
     else:
         future.set_result(outcome)
+
+
+class _ServerGone(Exception):
+    """A read found its connection dead (`HotPath.fetch` retries once)."""
+
+    def __init__(self, error: Exception, translated: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.translated = translated
 
 
 def _driver_kind(driver: Any) -> str:

@@ -148,7 +148,9 @@ async def test_postgres_write_recovers_when_the_server_drops_the_connection(
     the write that finds its connection dead fails with SQLAlchemy's OperationalError, the
     connection is dropped, and the run's final write (retried) lands on a new one."""
     agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=pg_db)
-    await agent.arun("warm up: the held writer connection exists")
+    first = await agent.arun("warm up: the held writer connection exists")
+    # Several idle connections in the pool, all about to die with the writer.
+    await asyncio.gather(*(agent.aget_run_output(first.run_id, first.session_id) for _ in range(6)))
 
     url = pg_db._url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(url, autocommit=True) as admin:
@@ -165,6 +167,24 @@ async def test_postgres_write_recovers_when_the_server_drops_the_connection(
     assert out.status is RunStatus.completed and not out.error
     stored = await agent.aget_run_output(out.run_id, out.session_id)
     assert stored is not None and stored.status is RunStatus.completed
+
+
+async def test_a_postgres_read_after_a_restart_is_retried_once(
+    mock_model: MockOpenAI, pg_db: SqlDb
+) -> None:
+    """Reads are idempotent: the first one to find the server gone drops the dead connections
+    and is tried again on a fresh one, so a poll does not fail because of a restart."""
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=pg_db)
+    out = await agent.arun("stored before the restart")
+    await asyncio.gather(*(agent.aget_run_output(out.run_id, out.session_id) for _ in range(6)))
+    url = pg_db._url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    stored = await agent.aget_run_output(out.run_id, out.session_id)
+    assert stored is not None and stored.content == out.content
 
 
 async def test_concurrent_postgres_writes_spread_over_a_few_held_connections(
