@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agno_core._sync import run_sync
-from agno_core.db._direct import HotPath
+from agno_core.db._direct import HotPath, Statement
 from agno_core.db._engines import EnginePerLoop
 from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
 
@@ -71,7 +72,7 @@ class DbBase:
         self._schema_ready = False
         self._known_sessions: dict[str, None] = {}
         # Hot-path statements compiled once for this db's dialect (see `_direct`).
-        self._statements: dict[Any, Any] = {}
+        self._statements: dict[Hashable, Statement] = {}
 
     # -- subclass hooks -------------------------------------------------------------------
     def _create_engine(self) -> AsyncEngine:
@@ -111,6 +112,14 @@ class DbBase:
                     await self._create_schema_racing(state.engine)
                     self._schema_ready = True
         return state.hot
+
+    def _statement(self, engine: AsyncEngine, key: Hashable, build: Callable[[], Any]) -> Statement:
+        """The statement ``build()`` makes, compiled once for this db's dialect (see `_direct`)."""
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = Statement.compile(build(), engine.dialect)
+            self._statements[key] = statement
+        return statement
 
     async def _create_schema_racing(self, engine: AsyncEngine) -> None:
         """Create the schema; tolerate another loop or process creating it at the same time.

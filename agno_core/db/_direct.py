@@ -29,14 +29,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, bindparam
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-__all__ = ["Bound", "HotPath", "Statement"]
+__all__ = ["Bound", "HotPath", "Statement", "param"]
 
 # (compiled statement, driver parameters): one step of a write, or a read.
 Bound = tuple["Statement", Any]
+
+
+def param(name: str, prefix: str = "p_") -> Any:
+    """A named parameter for a hot-path statement: ``prefix + name``, value given at bind time.
+
+    Prefixed so that a parameter never collides with the names SQLAlchemy gives columns; not
+    required, so that statements compile before their values are known.
+    """
+    return bindparam(prefix + name, required=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,13 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from agno_core.db._base import DbBase
-from agno_core.db._direct import Statement
+from agno_core.db._direct import param as _param
 from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.run._output import RunOutput, output_from_dict
 from agno_core.run.base import RunStatus
@@ -65,25 +65,11 @@ class _RunRow(NamedTuple):
     data: dict[str, Any]
 
 
-def _param(name: str, prefix: str = "p_") -> Any:
-    # Prefixed so that a parameter never collides with the names SQLAlchemy gives columns;
-    # not required, so that statements compile before their values are known.
-    return bindparam(prefix + name, required=False)
-
-
 _LIVE = (RunStatus.pending.value, RunStatus.running.value, RunStatus.paused.value)
 
 
 class RunStore(DbBase):
     """Storage of runs. Part of `SqlDb`."""
-
-    def _statement(self, engine: Any, key: Hashable, build: Callable[[], Any]) -> Statement:
-        """The statement ``build()`` makes, compiled once for this db's dialect."""
-        statement = self._statements.get(key)
-        if statement is None:
-            statement = Statement.compile(build(), engine.dialect)
-            self._statements[key] = statement
-        return statement
 
     def _build_run_update(self, status: RunStatus, keys: tuple[str, ...]) -> Any:
         runs = self.tables.runs

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 
 from agno_core._sync import run_sync
 from agno_core.db._base import DbBase
+from agno_core.db._direct import param
 
 __all__ = ["EvalStore", "IntentStore", "MemoryStore"]
 
@@ -34,6 +35,11 @@ class IntentStore(DbBase):
         """Which of ``run_ids`` have an unexpired cancel intent."""
         if not run_ids:
             return set()
+        if len(run_ids) == 1:  # a run about to start: one round trip
+            hot = await self._hot()
+            statement = self._statement(hot.engine, "intent", self._build_intent_lookup)
+            rows = await hot.fetch(statement.bind({"p_run_id": run_ids[0], "p_now": time.time()}))
+            return {row[0] for row in rows}
         engine = await self._engine()
         table = self.tables.cancel_intents
         stmt = select(table.c.run_id).where(
@@ -41,6 +47,12 @@ class IntentStore(DbBase):
         )
         async with engine.connect() as conn:
             return {r[0] for r in (await conn.execute(stmt)).all()}
+
+    def _build_intent_lookup(self) -> Any:
+        table = self.tables.cancel_intents
+        return select(table.c.run_id).where(
+            (table.c.run_id == param("run_id")) & (table.c.expires_at >= param("now"))
+        )
 
     async def aclear_cancel_intent(self, run_id: str) -> None:
         engine = await self._engine()
