@@ -144,7 +144,8 @@ def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockOpenAI]:
     The real ``openai`` SDK parses real wire payloads. Script replies with ``add_text``,
     ``add_tool_call``, ``add_json``, ``add_error`` (``latency=``, usage, ``model=``/``match=``
     routing); with no script at all every call gets a default reply with non-zero usage. A
-    request nothing scripted answers fails the test; ``mock_model.requests`` records them all.
+    request nothing scripted answers fails the test; ``mock_model.requests`` records them all
+    (``mock_model.keep_requests = N`` keeps the last N, for growth-tracked evals).
     ``OPENAI_API_KEY`` is set to a dummy value when unset, so no real key is needed.
     """
     from pytest_agno._mock_openai import MockOpenAI
