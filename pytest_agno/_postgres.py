@@ -19,7 +19,6 @@ import secrets
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import tempfile
 import time
@@ -27,6 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
+
+from pytest_agno._pg_home import (
+    DIR_PREFIX,
+    OWNER_FILE,
+    SUPERUSER,
+    Owner,
+    PostgresUnavailable,
+    as_owner,
+    reap_orphans,
+    server_owner,
+)
+from pytest_agno._pg_home import usable_parent as _usable_parent
 
 __all__ = [
     "TEMPLATE_DATABASE",
@@ -40,19 +51,11 @@ __all__ = [
 TEMPLATE_DATABASE = "agno_template"
 """Database every per-test database is cloned from."""
 
-_SUPERUSER = "postgres"
-_DIR_PREFIX = "agno-pg-"
-_OWNER_FILE = "agno-owner"
 _LOG_FILE = "agno-postgres.log"
 _PORT_ATTEMPTS = 5
 _MAX_IDENTIFIER = 63
 # sun_path holds 108 bytes, and the server appends "/.s.PGSQL.<port>" to the directory.
 _MAX_SOCKET_DIR = 107 - len("/.s.PGSQL.65535")
-# Creating files dominates initdb and CREATE DATABASE, and on disk it can be slow (measured on an
-# ext4 VM disk: 0.3 s per database and 1.6 s to start, against 10 ms and 0.6 s on tmpfs). The data
-# is thrown away, so memory is the better home whenever there is room.
-_RAM_DIR = Path("/dev/shm")
-_RAM_DIR_MIN_FREE = 1 << 30
 _URL_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
 # Durability is worthless for a server whose data is deleted at exit; these make it fast.
 _SETTINGS = {
@@ -62,10 +65,6 @@ _SETTINGS = {
     "max_connections": "200",
     "listen_addresses": "127.0.0.1",
 }
-
-
-class PostgresUnavailable(RuntimeError):
-    """No PostgreSQL server could be started or reached; the message says why."""
 
 
 @dataclass(kw_only=True, eq=False)
@@ -241,15 +240,15 @@ def start_postgres(base_dir: Path | None = None, *, timeout: float = 30.0) -> Po
             "/usr/lib/postgresql/<version>/bin); install PostgreSQL or pass --agno-pg-url"
         )
     deadline = time.monotonic() + timeout
-    owner = _server_owner()
+    owner = server_owner()
     parent = _usable_parent(base_dir, owner)
-    _reap_orphans(parent)
-    data_dir = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=parent))
+    reap_orphans(parent)
+    data_dir = Path(tempfile.mkdtemp(prefix=DIR_PREFIX, dir=parent))
     try:
         if owner is not None:
             os.chown(data_dir, owner.uid, owner.gid)
         _initdb(bin_dir, data_dir, owner, deadline)
-        (data_dir / _OWNER_FILE).write_text(f"{os.getpid()} {socket.gethostname()}\n")
+        (data_dir / OWNER_FILE).write_text(f"{os.getpid()} {socket.gethostname()}\n")
         return _launch(bin_dir, data_dir, owner, deadline)
     except BaseException:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -298,61 +297,8 @@ def connect_external(url: str) -> PostgresServer:
     return server
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Owner:
-    """The OS user that runs the server when we are root."""
-
-    uid: int
-    gid: int
-    groups: tuple[int, ...]
-
-
-def _server_owner() -> _Owner | None:
-    if os.geteuid() != 0:
-        return None
-    import pwd
-
-    try:
-        entry = pwd.getpwnam(_SUPERUSER)
-    except KeyError:
-        raise PostgresUnavailable(
-            "running as root, and there is no 'postgres' OS user to run the server as "
-            "(PostgreSQL refuses to run as root)"
-        ) from None
-    groups = tuple(os.getgrouplist(entry.pw_name, entry.pw_gid))
-    return _Owner(uid=entry.pw_uid, gid=entry.pw_gid, groups=groups)
-
-
-def _usable_parent(base_dir: Path | None, owner: _Owner | None) -> Path:
-    if base_dir is not None:
-        base_dir.mkdir(parents=True, exist_ok=True)
-        if owner is None or _traversable(base_dir.resolve(), owner):
-            return base_dir
-    try:
-        space = os.statvfs(_RAM_DIR)
-    except OSError:
-        return Path(tempfile.gettempdir())
-    if os.access(_RAM_DIR, os.W_OK) and space.f_bavail * space.f_frsize >= _RAM_DIR_MIN_FREE:
-        return _RAM_DIR
-    return Path(tempfile.gettempdir())
-
-
-def _traversable(path: Path, owner: _Owner) -> bool:
-    for directory in (path, *path.parents):
-        info = directory.stat()
-        if info.st_uid == owner.uid:
-            bit = stat.S_IXUSR
-        elif info.st_gid in owner.groups:
-            bit = stat.S_IXGRP
-        else:
-            bit = stat.S_IXOTH
-        if not info.st_mode & bit:
-            return False
-    return True
-
-
-def _initdb(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float) -> None:
-    args = [str(bin_dir / "initdb"), "-D", str(data_dir), "-A", "trust", "-U", _SUPERUSER]
+def _initdb(bin_dir: Path, data_dir: Path, owner: Owner | None, deadline: float) -> None:
+    args = [str(bin_dir / "initdb"), "-D", str(data_dir), "-A", "trust", "-U", SUPERUSER]
     args += ["--no-sync", "-E", "UTF8", "--locale=C"]
     try:
         result = subprocess.run(
@@ -363,7 +309,7 @@ def _initdb(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float
             env=_child_env(),
             timeout=max(deadline - time.monotonic(), 1.0),
             check=False,
-            **_as_owner(owner),
+            **as_owner(owner),
         )
     except subprocess.TimeoutExpired:
         raise PostgresUnavailable("initdb did not finish within the timeout") from None
@@ -374,7 +320,7 @@ def _initdb(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float
         raise PostgresUnavailable(f"initdb failed (exit code {result.returncode}): {detail}")
 
 
-def _launch(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float) -> PostgresServer:
+def _launch(bin_dir: Path, data_dir: Path, owner: Owner | None, deadline: float) -> PostgresServer:
     socket_dir = str(data_dir) if len(str(data_dir)) <= _MAX_SOCKET_DIR else ""
     log_path = data_dir / _LOG_FILE
     for _ in range(_PORT_ATTEMPTS):
@@ -395,9 +341,9 @@ def _launch(bin_dir: Path, data_dir: Path, owner: _Owner | None, deadline: float
                 env=_child_env(),
                 # Own session: a Ctrl-C meant for pytest must not shut the server down under it.
                 start_new_session=True,
-                **_as_owner(owner),
+                **as_owner(owner),
             )
-        server = PostgresServer(host="127.0.0.1", port=port, user=_SUPERUSER, data_dir=data_dir)
+        server = PostgresServer(host="127.0.0.1", port=port, user=SUPERUSER, data_dir=data_dir)
         server._process = process
         atexit.register(server._shutdown)
         try:
@@ -442,40 +388,6 @@ def _wait_ready(
     return False
 
 
-def _reap_orphans(parent: Path) -> None:
-    """Stop and delete servers left in `parent` by runs that were killed before their cleanup."""
-    host = socket.gethostname()
-    for data_dir in parent.glob(f"{_DIR_PREFIX}*"):
-        try:
-            pid_text, _, owner_host = (data_dir / _OWNER_FILE).read_text().partition(" ")
-            owner_pid = int(pid_text)
-        except (OSError, ValueError):
-            continue
-        if owner_host.strip() != host or _alive(owner_pid):
-            continue
-        _stop_orphan(data_dir)
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def _stop_orphan(data_dir: Path) -> None:
-    lock_file = data_dir / "postmaster.pid"
-    try:
-        pid = int(lock_file.read_text().split("\n", 1)[0])
-        # A recycled pid must not be signalled: the postmaster's working directory is its data
-        # directory. Without /proc we skip the signal; a postmaster whose lock file disappears
-        # shuts itself down within a minute.
-        running_here = Path(os.readlink(f"/proc/{pid}/cwd")) == data_dir.resolve()
-    except (OSError, ValueError):
-        return
-    if not running_here:
-        return
-    os.kill(pid, signal.SIGQUIT)
-    # It is not our child, so we cannot wait() for it; it removes its lock file on exit.
-    give_up = time.monotonic() + 10
-    while lock_file.exists() and time.monotonic() < give_up:
-        time.sleep(0.02)
-
-
 def _kill(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         # Immediate shutdown: no checkpoint, since the data is about to be deleted.
@@ -485,12 +397,6 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _as_owner(owner: _Owner | None) -> dict[str, Any]:
-    if owner is None:
-        return {}
-    return {"user": owner.uid, "group": owner.gid, "extra_groups": list(owner.groups)}
 
 
 def _child_env() -> dict[str, str]:
@@ -506,16 +412,6 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _version_key(name: str) -> tuple[int, ...]:
