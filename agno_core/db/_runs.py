@@ -287,11 +287,11 @@ class RunStore(DbBase):
         found = await hot.fetch(fast.bind({"p_run_id": run_id, "p_session_id": session_id}))
         if not found:
             return None
-        status, error, lease_expires_at, data = found[0]
-        if not (with_members and data.get("kind") == "team") and not self._lease_expired(
-            _RunRow(status, error, lease_expires_at, data)
+        first = _RunRow(*found[0])
+        if not (with_members and first.data.get("kind") == "team") and not self._lease_expired(
+            first
         ):
-            return self._row_to_output(_RunRow(status, error, lease_expires_at, data))
+            return self._row_to_output(first)
         where = runs.c.run_id == run_id
         if session_id is not None:
             where = where & (runs.c.session_id == session_id)

@@ -254,7 +254,8 @@ class _Watch:
     timer: asyncio.TimerHandle | None = None
     task: asyncio.Task[None] | None = None
     waker: asyncio.Event = field(default_factory=asyncio.Event)
-    idle: asyncio.Event | None = None  # set while the supervisor is between db queries
+    # While the supervisor has a db query in flight: an event set when that query is over.
+    idle: asyncio.Event | None = None
 
     @property
     def tick(self) -> float:
