@@ -293,7 +293,8 @@ class HotPath:
         error = _translated(writer.conn.dialect, items[0][0].sql, exc)
         for _, _, future in items:
             _resolve(future, error)
-        await self._discard(exc)
+        if writer in self._writers:  # the first of this batch's writes to find it dead
+            await self._discard(exc)
 
     async def fetch(self, step: Bound) -> list[tuple[Any, ...]]:
         """Run one read; its rows. A read that finds the server gone is tried once more."""
