@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agno_core.db._sql import SqlDb
 
 __all__ = ["SqliteDb"]
+
+
+def _is_memory(db_url: str) -> bool:
+    database = make_url(db_url).database
+    return not database or database == ":memory:" or "mode=memory" in db_url
 
 
 class SqliteDb(SqlDb):
@@ -23,6 +33,9 @@ class SqliteDb(SqlDb):
 
     Args:
         db_file: Path of the database file (created, with its folder, on first use).
+            ``":memory:"`` gives a private throwaway database: a temporary file (in RAM where
+            ``/dev/shm`` exists) shared by every event loop of the process, removed when this
+            object is garbage-collected or the process exits.
         db_url: A full ``sqlite+aiosqlite:///...`` URL instead of ``db_file``.
         db_schema: Accepted for Agno compatibility; SQLite has no schemas, so it is ignored.
         session_table, run_table, memory_table, eval_table: Table names.
@@ -51,9 +64,27 @@ class SqliteDb(SqlDb):
             db_url = f"sqlite+aiosqlite:///{Path(db_file)}"
         elif db_url.startswith("sqlite://") or db_url.startswith("sqlite:///"):
             db_url = db_url.replace("sqlite://", "sqlite+aiosqlite://", 1)
+        self.in_memory = _is_memory(db_url)
+        if self.in_memory:
+            db_url = f"sqlite+aiosqlite:///{self._private_file()}"
         self.busy_timeout = busy_timeout
         super().__init__(db_url, db_schema=db_schema, **kwargs)
         self.db_file = self._url.database
+
+    def _private_file(self) -> Path:
+        """A throwaway file standing in for ``:memory:``, removed with this object (or at exit).
+
+        A real in-memory database would live in one connection of one event loop: the
+        synchronous API (its own loop), a second ``asyncio.run`` or a concurrent reader would each
+        see an empty database of their own. A private file, in RAM where ``/dev/shm`` exists,
+        keeps every guarantee of a file (WAL, one database for all loops) at memory speed.
+        """
+        ram = Path("/dev/shm")
+        folder = tempfile.mkdtemp(
+            prefix="agno-memory-", dir=ram if os.access(ram, os.W_OK) else None
+        )
+        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+        return Path(folder) / "agno.db"
 
     def _schema_for_tables(self) -> str | None:
         return None
@@ -62,7 +93,7 @@ class SqliteDb(SqlDb):
         return sqlite_insert(table)
 
     def _create_engine(self) -> AsyncEngine:
-        if self.db_file and self.db_file != ":memory:":
+        if self.db_file:
             Path(self.db_file).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             self._url,

@@ -126,9 +126,12 @@ class LocalRuns:
         if self.active.get(run.run_id) is run:
             del self.active[run.run_id]
         if run.db is not None:
-            watch = self._watches.get(run.loop, {}).get(run.db.id)
+            watches = self._watches.get(run.loop, {})
+            watch = watches.get(run.db.id)
             if watch is not None:
                 watch.discard(run)
+                if not watch.runs and watch.task is None:
+                    del watches[run.db.id]  # it would keep the db object alive
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
 
@@ -237,6 +240,9 @@ class LocalRuns:
         finally:
             if watch.task is asyncio.current_task():
                 watch.task = None
+                watches = self._watches.get(asyncio.get_running_loop(), {})
+                if not watch.runs and watches.get(db.id) is watch:
+                    del watches[db.id]
 
 
 @dataclass(eq=False, slots=True)
