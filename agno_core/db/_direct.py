@@ -401,7 +401,11 @@ def _translated(dialect: Any, sql: str, exc: Exception) -> BaseException:
 
     Parameters are hidden: they hold run content.
     """
-    base = dialect.loaded_dbapi.Error
+    dbapi = dialect.loaded_dbapi
+    base = dbapi.Error
+    if isinstance(exc, ValueError) and "closed" in str(exc).lower():
+        # aiosqlite's "Connection closed" is a ValueError; SQLAlchemy reports it as this.
+        exc = dbapi.OperationalError(str(exc))
     if not isinstance(exc, base):
         return exc
     error: BaseException = DBAPIError.instance(

@@ -291,3 +291,18 @@ async def test_postgres_writes_fail_cleanly_when_no_connection_can_be_opened(
     monkeypatch.undo()
     await pg_db.ainsert_run(outputs[0], status=RunStatus.pending)
     assert await pg_db.acount_runs(warm.session_id) == 2
+
+
+async def test_sqlite_writer_closed_under_the_engine_is_replaced(sqlite_db: SqlDb) -> None:
+    """The held aiosqlite connection is closed by something else: that write fails with
+    SQLAlchemy's OperationalError, and the next one opens a new connection."""
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await sqlite_db.ainsert_run(warm, status=RunStatus.completed)
+    hot = await sqlite_db._hot()
+    await hot._writers[0].driver.close()
+
+    lost = RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id)
+    with pytest.raises(OperationalError, match="closed"):
+        await sqlite_db.ainsert_run(lost, status=RunStatus.completed)
+    await sqlite_db.ainsert_run(lost, status=RunStatus.completed)
+    assert await sqlite_db.acount_runs(warm.session_id) == 2
