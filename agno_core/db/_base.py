@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agno_core._sync import run_sync
-from agno_core.db._direct import HotPath, Statement
+from agno_core.db._compiled import Statement
+from agno_core.db._direct import HotPath
 from agno_core.db._engines import EnginePerLoop
 from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
 

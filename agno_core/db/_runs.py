@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, insert, select, update
 
 from agno_core.db._base import DbBase
-from agno_core.db._direct import param as _param
+from agno_core.db._compiled import param as _param
 from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.run._output import RunOutput, output_from_dict
 from agno_core.run.base import RunStatus

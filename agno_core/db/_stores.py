@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select
 
 from agno_core._sync import run_sync
 from agno_core.db._base import DbBase
-from agno_core.db._direct import param
+from agno_core.db._compiled import param
 
 __all__ = ["EvalStore", "IntentStore", "MemoryStore"]
 

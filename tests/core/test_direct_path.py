@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from agno_core.agent import Agent
 from agno_core.db import _direct
-from agno_core.db._direct import Statement
+from agno_core.db._compiled import Statement
 from agno_core.db._schema import TableNames, build_tables
 from agno_core.db._sql import SqlDb
 from agno_core.models.openai import OpenAIChat
