@@ -1,4 +1,5 @@
-"""Yahoo Finance payloads for `YahooStub`: charts, default quote data, news, income statements.
+"""Yahoo Finance payloads for `YahooStub`: charts, quote data (and which endpoint carries each
+key), news, income statements.
 
 The JSON bodies the stub answers with, shaped like Yahoo's so that yfinance's real parsing runs.
 """
@@ -15,6 +16,43 @@ from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from pytest_agno._yfinance_stub import StubRequest, _Security
+
+
+def _keys(names: str) -> frozenset[str]:
+    return frozenset(names.split())
+
+
+# Which quoteSummary module carries which `Ticker.info` key (yfinance flattens them back into one
+# dict). Keys in no module, and the v7 set below, are served by /v7/finance/quote.
+_MODULE_KEYS: dict[str, frozenset[str]] = {
+    "financialData": _keys(
+        "currentPrice targetHighPrice targetLowPrice targetMeanPrice targetMedianPrice"
+        " recommendationMean recommendationKey numberOfAnalystOpinions totalCash ebitda totalDebt"
+        " quickRatio currentRatio totalRevenue debtToEquity returnOnAssets returnOnEquity"
+        " freeCashflow operatingCashflow earningsGrowth revenueGrowth grossMargins ebitdaMargins"
+        " operatingMargins profitMargins financialCurrency"
+    ),
+    "quoteType": _keys("exchange quoteType symbol shortName longName timeZoneFullName"),
+    "defaultKeyStatistics": _keys(
+        "enterpriseValue sharesOutstanding bookValue priceToBook trailingEps forwardEps pegRatio"
+        " enterpriseToRevenue enterpriseToEbitda"
+    ),
+    "assetProfile": _keys(
+        "address1 city state zip country phone website industry sector longBusinessSummary"
+        " fullTimeEmployees"
+    ),
+    "summaryDetail": _keys(
+        "previousClose open dayLow dayHigh dividendRate dividendYield payoutRatio beta trailingPE"
+        " forwardPE volume averageVolume marketCap fiftyTwoWeekLow fiftyTwoWeekHigh"
+        " priceToSalesTrailing12Months fiftyDayAverage twoHundredDayAverage currency"
+    ),
+}
+_V7_KEYS = _keys(
+    "symbol shortName longName quoteType exchange fullExchangeName currency marketCap"
+    " regularMarketPrice exchangeTimezoneName trailingPE fiftyTwoWeekLow fiftyTwoWeekHigh"
+)
+_TIMESERIES_ONLY = frozenset({"trailingPegRatio"})
+_IN_MODULES = frozenset().union(*_MODULE_KEYS.values()) | _TIMESERIES_ONLY
 
 _VALID_RANGES = ["1d", "5d", "1mo", "3mo", "6mo", "1y", "2y", "5y", "10y", "ytd", "max"]
 

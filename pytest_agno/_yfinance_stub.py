@@ -39,6 +39,9 @@ from unittest import mock
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pytest_agno._yahoo_payloads import (
+    _IN_MODULES,
+    _MODULE_KEYS,
+    _V7_KEYS,
     _VALID_RANGES,
     _chart_result,
     _default_closes,
@@ -56,46 +59,10 @@ from pytest_agno._yahoo_payloads import (
 __all__ = ["YFINANCE_WARNING_FILTERS", "StubRequest", "UnexpectedYahooRequest", "YahooStub"]
 
 
-def _keys(names: str) -> frozenset[str]:
-    return frozenset(names.split())
-
-
 _HOST = r"https://query[12]\.finance\.yahoo\.com"
 _SYMBOL = r"(?P<symbol>[^/?]+)"
 # The crumb-protected endpoints answer 401 without it, as Yahoo does.
 _NEEDS_CRUMB = {"quote_summary", "quote"}
-
-# Which quoteSummary module carries which `Ticker.info` key (yfinance flattens them back into one
-# dict). Keys in no module, and the v7 set below, are served by /v7/finance/quote.
-_MODULE_KEYS: dict[str, frozenset[str]] = {
-    "financialData": _keys(
-        "currentPrice targetHighPrice targetLowPrice targetMeanPrice targetMedianPrice"
-        " recommendationMean recommendationKey numberOfAnalystOpinions totalCash ebitda totalDebt"
-        " quickRatio currentRatio totalRevenue debtToEquity returnOnAssets returnOnEquity"
-        " freeCashflow operatingCashflow earningsGrowth revenueGrowth grossMargins ebitdaMargins"
-        " operatingMargins profitMargins financialCurrency"
-    ),
-    "quoteType": _keys("exchange quoteType symbol shortName longName timeZoneFullName"),
-    "defaultKeyStatistics": _keys(
-        "enterpriseValue sharesOutstanding bookValue priceToBook trailingEps forwardEps pegRatio"
-        " enterpriseToRevenue enterpriseToEbitda"
-    ),
-    "assetProfile": _keys(
-        "address1 city state zip country phone website industry sector longBusinessSummary"
-        " fullTimeEmployees"
-    ),
-    "summaryDetail": _keys(
-        "previousClose open dayLow dayHigh dividendRate dividendYield payoutRatio beta trailingPE"
-        " forwardPE volume averageVolume marketCap fiftyTwoWeekLow fiftyTwoWeekHigh"
-        " priceToSalesTrailing12Months fiftyDayAverage twoHundredDayAverage currency"
-    ),
-}
-_V7_KEYS = _keys(
-    "symbol shortName longName quoteType exchange fullExchangeName currency marketCap"
-    " regularMarketPrice exchangeTimezoneName trailingPE fiftyTwoWeekLow fiftyTwoWeekHigh"
-)
-_TIMESERIES_ONLY = frozenset({"trailingPegRatio"})
-_IN_MODULES = frozenset().union(*_MODULE_KEYS.values()) | _TIMESERIES_ONLY
 
 YFINANCE_WARNING_FILTERS = (
     # yfinance 1.7 still calls pandas methods with ``inplace=True``, deprecated in pandas 3.1
