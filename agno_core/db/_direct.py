@@ -144,7 +144,9 @@ class HotPath:
         flushers = len(self._flushers)
         # A new flusher only when every one is in a round trip, and no more than connections.
         if flushers <= self._flushing and flushers < _MAX_WRITERS["psycopg"]:
-            self._flushers.add(asyncio.get_running_loop().create_task(self._flush()))
+            task = asyncio.get_running_loop().create_task(self._flush())
+            self._flushers.add(task)
+            task.add_done_callback(self._flusher_done)
         return await future
 
     async def _flush(self) -> None:
@@ -176,6 +178,16 @@ class HotPath:
             # Here, not in a done callback: a caller woken by this flusher's last result may
             # queue its next write before such a callback ran, and must see it gone.
             self._flushers.discard(asyncio.current_task())
+
+    def _flusher_done(self, task: asyncio.Task[None]) -> None:
+        # A flusher cancelled before its first step never ran its own clean-up (loop shutdown
+        # right after a write was queued): forget it, and fail what nobody else will send.
+        self._flushers.discard(task)
+        if task.cancelled() and self._queue and not self._flushers:
+            queued, self._queue = self._queue, []
+            error = RuntimeError("the write was abandoned: its event loop is shutting down")
+            for _, _, future in queued:
+                _resolve(future, error)
 
     async def _send(self, writer: _Writer, batch: list[_Queued]) -> None:
         groups: dict[int, list[_Queued]] = {}

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from agno_core.agent import Agent
 from agno_core.db import _direct
@@ -306,3 +306,54 @@ async def test_sqlite_writer_closed_under_the_engine_is_replaced(sqlite_db: SqlD
         await sqlite_db.ainsert_run(lost, status=RunStatus.completed)
     await sqlite_db.ainsert_run(lost, status=RunStatus.completed)
     assert await sqlite_db.acount_runs(warm.session_id) == 2
+
+
+async def test_a_failed_read_raises_sqlalchemy_errors(db: SqlDb) -> None:
+    from sqlalchemy import column, table
+
+    hot = await db._hot()
+    missing = Statement.compile(
+        select(column("x")).select_from(table("no_such_table")), hot.engine.dialect
+    )
+    with pytest.raises(DBAPIError, match="no_such_table"):
+        await hot.fetch(missing.bind({}))
+    # The pooled connection is fine afterwards.
+    assert await db.acount_runs() == 0
+
+
+async def test_closing_the_db_sends_the_queued_writes_first(pg_db: SqlDb) -> None:
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(20)]
+    writes = [
+        asyncio.ensure_future(pg_db.ainsert_run(o, status=RunStatus.completed)) for o in outputs
+    ]
+    await asyncio.sleep(0)  # queued, a flusher scheduled
+    await pg_db.aclose()
+    await asyncio.gather(*writes)
+    assert await pg_db.acount_runs(warm.session_id) == 21
+
+
+async def test_a_flusher_cancelled_before_it_ran_fails_its_writes_instead_of_hanging(
+    pg_db: SqlDb,
+) -> None:
+    """At loop shutdown every task is cancelled, a flusher too, possibly before its first step:
+    the writes it would have sent fail at once, and later writes get a new flusher."""
+    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    hot = await pg_db._hot()
+    write = asyncio.ensure_future(
+        pg_db.ainsert_run(
+            RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id),
+            status=RunStatus.completed,
+        )
+    )
+    await asyncio.sleep(0)  # the write is queued; its flusher has not started yet
+    (flusher,) = hot._flushers
+    flusher.cancel()
+    with pytest.raises(RuntimeError, match="abandoned"):
+        await asyncio.wait_for(write, timeout=30)
+    assert not hot._flushers and not hot._queue
+    later = RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id)
+    await asyncio.wait_for(pg_db.ainsert_run(later, status=RunStatus.completed), timeout=30)
+    assert await pg_db.acount_runs(warm.session_id) == 2
