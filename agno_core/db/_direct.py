@@ -169,10 +169,7 @@ class HotPath:
                     writer.busy -= 1
         except BaseException:
             # Cancelled (the loop is shutting down): nothing will send what is left.
-            error = RuntimeError("the write was abandoned: its event loop is shutting down")
-            for _, _, future in [*batch, *self._queue]:
-                _resolve(future, error)
-            self._queue = []
+            self._abandon(batch)
             raise
         finally:
             # Here, not in a done callback: a caller woken by this flusher's last result may
@@ -184,10 +181,14 @@ class HotPath:
         # right after a write was queued): forget it, and fail what nobody else will send.
         self._flushers.discard(task)
         if task.cancelled() and self._queue and not self._flushers:
-            queued, self._queue = self._queue, []
-            error = RuntimeError("the write was abandoned: its event loop is shutting down")
-            for _, _, future in queued:
-                _resolve(future, error)
+            self._abandon([])
+
+    def _abandon(self, batch: list[_Queued]) -> None:
+        """Fail ``batch`` and everything queued: their flusher was cancelled."""
+        queued, self._queue = [*batch, *self._queue], []
+        error = RuntimeError("the write was abandoned: its event loop is shutting down")
+        for _, _, future in queued:
+            _resolve(future, error)
 
     async def _send(self, writer: _Writer, batch: list[_Queued]) -> None:
         groups: dict[int, list[_Queued]] = {}

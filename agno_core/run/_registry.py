@@ -126,12 +126,10 @@ class LocalRuns:
         if self.active.get(run.run_id) is run:
             del self.active[run.run_id]
         if run.db is not None:
-            watches = self._watches.get(run.loop, {})
-            watch = watches.get(run.db.id)
+            watch = self._watches.get(run.loop, {}).get(run.db.id)
             if watch is not None:
                 watch.discard(run)
-                if not watch.runs and watch.task is None:
-                    del watches[run.db.id]  # it would keep the db object alive
+                self._forget_if_idle(run.loop, watch)
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
 
@@ -196,6 +194,12 @@ class LocalRuns:
             watch = watches[db.id] = _Watch(db=db)
         return watch
 
+    def _forget_if_idle(self, loop: asyncio.AbstractEventLoop, watch: _Watch) -> None:
+        """Drop a watch with no runs and no supervisor: kept, it would keep its db alive."""
+        watches = self._watches.get(loop, {})
+        if not watch.runs and watch.task is None and watches.get(watch.db.id) is watch:
+            del watches[watch.db.id]
+
     async def _supervise(self, watch: _Watch) -> None:
         """Poll cancel intents and renew leases while ``watch`` has runs; started one tick late."""
         db = watch.db
@@ -240,9 +244,7 @@ class LocalRuns:
         finally:
             if watch.task is asyncio.current_task():
                 watch.task = None
-                watches = self._watches.get(asyncio.get_running_loop(), {})
-                if not watch.runs and watches.get(db.id) is watch:
-                    del watches[db.id]
+                self._forget_if_idle(asyncio.get_running_loop(), watch)
 
 
 @dataclass(eq=False, slots=True)
