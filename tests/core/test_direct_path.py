@@ -32,6 +32,17 @@ def db(request: pytest.FixtureRequest) -> SqlDb:
     return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
 
 
+async def _warm(db: SqlDb) -> RunOutput:
+    """Store one run: the schema exists and the held writer connection is open afterwards."""
+    warm = _run()
+    await db.ainsert_run(warm, status=RunStatus.completed)
+    return warm
+
+
+def _run(session_id: str | None = None) -> RunOutput:
+    return RunOutput(run_id=str(uuid.uuid4()), session_id=session_id or str(uuid.uuid4()))
+
+
 def _update() -> Any:
     runs = TABLES.runs
     return (
@@ -77,10 +88,8 @@ async def test_a_run_write_is_one_driver_round_trip(
 ) -> None:
     """A new run with its new session is one worker-thread hop (SQLite) or one statement
     (PostgreSQL, the session in a CTE); a status change is one more."""
-    output = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    # Schema creation and opening the held connection are not part of the count.
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await db.ainsert_run(warm, status=RunStatus.completed)
+    output = _run()
+    await _warm(db)  # schema creation and opening the held connection are not counted
     trips: list[str] = []
     if db.dialect == "sqlite":
         import aiosqlite.core
@@ -120,7 +129,7 @@ async def test_a_duplicate_run_id_raises_sqlalchemy_integrity_error(db: SqlDb) -
     assert "[SQL:" in str(caught.value)
     assert "private words" not in str(caught.value)  # parameters (run content) are hidden
     # The held connection is still usable.
-    other = RunOutput(run_id=str(uuid.uuid4()), session_id=output.session_id)
+    other = _run(output.session_id)
     await db.ainsert_run(other, status=RunStatus.completed)
     assert await db.acount_runs(output.session_id) == 2
 
@@ -160,7 +169,7 @@ async def test_postgres_write_recovers_when_the_server_drops_the_connection(
         ).fetchone()
     assert killed is not None and killed[0] >= 1
 
-    output = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    output = _run()
     with pytest.raises(OperationalError):
         await pg_db.ainsert_run(output, status=RunStatus.completed)
     out = await agent.arun("after the restart")
@@ -205,8 +214,7 @@ async def test_concurrent_postgres_writes_share_round_trips(
 ) -> None:
     """Writes queued while a round trip is in flight go out together (group commit), and
     every caller gets its own row count."""
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    warm = await _warm(pg_db)
     batches: list[int] = []
     original = _direct._psycopg_many
 
@@ -215,7 +223,7 @@ async def test_concurrent_postgres_writes_share_round_trips(
         return await original(driver, statement, items)
 
     monkeypatch.setattr(_direct, "_psycopg_many", counted)
-    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(40)]
+    outputs = [_run(warm.session_id) for _ in range(40)]
     await asyncio.gather(*(pg_db.ainsert_run(o, status=RunStatus.pending) for o in outputs))
     assert batches and sum(batches) >= 20  # most rows travelled in batches
     # Row counts are per caller: half the runs may start, the other half are already ended.
@@ -230,9 +238,9 @@ async def test_concurrent_postgres_writes_share_round_trips(
 async def test_a_bad_row_in_a_postgres_batch_fails_alone(pg_db: SqlDb) -> None:
     """The server rolls a failed batch back whole; it is replayed row by row, so only the
     duplicate run id fails and the others are stored."""
-    first = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
+    first = _run()
     await pg_db.ainsert_run(first, status=RunStatus.completed)
-    others = [RunOutput(run_id=str(uuid.uuid4()), session_id=first.session_id) for _ in range(10)]
+    others = [_run(first.session_id) for _ in range(10)]
     batch = [*others[:5], first, *others[5:]]
     results = await asyncio.gather(
         *(pg_db.ainsert_run(o, status=RunStatus.completed) for o in batch),
@@ -245,9 +253,8 @@ async def test_a_bad_row_in_a_postgres_batch_fails_alone(pg_db: SqlDb) -> None:
 
 async def test_a_cancelled_writer_does_not_lose_the_writes_it_shared(pg_db: SqlDb) -> None:
     """Cancelling one caller (a run cancelled mid-write) leaves the others' writes alone."""
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await pg_db.ainsert_run(warm, status=RunStatus.completed)
-    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(30)]
+    warm = await _warm(pg_db)
+    outputs = [_run(warm.session_id) for _ in range(30)]
     tasks = [
         asyncio.ensure_future(pg_db.ainsert_run(o, status=RunStatus.completed)) for o in outputs
     ]
@@ -268,8 +275,7 @@ async def test_postgres_writes_fail_cleanly_when_no_connection_can_be_opened(
 ) -> None:
     """The server is unreachable when the writes are queued: every queued write fails with
     the connection's error (none hangs), and writes work again once it is back."""
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    warm = await _warm(pg_db)
     hot = await pg_db._hot()
     await hot._discard(RuntimeError("simulated restart"))
 
@@ -277,7 +283,7 @@ async def test_postgres_writes_fail_cleanly_when_no_connection_can_be_opened(
         raise OperationalError("connect", None, Exception("connection refused"))
 
     monkeypatch.setattr(_direct.HotPath, "_open", unreachable)
-    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(5)]
+    outputs = [_run(warm.session_id) for _ in range(5)]
     results = await asyncio.wait_for(
         asyncio.gather(
             *(pg_db.ainsert_run(o, status=RunStatus.pending) for o in outputs),
@@ -296,12 +302,11 @@ async def test_postgres_writes_fail_cleanly_when_no_connection_can_be_opened(
 async def test_sqlite_writer_closed_under_the_engine_is_replaced(sqlite_db: SqlDb) -> None:
     """The held aiosqlite connection is closed by something else: that write fails with
     SQLAlchemy's OperationalError, and the next one opens a new connection."""
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await sqlite_db.ainsert_run(warm, status=RunStatus.completed)
+    warm = await _warm(sqlite_db)
     hot = await sqlite_db._hot()
     await hot._writers[0].driver.close()
 
-    lost = RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id)
+    lost = _run(warm.session_id)
     with pytest.raises(OperationalError, match="closed"):
         await sqlite_db.ainsert_run(lost, status=RunStatus.completed)
     await sqlite_db.ainsert_run(lost, status=RunStatus.completed)
@@ -322,9 +327,8 @@ async def test_a_failed_read_raises_sqlalchemy_errors(db: SqlDb) -> None:
 
 
 async def test_closing_the_db_sends_the_queued_writes_first(pg_db: SqlDb) -> None:
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await pg_db.ainsert_run(warm, status=RunStatus.completed)
-    outputs = [RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id) for _ in range(20)]
+    warm = await _warm(pg_db)
+    outputs = [_run(warm.session_id) for _ in range(20)]
     writes = [
         asyncio.ensure_future(pg_db.ainsert_run(o, status=RunStatus.completed)) for o in outputs
     ]
@@ -339,12 +343,11 @@ async def test_a_flusher_cancelled_before_it_ran_fails_its_writes_instead_of_han
 ) -> None:
     """At loop shutdown every task is cancelled, a flusher too, possibly before its first step:
     the writes it would have sent fail at once, and later writes get a new flusher."""
-    warm = RunOutput(run_id=str(uuid.uuid4()), session_id=str(uuid.uuid4()))
-    await pg_db.ainsert_run(warm, status=RunStatus.completed)
+    warm = await _warm(pg_db)
     hot = await pg_db._hot()
     write = asyncio.ensure_future(
         pg_db.ainsert_run(
-            RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id),
+            _run(warm.session_id),
             status=RunStatus.completed,
         )
     )
@@ -354,6 +357,6 @@ async def test_a_flusher_cancelled_before_it_ran_fails_its_writes_instead_of_han
     with pytest.raises(RuntimeError, match="abandoned"):
         await asyncio.wait_for(write, timeout=30)
     assert not hot._flushers and not hot._queue
-    later = RunOutput(run_id=str(uuid.uuid4()), session_id=warm.session_id)
+    later = _run(warm.session_id)
     await asyncio.wait_for(pg_db.ainsert_run(later, status=RunStatus.completed), timeout=30)
     assert await pg_db.acount_runs(warm.session_id) == 2
