@@ -69,7 +69,7 @@ class DbBase:
         self.cancel_intent_ttl = float(cancel_intent_ttl)
         self.id = id or uuid.uuid4().hex
         self._engine_kwargs = engine_kwargs or {}
-        self._engines = EnginePerLoop(self._create_engine)
+        self._engines = EnginePerLoop(self._create_engine, self._hot_path)
         self._schema_ready = False
         self._known_sessions: dict[str, None] = {}
         # Hot-path statements compiled once for this db's dialect (see `_direct`).
@@ -78,6 +78,10 @@ class DbBase:
     # -- subclass hooks -------------------------------------------------------------------
     def _create_engine(self) -> AsyncEngine:
         raise NotImplementedError
+
+    def _hot_path(self, engine: AsyncEngine) -> HotPath:
+        """The hot path of one engine (see `_direct`); backends add their options."""
+        return HotPath(engine)
 
     def _schema_for_tables(self) -> str | None:
         return self.db_schema

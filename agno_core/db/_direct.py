@@ -10,9 +10,10 @@ Here the statements are still built from the SQLAlchemy tables and compiled once
 dialect (`agno_core.db._compiled`); only their execution bypasses the adapter, on connections
 checked out of the engine's own pool:
 
-- aiosqlite: the whole transaction is one function run in the connection's worker thread
-  (``Connection._execute``, the primitive every public aiosqlite method is built on): one hop,
-  and the event loop never runs SQLite code.
+- aiosqlite: the held connection commits on the event loop when that cannot wait (the write
+  lock is free; WAL without a sync per commit; no checkpoint there), else the whole transaction
+  is one function run in the connection's worker thread (``Connection._execute``, the primitive
+  every public aiosqlite method is built on): see `agno_core.db._sqlite_commits`.
 - psycopg: one statement in autocommit mode is its own transaction: one round trip; concurrent
   writes are grouped into shared round trips (see `HotPath._grouped`). A write of several
   statements goes through SQLAlchemy in one transaction (the engine has none today).
@@ -32,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from agno_core.db._compiled import Bound, Statement
+from agno_core.db._sqlite_commits import SqliteCommits
 
 __all__ = ["HotPath"]
 
@@ -41,6 +43,7 @@ class _Writer:
     conn: AsyncConnection
     driver: Any
     busy: int = 0  # writes in flight
+    sqlite: SqliteCommits | None = None  # aiosqlite's commits
 
 
 # A queued PostgreSQL write: the statement, its parameters, the caller's row count.
@@ -56,10 +59,16 @@ class HotPath:
     ``_MAX_WRITERS["psycopg"]`` for PostgreSQL, where each connection carries one round trip
     at a time: another is opened only when all are busy.
     Reads check a connection out of the pool, so they never queue behind writes.
+
+    Args:
+        engine: The engine (one db on one event loop).
+        commit_on_loop: SQLite: commit on the loop when that cannot wait (see
+            `agno_core.db._sqlite_commits`).
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, commit_on_loop: bool = False) -> None:
         self.engine = engine
+        self._commit_on_loop = commit_on_loop
         self._writers: list[_Writer] = []
         self._kind = ""  # the driver's, known once a connection is open (see `_driver_kind`)
         self._lock = asyncio.Lock()
@@ -85,11 +94,15 @@ class HotPath:
             try:
                 driver = (await conn.get_raw_connection()).driver_connection
                 self._kind = _driver_kind(driver)
+                sqlite = None
                 if self._kind == "psycopg":
                     await driver.set_autocommit(True)
                     # The pool does not ping; a connection the server dropped (a restart)
                     # must not become the writer every run then fails on.
                     await driver.execute("SELECT 1")
+                elif self._kind == "aiosqlite":
+                    sqlite = SqliteCommits(driver, self.engine, on_loop=self._commit_on_loop)
+                    await sqlite.prepare()
             except Exception as exc:
                 if attempt == 2 or not _broken(driver, exc):
                     await conn.close()
@@ -100,7 +113,7 @@ class HotPath:
             except BaseException:
                 await conn.close()
                 raise
-            writer = _Writer(conn=conn, driver=driver)
+            writer = _Writer(conn=conn, driver=driver, sqlite=sqlite)
             self._writers = [*self._writers, writer]
             return writer
         raise AssertionError("unreachable")  # pragma: no cover
@@ -115,14 +128,12 @@ class HotPath:
             async with self.engine.connect() as pooled:
                 return await _write_sqlalchemy(pooled, steps)
         writer = self._writers[0] if self._writers else await self._writer()
-        driver = writer.driver
+        assert writer.sqlite is not None
         try:
-            return await driver._execute(  # type: ignore[no-any-return]
-                lambda: _sqlite_transaction(driver._conn, steps)
-            )
+            return await writer.sqlite.write(steps)
         except Exception as exc:
             error = _translated(writer.conn.dialect, steps[-1][0].sql, exc)
-            if _broken(driver, exc):
+            if _broken(writer.driver, exc):
                 await self._discard(exc)
             raise error from exc
 
@@ -282,6 +293,8 @@ class HotPath:
             try:
                 if self._kind == "psycopg" and not writer.driver.closed:
                     await writer.driver.set_autocommit(False)
+                elif writer.sqlite is not None:
+                    await writer.sqlite.close()
             finally:
                 await writer.conn.close()
 
@@ -342,23 +355,6 @@ def _translated(dialect: Any, sql: str, exc: Exception) -> BaseException:
         sql, None, exc, base, hide_parameters=True, dialect=dialect
     )
     return error
-
-
-# -- aiosqlite: one hop to the connection's worker thread -----------------------------------
-
-
-def _sqlite_transaction(conn: Any, steps: Sequence[Bound]) -> list[int]:
-    # Runs in aiosqlite's worker thread. An explicit BEGIN makes several statements one
-    # transaction whatever the connection's isolation_level; one statement is its own.
-    if len(steps) > 1 and not conn.in_transaction:
-        conn.execute("BEGIN")
-    try:
-        counts = [conn.execute(statement.sql, params).rowcount for statement, params in steps]
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    return counts
 
 
 async def _psycopg_statement(driver: Any, statement: Statement, params: Any) -> int:

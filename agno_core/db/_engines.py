@@ -49,8 +49,13 @@ async def _dispose_on_close(state: _LoopEngine) -> AsyncGenerator[None, None]:
 class EnginePerLoop:
     """Creates, caches and disposes one engine per running event loop."""
 
-    def __init__(self, factory: Callable[[], AsyncEngine]) -> None:
+    def __init__(
+        self,
+        factory: Callable[[], AsyncEngine],
+        hot_path: Callable[[AsyncEngine], HotPath] = HotPath,
+    ) -> None:
         self._factory = factory
+        self._hot_path = hot_path
         self._engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopEngine] = (
             weakref.WeakKeyDictionary()
         )
@@ -61,7 +66,7 @@ class EnginePerLoop:
         state = self._engines.get(loop)
         if state is None:
             engine = self._factory()
-            state = _LoopEngine(engine=engine, hot=HotPath(engine))
+            state = _LoopEngine(engine=engine, hot=self._hot_path(engine))
             self._engines[loop] = state
             if in_bridge_thread() and loop is bridge_loop():
                 on_bridge_shutdown(state.dispose)

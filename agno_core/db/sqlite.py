@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from agno_core.db._direct import HotPath
 from agno_core.db._sql import SqlDb
 
 __all__ = ["SqliteDb"]
@@ -41,6 +42,11 @@ class SqliteDb(SqlDb):
         session_table, run_table, memory_table, eval_table: Table names.
         run_lease_seconds: Lease of a live run (see `SqlDb`).
         busy_timeout: Seconds a write waits for another writer before failing.
+        commit_on_loop: Commit a run's write directly on the event loop when that cannot
+            wait: the write lock is free (else the write waits in aiosqlite's worker thread),
+            the journal is WAL without a sync per commit, checkpoints run in the worker thread.
+            That saves a thread round trip (0.1-0.3 ms) per write; what stays on the loop is
+            CPU and page-cache I/O. False: every write goes through the worker thread.
         **kwargs: Further `SqlDb` options.
 
     Example:
@@ -56,6 +62,7 @@ class SqliteDb(SqlDb):
         db_url: str | None = None,
         db_schema: str | None = None,
         busy_timeout: float = 30.0,
+        commit_on_loop: bool = True,
         **kwargs: Any,
     ) -> None:
         if db_url is None:
@@ -68,6 +75,7 @@ class SqliteDb(SqlDb):
         if self.in_memory:
             db_url = f"sqlite+aiosqlite:///{self._private_file()}"
         self.busy_timeout = busy_timeout
+        self.commit_on_loop = commit_on_loop
         super().__init__(db_url, db_schema=db_schema, **kwargs)
         self.db_file = self._url.database
 
@@ -88,6 +96,9 @@ class SqliteDb(SqlDb):
 
     def _schema_for_tables(self) -> str | None:
         return None
+
+    def _hot_path(self, engine: AsyncEngine) -> HotPath:
+        return HotPath(engine, commit_on_loop=self.commit_on_loop)
 
     def _insert(self, table: Any) -> Any:
         return sqlite_insert(table)

@@ -1,0 +1,276 @@
+"""SQLite commits on the event loop when they cannot wait (`agno_core.db._sqlite_commits`)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from agno_core.db import _sqlite_commits
+from agno_core.db._sqlite_commits import SqliteCommits, can_commit_on_loop
+from agno_core.db.sqlite import SqliteDb
+from agno_core.run.agent import RunOutput
+from agno_core.run.base import RunStatus
+
+MAIN = threading.get_ident()
+
+
+def _run(session_id: str | None = None) -> RunOutput:
+    return RunOutput(run_id=str(uuid.uuid4()), session_id=session_id or str(uuid.uuid4()))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> SqliteDb:
+    # A short busy timeout: a test that wrongly waited for the lock on the loop ends soon.
+    return SqliteDb(db_file=tmp_path / "agno.db", busy_timeout=5.0)
+
+
+@pytest.fixture
+def threads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """The thread of every transaction of the hot path, in order."""
+    seen: list[int] = []
+    original = _sqlite_commits._transaction
+
+    def recorded(conn: sqlite3.Connection, steps: Any) -> list[int]:
+        seen.append(threading.get_ident())
+        return original(conn, steps)
+
+    monkeypatch.setattr(_sqlite_commits, "_transaction", recorded)
+    yield seen
+
+
+async def _commits(db: SqliteDb) -> SqliteCommits:
+    """The db's held writer on this loop (opened by a first write)."""
+    await db.ainsert_run(_run(), status=RunStatus.completed)
+    hot = await db._hot()
+    commits = hot._writers[0].sqlite
+    assert commits is not None
+    return commits
+
+
+def _stored_status(path: str, run_id: str) -> str | None:
+    """A run's status as another connection (another process, say) sees it."""
+    with sqlite3.connect(path) as conn:
+        row = conn.execute("SELECT status FROM agno_runs WHERE run_id = ?", (run_id,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+@pytest.fixture
+def write_lock(db: SqliteDb) -> Iterator[sqlite3.Connection]:
+    """Another connection that will hold the db's write lock (``BEGIN IMMEDIATE``)."""
+    conn = sqlite3.connect(str(db.db_file), isolation_level=None)
+    yield conn
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.close()
+
+
+async def test_a_write_commits_on_the_loop_when_the_lock_is_free(
+    db: SqliteDb, threads: list[int]
+) -> None:
+    await _commits(db)
+    output = _run()
+    await db.ainsert_run(output, status=RunStatus.pending)
+    output.status = RunStatus.running
+    assert await db.aupdate_run(output, status=RunStatus.running)
+
+    assert threads == [MAIN, MAIN, MAIN]
+    # Committed: another connection sees it.
+    assert _stored_status(str(db.db_file), output.run_id) == "RUNNING"
+    await db.aclose()
+
+
+async def test_a_locked_db_makes_writes_wait_in_the_worker_thread_in_order(
+    db: SqliteDb, threads: list[int], write_lock: sqlite3.Connection
+) -> None:
+    """Another writer holds the lock: the write waits in the worker thread while the loop runs
+    on, and a later write of the same run queues behind it instead of overtaking it."""
+    await _commits(db)
+    threads.clear()
+    output = _run()
+    write_lock.execute("BEGIN IMMEDIATE")
+
+    insert = asyncio.create_task(db.ainsert_run(output, status=RunStatus.pending))
+    await asyncio.sleep(0)
+    output.status = RunStatus.running
+    update = asyncio.create_task(db.aupdate_run(output, status=RunStatus.running))
+    for _ in range(5):  # the loop keeps turning while both wait
+        await asyncio.sleep(0.01)
+    assert not insert.done() and not update.done()
+
+    write_lock.execute("COMMIT")
+    await insert
+    assert await update  # found the PENDING row: it ran after the insert
+    assert _stored_status(str(db.db_file), output.run_id) == "RUNNING"
+    # One attempt on the loop found the lock taken; then both ran in the worker thread.
+    assert threads[0] == MAIN
+    assert len(threads) == 3 and MAIN not in threads[1:]
+
+    # The lock is free again: the next write is back on the loop.
+    threads.clear()
+    await db.ainsert_run(_run(), status=RunStatus.completed)
+    assert threads == [MAIN]
+    await db.aclose()
+
+
+async def test_a_write_cancelled_while_it_waits_keeps_later_writes_off_the_loop(
+    db: SqliteDb, threads: list[int], write_lock: sqlite3.Connection
+) -> None:
+    """The worker still holds the connection for a write whose caller was cancelled; a commit on
+    the loop then would block the loop on the connection's mutex until the lock came free."""
+    await _commits(db)
+    write_lock.execute("BEGIN IMMEDIATE")
+    abandoned = _run()
+    waiting = asyncio.create_task(db.ainsert_run(abandoned, status=RunStatus.completed))
+    await asyncio.sleep(0.01)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    threads.clear()
+
+    later = _run()
+    second = asyncio.create_task(db.ainsert_run(later, status=RunStatus.completed))
+    await asyncio.sleep(0.01)
+    assert threads == []  # nothing tried on the loop
+    write_lock.execute("COMMIT")
+    await second
+    assert threads and MAIN not in threads
+    # The worker finished the cancelled caller's write too: nothing was lost.
+    assert _stored_status(str(db.db_file), abandoned.run_id) == "COMPLETED"
+    assert _stored_status(str(db.db_file), later.run_id) == "COMPLETED"
+    await db.aclose()
+
+
+async def test_the_held_connection_cannot_wait_and_gets_its_settings_back(db: SqliteDb) -> None:
+    commits = await _commits(db)
+    conn = commits.driver._connection
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 0
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    hot = await db._hot()
+    await hot.close()  # back to the pool: with the engine's settings
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    await db.aclose()
+
+
+async def _wal_size_after(db: SqliteDb, writes: int) -> int:
+    commits = await _commits(db)
+    session = str(uuid.uuid4())
+    for _ in range(writes):
+        await db.ainsert_run(_run(session), status=RunStatus.completed)
+        # A commit on the loop does not yield to it; a run's model call would (let the
+        # checkpoint task run as it would between runs).
+        if commits._checkpoint is not None:
+            await commits._checkpoint
+    size = await asyncio.to_thread(lambda: Path(f"{db.db_file}-wal").stat().st_size)
+    await db.aclose()
+    return size
+
+
+async def test_checkpoints_run_in_a_worker_thread_and_keep_the_wal_small(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkpoints: list[int] = []
+    original = _sqlite_commits._checkpoint
+
+    def recorded(conn: sqlite3.Connection) -> None:
+        checkpoints.append(threading.get_ident())
+        original(conn)
+
+    monkeypatch.setattr(_sqlite_commits, "_checkpoint", recorded)
+    monkeypatch.setattr(_sqlite_commits, "CHECKPOINT_EVERY", 10**9)
+    unchecked = await _wal_size_after(SqliteDb(db_file=tmp_path / "unchecked.db"), 200)
+    assert checkpoints == []  # the loop's connection never checkpoints by itself
+
+    monkeypatch.setattr(_sqlite_commits, "CHECKPOINT_EVERY", 8)
+    checked = await _wal_size_after(SqliteDb(db_file=tmp_path / "checked.db"), 200)
+    assert len(checkpoints) == 200 // 8
+    assert MAIN not in checkpoints
+    assert checked < unchecked / 4
+
+
+def test_only_a_wal_journal_without_a_sync_per_commit_commits_on_the_loop() -> None:
+    assert can_commit_on_loop("wal", 1)  # NORMAL
+    assert can_commit_on_loop("WAL", 0)  # OFF
+    assert not can_commit_on_loop("wal", 2)  # FULL: an fsync per commit
+    assert not can_commit_on_loop("delete", 1)  # rollback journal: syncs per commit
+
+
+class _FullSyncDb(SqliteDb):
+    """A db whose connections sync on every commit (as a user's own pragma could make them)."""
+
+    def _create_engine(self) -> AsyncEngine:
+        engine = super()._create_engine()
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _full(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+        return engine
+
+
+async def test_a_db_that_syncs_every_commit_writes_in_the_worker_thread(
+    tmp_path: Path, threads: list[int]
+) -> None:
+    db = _FullSyncDb(db_file=tmp_path / "full.db")
+    commits = await _commits(db)
+    assert not commits.on_loop
+    await db.ainsert_run(_run(), status=RunStatus.completed)
+    assert threads and MAIN not in threads
+    await db.aclose()
+
+
+def test_commit_on_loop_can_be_turned_off(tmp_path: Path, threads: list[int]) -> None:
+    db = SqliteDb(db_file=tmp_path / "off.db", commit_on_loop=False)
+
+    async def write() -> None:
+        await db.ainsert_run(_run(), status=RunStatus.completed)
+        await db.aclose()
+
+    asyncio.run(write())
+    assert threads and MAIN not in threads
+
+
+def test_two_event_loops_writing_at_once_lose_no_run(db: SqliteDb) -> None:
+    """Two loops (two threads, two held connections) on one file: each commits on its loop when
+    the lock is free and waits in its worker thread when the other holds it; every run is
+    stored."""
+    session = str(uuid.uuid4())
+    per_loop = 150
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        async def go() -> None:
+            for _ in range(per_loop):
+                await db.ainsert_run(_run(session), status=RunStatus.completed)
+            await db.aclose()
+
+        try:
+            asyncio.run(go())
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    workers = [threading.Thread(target=writer) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+
+    async def count() -> int:
+        try:
+            return await db.acount_runs(session)
+        finally:
+            await db.aclose()
+
+    assert asyncio.run(count()) == 2 * per_loop
