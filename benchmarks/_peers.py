@@ -20,12 +20,17 @@ __all__ = [
     "drain",
     "make_agent",
     "make_team",
+    "opened_dbs",
     "postgres_db",
     "require",
     "sqlite_db",
 ]
 
 IMPLS = ("agno_core", "agno")
+
+# agno_core dbs made for the benchmark running now: closed on the benchmark loop after it (see
+# conftest), so their connections never outlive it.
+opened_dbs: list[Any] = []
 
 
 def agno_version() -> str | None:
@@ -51,7 +56,9 @@ def sqlite_db(impl: str, path: Path) -> Any:
         return AgnoSqliteDb(db_file=str(path))
     from agno_core.db.sqlite import SqliteDb
 
-    return SqliteDb(db_file=path)
+    db = SqliteDb(db_file=path)
+    opened_dbs.append(db)
+    return db
 
 
 def postgres_db(impl: str, url: str) -> Any:
@@ -62,7 +69,9 @@ def postgres_db(impl: str, url: str) -> Any:
         return AsyncPostgresDb(db_url=url)
     from agno_core.db.postgres import PostgresDb
 
-    return PostgresDb(db_url=url)
+    db = PostgresDb(db_url=url)
+    opened_dbs.append(db)
+    return db
 
 
 def _chat(impl: str, model_id: str) -> Any:

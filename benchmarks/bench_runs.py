@@ -79,6 +79,35 @@ def test_team_run(paired: Paired, impl: str, storage: str, bench_dir: Path) -> N
     )
 
 
+def test_team_requests_on_the_bare_sdk(
+    paired: Paired, sdk: Any, mock: Any, bench_loop: Loop
+) -> None:
+    """The three requests agno_core's team run sends (leader with the delegation tool, member,
+    leader with the tool result), sent as bare SDK calls: how much of the team figure is the
+    SDK's own cost for requests larger than the floor's one message."""
+    team = make_team("agno_core")
+    before = len(mock.requests)
+    bench_loop.run(team.arun("hi"))
+    requests = [request.json for request in mock.requests[before:]]
+    if len(requests) != 3:
+        raise RuntimeError(f"the team made {len(requests)} model calls, not 3")
+    calls = CALLS // 2
+
+    async def subject() -> None:
+        for _ in range(calls):
+            for body in requests:
+                await sdk.chat.completions.create(**body)
+
+    paired.run(
+        subject,
+        figure="team_requests_sdk",
+        impl="sdk",
+        calls=calls,
+        rounds=ROUNDS,
+        floor_calls_per_op=3,
+    )
+
+
 @pytest.mark.parametrize("impl", IMPLS)
 def test_poll_run_output(paired: Paired, impl: str, bench_dir: Path, bench_loop: Loop) -> None:
     """``await agent.aget_run_output(run_id, session_id)`` of a completed run, in a session of

@@ -92,6 +92,18 @@ def _forget_requests(mock: MockOpenAI) -> Iterator[None]:
         reply.answered.clear()
 
 
+@pytest.fixture(autouse=True)
+def _close_dbs(bench_loop: Loop) -> Iterator[None]:
+    """Close the agno_core dbs a benchmark made, on the loop their connections belong to: one
+    collected later, when that loop is closed, would leave aiosqlite threads failing to report
+    back to it."""
+    from benchmarks._peers import opened_dbs
+
+    yield
+    while opened_dbs:
+        bench_loop.run(opened_dbs.pop().aclose())
+
+
 @pytest.fixture
 def paired(benchmark: object, bench_loop: Loop, sdk: object, mock: MockOpenAI) -> Paired:
     """A `Paired` timer for this benchmark, with the floor as default reference."""

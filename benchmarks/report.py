@@ -63,6 +63,10 @@ FIGURES = [
         "Team run, 1 member, 1 delegation, SqliteDb (vs 3 floor calls)",
         target=Target("<= 1.5x 3 SDK calls", _at_most(1.5), "floor"),
     ),
+    Figure(
+        "team_requests_sdk",
+        "The team run's 3 requests sent as bare SDK calls (vs 3 floor calls)",
+    ),
     Figure("poll", "`await agent.aget_run_output()` of a completed run (SQLite)"),
     Figure("session_runs_1_100", "Per run, runs 1-100 of one session (SQLite)"),
     Figure("session_runs_901_1000", "Per run, runs 901-1000 of the same session"),

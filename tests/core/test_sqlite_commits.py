@@ -19,6 +19,7 @@ from agno_core.db._sqlite_commits import SqliteCommits, can_commit_on_loop
 from agno_core.db.sqlite import SqliteDb
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
+from tests.core.loops import run_loops
 
 MAIN = threading.get_ident()
 
@@ -247,25 +248,13 @@ def test_two_event_loops_writing_at_once_lose_no_run(db: SqliteDb) -> None:
     stored."""
     session = str(uuid.uuid4())
     per_loop = 150
-    errors: list[BaseException] = []
 
-    def writer() -> None:
-        async def go() -> None:
-            for _ in range(per_loop):
-                await db.ainsert_run(_run(session), status=RunStatus.completed)
-            await db.aclose()
+    async def writer() -> None:
+        for _ in range(per_loop):
+            await db.ainsert_run(_run(session), status=RunStatus.completed)
+        await db.aclose()
 
-        try:
-            asyncio.run(go())
-        except BaseException as exc:  # reported below
-            errors.append(exc)
-
-    workers = [threading.Thread(target=writer) for _ in range(2)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    assert run_loops(writer) == [None, None]
 
     async def count() -> int:
         try:

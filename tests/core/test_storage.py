@@ -22,6 +22,7 @@ from agno_core.models.openai._common import OpenAIBase
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
 from pytest_agno._mock_openai import MockOpenAI
+from tests.core.loops import run_loops
 
 ModelFactory = Callable[..., OpenAIBase]
 
@@ -76,21 +77,7 @@ def test_first_use_from_two_event_loops_at_once(db: SqlDb, monkeypatch: pytest.M
         await prepare(conn)
 
     monkeypatch.setattr(db, "_prepare_schema", overlapping_prepare)
-    results: list[object] = []
-
-    def first_use() -> None:
-        try:
-            results.append(asyncio.run(db.aschema_version()))
-        except Exception as exc:
-            results.append(exc)
-
-    threads = [threading.Thread(target=first_use) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert results == [SCHEMA_VERSION, SCHEMA_VERSION]
+    assert run_loops(db.aschema_version) == [SCHEMA_VERSION, SCHEMA_VERSION]
 
 
 async def test_one_row_per_run(agent: Agent, db: SqlDb) -> None:
