@@ -143,37 +143,47 @@ class DbBase:
                 await asyncio.sleep(0.05 * (attempt + 1))
 
     async def _create_schema(self, engine: AsyncEngine) -> None:
-        async with engine.begin() as conn:
-            await self._prepare_schema(conn)
-            await conn.run_sync(self.tables.metadata.create_all, checkfirst=True)
-            versions = self.tables.versions
-            stmt = (
-                self._insert(versions)
-                .values(name="agno_core", version=SCHEMA_VERSION, created_at=time.time())
-                .on_conflict_do_nothing(index_elements=["name"])
-            )
-            await conn.execute(stmt)
-            stored = (
-                await conn.execute(select(versions.c.version).where(versions.c.name == "agno_core"))
-            ).scalar_one()
+        # A schema that is there already is only read: opening a db that other processes are
+        # writing to never waits for its write lock (an INSERT that does nothing still takes it).
+        stored = await self._stored_version(engine)
+        if stored is None:
+            async with engine.begin() as conn:
+                await self._prepare_schema(conn)
+                await conn.run_sync(self.tables.metadata.create_all, checkfirst=True)
+                versions = self.tables.versions
+                stmt = (
+                    self._insert(versions)
+                    .values(name="agno_core", version=SCHEMA_VERSION, created_at=time.time())
+                    .on_conflict_do_nothing(index_elements=["name"])
+                )
+                await conn.execute(stmt)
+                stored = (await conn.execute(self._version_query())).scalar_one()
         if stored > SCHEMA_VERSION:
             raise RuntimeError(
                 f"the database schema is version {stored}, newer than this agno_core "
                 f"understands ({SCHEMA_VERSION}); upgrade agno_core"
             )
 
+    def _version_query(self) -> Any:
+        versions = self.tables.versions
+        return select(versions.c.version).where(versions.c.name == "agno_core")
+
+    async def _stored_version(self, engine: AsyncEngine) -> int | None:
+        """The stored schema version; None when there is no schema yet (or no version row)."""
+        async with engine.connect() as conn:
+            try:
+                version = (await conn.execute(self._version_query())).scalar_one_or_none()
+            except DBAPIError:  # no versions table
+                return None
+            finally:
+                await conn.rollback()
+        return None if version is None else int(version)
+
     async def aschema_version(self) -> int:
         """The schema version stored in the database."""
         engine = await self._engine()
-        versions = self.tables.versions
         async with engine.connect() as conn:
-            return int(
-                (
-                    await conn.execute(
-                        select(versions.c.version).where(versions.c.name == "agno_core")
-                    )
-                ).scalar_one()
-            )
+            return int((await conn.execute(self._version_query())).scalar_one())
 
     async def aclose(self) -> None:
         """Close this loop's connections (the db object stays usable)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from agno_core.db import _sqlite_commits
+from agno_core.db._schema import SCHEMA_VERSION
 from agno_core.db._sqlite_commits import SqliteCommits, can_commit_on_loop
 from agno_core.db.sqlite import SqliteDb
 from agno_core.run.agent import RunOutput
@@ -263,3 +265,85 @@ def test_two_event_loops_writing_at_once_lose_no_run(db: SqliteDb) -> None:
             await db.aclose()
 
     assert asyncio.run(count()) == 2 * per_loop
+
+
+async def test_opening_a_db_another_writer_holds_does_not_need_its_lock(
+    db: SqliteDb, write_lock: sqlite3.Connection
+) -> None:
+    """The schema is there: a new db object (another process, a new loop) only reads it."""
+    await _commits(db)
+    write_lock.execute("BEGIN IMMEDIATE")
+    other = SqliteDb(db_file=db.db_file, busy_timeout=0.2)  # a wait for the lock would fail
+    assert await other.aschema_version() == SCHEMA_VERSION
+    assert await other.acount_runs() == 1
+    await other.aclose()
+    await db.aclose()
+
+
+_WRITER_PROCESS = """
+import asyncio, sys, uuid
+from agno_core.db import _sqlite_commits
+from agno_core.db.sqlite import SqliteDb
+from agno_core.run.agent import RunOutput
+from agno_core.run.base import RunStatus
+
+waited = []
+original = _sqlite_commits._waiting_transaction
+
+def counted(conn, steps, busy_ms):
+    waited.append(1)
+    return original(conn, steps, busy_ms)
+
+_sqlite_commits._waiting_transaction = counted
+path, session, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+async def main():
+    db = SqliteDb(db_file=path)
+    await db.aschema_version()  # opens the engine; the schema is there already
+    print("ready", flush=True)
+    for _ in range(runs):
+        output = RunOutput(run_id=str(uuid.uuid4()), session_id=session)
+        await db.ainsert_run(output, status=RunStatus.completed)
+    await db.aclose()
+
+asyncio.run(main())
+print("waited", len(waited), flush=True)
+"""
+
+
+async def test_writers_in_other_processes_wait_for_the_lock_and_lose_nothing(
+    db: SqliteDb, write_lock: sqlite3.Connection
+) -> None:
+    """Two other processes write to the file while this one holds the write lock, then all
+    three write at once: their first writes wait in a worker thread (not on their loops), and
+    every run is stored."""
+    await _commits(db)  # the schema exists
+    session = str(uuid.uuid4())
+    runs = 100
+    write_lock.execute("BEGIN IMMEDIATE")
+    children = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _WRITER_PROCESS,
+            str(db.db_file),
+            session,
+            str(runs),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for child in children:
+        assert child.stdout is not None
+        assert (await child.stdout.readline()).strip() == b"ready"
+    await asyncio.sleep(0.2)  # their first writes are waiting for the lock by now
+    write_lock.execute("COMMIT")
+    for _ in range(runs):
+        await db.ainsert_run(_run(session), status=RunStatus.completed)
+
+    for child in children:
+        out, _ = await child.communicate()
+        assert child.returncode == 0
+        assert int(out.split()[-1]) >= 1  # at least its first write waited in the worker
+    assert await db.acount_runs(session) == 3 * runs
+    await db.aclose()
