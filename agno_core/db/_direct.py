@@ -54,8 +54,9 @@ class HotPath:
     """Runs compiled statements for one engine (one db on one event loop).
 
     Writes go through connections held for the engine's life (in autocommit mode for psycopg):
-    one for SQLite, whose single write lock would make more of them wait for each other (its
-    worker thread takes queued transactions one after the other), and up to
+    one for SQLite, whose single write lock would make more of them wait for each other (it
+    commits on the loop when that cannot wait, else in its worker thread, which takes queued
+    transactions one after the other: `agno_core.db._sqlite_commits`), and up to
     ``_MAX_WRITERS["psycopg"]`` for PostgreSQL, where each connection carries one round trip
     at a time: another is opened only when all are busy.
     Reads check a connection out of the pool, so they never queue behind writes.
