@@ -295,7 +295,10 @@ class HotPath:
                 if self._kind == "psycopg" and not writer.driver.closed:
                     await writer.driver.set_autocommit(False)
                 elif writer.sqlite is not None:
-                    await writer.sqlite.close()
+                    try:
+                        await writer.sqlite.close()
+                    except Exception as exc:  # settings of ours: not back to the pool
+                        await writer.conn.invalidate(exc)
             finally:
                 await writer.conn.close()
 

@@ -100,7 +100,7 @@ class SqliteCommits:
         """Finish the checkpoint in flight; give the connection its own settings back."""
         if self._checkpoint is not None:
             await asyncio.gather(self._checkpoint, return_exceptions=True)
-        if self.on_loop and self.driver._connection is not None:
+        if self.on_loop:  # raises if the connection is gone: it must not go back to the pool
             busy_ms, autocheckpoint = self.busy_ms, self._autocheckpoint
             await self._in_worker(lambda conn: _restore(conn, busy_ms, autocheckpoint))
 

@@ -347,3 +347,25 @@ async def test_writers_in_other_processes_wait_for_the_lock_and_lose_nothing(
         assert int(out.split()[-1]) >= 1  # at least its first write waited in the worker
     assert await db.acount_runs(session) == 3 * runs
     await db.aclose()
+
+
+async def test_a_held_connection_that_cannot_get_its_settings_back_is_not_pooled_again(
+    db: SqliteDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back in the pool with a busy timeout of 0, it would make other writes fail at once."""
+    commits = await _commits(db)
+    raw = commits.driver._connection
+
+    def broken(conn: sqlite3.Connection, busy_ms: int, autocheckpoint: int) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(_sqlite_commits, "_restore", broken)
+    hot = await db._hot()
+    await hot.close()
+    assert not commits.driver._running  # closed, not pooled
+    assert hot.engine.pool.checkedout() == 0
+    async with hot.engine.connect() as conn:
+        pooled = (await conn.get_raw_connection()).driver_connection._connection
+        assert pooled is not raw
+        assert pooled.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    await db.aclose()
