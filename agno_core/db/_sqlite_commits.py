@@ -164,6 +164,8 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
 def _transaction(conn: sqlite3.Connection, steps: Sequence[Bound]) -> list[int]:
     # BEGIN IMMEDIATE takes the write lock first: with busy_timeout 0 it either gets it or
     # fails at once, before anything was written.
+    if conn.in_transaction:  # left open by a failure of an earlier rollback: start clean
+        conn.rollback()
     conn.execute("BEGIN IMMEDIATE")
     try:
         counts = [conn.execute(statement.sql, params).rowcount for statement, params in steps]

@@ -369,3 +369,14 @@ async def test_a_held_connection_that_cannot_get_its_settings_back_is_not_pooled
         assert pooled is not raw
         assert pooled.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     await db.aclose()
+
+
+async def test_a_transaction_left_open_on_the_connection_does_not_block_later_writes(
+    db: SqliteDb,
+) -> None:
+    commits = await _commits(db)
+    commits.driver._connection.execute("BEGIN")  # as a failed rollback could leave it
+    output = _run()
+    await db.ainsert_run(output, status=RunStatus.completed)
+    assert _stored_status(str(db.db_file), output.run_id) == "COMPLETED"
+    await db.aclose()
