@@ -142,8 +142,8 @@ def test_tracing_is_stopped_when_the_eval_started_it() -> None:
 def test_tracing_started_by_someone_else_is_left_on() -> None:
     tracemalloc.start(3)
     try:
-        # Six iterations: another thread's allocation during one of them (pytest-xdist's I/O
-        # thread, seen once in CI-like runs) weighs a fifth of the average, not half of it.
+        # Six iterations: an allocation by another thread during one of them (the suspected
+        # cause of one failure in five full runs) weighs a fifth of the average, not half.
         result = PerformanceEval(
             func=keep_one_mib,
             measure_runtime=False,
