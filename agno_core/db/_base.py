@@ -145,8 +145,9 @@ class DbBase:
     async def _create_schema(self, engine: AsyncEngine) -> None:
         # A schema that is there already is only read: opening a db that other processes are
         # writing to never waits for its write lock (an INSERT that does nothing still takes it).
+        # An older one still gets the tables this version added.
         stored = await self._stored_version(engine)
-        if stored is None:
+        if stored is None or stored < SCHEMA_VERSION:
             async with engine.begin() as conn:
                 await self._prepare_schema(conn)
                 await conn.run_sync(self.tables.metadata.create_all, checkfirst=True)

@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from agno_core.agent import Agent
+from agno_core.db import _base
 from agno_core.db._schema import SCHEMA_VERSION
 from agno_core.db._sql import SqlDb
 from agno_core.db.postgres import PostgresDb
@@ -255,6 +257,30 @@ async def test_postgres_tables_land_in_the_given_schema(
     assert await db.aschema_version() == SCHEMA_VERSION
     assert await agent.aget_run_output(run.run_id, run.session_id) is not None
     await db.aclose()
+
+
+async def test_a_schema_of_an_older_version_gets_the_tables_it_lacks(
+    db: SqlDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A db made by an older agno_core (here: one whose eval table does not exist yet) is
+    completed on first use; a current one is only read."""
+    assert await db.aschema_version() == SCHEMA_VERSION
+    engine = await db._engine()
+    async with engine.begin() as conn:
+        await conn.execute(text(f"DROP TABLE {db.tables.evals.fullname}"))
+    await db.aclose()
+
+    again = type(db)(db_url=db._url.render_as_string(hide_password=False))
+    assert await again.acount_runs() == 0  # current version: nothing is created
+    with pytest.raises(DBAPIError):
+        await _count_rows(again, db.tables.evals.fullname)
+    await again.aclose()
+
+    monkeypatch.setattr(_base, "SCHEMA_VERSION", SCHEMA_VERSION + 1)  # a newer agno_core
+    newer = type(db)(db_url=db._url.render_as_string(hide_password=False))
+    assert await newer.acount_runs() == 0
+    assert await _count_rows(newer, db.tables.evals.fullname) == 0
+    await newer.aclose()
 
 
 async def test_run_lookup_uses_the_primary_key_on_sqlite(sqlite_db: SqliteDb) -> None:
