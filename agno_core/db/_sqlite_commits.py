@@ -105,10 +105,15 @@ class SqliteCommits:
             await self._in_worker(lambda conn: _restore(conn, busy_ms, autocheckpoint))
 
     def _conn(self) -> sqlite3.Connection:
+        # aiosqlite's own accessor (checked to exist at import, see `_direct`); it raises
+        # ValueError without a connection, and so does its ``_execute`` once stopped.
         driver = self.driver
-        if not driver._running or driver._connection is None:
-            raise ValueError("Connection closed")  # what aiosqlite itself raises
-        return driver._connection  # type: ignore[no-any-return]
+        try:
+            if not getattr(driver, "_running", True):
+                raise ValueError
+            return driver._conn  # type: ignore[no-any-return]
+        except ValueError:
+            raise ValueError("Connection closed") from None  # the message aiosqlite uses
 
     async def _in_worker(self, job: Any) -> Any:
         """Run ``job(connection)`` in aiosqlite's worker thread (one hop).
