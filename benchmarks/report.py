@@ -52,6 +52,10 @@ FIGURES = [
         "`await agent.arun()` on SqliteDb (new session per run: session size 1)",
         target=Target("<= 1.5x floor", _at_most(1.5), "floor"),
     ),
+    Figure(
+        "agent_run_sqlite_worker",
+        "`await agent.arun()` on `SqliteDb(commit_on_loop=False)` (writes in the worker thread)",
+    ),
     Figure("agent_run_nodb", "`await agent.arun()` without db"),
     Figure(
         "team_run_nodb",
