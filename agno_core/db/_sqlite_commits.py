@@ -123,6 +123,8 @@ class SqliteCommits:
         mutex, which the worker may hold for as long as the busy timeout.
         """
         conn = self._conn()
+        if not self.on_loop:  # nothing runs on the loop: no job to keep track of
+            return await self.driver._execute(job, conn)
         self._queued += 1
         job_task = asyncio.ensure_future(self.driver._execute(job, conn))
         job_task.add_done_callback(self._job_done)
