@@ -48,15 +48,16 @@ def require(impl: str) -> None:
         pytest.skip("Agno is not installed (pip install -e '.[bench]')")
 
 
-def sqlite_db(impl: str, path: Path) -> Any:
-    """A SQLite db at ``path``: agno_core's (async, aiosqlite) or Agno's ``SqliteDb``."""
+def sqlite_db(impl: str, path: Path, **options: Any) -> Any:
+    """A SQLite db at ``path``: agno_core's (async, aiosqlite; ``options`` go to it) or Agno's
+    ``SqliteDb``."""
     if impl == "agno":
         from agno.db.sqlite import SqliteDb as AgnoSqliteDb
 
         return AgnoSqliteDb(db_file=str(path))
     from agno_core.db.sqlite import SqliteDb
 
-    db = SqliteDb(db_file=path)
+    db = SqliteDb(db_file=path, **options)
     opened_dbs.append(db)
     return db
 

@@ -164,11 +164,10 @@ def test_cancel_cross_process(
     """A background run executing in another process (a worker sharing the SQLite file); from
     ``acancel_run(run_id, db)`` here to reading its CANCELLED row. Agno has no cross-process
     cancel without Redis, so there is no Agno figure."""
-    from agno_core.db.sqlite import SqliteDb
     from agno_core.run.cancel import acancel_run
 
     worker, db_file = cancel_worker
-    db = SqliteDb(db_file=db_file)
+    db = sqlite_db("agno_core", db_file)
     live: dict[str, str] = {}
 
     async def start() -> None:

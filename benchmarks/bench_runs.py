@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from benchmarks._harness import Loop, Paired
-from benchmarks._peers import IMPLS, make_agent, make_team, opened_dbs, require, sqlite_db
+from benchmarks._peers import IMPLS, make_agent, make_team, require, sqlite_db
 
 # Operations per round and timed rounds; one figure costs about calls * rounds * (run + floor).
 CALLS = 10
@@ -43,10 +43,7 @@ def test_agent_run_sqlite(paired: Paired, impl: str, bench_dir: Path) -> None:
 def test_agent_run_sqlite_in_the_worker_thread(paired: Paired, bench_dir: Path) -> None:
     """The same with ``SqliteDb(commit_on_loop=False)``: every write handed to aiosqlite's
     worker thread and back (what committing on the loop saves)."""
-    from agno_core.db.sqlite import SqliteDb
-
-    db = SqliteDb(db_file=bench_dir / "worker-runs.db", commit_on_loop=False)
-    opened_dbs.append(db)
+    db = sqlite_db("agno_core", bench_dir / "worker-runs.db", commit_on_loop=False)
     agent = make_agent("agno_core", db=db)
 
     async def subject() -> None:
