@@ -22,7 +22,7 @@ async def main(db_file: str) -> None:
     from agno_core.db.sqlite import SqliteDb
     from agno_core.models.openai import OpenAIChat
     from benchmarks._harness import SLOW, script_mock
-    from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno.mock import MockOpenAI
 
     with MockOpenAI() as mock:
         script_mock(mock)

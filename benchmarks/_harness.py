@@ -24,8 +24,7 @@ from typing import Any
 
 import openai
 
-from pytest_agno._mock_openai import MockOpenAI
-from pytest_agno._mock_wire import RecordedRequest
+from pytest_agno.mock import MockOpenAI, RecordedRequest
 
 __all__ = [
     "AGNO_SLOW",

@@ -201,7 +201,7 @@ def test_cancel_cross_process(
 
 @pytest.fixture(scope="module")
 def pg_server() -> Iterator[Any]:
-    from pytest_agno._postgres import PostgresUnavailable, start_postgres
+    from pytest_agno.postgres import PostgresUnavailable, start_postgres
 
     try:
         server = start_postgres()

@@ -20,7 +20,7 @@ os.environ["AGNO_TELEMETRY"] = "false"
 os.environ.setdefault("OPENAI_API_KEY", "sk-agno-bench")
 
 from benchmarks._harness import Loop, Paired, floor_calls, script_mock
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:

@@ -122,8 +122,8 @@ async def main(n: int) -> None:
     from agno_core.db.postgres import PostgresDb
     from agno_core.db.sqlite import SqliteDb
     from benchmarks._harness import floor_calls, script_mock
-    from pytest_agno._mock_openai import MockOpenAI
-    from pytest_agno._postgres import PostgresUnavailable, start_postgres
+    from pytest_agno.mock import MockOpenAI
+    from pytest_agno.postgres import PostgresUnavailable, start_postgres
 
     with MockOpenAI() as mock, counting_round_trips(), tempfile.TemporaryDirectory() as tmp:
         script_mock(mock)

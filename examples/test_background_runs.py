@@ -25,8 +25,8 @@ from pytest_agno import (
     assert_metrics,
     assert_metrics_consistent,
 )
-from pytest_agno._mock_openai import MockOpenAI
-from pytest_agno._yfinance_stub import YFINANCE_WARNING_FILTERS, YahooStub
+from pytest_agno.mock import MockOpenAI
+from pytest_agno.stubs import YFINANCE_WARNING_FILTERS, YahooStub
 
 pytestmark = [pytest.mark.filterwarnings(spec) for spec in YFINANCE_WARNING_FILTERS]
 

@@ -13,14 +13,15 @@ Helpers for test code::
 
 from __future__ import annotations
 
-from pytest_agno._assertions import (
+from pytest_agno.perf import PerfEval, PerfGateError
+from pytest_agno.report import REPORT_SCHEMA
+from pytest_agno.scenarios import (
+    CancelScenario,
+    arun_background,
     assert_background_parity,
     assert_metrics,
     assert_metrics_consistent,
 )
-from pytest_agno._perf import PerfEval, PerfGateError
-from pytest_agno._report_json import REPORT_SCHEMA
-from pytest_agno._scenarios import CancelScenario, arun_background
 
 __all__ = [
     "REPORT_SCHEMA",

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_agno._pg_fixtures import agno_pg_server, pg_url
+from pytest_agno.postgres._fixtures import agno_pg_server, pg_url
 
 if TYPE_CHECKING:
     from agno_core.agent import Agent
     from agno_core.db._sql import SqlDb
     from agno_core.team import Team
-    from pytest_agno._mock_openai import MockOpenAI
-    from pytest_agno._perf import PerfEval
-    from pytest_agno._scenarios import CancelScenario, RunPlan
+    from pytest_agno.mock._openai import MockOpenAI
+    from pytest_agno.perf._eval import PerfEval
+    from pytest_agno.scenarios._runs import CancelScenario, RunPlan
 
 __all__ = ["agno_pg_server", "pg_url"]
 
@@ -96,15 +96,15 @@ _EVAL_OPTIONS = (
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from pytest_agno._markers import MARKER_HELP
-    from pytest_agno._settings import SETTINGS_KEY, read_settings
+    from pytest_agno.perf._markers import MARKER_HELP
+    from pytest_agno.perf._settings import SETTINGS_KEY, read_settings
 
     for line in MARKER_HELP:
         config.addinivalue_line("markers", line)
     settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
     if settings.report:
-        from pytest_agno._session import SESSION_KEY, EvalSession
+        from pytest_agno.report._session import SESSION_KEY, EvalSession
 
         session = EvalSession(config, settings)
         config.stash[SESSION_KEY] = session
@@ -115,7 +115,7 @@ _MARKER_ERRORS = pytest.StashKey[list[str]]()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    from pytest_agno._markers import marker_errors
+    from pytest_agno.perf._markers import marker_errors
 
     for item in items:
         errors = marker_errors(item)
@@ -148,7 +148,7 @@ def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockOpenAI]:
     (``mock_model.keep_requests = N`` keeps the last N, for growth-tracked evals).
     ``OPENAI_API_KEY`` is set to a dummy value when unset, so no real key is needed.
     """
-    from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno.mock._openai import MockOpenAI
 
     if not os.environ.get("OPENAI_API_KEY"):
         monkeypatch.setenv("OPENAI_API_KEY", MOCK_API_KEY)
@@ -199,8 +199,8 @@ def _run_plan(request: pytest.FixtureRequest, mock: MockOpenAI) -> RunPlan | Non
     cancel = node.get_closest_marker("agno_cancel")
     plan = None
     if background is not None or cancel is not None:
-        from pytest_agno._markers import background_options, cancel_options
-        from pytest_agno._scenarios import RunPlan
+        from pytest_agno.perf._markers import background_options, cancel_options
+        from pytest_agno.scenarios._runs import RunPlan
 
         plan = RunPlan.from_markers(
             background_options(background) if background is not None else None,
@@ -214,7 +214,7 @@ def _run_plan(request: pytest.FixtureRequest, mock: MockOpenAI) -> RunPlan | Non
 def _build(base: type[Any], plan: RunPlan | None, kwargs: dict[str, Any]) -> Any:
     if plan is None:
         return base(**kwargs)
-    from pytest_agno._scenarios import scenario_class
+    from pytest_agno.scenarios._runs import scenario_class
 
     runner = scenario_class(base)(**kwargs)
     runner._agno_plan = plan
@@ -322,10 +322,10 @@ def perf_eval(request: pytest.FixtureRequest) -> PerfEval:
     metric, the limit, the measured value and the top growth site. Defaults come from
     ``@pytest.mark.agno_perf(...)``.
     """
-    from pytest_agno._markers import PerfOptions, perf_options
-    from pytest_agno._perf import PerfEval
-    from pytest_agno._session import SESSION_KEY
-    from pytest_agno._settings import SETTINGS_KEY
+    from pytest_agno.perf._eval import PerfEval
+    from pytest_agno.perf._markers import PerfOptions, perf_options
+    from pytest_agno.perf._settings import SETTINGS_KEY
+    from pytest_agno.report._session import SESSION_KEY
 
     mark = request.node.get_closest_marker("agno_perf")
     stash = request.config.stash

@@ -1,4 +1,4 @@
-"""The throwaway PostgreSQL server (`pytest_agno._postgres`) and its fixtures."""
+"""The throwaway PostgreSQL server (`pytest_agno.postgres._launcher`) and its fixtures."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from pytest_agno import _postgres
-from pytest_agno._postgres import (
+from pytest_agno.postgres import _launcher as _postgres
+from pytest_agno.postgres._launcher import (
     TEMPLATE_DATABASE,
     PostgresServer,
     PostgresUnavailable,
@@ -125,7 +125,7 @@ def test_each_test_gets_its_own_database(pg_url: str, attempt: int) -> None:
 
 _DROP_CHECK = """
 import psycopg
-from pytest_agno._pg_fixtures import agno_pg_server, pg_url  # noqa: F401
+from pytest_agno.postgres._fixtures import agno_pg_server, pg_url  # noqa: F401
 
 used = []
 
@@ -221,7 +221,7 @@ def test_urls_escape_credentials_and_support_socket_directories() -> None:
 
 def test_server_is_stopped_at_exit_when_its_owner_crashes(tmp_path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from pytest_agno._postgres import start_postgres\n"
+        "import sys; from pathlib import Path; from pytest_agno.postgres import start_postgres\n"
         "server = start_postgres(Path(sys.argv[1]))\n"
         "print(server.port, server.data_dir, flush=True)\n"
         "raise SystemExit('crashed before stop()')\n"
@@ -242,7 +242,7 @@ def test_server_is_stopped_at_exit_when_its_owner_crashes(tmp_path: Path) -> Non
 
 def test_server_left_by_a_killed_run_is_reaped(tmp_path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from pytest_agno._postgres import start_postgres\n"
+        "import sys; from pathlib import Path; from pytest_agno.postgres import start_postgres\n"
         "server = start_postgres(Path(sys.argv[1]))\n"
         "print(server.port, server.data_dir, flush=True)\n"
         "sys.stdin.read()\n"
@@ -270,7 +270,7 @@ def test_server_left_by_a_killed_run_is_reaped(tmp_path: Path) -> None:
 
 
 _FIXTURE_USER = """
-from pytest_agno._pg_fixtures import agno_pg_server, pg_url  # noqa: F401
+from pytest_agno.postgres._fixtures import agno_pg_server, pg_url  # noqa: F401
 
 def test_needs_postgres(pg_url):
     pass

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from examples.seeds._mock import script_seed_replies
-from pytest_agno._mock_openai import MockOpenAI
-from pytest_agno._yfinance_stub import YahooStub
+from pytest_agno.mock import MockOpenAI
+from pytest_agno.stubs import YahooStub
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)

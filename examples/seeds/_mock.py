@@ -12,8 +12,8 @@ import os
 import sys
 from collections.abc import Iterator
 
-from pytest_agno._mock_openai import MockOpenAI, RecordedRequest
-from pytest_agno._yfinance_stub import YahooStub
+from pytest_agno.mock import MockOpenAI, RecordedRequest
+from pytest_agno.stubs import YahooStub
 
 STICKY = 10_000
 

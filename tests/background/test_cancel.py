@@ -13,7 +13,7 @@ from agno_core.agent import Agent
 from agno_core.db._sql import SqlDb
 from agno_core.run import RunStatus
 from agno_core.run.cancel import acancel_run, cancel_run
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 from tests.background.conftest import wait_for_status
 
 

@@ -23,7 +23,7 @@ from agno_core.run import RunStatus
 CHILD = textwrap.dedent(
     """
     import asyncio, os, sys
-    from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno.mock import MockOpenAI
     from agno_core.agent import Agent
     from agno_core.models.openai import OpenAIChat
 

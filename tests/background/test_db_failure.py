@@ -12,7 +12,7 @@ from agno_core.agent import Agent
 from agno_core.db.sqlite import SqliteDb
 from agno_core.models.openai import OpenAIChat
 from agno_core.run import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 
 def _broken(*_args: Any, **_kwargs: Any) -> Any:

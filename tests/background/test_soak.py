@@ -10,7 +10,7 @@ from collections.abc import Callable
 from agno_core.agent import Agent
 from agno_core.db._sql import SqlDb
 from agno_core.run import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 RUNS = 300
 

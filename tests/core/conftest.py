@@ -13,7 +13,7 @@ from agno_core.agent import Agent
 from agno_core.db._sql import SqlDb
 from agno_core.models.openai import OpenAIChat, OpenAIResponses
 from agno_core.models.openai._common import OpenAIBase
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 MODEL_ID = "gpt-4o-mini"
 ModelFactory = Callable[..., OpenAIBase]

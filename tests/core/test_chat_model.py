@@ -22,7 +22,7 @@ from agno_core.run.agent import (
     ToolCallStartedEvent,
 )
 from agno_core.run.base import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 AgentMaker = Callable[..., Agent]
 

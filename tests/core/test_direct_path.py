@@ -22,7 +22,7 @@ from agno_core.db._sql import SqlDb
 from agno_core.models.openai import OpenAIChat
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 TABLES = build_tables(TableNames())
 

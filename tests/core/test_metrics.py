@@ -13,7 +13,7 @@ from agno_core.metrics import ModelMetrics, RunMetrics, SessionMetrics, TokenCou
 from agno_core.models.openai._common import OpenAIBase
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 AgentMaker = Callable[..., Agent]
 ModelFactory = Callable[..., OpenAIBase]

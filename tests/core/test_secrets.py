@@ -16,7 +16,7 @@ from agno_core.db.sqlite import SqliteDb
 from agno_core.models.openai import OpenAIChat, OpenAIResponses
 from agno_core.models.openai._common import OpenAIBase
 from agno_core.run.base import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 SECRET = "sk-secret-0123456789abcdefSECRET"
 ModelFactory = Callable[..., OpenAIBase]

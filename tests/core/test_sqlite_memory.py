@@ -11,7 +11,7 @@ from agno_core.agent import Agent
 from agno_core.db.sqlite import SqliteDb
 from agno_core.models.openai import OpenAIChat
 from agno_core.run import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 
 async def test_memory_db_is_one_database_for_every_loop(mock_model: MockOpenAI) -> None:

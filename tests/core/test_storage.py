@@ -23,7 +23,7 @@ from agno_core.db.sqlite import SqliteDb
 from agno_core.models.openai._common import OpenAIBase
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 from tests.core.loops import run_loops
 
 ModelFactory = Callable[..., OpenAIBase]

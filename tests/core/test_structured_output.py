@@ -12,7 +12,7 @@ from agno_core.agent import Agent
 from agno_core.models.base import strict_json_schema
 from agno_core.run.agent import RunCompletedEvent, RunErrorEvent
 from agno_core.run.base import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 AgentMaker = Callable[..., Agent]
 

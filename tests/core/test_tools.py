@@ -16,7 +16,7 @@ from agno_core.metrics import ToolCallMetrics
 from agno_core.run.base import RunStatus
 from agno_core.tools import Function, ToolError, Toolkit, tool
 from agno_core.tools._toolkit import resolve_tools
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 AgentMaker = Callable[..., Agent]
 

@@ -24,13 +24,6 @@ import agno_core.eval.performance
 import agno_core.models.openai
 import agno_core.run.cancel
 import agno_core.team  # noqa: F401
-import pytest_agno._mock_openai
-import pytest_agno._perf
-import pytest_agno._report_html
-import pytest_agno._report_json
-import pytest_agno._report_terminal
-import pytest_agno._scenarios
-import pytest_agno._session  # noqa: F401
 
 INI = """
 [pytest]

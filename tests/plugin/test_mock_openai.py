@@ -16,7 +16,7 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletio
 from openai.types.responses import Response, ResponseStreamEvent
 from respx.models import AllMockedAssertionError
 
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 MODEL = "gpt-4o-mini"
 HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello"}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agno_core.eval.performance import MetricComparison
-from pytest_agno._gates import Rule, parse_rules, regression_rules
+from pytest_agno.perf._gates import Rule, parse_rules, regression_rules
 
 
 def comparison(

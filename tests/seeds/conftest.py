@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from examples.seeds._mock import seed_mock
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

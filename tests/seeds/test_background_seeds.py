@@ -8,7 +8,7 @@ from types import ModuleType
 import pytest
 
 from agno_core.run import RunStatus
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 
 
 async def test_seed_002_background_execution(

@@ -20,7 +20,7 @@ from tests.team.team_helpers import (
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
-    from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno.mock import MockOpenAI
 
 
 # -- fixtures ------------------------------------------------------------------------------------

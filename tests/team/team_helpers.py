@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from agno_core.metrics import RunMetrics, SessionMetrics
     from agno_core.run.agent import RunOutput
     from agno_core.team import Team
-    from pytest_agno._mock_openai import MockOpenAI, RecordedRequest, Reply
+    from pytest_agno.mock import MockOpenAI, RecordedRequest, Reply
 
 LEADER = "gpt-4o"
 WEATHER_MODEL = "gpt-4o-mini"

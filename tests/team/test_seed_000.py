@@ -19,11 +19,11 @@ from agno_core.models.openai import OpenAIChat
 from agno_core.run.base import RunStatus
 from agno_core.team import Team
 from agno_core.tools.yfinance import YFinanceTools
-from pytest_agno._yfinance_stub import YFINANCE_WARNING_FILTERS, YahooStub
+from pytest_agno.stubs import YFINANCE_WARNING_FILTERS, YahooStub
 from tests.team.team_helpers import model_token_sum
 
 if TYPE_CHECKING:
-    from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno.mock import MockOpenAI
 
 pytestmark = [pytest.mark.filterwarnings(spec) for spec in YFINANCE_WARNING_FILTERS]
 

@@ -20,7 +20,7 @@ from agno_core.team import Team
 from tests.team.team_helpers import DELEGATE, is_memory, messages, system_text, tool_names
 
 if TYPE_CHECKING:
-    from pytest_agno._mock_openai import MockOpenAI, RecordedRequest
+    from pytest_agno.mock import MockOpenAI, RecordedRequest
 
 ITERATIONS = 5
 RANDOM_SEED = 4

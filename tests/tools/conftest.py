@@ -11,7 +11,7 @@ import pytest
 # it first. pytest discards filters added during collection.
 import yfinance  # noqa: F401
 
-from pytest_agno._yfinance_stub import YahooStub
+from pytest_agno.stubs import YahooStub
 
 
 @pytest.fixture

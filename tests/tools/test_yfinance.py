@@ -15,7 +15,7 @@ from yfinance import cache, data
 
 import agno_core.tools.yfinance as yfinance_tools
 from agno_core.tools.yfinance import YFinanceTools
-from pytest_agno._yfinance_stub import YFINANCE_WARNING_FILTERS, UnexpectedYahooRequest, YahooStub
+from pytest_agno.stubs import YFINANCE_WARNING_FILTERS, UnexpectedYahooRequest, YahooStub
 
 pytestmark = [pytest.mark.filterwarnings(spec) for spec in YFINANCE_WARNING_FILTERS]
 

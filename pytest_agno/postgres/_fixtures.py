@@ -1,4 +1,4 @@
-"""The pytest fixtures that hand out PostgreSQL databases (see `pytest_agno._postgres`)."""
+"""The pytest fixtures that hand out PostgreSQL databases (see `pytest_agno.postgres._launcher`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import pytest
 
-from pytest_agno._postgres import (
+from pytest_agno.postgres._launcher import (
     TEMPLATE_DATABASE,
     PostgresServer,
     PostgresUnavailable,

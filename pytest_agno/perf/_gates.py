@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_agno._format import format_bytes, format_duration, format_signed_bytes
-from pytest_agno._records import GateCheck
+from pytest_agno.report._format import format_bytes, format_duration, format_signed_bytes
+from pytest_agno.report._records import GateCheck
 
 if TYPE_CHECKING:
     from agno_core.eval.performance import Comparison, MetricComparison, PerformanceResult

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for tests (the fixtures are in `pytest_agno._pg_fixtures`).
+"""A throwaway PostgreSQL server for tests (the fixtures are in `pytest_agno.postgres._fixtures`).
 
 `start_postgres` runs `initdb` and `postgres` from the machine's server binaries in a fresh
 temporary directory on a free port, tuned for speed rather than durability; `connect_external`
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from pytest_agno._pg_home import (
+from pytest_agno.postgres._home import (
     DIR_PREFIX,
     OWNER_FILE,
     SUPERUSER,
@@ -37,7 +37,7 @@ from pytest_agno._pg_home import (
     reap_orphans,
     server_owner,
 )
-from pytest_agno._pg_home import usable_parent as _usable_parent
+from pytest_agno.postgres._home import usable_parent as _usable_parent
 
 __all__ = [
     "TEMPLATE_DATABASE",

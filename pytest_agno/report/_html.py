@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
-from pytest_agno._format import format_bytes, format_duration, format_signed_bytes
-from pytest_agno._svg import bar_chart, strip_plot
+from pytest_agno.report._format import format_bytes, format_duration, format_signed_bytes
+from pytest_agno.report._svg import bar_chart, strip_plot
 
 __all__ = ["render_html"]
 
@@ -202,7 +202,7 @@ def _test_rows(tests: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def render_html(document: dict[str, Any]) -> str:
-    """The whole page for a report document (see `pytest_agno._report_json`)."""
+    """The whole page for a report document (see `pytest_agno.report._json`)."""
     evals = [dict(record, index=index) for index, record in enumerate(document["evals"])]
     summary = document["summary"]
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(document["created_at"]))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pytest_agno._gates import GATES
+from pytest_agno.perf._gates import GATES
 
 __all__ = [
     "MARKER_HELP",
@@ -77,7 +77,7 @@ class PerfOptions:
     """Validated ``perf_eval`` / ``agno_perf`` keywords, split by purpose.
 
     Attributes:
-        gates: Absolute limits by gate keyword (see `pytest_agno._gates.GATES`).
+        gates: Absolute limits by gate keyword (see `pytest_agno.perf._gates.GATES`).
         max_regression: Largest allowed relative growth of any metric against the baseline.
         eval_kwargs: Settings passed on to `PerformanceEval`.
     """

@@ -22,9 +22,9 @@ from typing import Any, Unpack
 import httpx
 import respx
 
-from pytest_agno import _mock_wire as wire
-from pytest_agno._mock_replies import Reply, ReplyOptions, RequestPredicate
-from pytest_agno._mock_wire import Endpoint, RecordedRequest
+from pytest_agno.mock import _wire as wire
+from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
+from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
 __all__ = ["MockOpenAI", "RecordedRequest", "Reply", "ReplyOptions", "RequestPredicate"]
 

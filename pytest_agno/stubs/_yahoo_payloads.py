@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
-    from pytest_agno._yfinance_stub import StubRequest, _Security
+    from pytest_agno.stubs._yfinance import StubRequest, _Security
 
 
 def _keys(names: str) -> frozenset[str]:

@@ -1,5 +1,5 @@
 """Where a throwaway PostgreSQL server lives: its OS owner, its directory, and the orphans that
-killed test runs leave behind (`pytest_agno._postgres` starts and stops the server itself)."""
+killed test runs leave behind (`_launcher` starts and stops the server itself)."""
 
 from __future__ import annotations
 

@@ -9,21 +9,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from pytest_agno._format import format_bytes
-from pytest_agno._gates import (
+from pytest_agno.perf._gates import (
     check_gates,
     comparison_dict,
     evaluate_rules,
     regression_rules,
     top_growth_site,
 )
-from pytest_agno._markers import PerfOptions, perf_options
-from pytest_agno._records import EvalRecord, TokenTally
+from pytest_agno.perf._markers import PerfOptions, perf_options
+from pytest_agno.report._format import format_bytes
+from pytest_agno.report._records import EvalRecord, TokenTally
 
 if TYPE_CHECKING:
     from agno_core.eval.performance import PerformanceEval, PerformanceResult
-    from pytest_agno._session import EvalSession
-    from pytest_agno._settings import EvalSettings
+    from pytest_agno.perf._settings import EvalSettings
+    from pytest_agno.report._session import EvalSession
 
 __all__ = ["PerfEval", "PerfGateError"]
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_agno._records import EvalRecord, RunRecord, TestRecord, TokenTally
+from pytest_agno.report._records import EvalRecord, RunRecord, TestRecord, TokenTally
 
 if TYPE_CHECKING:
-    from pytest_agno._settings import EvalSettings
+    from pytest_agno.perf._settings import EvalSettings
 
 __all__ = ["SESSION_KEY", "EvalSession"]
 
@@ -137,7 +137,7 @@ class EvalSession:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.is_worker:
             return
-        from pytest_agno._report_json import build_report
+        from pytest_agno.report._json import build_report
 
         settings = self.settings
         targets = [("JSON report", settings.json_path), ("baseline", settings.save_path)]
@@ -152,7 +152,7 @@ class EvalSession:
                 path.write_text(text, encoding="utf-8")
                 self.written.append((label, path))
         if settings.html_path is not None:
-            from pytest_agno._report_html import render_html
+            from pytest_agno.report._html import render_html
 
             settings.html_path.parent.mkdir(parents=True, exist_ok=True)
             settings.html_path.write_text(render_html(document), encoding="utf-8")
@@ -161,7 +161,7 @@ class EvalSession:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker:
             return
-        from pytest_agno._report_terminal import write_summary
+        from pytest_agno.report._terminal import write_summary
 
         write_summary(terminalreporter, self)
 

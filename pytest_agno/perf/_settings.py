@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pytest_agno._gates import Rule, parse_rules
+from pytest_agno.perf._gates import Rule, parse_rules
 
 __all__ = ["SETTINGS_KEY", "EvalSettings", "baseline_path", "read_settings"]
 

@@ -7,11 +7,16 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_agno._format import clip_middle, format_bytes, format_duration, format_signed_bytes
+from pytest_agno.report._format import (
+    clip_middle,
+    format_bytes,
+    format_duration,
+    format_signed_bytes,
+)
 
 if TYPE_CHECKING:
-    from pytest_agno._records import EvalRecord, TestRecord
-    from pytest_agno._session import EvalSession
+    from pytest_agno.report._records import EvalRecord, TestRecord
+    from pytest_agno.report._session import EvalSession
 
 __all__ = ["eval_verdict", "write_summary"]
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from pytest_agno import _mock_wire as wire
-from pytest_agno._mock_wire import RecordedRequest
+from pytest_agno.mock import _wire as wire
+from pytest_agno.mock._wire import RecordedRequest
 
 __all__ = ["Reply", "ReplyOptions", "RequestPredicate"]
 

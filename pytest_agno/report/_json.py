@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_agno._session import EvalSession
+    from pytest_agno.report._session import EvalSession
 
 __all__ = ["REPORT_SCHEMA", "SCHEMA_ID", "build_report"]
 

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_agno._markers import BackgroundOptions, CancelOptions
+from pytest_agno.perf._markers import BackgroundOptions, CancelOptions
 
 if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
     from agno_core.run.agent import RunOutput
     from agno_core.run.base import RunStatus
-    from pytest_agno._mock_openai import MockOpenAI
+    from pytest_agno.mock._openai import MockOpenAI
 
 __all__ = ["CancelScenario", "RunPlan", "arun_background", "scenario_class"]
 

@@ -38,7 +38,7 @@ from typing import Any, Self
 from unittest import mock
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pytest_agno._yahoo_payloads import (
+from pytest_agno.stubs._yahoo_payloads import (
     _IN_MODULES,
     _MODULE_KEYS,
     _V7_KEYS,

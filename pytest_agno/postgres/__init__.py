@@ -1,0 +1,20 @@
+"""A throwaway PostgreSQL server for tests: launcher, its home directory, and the fixtures.
+
+Owns starting a server from the machine's binaries (``_launcher``: initdb, pg_ctl, a template
+database, one fresh database per test; or an external server given by URL), the server's home and
+owner (``_home``: a data directory the ``postgres`` user owns when running as root, reaping
+orphans of dead sessions) and the session/test fixtures the plugin re-exports (``_fixtures``:
+``agno_pg_server``, ``pg_url``). It may import the standard library, pytest and (lazily) psycopg:
+no other part of pytest_agno and nothing of agno_core.
+"""
+
+from __future__ import annotations
+
+from pytest_agno.postgres._launcher import (
+    PostgresServer,
+    PostgresUnavailable,
+    connect_external,
+    start_postgres,
+)
+
+__all__ = ["PostgresServer", "PostgresUnavailable", "connect_external", "start_postgres"]

@@ -1,0 +1,16 @@
+"""The ``--agno-eval`` report: what each test's runs and perf evals recorded, merged and rendered.
+
+Owns the records (``_records``: plain data that travels from xdist workers to the controller), the
+session plugin object that collects and merges them (``_session``), and the renderings: terminal
+table (``_terminal``), JSON report and its schema (``_json``), HTML page (``_html``) with SVG plots
+(``_svg``), and number formatting (``_format``). It may import the standard library, pytest and
+agno_core's public run-end listener: no other part of pytest_agno (the settings it reads are
+named by the `~pytest_agno.report._view.ReportSettings` protocol, so perf may build on the report
+and not the other way round).
+"""
+
+from __future__ import annotations
+
+from pytest_agno.report._json import REPORT_SCHEMA
+
+__all__ = ["REPORT_SCHEMA"]
