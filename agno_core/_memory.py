@@ -16,8 +16,7 @@ from agno_core.run import _events as ev
 from agno_core.run._engine import make_event
 
 if TYPE_CHECKING:
-    from agno_core._runner import RunnerBase
-    from agno_core.run._context import RunContext
+    from agno_core.run._context import RunContext, RunOwner
 
 __all__ = ["MEMORY_SCHEMA_NAME", "update_memories"]
 
@@ -39,9 +38,7 @@ class _MemoryExtraction(BaseModel):
 MEMORY_SCHEMA_NAME = _MemoryExtraction.__name__
 
 
-async def update_memories(
-    self: RunnerBase, ctx: RunContext
-) -> AsyncGenerator[ev.BaseRunEvent, None]:
+async def update_memories(self: RunOwner, ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Extract user memories from the finished conversation with one model call."""
     db = ctx.db
     assert db is not None

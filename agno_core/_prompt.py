@@ -11,8 +11,7 @@ from agno_core.models.message import Message
 from agno_core.run.base import RunStatus
 
 if TYPE_CHECKING:
-    from agno_core._runner import RunnerBase
-    from agno_core.run._context import RunContext
+    from agno_core.run._context import RunContext, RunOwner
 
 __all__ = ["build_messages", "history", "system_message"]
 
@@ -25,7 +24,7 @@ def _input_text(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
-async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
+async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
     """The system message: the runner's parts, plus the user's memories when used."""
     if self.system_message is not None:
         return self.system_message
@@ -40,7 +39,7 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     return "\n\n".join(parts) if parts else None
 
 
-async def history(self: RunnerBase, ctx: RunContext) -> list[Message]:
+async def history(self: RunOwner, ctx: RunContext) -> list[Message]:
     """The last ``num_history_runs`` completed runs' messages, when history is on."""
     if not self.add_history_to_context or ctx.db is None or self.num_history_runs <= 0:
         return []
@@ -61,7 +60,7 @@ async def history(self: RunnerBase, ctx: RunContext) -> list[Message]:
     return history
 
 
-async def build_messages(self: RunnerBase, ctx: RunContext) -> list[Message]:
+async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
     messages: list[Message] = []
     system = await system_message(self, ctx)

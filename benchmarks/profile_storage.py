@@ -72,7 +72,7 @@ async def measure(label: str, op: Callable[[Any], Awaitable[Any]], items: list[A
 
 def _output(session_id: str) -> Any:
     from agno_core.models.message import Message
-    from agno_core.run._output import RunOutput
+    from agno_core.run.agent import RunOutput
     from agno_core.run.base import RunStatus
 
     out = RunOutput(

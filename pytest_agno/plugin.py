@@ -19,7 +19,7 @@ from pytest_agno.postgres._fixtures import agno_pg_server, pg_url
 
 if TYPE_CHECKING:
     from agno_core.agent import Agent
-    from agno_core.db._sql import SqlDb
+    from agno_core.db import SqlDb
     from agno_core.team import Team
     from pytest_agno.mock._openai import MockOpenAI
     from pytest_agno.perf._eval import PerfEval

@@ -28,7 +28,7 @@ from agno_core.eval._stats import percentile, robust_sigma
 from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
 
 if TYPE_CHECKING:
-    from agno_core.eval._result import PerformanceResult
+    from agno_core.eval._measured import Measured
 
 __all__ = ["DEFAULT_METRICS", "Comparison", "MetricComparison", "Verdict", "compare"]
 
@@ -39,12 +39,12 @@ Unit = Literal["s", "bytes"]
 @dataclass(frozen=True, slots=True)
 class _Metric:
     unit: Unit
-    samples: Callable[[PerformanceResult], Sequence[float]]
+    samples: Callable[[Measured], Sequence[float]]
     statistic: Callable[[Sequence[float]], float]
     se_factor: float
 
 
-def _peaks(result: PerformanceResult) -> Sequence[float]:
+def _peaks(result: Measured) -> Sequence[float]:
     return result.peak_memory_usages or [usage * MIB for usage in result.memory_usages]
 
 
@@ -166,8 +166,8 @@ def _standard_error(metric: _Metric, values: Sequence[float]) -> float:
 
 
 def compare(
-    current: PerformanceResult,
-    baseline: PerformanceResult,
+    current: Measured,
+    baseline: Measured,
     *,
     rel_tolerance: float = 0.10,
     abs_tolerance_s: float = 1e-6,

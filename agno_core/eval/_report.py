@@ -18,7 +18,7 @@ from agno_core.eval._units import MIB, format_bytes, format_duration, format_sig
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from agno_core.eval._result import GrowthSite, PerformanceResult
+    from agno_core.eval._measured import Measured, MeasuredSite
 
 __all__ = ["print_results", "print_summary", "results_text", "summary_text"]
 
@@ -51,13 +51,13 @@ def _stat_row(label: str, values: Sequence[float], fmt: Callable[[float], str]) 
     )
 
 
-def _title(result: PerformanceResult, what: str) -> str:
+def _title(result: Measured, what: str) -> str:
     label = f" '{result.name}'" if result.name else ""
     when = datetime.fromtimestamp(result.created_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return f"{what}{label} ({result.num_iterations} iterations, {when})"
 
 
-def _statistics_table(result: PerformanceResult) -> _Table:
+def _statistics_table(result: Measured) -> _Table:
     rows: list[tuple[str, ...]] = []
     notes: list[str] = [f"eval_id {result.eval_id}; warm-up runs: {result.warmup_runs}"]
     if result.run_times:
@@ -78,7 +78,7 @@ def _statistics_table(result: PerformanceResult) -> _Table:
     )
 
 
-def _site_row(rank: int, site: GrowthSite, iterations: int) -> tuple[str, ...]:
+def _site_row(rank: int, site: MeasuredSite, iterations: int) -> tuple[str, ...]:
     per_iteration = site.size_diff / iterations if iterations else 0.0
     return (
         str(rank),
@@ -90,7 +90,7 @@ def _site_row(rank: int, site: GrowthSite, iterations: int) -> tuple[str, ...]:
     )
 
 
-def _growth_table(result: PerformanceResult) -> _Table:
+def _growth_table(result: Measured) -> _Table:
     if not result.growth_tracked:
         return _Table(
             title="Memory growth",
@@ -120,7 +120,7 @@ def _growth_table(result: PerformanceResult) -> _Table:
     )
 
 
-def _results_table(result: PerformanceResult) -> _Table:
+def _results_table(result: Measured) -> _Table:
     columns = {
         "Wall time/call": [format_duration(value) for value in result.run_times],
         "CPU time/call": [format_duration(value) for value in result.cpu_times],
@@ -183,25 +183,25 @@ def _print_rich_or_text(tables: list[_Table], console: Console | None) -> None:
         console.print(rich_table)
 
 
-def summary_text(result: PerformanceResult) -> str:
+def summary_text(result: Measured) -> str:
     """Statistics, outliers, memory growth and growth sites as plain text."""
     return "\n\n".join(_render_text(table) for table in _summary_tables(result))
 
 
-def results_text(result: PerformanceResult) -> str:
+def results_text(result: Measured) -> str:
     """Every sample, iteration by iteration, as plain text."""
     return _render_text(_results_table(result))
 
 
-def _summary_tables(result: PerformanceResult) -> list[_Table]:
+def _summary_tables(result: Measured) -> list[_Table]:
     return [_statistics_table(result), _growth_table(result)]
 
 
-def print_summary(result: PerformanceResult, console: Console | None = None) -> None:
+def print_summary(result: Measured, console: Console | None = None) -> None:
     """Print :func:`summary_text`'s content (rich tables if rich is installed)."""
     _print_rich_or_text(_summary_tables(result), console)
 
 
-def print_results(result: PerformanceResult, console: Console | None = None) -> None:
+def print_results(result: Measured, console: Console | None = None) -> None:
     """Print :func:`results_text`'s content (a rich table if rich is installed)."""
     _print_rich_or_text([_results_table(result)], console)

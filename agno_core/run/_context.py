@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel
 
@@ -13,11 +14,45 @@ from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun
 
 if TYPE_CHECKING:
-    from agno_core._runner import RunnerBase
     from agno_core.db._sql import SqlDb
     from agno_core.models.base import Model
+    from agno_core.models.message import Message
+    from agno_core.run._events import BaseRunEvent
+    from agno_core.tools import Function
 
-__all__ = ["RunContext"]
+__all__ = ["RunContext", "RunOwner"]
+
+
+class RunOwner(Protocol):
+    """What the engine, the prompt and the memory update use of the agent or team running.
+
+    `agno_core._runner.RunnerBase` (so `Agent` and `Team`) is one; naming this instead of it keeps
+    the run engine below the runner that drives it.
+    """
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def system_message(self) -> str | None: ...
+    @property
+    def add_memories_to_context(self) -> bool | None: ...
+    @property
+    def update_memory_on_run(self) -> bool: ...
+    @property
+    def add_history_to_context(self) -> bool: ...
+    @property
+    def num_history_runs(self) -> int: ...
+    @property
+    def memory_model(self) -> Model | None: ...
+    @property
+    def tool_call_limit(self) -> int | None: ...
+    def _system_parts(self) -> list[str]: ...
+    def _functions(self) -> dict[str, Function]: ...
+    async def _build_messages(self, ctx: RunContext) -> list[Message]: ...
+    def _update_memories(self, ctx: RunContext) -> AsyncGenerator[BaseRunEvent, None]: ...
+    def _keep_unsaved(self, output: RunOutput) -> None: ...
 
 
 @dataclass(kw_only=True, slots=True, eq=False)
@@ -39,7 +74,7 @@ class RunContext:
         parent: The team run's context for a member run.
     """
 
-    owner: RunnerBase
+    owner: RunOwner
     output: RunOutput
     active: ActiveRun
     model: Model

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from agno_core.metrics import RunMetrics
 
 if TYPE_CHECKING:
-    from agno_core.run.agent import RunOutput, ToolExecution
+    from agno_core.run._output import RunOutput, ToolExecution
 
 __all__ = [
     "BaseRunEvent",

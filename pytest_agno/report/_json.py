@@ -30,7 +30,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pytest_agno.report._session import EvalSession
+    from pytest_agno.report._view import SessionView
 
 __all__ = ["REPORT_SCHEMA", "SCHEMA_ID", "build_report"]
 
@@ -205,7 +205,7 @@ REPORT_SCHEMA: dict[str, Any] = {
 }
 
 
-def build_report(session: EvalSession) -> dict[str, Any]:
+def build_report(session: SessionView) -> dict[str, Any]:
     """The report document for what ``session`` merged (valid against `REPORT_SCHEMA`)."""
     settings = session.settings
     tests = session.reported()

@@ -27,7 +27,7 @@ import pytest
 from pytest_agno.report._records import EvalRecord, RunRecord, TestRecord, TokenTally
 
 if TYPE_CHECKING:
-    from pytest_agno.perf._settings import EvalSettings
+    from pytest_agno.report._view import ReportSettings
 
 __all__ = ["SESSION_KEY", "EvalSession"]
 
@@ -38,7 +38,7 @@ SESSION_KEY = pytest.StashKey["EvalSession"]()
 class EvalSession:
     """Collects, ships, merges and reports; see the module docstring."""
 
-    def __init__(self, config: pytest.Config, settings: EvalSettings) -> None:
+    def __init__(self, config: pytest.Config, settings: ReportSettings) -> None:
         self.config = config
         self.settings = settings
         self.is_worker = hasattr(config, "workerinput")

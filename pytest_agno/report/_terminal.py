@@ -16,7 +16,7 @@ from pytest_agno.report._format import (
 
 if TYPE_CHECKING:
     from pytest_agno.report._records import EvalRecord, TestRecord
-    from pytest_agno.report._session import EvalSession
+    from pytest_agno.report._view import SessionView
 
 __all__ = ["eval_verdict", "write_summary"]
 
@@ -87,7 +87,7 @@ def _test_row(test: TestRecord) -> list[str]:
     ]
 
 
-def write_summary(terminal: Any, session: EvalSession) -> None:
+def write_summary(terminal: Any, session: SessionView) -> None:
     """Write the report section (``terminal`` is pytest's ``TerminalReporter``)."""
     tests = session.reported()
     evals = session.evals()

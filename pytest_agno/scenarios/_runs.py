@@ -14,17 +14,20 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pytest
 
 from pytest_agno.perf._markers import BackgroundOptions, CancelOptions
 
 if TYPE_CHECKING:
-    from agno_core._runner import RunnerBase
+    from agno_core.agent import Agent
     from agno_core.run.agent import RunOutput
     from agno_core.run.base import RunStatus
-    from pytest_agno.mock._openai import MockOpenAI
+    from agno_core.team import Team
+    from pytest_agno.mock import MockOpenAI
+
+    Runner: TypeAlias = Agent | Team
 
 __all__ = ["CancelScenario", "RunPlan", "arun_background", "scenario_class"]
 
@@ -33,7 +36,7 @@ _SLOW_DEFAULT_REPLY = 60.0
 
 
 async def arun_background(
-    runner: RunnerBase,
+    runner: Runner,
     input: Any,
     *,
     timeout: float = 30.0,
@@ -123,7 +126,7 @@ class RunPlan:
         )
         return cls(background=background, cancel=scenario, mock=mock)
 
-    async def execute(self, runner: RunnerBase, input: Any, kwargs: dict[str, Any]) -> RunOutput:
+    async def execute(self, runner: Runner, input: Any, kwargs: dict[str, Any]) -> RunOutput:
         scenario = self.cancel
         if scenario is None or scenario.done:
             result: RunOutput = await self._run(runner, input, kwargs)
@@ -144,7 +147,7 @@ class RunPlan:
         scenario.output = output
         return output
 
-    def _run(self, runner: RunnerBase, input: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
+    def _run(self, runner: Runner, input: Any, kwargs: dict[str, Any]) -> Awaitable[Any]:
         base_arun: Callable[..., Awaitable[Any]] = super(_ScenarioRunner, runner).arun  # type: ignore[misc]
         if self.background is None:
             return base_arun(input, stream=False, **kwargs)
@@ -157,7 +160,7 @@ class RunPlan:
         )
 
     async def _cancel_during(
-        self, runner: RunnerBase, input: Any, kwargs: dict[str, Any], scenario: CancelScenario
+        self, runner: Runner, input: Any, kwargs: dict[str, Any], scenario: CancelScenario
     ) -> RunOutput:
         mock = self.mock
         assert mock is not None

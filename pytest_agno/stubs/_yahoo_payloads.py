@@ -10,12 +10,27 @@ import math
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from datetime import time as clock
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    from pytest_agno.stubs._yfinance import StubRequest, _Security
+
+class ChartedSecurity(Protocol):
+    """What a chart needs of the stub's security (the stub's `_Security` is one)."""
+
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def info(self) -> Mapping[str, Any]: ...
+    @property
+    def closes(self) -> list[float]: ...
+
+
+class ChartRequest(Protocol):
+    """What a chart needs of the request it answers (the stub's `StubRequest` is one)."""
+
+    @property
+    def params(self) -> Mapping[str, str]: ...
 
 
 def _keys(names: str) -> frozenset[str]:
@@ -94,7 +109,7 @@ def _range_start(today: date, span: str) -> date | None:
     return date(today.year + year, month + 1, min(today.day, 28))
 
 
-def _chart_result(security: _Security, request: StubRequest) -> dict[str, Any]:
+def _chart_result(security: ChartedSecurity, request: ChartRequest) -> dict[str, Any]:
     info = security.info
     tz_name = str(info.get("exchangeTimezoneName", "America/New_York"))
     tz = ZoneInfo(tz_name)

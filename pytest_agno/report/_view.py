@@ -1,0 +1,46 @@
+"""What the renderings read from the session, and what the session reads from the settings.
+
+Two protocols keep the report's imports pointing one way: the terminal table and the JSON report
+take a `SessionView` (not the session class that calls them), and the session takes
+`ReportSettings` (not `pytest_agno.perf`'s settings class, which builds on the report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from pytest_agno.report._records import EvalRecord, TestRecord
+
+__all__ = ["ReportSettings", "SessionView"]
+
+
+class ReportSettings(Protocol):
+    """The ``--agno-eval*`` settings the report uses: where to write, and the compare baseline."""
+
+    @property
+    def json_path(self) -> Path | None: ...
+    @property
+    def html_path(self) -> Path | None: ...
+    @property
+    def save_path(self) -> Path | None: ...
+    @property
+    def compare(self) -> str | None: ...
+    @property
+    def compare_path(self) -> Path | None: ...
+    @property
+    def baseline_found(self) -> bool: ...
+    @property
+    def fail_expression(self) -> str | None: ...
+
+
+class SessionView(Protocol):
+    """A merged session as the renderings see it."""
+
+    @property
+    def settings(self) -> ReportSettings: ...
+    @property
+    def written(self) -> list[tuple[str, Path]]: ...
+    def reported(self) -> list[TestRecord]: ...
+    def evals(self) -> list[EvalRecord]: ...

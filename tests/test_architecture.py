@@ -1,0 +1,341 @@
+"""The architecture, written down and checked (see ARCHITECTURE.md).
+
+The import graph of `agno_core` and `pytest_agno` is read from the source with `ast`: every
+import counts, at module level, inside functions (lazy) and under ``if TYPE_CHECKING:``, because
+a reader has to follow each of them. The tests fail on an import cycle, on an arrow between two
+parts of a package that the tables below do not allow, and on a private name used across
+packages (or from `examples/` and `benchmarks/`, which show users what to import).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("agno_core", "pytest_agno")
+
+# pytest_agno: each subpackage, and what it may import of its siblings. The package's own
+# `__init__` is the public facade; `plugin` is the hook layer that wires everything.
+PYTEST_AGNO_ALLOWED: dict[str, set[str]] = {
+    "mock": set(),
+    "stubs": set(),
+    "postgres": set(),
+    "report": set(),
+    "perf": {"report"},
+    "scenarios": {"perf", "mock"},
+    "__init__": {"perf", "report", "scenarios"},
+    "plugin": {"mock", "stubs", "postgres", "report", "perf", "scenarios"},
+}
+
+# agno_core, bottom to top: which modules form each layer (longest prefix wins) and what each
+# layer may import. `run.records` is the run's data (status, output, events, end listeners) that
+# storage writes; the run engine is `run`'s private machinery plus the runner that drives it.
+AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
+    "base": ("agno_core", "agno_core._sync", "agno_core._logging", "agno_core.metrics"),
+    "tools": ("agno_core.tools",),
+    "models": ("agno_core.models",),
+    "run.records": (
+        "agno_core.run",
+        "agno_core.run.base",
+        "agno_core.run._output",
+        "agno_core.run._events",
+        "agno_core.run.agent",
+        "agno_core.run.team",
+        "agno_core.run.hooks",
+    ),
+    "db": ("agno_core.db",),
+    "run.engine": (
+        "agno_core.run._context",
+        "agno_core.run._engine",
+        "agno_core.run._tools",
+        "agno_core.run._registry",
+        "agno_core.run._scheduler",
+        "agno_core.run.cancel",
+        "agno_core._runner",
+        "agno_core._prompt",
+        "agno_core._memory",
+    ),
+    "agent": ("agno_core.agent",),
+    "team": ("agno_core.team",),
+    "eval": ("agno_core.eval",),
+}
+AGNO_CORE_ALLOWED: dict[str, set[str]] = {
+    "base": set(),
+    "tools": {"base"},
+    "models": {"base", "tools"},
+    "run.records": {"base", "models"},
+    "db": {"base", "run.records"},
+    "run.engine": {"base", "tools", "models", "run.records", "db"},
+    "agent": {"base", "models", "db", "run.records", "run.engine"},
+    "team": {"base", "tools", "models", "db", "run.records", "run.engine"},
+    "eval": {"base", "tools", "models", "db", "run.records", "agent", "team"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """One imported module (and name, for ``from m import name``) at a line of a file."""
+
+    path: Path
+    line: int
+    module: str
+    name: str | None
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def source_modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
+    """``{dotted name: file}`` of every module of ``packages`` under ``root``."""
+    return {
+        _module_name(path, root): path
+        for package in packages
+        for path in sorted((root / package).rglob("*.py"))
+    }
+
+
+def imports(path: Path, module: str) -> Iterator[Import]:
+    """Every import in a file, wherever it stands, with relative imports resolved."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield Import(path, node.lineno, alias.name, None)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                yield Import(path, node.lineno, base, alias.name)
+
+
+def import_graph(root: Path, packages: tuple[str, ...]) -> dict[str, set[str]]:
+    """``{module: modules it imports}``, within ``packages`` only.
+
+    ``from pkg import sub`` points at ``pkg.sub`` when that is a module, else at ``pkg``; a name
+    beyond the known modules points at the closest module that holds it.
+    """
+    modules = source_modules(root, packages)
+
+    def resolve(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        targets = set()
+        for item in imports(path, module):
+            full = f"{item.module}.{item.name}" if item.name else item.module
+            target = full if full in modules else resolve(item.module)
+            if target is not None and target != module:
+                targets.add(target)
+        graph[module] = targets
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as ``[a, b, ..., a]``, or None when the graph has none."""
+    done: set[str] = set()
+    for start in sorted(graph):
+        if start in done:
+            continue
+        path = [start]
+        stack = [iter(sorted(graph[start]))]
+        while stack:
+            target = next(stack[-1], None)
+            if target is None:
+                stack.pop()
+                done.add(path.pop())
+            elif target in path:
+                return [*path[path.index(target) :], target]
+            elif target not in done:
+                path.append(target)
+                stack.append(iter(sorted(graph.get(target, ()))))
+    return None
+
+
+def _where(item: Import) -> str:
+    return f"{item.path.relative_to(ROOT)}:{item.line}"
+
+
+def _pytest_agno_part(module: str) -> str:
+    parts = module.split(".")
+    return "__init__" if len(parts) == 1 else parts[1]
+
+
+def _agno_core_layer(module: str) -> str | None:
+    matches = [
+        (len(prefix), layer)
+        for layer, prefixes in AGNO_CORE_LAYERS.items()
+        for prefix in prefixes
+        if module == prefix or (module.startswith(prefix + ".") and "." in prefix)
+    ]
+    return max(matches)[1] if matches else None
+
+
+def _arrows(package: str, part_of: dict[str, str]) -> Iterator[tuple[Import, str, str]]:
+    """``(import, from part, to part)`` for every import between two parts of ``package``."""
+    for module, path in source_modules(ROOT, (package,)).items():
+        for item in imports(path, module):
+            target = f"{item.module}.{item.name}" if item.name else item.module
+            if not target.startswith(package + ".") and item.module != package:
+                continue
+            source_part, target_part = part_of.get(module), part_of.get(target)
+            if target_part is None:  # `from pkg.sub import name`: the module is what counts
+                target_part = part_of.get(item.module)
+            if source_part is None or target_part is None or target_part == source_part:
+                continue
+            yield item, source_part, target_part
+
+
+def _parts(package: str, part: Callable[[str], str | None]) -> dict[str, str]:
+    """``{module: the part it belongs to}`` for the modules of ``package`` that have one."""
+    named = {module: part(module) for module in source_modules(ROOT, (package,))}
+    return {module: name for module, name in named.items() if name is not None}
+
+
+def _private_use(item: Import) -> str | None:
+    """Why an import from agno_core/pytest_agno is not public API, or None when it is."""
+    if item.module.split(".")[0] not in PACKAGES:
+        return None
+    if any(part.startswith("_") for part in item.module.split(".")[1:]):
+        return f"private module {item.module}"
+    if item.name is None:
+        return None
+    if item.name.startswith("_"):
+        return f"private name {item.module}.{item.name}"
+    module = importlib.import_module(item.module)
+    value = getattr(module, item.name, None)
+    if value is None and importlib.util.find_spec(f"{item.module}.{item.name}") is not None:
+        return None  # a public submodule
+    exported = getattr(module, "__all__", None)
+    if exported is not None and item.name not in exported and not _is_module(value):
+        return f"{item.module}.{item.name} is not in {item.module}.__all__"
+    return None
+
+
+def _is_module(value: object) -> bool:
+    return isinstance(value, ModuleType)
+
+
+# -- the tests ---------------------------------------------------------------------------------
+
+
+def test_no_import_cycle() -> None:
+    cycle = find_cycle(import_graph(ROOT, PACKAGES))
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or ())
+
+
+def test_the_graph_sees_lazy_and_type_only_imports(tmp_path: Path) -> None:
+    package = tmp_path / "demo"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from demo import b\n")
+    (package / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .c import C\n"
+    )
+    (package / "c.py").write_text("def f():\n    from demo.a import x\n")
+    graph = import_graph(tmp_path, ("demo",))
+    assert graph == {
+        "demo": set(),
+        "demo.a": {"demo.b"},
+        "demo.b": {"demo.c"},
+        "demo.c": {"demo.a"},
+    }
+    assert find_cycle(graph) == ["demo.a", "demo.b", "demo.c", "demo.a"]
+    (package / "c.py").write_text("import json\n")
+    assert find_cycle(import_graph(tmp_path, ("demo",))) is None
+
+
+def test_every_pytest_agno_module_belongs_to_a_known_part() -> None:
+    unknown = {
+        module: part
+        for module, part in _parts("pytest_agno", _pytest_agno_part).items()
+        if part not in PYTEST_AGNO_ALLOWED
+    }
+    assert not unknown, f"add these parts to PYTEST_AGNO_ALLOWED (and ARCHITECTURE.md): {unknown}"
+
+
+def test_pytest_agno_parts_import_only_allowed_siblings() -> None:
+    part_of = _parts("pytest_agno", _pytest_agno_part)
+    wrong = [
+        f"{_where(item)}: {source} imports {target} ({item.module})"
+        for item, source, target in _arrows("pytest_agno", part_of)
+        if target not in PYTEST_AGNO_ALLOWED.get(source, set())
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_agno_core_module_has_a_layer() -> None:
+    modules = source_modules(ROOT, ("agno_core",))
+    unplaced = sorted(module for module in modules if _agno_core_layer(module) is None)
+    assert not unplaced, f"place these modules in AGNO_CORE_LAYERS: {unplaced}"
+
+
+def test_agno_core_layers_import_only_allowed_layers() -> None:
+    part_of = _parts("agno_core", _agno_core_layer)
+    wrong = [
+        f"{_where(item)}: {source} imports {target} ({item.module})"
+        for item, source, target in _arrows("agno_core", part_of)
+        if target not in AGNO_CORE_ALLOWED.get(source, set())
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_agno_core_imports_neither_the_plugin_nor_agno() -> None:
+    wrong = [
+        f"{_where(item)}: {item.module}"
+        for module, path in source_modules(ROOT, ("agno_core",)).items()
+        for item in imports(path, module)
+        if item.module.split(".")[0] in ("pytest_agno", "agno")
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_pytest_agno_uses_only_public_agno_core_names() -> None:
+    wrong = [
+        f"{_where(item)}: {reason}"
+        for module, path in source_modules(ROOT, ("pytest_agno",)).items()
+        for item in imports(path, module)
+        if item.module.startswith("agno_core") and (reason := _private_use(item))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("folder", ["examples", "benchmarks"])
+def test_examples_and_benchmarks_use_only_public_names(folder: str) -> None:
+    files = sorted((ROOT / folder).rglob("*.py"))
+    assert files
+    wrong = [
+        f"{_where(item)}: {reason}"
+        for path in files
+        for item in imports(path, _module_name(path, ROOT))
+        if (reason := _private_use(item))
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_private_names_are_caught() -> None:
+    here = ROOT / "examples" / "x.py"
+    assert _private_use(Import(here, 1, "agno_core.db._sql", "SqlDb")) == (
+        "private module agno_core.db._sql"
+    )
+    assert _private_use(Import(here, 1, "agno_core.db", "_sql")) == "private name agno_core.db._sql"
+    assert _private_use(Import(here, 1, "agno_core.db.sqlite", "SqlDb")) == (
+        "agno_core.db.sqlite.SqlDb is not in agno_core.db.sqlite.__all__"
+    )
+    assert _private_use(Import(here, 1, "agno_core.db", "SqlDb")) is None
+    assert _private_use(Import(here, 1, "agno_core.db", "sqlite")) is None
+    assert _private_use(Import(here, 1, "pytest_agno.mock", "MockOpenAI")) is None
