@@ -166,6 +166,11 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def _package_imports(package: str) -> Iterator[Import]:
+    for module, path in source_modules(ROOT, (package,)).items():
+        yield from imports(path, module)
+
+
 def _where(item: Import) -> str:
     return f"{item.path.relative_to(ROOT)}:{item.line}"
 
@@ -259,37 +264,28 @@ def test_the_graph_sees_lazy_and_type_only_imports(tmp_path: Path) -> None:
     assert find_cycle(import_graph(tmp_path, ("demo",))) is None
 
 
-def test_every_pytest_agno_module_belongs_to_a_known_part() -> None:
-    unknown = {
-        module: part
-        for module, part in _parts("pytest_agno", _pytest_agno_part).items()
-        if part not in PYTEST_AGNO_ALLOWED
-    }
-    assert not unknown, f"add these parts to PYTEST_AGNO_ALLOWED (and ARCHITECTURE.md): {unknown}"
+def _layout(package: str) -> tuple[Callable[[str], str | None], dict[str, set[str]]]:
+    """How ``package`` is cut into parts, and the arrows allowed between them."""
+    if package == "agno_core":
+        return _agno_core_layer, AGNO_CORE_ALLOWED
+    return _pytest_agno_part, PYTEST_AGNO_ALLOWED
 
 
-def test_pytest_agno_parts_import_only_allowed_siblings() -> None:
-    part_of = _parts("pytest_agno", _pytest_agno_part)
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_module_belongs_to_a_known_part(package: str) -> None:
+    part, allowed = _layout(package)
+    modules = source_modules(ROOT, (package,))
+    unknown = sorted(module for module in modules if part(module) not in allowed)
+    assert not unknown, f"place these modules in the tables above (and ARCHITECTURE.md): {unknown}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_parts_import_only_allowed_parts(package: str) -> None:
+    part, allowed = _layout(package)
     wrong = [
         f"{_where(item)}: {source} imports {target} ({item.module})"
-        for item, source, target in _arrows("pytest_agno", part_of)
-        if target not in PYTEST_AGNO_ALLOWED.get(source, set())
-    ]
-    assert not wrong, "\n".join(wrong)
-
-
-def test_every_agno_core_module_has_a_layer() -> None:
-    modules = source_modules(ROOT, ("agno_core",))
-    unplaced = sorted(module for module in modules if _agno_core_layer(module) is None)
-    assert not unplaced, f"place these modules in AGNO_CORE_LAYERS: {unplaced}"
-
-
-def test_agno_core_layers_import_only_allowed_layers() -> None:
-    part_of = _parts("agno_core", _agno_core_layer)
-    wrong = [
-        f"{_where(item)}: {source} imports {target} ({item.module})"
-        for item, source, target in _arrows("agno_core", part_of)
-        if target not in AGNO_CORE_ALLOWED.get(source, set())
+        for item, source, target in _arrows(package, _parts(package, part))
+        if target not in allowed.get(source, set())
     ]
     assert not wrong, "\n".join(wrong)
 
@@ -297,8 +293,7 @@ def test_agno_core_layers_import_only_allowed_layers() -> None:
 def test_agno_core_imports_neither_the_plugin_nor_agno() -> None:
     wrong = [
         f"{_where(item)}: {item.module}"
-        for module, path in source_modules(ROOT, ("agno_core",)).items()
-        for item in imports(path, module)
+        for item in _package_imports("agno_core")
         if item.module.split(".")[0] in ("pytest_agno", "agno")
     ]
     assert not wrong, "\n".join(wrong)
@@ -307,8 +302,7 @@ def test_agno_core_imports_neither_the_plugin_nor_agno() -> None:
 def test_pytest_agno_uses_only_public_agno_core_names() -> None:
     wrong = [
         f"{_where(item)}: {reason}"
-        for module, path in source_modules(ROOT, ("pytest_agno",)).items()
-        for item in imports(path, module)
+        for item in _package_imports("pytest_agno")
         if item.module.startswith("agno_core") and (reason := _private_use(item))
     ]
     assert not wrong, "\n".join(wrong)

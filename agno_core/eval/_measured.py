@@ -15,50 +15,32 @@ __all__ = ["Measured", "MeasuredSite"]
 class MeasuredSite(Protocol):
     """A source line whose live memory grew (see `GrowthSite`)."""
 
-    @property
-    def filename(self) -> str: ...
-    @property
-    def lineno(self) -> int: ...
-    @property
-    def size_diff(self) -> int: ...
-    @property
-    def count_diff(self) -> int: ...
-    @property
-    def traceback(self) -> Sequence[str]: ...
+    filename: str
+    lineno: int
+    size_diff: int
+    count_diff: int
+    traceback: list[str]
 
 
 class Measured(Protocol):
     """The samples and identity of one eval's result (see `PerformanceResult`)."""
 
-    @property
-    def name(self) -> str | None: ...
-    @property
-    def eval_id(self) -> str | None: ...
-    @property
-    def num_iterations(self) -> int: ...
-    @property
-    def warmup_runs(self) -> int: ...
-    @property
-    def created_at(self) -> float: ...
-    @property
-    def run_times(self) -> Sequence[float]: ...
-    @property
-    def cpu_times(self) -> Sequence[float]: ...
-    @property
-    def calls_per_sample(self) -> int: ...
-    @property
-    def memory_usages(self) -> Sequence[float]: ...
-    @property
-    def peak_memory_usages(self) -> Sequence[int]: ...
-    @property
-    def retained_memory_per_call(self) -> Sequence[int]: ...
-    @property
-    def growth_per_iteration(self) -> Sequence[int]: ...
-    @property
-    def avg_growth_per_iteration(self) -> float: ...
+    name: str | None
+    eval_id: str | None
+    num_iterations: int
+    warmup_runs: int
+    created_at: float
+    run_times: list[float]
+    cpu_times: list[float]
+    calls_per_sample: int
+    memory_usages: list[float]
+    peak_memory_usages: list[int]
+    retained_memory_per_call: list[int]
+    growth_per_iteration: list[int]
+    avg_growth_per_iteration: float
+    outliers: list[int]
+
     @property
     def growth_sites(self) -> Sequence[MeasuredSite]: ...
-    @property
-    def outliers(self) -> Sequence[int]: ...
     @property
     def growth_tracked(self) -> bool: ...

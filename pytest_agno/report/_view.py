@@ -19,28 +19,23 @@ __all__ = ["ReportSettings", "SessionView"]
 class ReportSettings(Protocol):
     """The ``--agno-eval*`` settings the report uses: where to write, and the compare baseline."""
 
-    @property
-    def json_path(self) -> Path | None: ...
-    @property
-    def html_path(self) -> Path | None: ...
+    json_path: Path | None
+    html_path: Path | None
+    compare: str | None
+    baseline_found: bool
+    fail_expression: str | None
+
     @property
     def save_path(self) -> Path | None: ...
     @property
-    def compare(self) -> str | None: ...
-    @property
     def compare_path(self) -> Path | None: ...
-    @property
-    def baseline_found(self) -> bool: ...
-    @property
-    def fail_expression(self) -> str | None: ...
 
 
 class SessionView(Protocol):
     """A merged session as the renderings see it."""
 
-    @property
-    def settings(self) -> ReportSettings: ...
-    @property
-    def written(self) -> list[tuple[str, Path]]: ...
+    settings: ReportSettings
+    written: list[tuple[str, Path]]
+
     def reported(self) -> list[TestRecord]: ...
     def evals(self) -> list[EvalRecord]: ...

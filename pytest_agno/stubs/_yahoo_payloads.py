@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 class ChartedSecurity(Protocol):
     """What a chart needs of the stub's security (the stub's `_Security` is one)."""
 
-    @property
-    def symbol(self) -> str: ...
+    symbol: str
+
     @property
     def info(self) -> Mapping[str, Any]: ...
     @property
