@@ -10,11 +10,24 @@ no other part of pytest_agno and nothing of agno_core.
 
 from __future__ import annotations
 
-from pytest_agno.postgres._launcher import (
-    PostgresServer,
-    PostgresUnavailable,
-    connect_external,
-    start_postgres,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_agno.postgres._launcher import (
+        PostgresServer,
+        PostgresUnavailable,
+        connect_external,
+        start_postgres,
+    )
 
 __all__ = ["PostgresServer", "PostgresUnavailable", "connect_external", "start_postgres"]
+
+
+def __getattr__(name: str) -> Any:
+    # The plugin imports this package for its fixtures on every pytest start; the launcher
+    # loads on first use of one of its names.
+    if name in __all__:
+        from pytest_agno.postgres import _launcher
+
+        return getattr(_launcher, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

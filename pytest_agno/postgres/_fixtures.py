@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 
-from pytest_agno.postgres._launcher import (
-    TEMPLATE_DATABASE,
-    PostgresServer,
-    PostgresUnavailable,
-    _mask,
-    connect_external,
-    start_postgres,
-)
+if TYPE_CHECKING:
+    from pytest_agno.postgres._launcher import PostgresServer
+
+# The plugin defines these fixtures on every pytest start: the launcher (subprocess, sockets,
+# psycopg's helpers) is imported only when a test asks for a server.
 
 __all__ = ["agno_pg_server", "pg_url"]
 
@@ -28,6 +25,8 @@ def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     private server. Without a server the tests that need it are skipped, or fail when the `CI`
     environment variable is `true` or `1`.
     """
+    from pytest_agno.postgres._launcher import TEMPLATE_DATABASE, PostgresUnavailable
+
     try:
         server = _open_server(request)
         try:
@@ -46,6 +45,8 @@ def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
 @pytest.fixture
 def pg_url(agno_pg_server: PostgresServer) -> Iterator[str]:
     """SQLAlchemy URL (`postgresql+psycopg://`) of a fresh database, dropped after the test."""
+    from pytest_agno.postgres._launcher import TEMPLATE_DATABASE
+
     name = agno_pg_server.create_database(template=TEMPLATE_DATABASE)
     try:
         yield agno_pg_server.url(name)
@@ -54,6 +55,8 @@ def pg_url(agno_pg_server: PostgresServer) -> Iterator[str]:
 
 
 def _open_server(request: pytest.FixtureRequest) -> PostgresServer:
+    from pytest_agno.postgres._launcher import connect_external, start_postgres
+
     url = _configured_url(request.config)
     if url:
         return connect_external(url)
@@ -75,6 +78,8 @@ def _configured_url(config: pytest.Config) -> str | None:
 
 def _ensure_database(server: PostgresServer, name: str) -> None:
     import psycopg
+
+    from pytest_agno.postgres._launcher import PostgresUnavailable, _mask
 
     try:
         server.create_database(name)
