@@ -2,7 +2,7 @@
 
 `MockOpenAI` installs a respx router on `{base_url}/chat/completions` and `{base_url}/responses`.
 Tests script replies (`add_text`, `add_tool_call`, `add_json`, `add_error`, ...); each request takes
-the first queued reply that accepts it, rendered by `_mock_wire` for the endpoint it hit, streamed
+the first queued reply that accepts it, rendered by `_wire` for the endpoint it hit, streamed
 (SSE) when its body says `"stream": true`. With nothing scripted, every request gets a default text
 reply; once anything is scripted, a request no reply accepts is answered 400 and fails the test when
 the mock stops. Any other URL fails too (`assert_all_mocked`).
