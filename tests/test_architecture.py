@@ -333,3 +333,65 @@ def test_private_names_are_caught() -> None:
     assert _private_use(Import(here, 1, "agno_core.db", "SqlDb")) is None
     assert _private_use(Import(here, 1, "agno_core.db", "sqlite")) is None
     assert _private_use(Import(here, 1, "pytest_agno.mock", "MockOpenAI")) is None
+
+
+# The public names of pytest_agno's subpackages (the top-level package's are guarded in
+# tests/plugin/test_plugin_inert.py).
+PYTEST_AGNO_FACADES: dict[str, list[str]] = {
+    "pytest_agno.mock": [
+        "MockOpenAI",
+        "RecordedRequest",
+        "Reply",
+        "ReplyOptions",
+        "RequestPredicate",
+    ],
+    "pytest_agno.perf": ["PerfEval", "PerfGateError"],
+    "pytest_agno.postgres": [
+        "PostgresServer",
+        "PostgresUnavailable",
+        "connect_external",
+        "start_postgres",
+    ],
+    "pytest_agno.report": ["REPORT_SCHEMA"],
+    "pytest_agno.scenarios": [
+        "CancelScenario",
+        "arun_background",
+        "assert_background_parity",
+        "assert_metrics",
+        "assert_metrics_consistent",
+    ],
+    "pytest_agno.stubs": [
+        "YFINANCE_WARNING_FILTERS",
+        "StubRequest",
+        "UnexpectedYahooRequest",
+        "YahooStub",
+    ],
+}
+
+
+def test_every_subpackage_has_a_guarded_facade() -> None:
+    subpackages = {
+        module
+        for module, path in source_modules(ROOT, ("pytest_agno",)).items()
+        if path.name == "__init__.py" and module != "pytest_agno"
+    }
+    assert subpackages == set(PYTEST_AGNO_FACADES)
+
+
+@pytest.mark.parametrize("name", sorted(PYTEST_AGNO_FACADES))
+def test_subpackage_facade(name: str) -> None:
+    module = importlib.import_module(name)
+    assert module.__doc__ and "may import" in module.__doc__  # what it owns, what it may use
+    assert module.__all__ == PYTEST_AGNO_FACADES[name]
+    missing = [public for public in module.__all__ if not hasattr(module, public)]
+    assert not missing
+
+
+def test_modules_inside_subpackages_are_private() -> None:
+    public = [
+        module
+        for module, path in source_modules(ROOT, ("pytest_agno",)).items()
+        if module.count(".") >= 2 and path.name != "__init__.py"
+        if not module.rpartition(".")[2].startswith("_")
+    ]
+    assert not public, f"modules of a subpackage are private (`_name.py`): {public}"
