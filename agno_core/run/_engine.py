@@ -418,7 +418,8 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     yield event
             tool_calls_made += 1
         if ctx.extra.get("stop_after"):
-            o.content = o.tools[-1].result
+            # A team in route mode ends with its member's own (possibly structured) content.
+            o.content = ctx.extra.pop("direct_content", o.tools[-1].result)
             return
     raise ModelProviderError(
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
