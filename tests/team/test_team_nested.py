@@ -58,9 +58,7 @@ def nested_team(endpoint: str, db: SqlDb | None, **kw: object) -> Team:
 def script_nested_run(mock: MockOpenAI, *, latency: float = 0.0) -> None:
     delegate(mock, "clock-desk", "Time in Oslo?", input_tokens=100, output_tokens=10)
     delegate(mock, "clock", "Oslo time?", model=INNER, input_tokens=50, output_tokens=5)
-    reply(
-        mock, "08:00.", model=CLOCK_MODEL, input_tokens=30, output_tokens=3, latency=clock_latency
-    )
+    reply(mock, "08:00.", model=CLOCK_MODEL, input_tokens=30, output_tokens=3, latency=latency)
     reply(mock, "It is 08:00 in Oslo.", model=INNER, input_tokens=70, output_tokens=7)
     reply(mock, "08:00 in Oslo.", input_tokens=200, output_tokens=20)
 
