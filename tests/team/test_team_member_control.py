@@ -350,3 +350,22 @@ def test_agno_methods_agno_core_lacks_are_refused_by_name() -> None:
     with pytest.raises(AttributeError, match="no attribute 'nonsense'") as info:
         _ = team.nonsense
     assert not isinstance(info.value, UnsupportedMethodError)
+
+
+def test_the_sync_api_routes_and_prints_member_responses(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = make_mode_team(mode=TeamMode.route, determine_input_for_members=False)
+    delegate(mock_model, "clock", "time")
+    reply(mock_model, "07:15 in Lisbon.", model=CLOCK_MODEL)
+    delegate(mock_model, "clock", "time")
+    reply(mock_model, "07:16 in Lisbon.", model=CLOCK_MODEL)
+
+    result = team.run("What time is it in Lisbon?")
+    team.print_response("And now?", show_member_responses=True)
+
+    assert result.content == "07:15 in Lisbon."
+    first, second = of_model(mock_model.requests, CLOCK_MODEL)
+    assert (user_of(first), user_of(second)) == ("What time is it in Lisbon?", "And now?")
+    out = capsys.readouterr().out
+    assert out == "--- Clock ---\n07:16 in Lisbon.\n--- Travel Team ---\n07:16 in Lisbon.\n"

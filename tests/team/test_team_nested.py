@@ -201,3 +201,21 @@ async def test_a_nested_team_runs_in_the_background(
     assert done.metrics.total_tokens == total
     [desk] = done.member_responses
     assert isinstance(desk, TeamRunOutput) and len(desk.member_responses) == 1
+
+
+async def test_a_nested_team_gets_its_own_history(
+    mock_model: MockOpenAI, db: SqlDb, endpoint: str
+) -> None:
+    team = nested_team(endpoint, db, store_member_responses=True, add_team_history_to_members=True)
+    script_nested_run(mock_model)
+    script_nested_run(mock_model)
+
+    await team.arun("Time in Oslo?", session_id="s-nested")
+    await team.arun("Time in Oslo?", session_id="s-nested")
+
+    first, second = of_model(mock_model.requests, INNER)[::2]
+    assert user_of(first) == "Time in Oslo?"
+    assert user_of(second) == (
+        "<team_history_context>\n[run-1]\ninput: Time in Oslo?\nresponse: It is 08:00 in Oslo.\n\n"
+        "</team_history_context>\n\nTime in Oslo?"
+    )
