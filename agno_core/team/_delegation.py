@@ -11,8 +11,9 @@ runs of the session (``add_team_history_to_members``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -27,7 +28,15 @@ if TYPE_CHECKING:
     from agno_core.run._context import RunContext
     from agno_core.team._team import Team
 
-__all__ = ["DIRECT_CONTENT", "run_all_members", "run_one_member"]
+__all__ = [
+    "DIRECT_CONTENT",
+    "answer",
+    "failure",
+    "run_all_members",
+    "run_member",
+    "run_members",
+    "run_one_member",
+]
 
 # ctx.extra key: the content a route-mode run ends with (the member's own, possibly structured).
 DIRECT_CONTENT = "direct_content"
@@ -43,7 +52,7 @@ def _text(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
-def _answer(result: RunOutput) -> str:
+def answer(result: RunOutput) -> str:
     """What the leader reads of a member's run."""
     if result.content is None or (isinstance(result.content, str) and not result.content.strip()):
         outputs = [t.result for t in result.tools if t.result]
@@ -142,12 +151,86 @@ def _record(ctx: RunContext, member: RunnerBase, task: str, result: RunOutput) -
     output.metrics.merge(result.metrics)
     if result.status is RunStatus.completed:
         ctx.extra.setdefault(_INTERACTIONS, []).append(
-            (member.name or member.id, task, _answer(result))
+            (member.name or member.id, task, answer(result))
         )
 
 
-def _failure(member: RunnerBase, result: RunOutput) -> str:
+def failure(member: RunnerBase, result: RunOutput) -> str:
     return f"Error: member {member.id} ended {result.status.value}: {result.error}"
+
+
+async def run_member(
+    team: Team, ctx: RunContext, member: RunnerBase, task: str, runs: list[RunOutput]
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """Run ``member`` on ``task`` as a member run of ``ctx``, passing its events through.
+
+    Its output is appended to ``runs`` as soon as it exists (so a caller sees a cancelled run's
+    partial output too), and to the team run's ``member_responses`` when it ends.
+    """
+    member_ctx = await _start(team, ctx, member, task)
+    runs.append(member_ctx.output)
+    forward = _forwards(team, ctx)
+    events = drive(member_ctx)
+    try:
+        async for event in events:
+            if forward:
+                yield event
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
+        _record(ctx, member, task, member_ctx.output)
+
+
+async def run_members(
+    team: Team,
+    ctx: RunContext,
+    jobs: list[tuple[RunnerBase, str]],
+    runs: list[RunOutput | None],
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """Run each ``(member, task)`` of ``jobs`` concurrently, merging their events as they come.
+
+    ``runs[i]`` is set to job ``i``'s output (None if it could not start); the outputs join
+    ``member_responses`` in the order of ``jobs``, whatever order they finish in. A cancel of the
+    team run cancels every job still running.
+    """
+    forward = _forwards(team, ctx)
+    queue: asyncio.Queue[ev.BaseRunEvent | None] = asyncio.Queue()
+    contexts: list[RunContext | None] = [None] * len(jobs)
+    runs[:] = [None] * len(jobs)
+
+    async def run(index: int, member: RunnerBase, task: str) -> None:
+        try:
+            member_ctx = await _start(team, ctx, member, task)
+            contexts[index] = member_ctx
+            runs[index] = member_ctx.output
+            events = drive(member_ctx)
+            try:
+                async for event in events:
+                    if forward:
+                        await queue.put(event)
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]
+        finally:
+            queue.put_nowait(None)
+
+    tasks = [
+        asyncio.create_task(run(i, member, task), name=f"agno-member-{member.id}")
+        for i, (member, task) in enumerate(jobs)
+    ]
+    try:
+        running = len(tasks)
+        while running:
+            event = await queue.get()
+            if event is None:
+                running -= 1
+            else:
+                yield event
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for (member, task), member_ctx in zip(jobs, contexts, strict=True):
+            if member_ctx is not None:
+                _record(ctx, member, task, member_ctx.output)
 
 
 async def run_one_member(
@@ -165,22 +248,17 @@ async def run_one_member(
             else "Error: the task must be a non-empty string"
         )
         return
-    member_ctx = await _start(team, ctx, member, task)
-    forward = _forwards(team, ctx)
-    events = drive(member_ctx)
-    try:
+    runs: list[RunOutput] = []
+    # Closed explicitly: a cancel thrown in at our yield must end the member run now.
+    async with contextlib.aclosing(run_member(team, ctx, member, task, runs)) as events:
         async for event in events:
-            if forward:
-                yield event
-    finally:
-        await events.aclose()  # type: ignore[attr-defined]
-        _record(ctx, member, task, member_ctx.output)
-    result = member_ctx.output
+            yield event
+    [result] = runs
     if result.status is not RunStatus.completed:
         execution.tool_call_error = True
-        execution.result = _failure(member, result)
+        execution.result = failure(member, result)
         return
-    execution.result = _answer(result)
+    execution.result = answer(result)
     if team.respond_directly:
         ctx.extra[DIRECT_CONTENT] = result.content
         ctx.output.content_type = result.content_type
@@ -201,53 +279,22 @@ async def run_all_members(
         execution.result = "Error: the task must be a non-empty string"
         return
     members = list(team.members)
-    forward = _forwards(team, ctx)
-    queue: asyncio.Queue[ev.BaseRunEvent | None] = asyncio.Queue()
-    contexts: list[RunContext | None] = [None] * len(members)
-
-    async def run(index: int, member: RunnerBase) -> None:
-        try:
-            member_ctx = await _start(team, ctx, member, task)
-            contexts[index] = member_ctx
-            events = drive(member_ctx)
-            try:
-                async for event in events:
-                    if forward:
-                        await queue.put(event)
-            finally:
-                await events.aclose()  # type: ignore[attr-defined]
-        finally:
-            queue.put_nowait(None)
-
-    tasks = [
-        asyncio.create_task(run(i, m), name=f"agno-member-{m.id}") for i, m in enumerate(members)
-    ]
-    try:
-        running = len(tasks)
-        while running:
-            event = await queue.get()
-            if event is None:
-                running -= 1
-            else:
-                yield event
-    finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for member, member_ctx in zip(members, contexts, strict=True):
-            if member_ctx is not None:
-                _record(ctx, member, task, member_ctx.output)
+    runs: list[RunOutput | None] = []
+    jobs = [(m, task) for m in members]
+    async with contextlib.aclosing(run_members(team, ctx, jobs, runs)) as events:
+        async for event in events:
+            yield event
     lines: list[str] = []
     failed = 0
-    for member, member_ctx in zip(members, contexts, strict=True):
+    for member, result in zip(members, runs, strict=True):
         name = member.name or member.id
-        if member_ctx is None:
+        if result is None:
             failed += 1
             lines.append(f"Agent {name}: Error - the member could not start")
-        elif member_ctx.output.status is not RunStatus.completed:
+        elif result.status is not RunStatus.completed:
             failed += 1
-            lines.append(f"Agent {name}: {_failure(member, member_ctx.output)}")
+            lines.append(f"Agent {name}: {failure(member, result)}")
         else:
-            lines.append(f"Agent {name}: {_answer(member_ctx.output)}")
+            lines.append(f"Agent {name}: {answer(result)}")
     execution.result = "\n\n".join(lines)
     execution.tool_call_error = bool(members) and failed == len(members)
