@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from agno_core.run._tools import EVENT_STREAM_ATTR
 from agno_core.team._delegation import run_all_members, run_one_member
+from agno_core.team._modes import TeamMode
 from agno_core.team._roster import DELEGATE_ALL, DELEGATE_ONE, MEMBER_INFO, members_text
+from agno_core.team._tasks import task_functions
 from agno_core.tools import Function
 
 if TYPE_CHECKING:
@@ -106,6 +108,8 @@ def _with_streamer(streamer: Any) -> Any:
 
 def member_functions(team: Team) -> list[Function]:
     """The leader's member tools, for the team's current members and mode."""
+    if team.mode is TeamMode.tasks:
+        return task_functions()
     if not team.members:
         return []
     functions = [_delegate_all(team) if team.delegate_to_all_members else _delegate_one(team)]

@@ -21,8 +21,10 @@ class TeamMode(str, Enum):
         broadcast: One ``delegate_task_to_members`` call gives the same task to every member
             (run concurrently); the leader answers from all their results (the same as
             ``delegate_to_all_members=True``).
-        tasks: Agno's autonomous task-list loop. Not supported: a team with this mode raises
-            `UnsupportedParameterError`.
+        tasks: The leader plans a task list with task tools (``create_task``,
+            ``execute_task``, ``execute_tasks_parallel``, ...) and members execute the tasks;
+            the run loops until the goal is marked complete or every task is done, for at most
+            ``max_iterations`` turns.
     """
 
     coordinate = "coordinate"

@@ -54,6 +54,20 @@ def members_text(team: Team, indent: int = 0) -> str:
 
 
 def _mode_rules(team: Team) -> str:
+    if team.mode is TeamMode.tasks:
+        rules = [
+            "Tasks mode: plan the work as a task list, have members execute it, then answer.",
+            "`create_task` with the assignee whose role fits; set `depends_on` only when a "
+            "task needs another's result.",
+            "Run a task with `execute_task`, or independent pending tasks at once with "
+            "`execute_tasks_parallel`; `list_tasks` shows the list.",
+            "Record work you did yourself with `update_task_status`, context for later tasks "
+            "with `add_task_note`.",
+            "When the goal is met (or out of reach), write your answer and call "
+            "`mark_all_complete` in the same turn; a request that needs no task can be "
+            "answered at once.",
+        ]
+        return "<delegation>\n" + "\n".join(f"- {r}" for r in rules) + "\n</delegation>\n"
     if team.mode is TeamMode.route:
         rules = [
             f"Route mode: give the request to exactly one member with `{DELEGATE_ONE}`. That "
@@ -105,7 +119,7 @@ def team_block(team: Team) -> str:
         "Delegate when a member's role or tools are needed; answer yourself when they are not."
         "\n<team_members>\n" + members_text(team) + "</team_members>\n"
     )
-    if team.get_member_information_tool:
+    if team.get_member_information_tool and team.mode is not TeamMode.tasks:
         text += f"Call `{MEMBER_INFO}` to read this list again at any time.\n"
     return text + _mode_rules(team) + "</team>"
 

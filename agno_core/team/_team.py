@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -13,6 +14,7 @@ from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
 from agno_core.team._roster import members_text, team_block
+from agno_core.team._tasks import next_turn
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
@@ -34,8 +36,9 @@ class Team(RunnerBase):
 
     How the leader uses its members is the ``mode`` (`TeamMode`): ``coordinate`` (default:
     the leader delegates sub-tasks with ``delegate_task_to_member`` and writes the answer),
-    ``route`` (one member's answer is the team's answer) or ``broadcast`` (one
-    ``delegate_task_to_members`` call runs every member on the same task, concurrently). Each
+    ``route`` (one member's answer is the team's answer), ``broadcast`` (one
+    ``delegate_task_to_members`` call runs every member on the same task, concurrently) or
+    ``tasks`` (the leader plans a task list that members execute, looping until it is done). Each
     delegation is a real run of that member, with its own `RunOutput`, ``run_id`` and
     ``parent_run_id`` (the team run). The team run's metrics are the leader's own model calls
     plus every member run's totals; ``details["model"]`` holds the leader's calls and
@@ -51,6 +54,7 @@ class Team(RunnerBase):
         respond_directly: Route mode: the member's answer ends the run as the team's answer
             (the member gets the team's ``output_schema`` when it has none).
         delegate_to_all_members: Broadcast mode.
+        max_iterations: Tasks mode: the most turns the leader gets to finish the task list.
         determine_input_for_members: False: members receive the user's input verbatim instead
             of the leader's task text.
         share_member_interactions: Each member also receives the earlier members' tasks and
@@ -67,7 +71,7 @@ class Team(RunnerBase):
 
     Raises:
         UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
-            the message), or ``mode=TeamMode.tasks``.
+            the message).
     """
 
     kind = "team"
@@ -78,6 +82,7 @@ class Team(RunnerBase):
         "delegate_to_all_members",
         "determine_input_for_members",
         "get_member_information_tool",
+        "max_iterations",
         "members",
         "mode",
         "num_team_history_runs",
@@ -92,6 +97,7 @@ class Team(RunnerBase):
     mode: TeamMode
     respond_directly: bool
     delegate_to_all_members: bool
+    max_iterations: int
     determine_input_for_members: bool
     share_member_interactions: bool
     add_team_history_to_members: bool
@@ -113,6 +119,7 @@ class Team(RunnerBase):
         mode: TeamMode | str | None = None,
         respond_directly: bool = False,
         delegate_to_all_members: bool = False,
+        max_iterations: int = 10,
         determine_input_for_members: bool = True,
         share_member_interactions: bool = False,
         add_team_history_to_members: bool = False,
@@ -153,11 +160,7 @@ class Team(RunnerBase):
         self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
             mode, respond_directly, delegate_to_all_members
         )
-        if self.mode is TeamMode.tasks:
-            raise UnsupportedParameterError(
-                "Team(mode=TeamMode.tasks) is not supported by agno_core: use coordinate, "
-                "route or broadcast"
-            )
+        self.max_iterations = max_iterations
         self.determine_input_for_members = determine_input_for_members
         self.share_member_interactions = share_member_interactions
         self.add_team_history_to_members = add_team_history_to_members
@@ -272,7 +275,10 @@ class Team(RunnerBase):
     # -- hooks into the shared machinery ----------------------------------------------------
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         self.initialize_team()
-        return super()._make_ctx(**kwargs)
+        ctx = super()._make_ctx(**kwargs)
+        if self.mode is TeamMode.tasks:
+            ctx.extra["next_turn"] = partial(next_turn, self)
+        return ctx
 
     def _new_output(self, **kwargs: Any) -> RunOutput:
         return TeamRunOutput(team_id=self.id, team_name=self.name, **kwargs)
@@ -290,6 +296,7 @@ class Team(RunnerBase):
         functions = dict(super()._functions())
         key = (
             tuple(self.members),
+            self.mode,
             self.respond_directly,
             self.delegate_to_all_members,
             self.get_member_information_tool,

@@ -59,7 +59,6 @@ UNSUPPORTED_PARAMETERS = frozenset(
         "knowledge_filters",
         "knowledge_retriever",
         "learning",
-        "max_iterations",
         "max_tool_calls_from_history",
         "media_storage",
         "memory_manager",

@@ -70,6 +70,7 @@ def test_team_mode_values_are_agnos() -> None:
         ({"mode": "broadcast"}, (TeamMode.broadcast, False, True)),
         ({"respond_directly": True}, (TeamMode.route, True, False)),
         ({"delegate_to_all_members": True}, (TeamMode.broadcast, False, True)),
+        ({"mode": "tasks", "respond_directly": True}, (TeamMode.tasks, False, False)),
         # an explicit mode wins over the flags
         (
             {"mode": TeamMode.coordinate, "respond_directly": True},
