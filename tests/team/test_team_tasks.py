@@ -13,7 +13,7 @@ import pytest
 
 from agno_core.run.base import RunStatus
 from agno_core.team import TeamMode
-from agno_core.team._tasks import Task, TaskList, TaskStatus
+from agno_core.team._task_list import Task, TaskList, TaskStatus
 from tests.team.mode_helpers import (
     ModeTeamMaker,
     of_model,
