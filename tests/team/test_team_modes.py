@@ -18,6 +18,7 @@ import pytest
 from agno_core.run.base import RunStatus
 from agno_core.run.team import TeamRunOutput
 from agno_core.team import Team, TeamMode
+from pytest_agno import assert_metrics_consistent
 from tests.team.mode_helpers import (
     ModeTeamMaker,
     of_model,
@@ -252,6 +253,7 @@ async def test_broadcast_gives_every_member_the_same_task(
     assert [m.agent_id for m in result.member_responses] == ["weather", "clock"]
     assert all(m.parent_run_id == result.run_id for m in result.member_responses)
     assert result.metrics.total_tokens == 48 + 13 + 16 + 65 == model_token_sum(result.metrics)
+    assert_metrics_consistent(result)
 
 
 async def test_delegate_to_all_members_runs_them_concurrently(

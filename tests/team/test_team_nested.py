@@ -12,6 +12,7 @@ from agno_core.agent import Agent
 from agno_core.run.base import RunStatus
 from agno_core.run.team import TeamRunOutput
 from agno_core.team import Team
+from pytest_agno import assert_metrics_consistent
 from tests.team.mode_helpers import model, of_model, system_of, user_of
 from tests.team.team_helpers import (
     CLOCK_MODEL,
@@ -105,6 +106,7 @@ async def test_metrics_roll_up_through_both_levels(
     assert entry(result.metrics, "model", LEADER).total_tokens == OUTER_TOKENS
     assert entry(result.metrics, "member_model", INNER).total_tokens == INNER_TOKENS
     assert entry(result.metrics, "member_model", CLOCK_MODEL).total_tokens == CLOCK_TOKENS
+    assert_metrics_consistent(result)  # checks each member run, the nested team's too
 
 
 async def test_stored_runs_link_both_levels(

@@ -14,6 +14,7 @@ import pytest
 from agno_core.run.base import RunStatus
 from agno_core.team import TeamMode
 from agno_core.team._task_list import Task, TaskList, TaskStatus
+from pytest_agno import assert_metrics_consistent
 from tests.team.mode_helpers import (
     ModeTeamMaker,
     of_model,
@@ -112,6 +113,7 @@ async def test_the_leader_plans_members_execute_and_the_goal_ends_the_run(
     assert [m.agent_id for m in result.member_responses] == ["weather", "clock"]
     assert result.metrics.total_tokens == 110 + 110 + 22 + 33 + 119 + 128
     assert result.metrics.total_tokens == model_token_sum(result.metrics)
+    assert_metrics_consistent(result)
 
 
 async def test_the_leader_is_sent_back_while_tasks_remain(
