@@ -267,10 +267,12 @@ class Team(RunnerBase):
             return
         await print_team_response(self, input, stream=stream, **kwargs)
 
-    def __getattr__(self, name: str) -> Any:
-        if name in UNSUPPORTED_METHODS:
-            raise UnsupportedMethodError(f"Team.{name}() is not supported by agno_core")
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    if not TYPE_CHECKING:  # for mypy, a Team keeps only the attributes it declares
+
+        def __getattr__(self, name: str) -> Any:
+            if name in UNSUPPORTED_METHODS:
+                raise UnsupportedMethodError(f"Team.{name}() is not supported by agno_core")
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- hooks into the shared machinery ----------------------------------------------------
     def _make_ctx(self, **kwargs: Any) -> RunContext:
