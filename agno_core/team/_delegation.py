@@ -22,6 +22,7 @@ from agno_core.run import _events as ev
 from agno_core.run._engine import drive, make_event
 from agno_core.run._output import RunOutput, TeamRunOutput, ToolExecution
 from agno_core.run.base import RunStatus
+from agno_core.team._modes import TeamMode
 
 if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
@@ -112,7 +113,9 @@ async def _member_input(team: Team, ctx: RunContext, member: RunnerBase, task: s
         parts.append(_interactions_text(ctx))
     if team.add_team_history_to_members:
         parts.append(await _team_history_text(team, ctx, member))
-    parts.append(task if team.determine_input_for_members else _text(ctx.output.input))
+    # A task of tasks mode is always the leader's own text.
+    verbatim = not team.determine_input_for_members and team.mode is not TeamMode.tasks
+    parts.append(_text(ctx.output.input) if verbatim else task)
     return "\n\n".join(p for p in parts if p)
 
 

@@ -300,3 +300,26 @@ def test_task_dependencies_block_until_completed() -> None:
 
     tasks.tasks[1].status = TaskStatus.completed
     assert tasks.all_terminal()
+
+
+async def test_tasks_deliver_the_leaders_text_with_the_shared_context(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker, endpoint: str
+) -> None:
+    team = make_mode_team(
+        mode=TeamMode.tasks, determine_input_for_members=False, share_member_interactions=True
+    )
+    plan_two(mock_model)
+    leader(mock_model, "execute_task", {"task_id": "t1"})
+    reply(mock_model, "Snowing.", model=WEATHER_MODEL)
+    leader(mock_model, "execute_task", {"task_id": "t2"})
+    reply(mock_model, "08:00.", model=CLOCK_MODEL)
+    reply(mock_model, "Snowing at 08:00.")
+
+    await team.arun("Oslo now?")
+
+    [weather] = of_model(mock_model.requests, WEATHER_MODEL)
+    [clock] = of_model(mock_model.requests, CLOCK_MODEL)
+    assert user_of(weather) == "Weather in Oslo?"  # not the user's input
+    assert user_of(clock).startswith("<member_interaction_context>")
+    assert "Member: Weather\nTask: Weather in Oslo?\nResponse: Snowing." in user_of(clock)
+    assert user_of(clock).endswith("Time in Oslo?")
