@@ -320,3 +320,33 @@ async def test_cancelling_a_broadcast_cancels_every_member(
     for member in result.member_responses:
         assert rows[member.run_id].status is RunStatus.cancelled
         assert rows[member.run_id].parent_run_id == run_id
+
+
+async def test_cancel_while_the_consumer_holds_a_broadcast_member_event(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker, endpoint: str
+) -> None:
+    team = make_mode_team(db=None, mode=TeamMode.broadcast)
+    for member in team.members:
+        member.db = None
+    broadcast(mock_model, "Status?")
+    reply(mock_model, "Late.", model=WEATHER_MODEL, latency=10.0)
+    reply(mock_model, "Late too.", model=CLOCK_MODEL, latency=10.0)
+    run_id = f"held-{uuid.uuid4().hex[:12]}"
+    final = None
+    names: list[str] = []
+
+    async def consume() -> None:
+        nonlocal final
+        stream = team.arun("Status?", stream=True, stream_events=True, run_id=run_id)
+        async for event in stream:
+            names.append(event.event)
+            if event.event == "RunStarted":  # a member started: cancel the team while held
+                assert await team.acancel_run(run_id) is True
+            if event.event == "TeamRunCancelled":
+                final = event.run_output
+
+    await asyncio.wait_for(consume(), 5.0)
+
+    assert names[-1] == "TeamRunCancelled"
+    assert isinstance(final, TeamRunOutput) and final.status is RunStatus.cancelled
+    assert all(m.status is RunStatus.cancelled for m in final.member_responses)
