@@ -405,6 +405,12 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             Message(role="assistant", content=result.content, tool_calls=result.tool_calls)
         )
         if not result.tool_calls:
+            # A team in tasks mode may send its leader back to work (see team/_tasks.py).
+            next_turn = ctx.extra.get("next_turn")
+            prompt = next_turn(ctx) if next_turn is not None else None
+            if prompt is not None:
+                messages.append(Message(role="user", content=prompt))
+                continue
             ctx.extra["partial"] = None
             o.content = _final_content(ctx, result.content)
             return
@@ -418,7 +424,8 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     yield event
             tool_calls_made += 1
         if ctx.extra.get("stop_after"):
-            o.content = o.tools[-1].result
+            # A team in route mode ends with its member's own (possibly structured) content.
+            o.content = ctx.extra.pop("direct_content", o.tools[-1].result)
             return
     raise ModelProviderError(
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",

@@ -1,63 +1,131 @@
-"""The Team: a leader model that delegates to member agents through a tool."""
+"""The Team: a leader model that works with member agents (or teams) through tools."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from agno_core._runner import RunnerBase
-from agno_core.run._context import RunContext
-from agno_core.run._engine import drive
-from agno_core.run._output import RunOutput, TeamRunOutput, ToolExecution
-from agno_core.run._tools import EVENT_STREAM_ATTR
-from agno_core.run.base import RunStatus
+from agno_core.run._output import RunOutput, TeamRunOutput
+from agno_core.team._member_tools import member_functions
+from agno_core.team._modes import TeamMode, resolve_mode
+from agno_core.team._printing import print_team_response
+from agno_core.team._roster import members_text, team_block
+from agno_core.team._tasks import next_turn
+from agno_core.team._unsupported import (
+    UNSUPPORTED_METHODS,
+    UnsupportedMethodError,
+    UnsupportedParameterError,
+    reject_parameters,
+)
 from agno_core.tools import Function
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.models.base import Model
+    from agno_core.run._context import RunContext
 
 __all__ = ["Team"]
 
-DELEGATE_TOOL = "delegate_task_to_member"
-
 
 class Team(RunnerBase):
-    """A team of agents led by a model that delegates tasks to its members.
+    """A team of agents (or nested teams) led by a model that works with them through tools.
 
-    The leader calls the ``delegate_task_to_member`` tool (its schema lists the members' ids and
-    roles). Each delegation is a real agent run of that member, with its own `RunOutput`,
-    ``run_id`` and ``parent_run_id`` (the team run). The team run's metrics are the leader's own
-    model calls plus every member run's totals; ``details["model"]`` holds the leader's calls
-    and ``details["member_model"]`` the members'.
+    How the leader uses its members is the ``mode`` (`TeamMode`): ``coordinate`` (default:
+    the leader delegates sub-tasks with ``delegate_task_to_member`` and writes the answer),
+    ``route`` (one member's answer is the team's answer), ``broadcast`` (one
+    ``delegate_task_to_members`` call runs every member on the same task, concurrently) or
+    ``tasks`` (the leader plans a task list that members execute, looping until it is done). Each
+    delegation is a real run of that member, with its own `RunOutput`, ``run_id`` and
+    ``parent_run_id`` (the team run). The team run's metrics are the leader's own model calls
+    plus every member run's totals; ``details["model"]`` holds the leader's calls and
+    ``details["member_model"]`` the members'.
 
     Args:
         members: The member agents (or nested teams), with distinct ids (from their names
             unless given); a duplicate raises ``ValueError``.
-        model: The leader's model (default ``OpenAIChat(id="gpt-4o")``).
-        name, id, db, description, role, instructions, ...: As for `Agent`.
+        model: The leader's model (default ``OpenAIChat(id="gpt-4o")``); a member agent without
+            a model of its own uses it.
+        mode: A `TeamMode` (or its value). Sets ``respond_directly`` and
+            ``delegate_to_all_members``; without it they choose the mode.
+        respond_directly: Route mode: the member's answer ends the run as the team's answer
+            (the member gets the team's ``output_schema`` when it has none).
+        delegate_to_all_members: Broadcast mode.
+        max_iterations: Tasks mode: the most turns the leader gets to finish the task list.
+        determine_input_for_members: False: members receive the user's input verbatim instead
+            of the leader's task text.
+        share_member_interactions: Each member also receives the earlier members' tasks and
+            answers of this run.
+        add_team_history_to_members: Each member also receives the team's last
+            ``num_team_history_runs`` completed runs of the session (input and answer).
+        get_member_information_tool: Give the leader a ``get_member_information`` tool.
+        add_member_tools_to_context: List each member's tools in the leader's roster.
         store_member_responses: Store the member runs, so that a team run read back from the
             db (``aget_run_output``) carries ``member_responses``.
-        tools: Extra tools for the leader.
-        Other arguments: as for `Agent`.
+        stream_member_events: In a streamed team run, pass the members' events through.
+        show_members_responses: ``print_response`` also prints each member's answer.
+        name, id, db, description, role, instructions, tools, ...: As for `Agent`.
+
+    Raises:
+        UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
+            the message).
     """
 
     kind = "team"
-    __slots__ = ("_delegate", "members", "store_member_responses")
+    __slots__ = (
+        "_member_tools",
+        "add_member_tools_to_context",
+        "add_team_history_to_members",
+        "delegate_to_all_members",
+        "determine_input_for_members",
+        "get_member_information_tool",
+        "max_iterations",
+        "members",
+        "mode",
+        "num_team_history_runs",
+        "respond_directly",
+        "share_member_interactions",
+        "show_members_responses",
+        "store_member_responses",
+        "stream_member_events",
+    )
 
     members: list[RunnerBase]
+    mode: TeamMode
+    respond_directly: bool
+    delegate_to_all_members: bool
+    max_iterations: int
+    determine_input_for_members: bool
+    share_member_interactions: bool
+    add_team_history_to_members: bool
+    num_team_history_runs: int
+    get_member_information_tool: bool
+    add_member_tools_to_context: bool
     store_member_responses: bool
-    _delegate: tuple[tuple[str, ...], Function] | None
+    stream_member_events: bool
+    show_members_responses: bool
+    _member_tools: tuple[tuple[Any, ...], list[Function]] | None
 
     def __init__(
         self,
-        *,
         members: Sequence[RunnerBase],
+        *,
         model: Model | None = None,
         name: str | None = None,
         id: str | None = None,
+        mode: TeamMode | str | None = None,
+        respond_directly: bool = False,
+        delegate_to_all_members: bool = False,
+        max_iterations: int = 10,
+        determine_input_for_members: bool = True,
+        share_member_interactions: bool = False,
+        add_team_history_to_members: bool = False,
+        num_team_history_runs: int = 3,
+        get_member_information_tool: bool = False,
+        add_member_tools_to_context: bool = False,
         tools: Sequence[Any] | None = None,
         db: SqlDb | None = None,
         description: str | None = None,
@@ -71,8 +139,10 @@ class Team(RunnerBase):
         session_id: str | None = None,
         user_id: str | None = None,
         store_member_responses: bool = False,
+        stream_member_events: bool = True,
+        show_members_responses: bool = False,
         add_history_to_context: bool = False,
-        num_history_runs: int = 3,
+        num_history_runs: int | None = 3,
         update_memory_on_run: bool = False,
         add_memories_to_context: bool | None = None,
         memory_model: Model | None = None,
@@ -82,8 +152,24 @@ class Team(RunnerBase):
         background_concurrency: int = 100,
         debug_mode: bool = False,
         telemetry: bool = True,
+        **unsupported: Any,
     ) -> None:
+        if unsupported:
+            reject_parameters("Team", unsupported)
         self.members = _checked_members(members)
+        self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
+            mode, respond_directly, delegate_to_all_members
+        )
+        self.max_iterations = max_iterations
+        self.determine_input_for_members = determine_input_for_members
+        self.share_member_interactions = share_member_interactions
+        self.add_team_history_to_members = add_team_history_to_members
+        self.num_team_history_runs = num_team_history_runs
+        self.get_member_information_tool = get_member_information_tool
+        self.add_member_tools_to_context = add_member_tools_to_context
+        self.store_member_responses = store_member_responses
+        self.stream_member_events = stream_member_events
+        self.show_members_responses = show_members_responses
         self.model = model
         self.name = name
         self._id = id
@@ -99,9 +185,8 @@ class Team(RunnerBase):
         self.output_schema = output_schema
         self.session_id = session_id
         self.user_id = user_id
-        self.store_member_responses = store_member_responses
         self.add_history_to_context = add_history_to_context
-        self.num_history_runs = num_history_runs
+        self.num_history_runs = 3 if num_history_runs is None else num_history_runs
         self.update_memory_on_run = update_memory_on_run
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model
@@ -114,13 +199,89 @@ class Team(RunnerBase):
         self._resolved_tools = None
         self._scheduler = None
         self._unsaved = None
-        self._delegate = None
+        self._member_tools = None
         if debug_mode:
             from agno_core._logging import enable_debug
 
             enable_debug()
 
+    # -- Agno's team API --------------------------------------------------------------------
+    def initialize_team(self, debug_mode: bool | None = None) -> None:
+        """Prepare the team and its members for a run (every run does this itself).
+
+        Resolves the leader's model and the team's id, settles ``respond_directly`` together
+        with ``delegate_to_all_members`` (broadcast wins), gives member agents without a model
+        the leader's, and initializes nested teams the same way (their members inherit from
+        them). With ``debug_mode=True``, the members log at debug level too.
+        """
+        if self.respond_directly and self.delegate_to_all_members:
+            self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
+                None, True, True
+            )
+        model = self._resolved_model()
+        _ = self.id
+        if debug_mode or (debug_mode is None and self.debug_mode):
+            from agno_core._logging import enable_debug
+
+            enable_debug()
+        for member in self.members:
+            if debug_mode:
+                member.debug_mode = True
+            if isinstance(member, Team):
+                member.initialize_team(debug_mode=debug_mode)
+            elif member.model is None:
+                member.model = model
+
+    def get_members_system_message_content(self, indent: int = 0) -> str:
+        """The roster the leader sees: one ``<member>`` element per member (ids, names, roles)."""
+        return members_text(self, indent)
+
+    def get_member_information(self) -> str:
+        """What the ``get_member_information`` tool returns: the members' ids, names, roles."""
+        return members_text(self)
+
+    def add_tool(self, tool: Any) -> None:
+        """Give the leader one more tool (a function, `Function` or `Toolkit`)."""
+        self.tools = [*(self.tools or ()), tool]
+
+    def set_tools(self, tools: Sequence[Any]) -> None:
+        """Replace the leader's tools."""
+        self.tools = list(tools) if tools else None
+
+    async def aprint_response(
+        self,
+        input: Any,
+        *,
+        stream: bool = False,
+        show_member_responses: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run and print the answer; with ``show_member_responses`` (default: the team's
+        ``show_members_responses``) each member's answer is printed too, under its name.
+        """
+        show = (
+            self.show_members_responses if show_member_responses is None else show_member_responses
+        )
+        if not show:
+            await super().aprint_response(input, stream=stream, **kwargs)
+            return
+        await print_team_response(self, input, stream=stream, **kwargs)
+
+    if not TYPE_CHECKING:  # for mypy, a Team keeps only the attributes it declares
+
+        def __getattr__(self, name: str) -> Any:
+            if name in UNSUPPORTED_METHODS:
+                raise UnsupportedMethodError(f"Team.{name}() is not supported by agno_core")
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     # -- hooks into the shared machinery ----------------------------------------------------
+    def _make_ctx(self, **kwargs: Any) -> RunContext:
+        self.initialize_team()
+        ctx = super()._make_ctx(**kwargs)
+        if self.mode is TeamMode.tasks:
+            ctx.extra["next_turn"] = partial(next_turn, self)
+        return ctx
+
     def _new_output(self, **kwargs: Any) -> RunOutput:
         return TeamRunOutput(team_id=self.id, team_name=self.name, **kwargs)
 
@@ -135,124 +296,35 @@ class Team(RunnerBase):
 
     def _functions(self) -> dict[str, Function]:
         functions = dict(super()._functions())
-        if self.members:
-            functions[DELEGATE_TOOL] = self._delegate_function()
+        key = (
+            tuple(self.members),
+            self.mode,
+            self.respond_directly,
+            self.delegate_to_all_members,
+            self.get_member_information_tool,
+        )
+        cached = self._member_tools
+        if cached is None or cached[0] != key:
+            cached = (key, member_functions(self))
+            self._member_tools = cached
+        for function in cached[1]:
+            functions[function.name] = function
         return functions
 
     def _system_parts(self) -> list[str]:
         parts = super()._system_parts()
         if self.members:
-            roster = "\n".join(
-                f"- {m.id}: {m.name or m.id}" + (f" ({m.role})" if m.role else "")
-                for m in self.members
-            )
-            parts.insert(
-                0,
-                "You lead a team. Delegate tasks to the member best suited with the "
-                f"{DELEGATE_TOOL} tool, then answer the user using their results.\n"
-                f"Members:\n{roster}",
-            )
+            parts.append(team_block(self))
         return parts
-
-    # -- delegation --------------------------------------------------------------------------------
-    def _member(self, member_id: str) -> RunnerBase | None:
-        wanted = member_id.strip().lower()
-        for member in self.members:
-            if member.id.lower() == wanted or (member.name or "").lower() == wanted:
-                return member
-        return None
-
-    def _delegate_function(self) -> Function:
-        ids = tuple(m.id for m in self.members)
-        if self._delegate is not None and self._delegate[0] == ids:
-            return self._delegate[1]
-        roster = "; ".join(
-            f"{m.id}" + (f" ({m.role})" if m.role else (f" ({m.name})" if m.name else ""))
-            for m in self.members
-        )
-
-        def delegate_task_to_member(member_id: str, task: str) -> str:  # pragma: no cover
-            raise RuntimeError("delegation runs through the engine")
-
-        setattr(delegate_task_to_member, EVENT_STREAM_ATTR, self._run_member)
-        function = Function(
-            name=DELEGATE_TOOL,
-            description=(
-                f"Give a task to one member of the team and get back its answer. Members: {roster}."
-            ),
-            parameters={
-                "type": "object",
-                "properties": {
-                    "member_id": {
-                        "type": "string",
-                        "enum": list(ids),
-                        "description": "The id of the member to delegate to.",
-                    },
-                    "task": {
-                        "type": "string",
-                        "description": "The task, with all the context the member needs.",
-                    },
-                },
-                "required": ["member_id", "task"],
-                "additionalProperties": False,
-            },
-            entrypoint=delegate_task_to_member,
-        )
-        self._delegate = (ids, function)
-        return function
-
-    async def _run_member(
-        self, ctx: RunContext, execution: ToolExecution, member_id: Any = None, task: Any = None
-    ) -> AsyncIterator[Any]:
-        """Run a member on the task; stream its events when the team streams events."""
-        member = self._member(str(member_id)) if member_id is not None else None
-        if member is None or not isinstance(task, str) or not task.strip():
-            execution.tool_call_error = True
-            known = ", ".join(m.id for m in self.members)
-            execution.result = (
-                f"Error: unknown member {member_id!r} (members: {known})"
-                if member is None
-                else "Error: the task must be a non-empty string"
-            )
-            return
-        member_ctx = member._make_ctx(
-            input=task,
-            session_id=ctx.output.session_id,
-            user_id=ctx.output.user_id,
-            run_id=None,
-            output_schema=None,
-            stream=ctx.stream,
-            stream_events=ctx.stream_events,
-            parent=ctx,
-            store=self.store_member_responses,
-            db=self.db or member.db,
-        )
-        if not member_ctx.output.is_team:
-            # An agent's run belongs to this team; a nested team's run keeps its own team id.
-            member_ctx.output.team_id = self.id
-        events = drive(member_ctx)
-        try:
-            async for event in events:
-                if ctx.stream_events:
-                    yield event
-        finally:
-            await events.aclose()  # type: ignore[attr-defined]
-            output = ctx.output
-            assert isinstance(output, TeamRunOutput)
-            result = member_ctx.output
-            output.member_responses.append(result)
-            output.metrics.merge(result.metrics)
-        if result.status is RunStatus.completed:
-            execution.result = result.get_content_as_string()
-        else:
-            execution.tool_call_error = True
-            execution.result = (
-                f"Error: member {member.id} ended {result.status.value}: {result.error}"
-            )
 
 
 def _checked_members(members: Sequence[RunnerBase]) -> list[RunnerBase]:
     """The members as a list; two members with one id could never both be delegated to."""
+    if callable(members) and not isinstance(members, RunnerBase):
+        raise UnsupportedParameterError(
+            "Team(members=<callable>) (a member factory) is not supported by agno_core: pass "
+            "the list of members"
+        )
     checked = list(members)
     seen: set[str] = set()
     for member in checked:

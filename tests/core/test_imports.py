@@ -90,8 +90,9 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "remove_run_listener",
     ],
     "agno_core.run.team": ["TeamRunEvent", "TeamRunOutput"],
-    "agno_core.team": ["Team", "TeamRunOutput"],
-    "agno_core.team.team": ["Team", "TeamRunOutput"],
+    "agno_core.team": ["Team", "TeamMode", "TeamRunOutput"],
+    "agno_core.team.mode": ["TeamMode"],
+    "agno_core.team.team": ["Team", "TeamMode", "TeamRunOutput"],
     "agno_core.tools": ["Function", "ToolError", "Toolkit", "tool"],
     "agno_core.tools.yfinance": ["YFinanceTools"],
 }
@@ -117,11 +118,13 @@ def test_design_import_paths() -> None:
     from agno_core.run.base import RunStatus
     from agno_core.run.cancel import acancel_run, cancel_run
     from agno_core.run.team import TeamRunOutput
-    from agno_core.team import Team
+    from agno_core.team import Team, TeamMode
+    from agno_core.team.mode import TeamMode as TeamModeAlias
     from agno_core.tools import Toolkit, tool
     from agno_core.tools.yfinance import YFinanceTools
 
     assert RunStatusAlias is RunStatus
+    assert TeamModeAlias is TeamMode
     assert issubclass(TeamRunOutput, RunOutput)
     assert issubclass(YFinanceTools, Toolkit)
     assert callable(tool) and callable(cancel_run) and callable(acancel_run)

@@ -8,6 +8,7 @@ import pytest
 
 from agno_core.agent import Agent
 from agno_core.team import Team
+from tests.team.mode_helpers import ModeTeamMaker, build_team
 from tests.team.team_helpers import (
     CLOCK_MODEL,
     LEADER,
@@ -60,5 +61,21 @@ def make_team(mock_model: MockOpenAI, agno_db: SqlDb) -> TeamMaker:
         kw.setdefault("name", "Travel Team")
         kw.setdefault("model", chat(LEADER))
         return Team(members=[weather, clock], db=target, **kw)
+
+    return make
+
+
+@pytest.fixture(params=["chat", "responses"])
+def endpoint(request: pytest.FixtureRequest) -> str:
+    """Both OpenAI endpoints: ``"chat"`` (OpenAIChat) and ``"responses"`` (OpenAIResponses)."""
+    return str(request.param)
+
+
+@pytest.fixture
+def make_mode_team(mock_model: MockOpenAI, agno_db: SqlDb, endpoint: str) -> ModeTeamMaker:
+    """``make_mode_team(db=..., **team_kwargs)``: `make_team`'s team on the test's endpoint."""
+
+    def make(*, db: SqlDb | None = None, **kw: Any) -> Team:
+        return build_team(endpoint, agno_db if db is None else db, **kw)
 
     return make

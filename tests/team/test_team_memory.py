@@ -115,7 +115,7 @@ async def test_team_extracts_memories_with_the_leader_model(
     leader = run_requests(mock_model)[-1]
     assert leader.model == LEADER
     system = system_text(leader)
-    assert system.startswith("You lead a team.")
+    assert system.startswith("<team>\nYou lead a team")
     assert "Memories about the user:\n- Name is Ann" in system
 
 

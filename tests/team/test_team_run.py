@@ -60,8 +60,9 @@ async def test_the_delegation_tool_lists_the_members(
     assert "weather (Knows the weather)" in description
     assert "clock (Knows the time)" in description
     system = system_text(leader)
-    assert "- weather: Weather (Knows the weather)" in system
-    assert "- clock: Clock (Knows the time)" in system
+    assert '<member id="weather" name="Weather">\n  Role: Knows the weather\n</member>' in system
+    assert '<member id="clock" name="Clock">\n  Role: Knows the time\n</member>' in system
+    assert "Coordinate mode" in system
     assert "Be concise." in system
 
 
@@ -135,10 +136,10 @@ def test_sync_stream(mock_model: MockOpenAI, make_team: TeamMaker) -> None:
     assert names.count("RunCompleted") == 2
 
 
-async def test_stream_without_events_yields_team_content_only(
+async def test_stream_without_member_events_yields_team_content_only(
     mock_model: MockOpenAI, make_team: TeamMaker
 ) -> None:
-    team = make_team()
+    team = make_team(stream_member_events=False)
     script_two_member_run(mock_model, final="Sunny and 10:30 in Paris.")
 
     events = [event async for event in team.arun("Paris?", stream=True)]

@@ -1,0 +1,303 @@
+"""Running members for the leader: one member, or every member at once (broadcast).
+
+Each delegation is a real run of the member on the one engine, with this team run as its parent
+(so a cancel of the team reaches it), its metrics merged into the team run's, and its output in
+``member_responses``. What the member receives is the leader's task, or the user's own input
+(``determine_input_for_members=False``), after the shared context the team forwards: the
+earlier members' results of this run (``share_member_interactions``) and the team's earlier
+runs of the session (``add_team_history_to_members``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from agno_core.run import _events as ev
+from agno_core.run._engine import drive, make_event
+from agno_core.run._output import RunOutput, TeamRunOutput, ToolExecution
+from agno_core.run.base import RunStatus
+from agno_core.team._modes import TeamMode
+
+if TYPE_CHECKING:
+    from agno_core._runner import RunnerBase
+    from agno_core.run._context import RunContext
+    from agno_core.team._team import Team
+
+__all__ = [
+    "DIRECT_CONTENT",
+    "answer",
+    "failure",
+    "run_all_members",
+    "run_member",
+    "run_members",
+    "run_one_member",
+]
+
+# ctx.extra key: the content a route-mode run ends with (the member's own, possibly structured).
+DIRECT_CONTENT = "direct_content"
+_INTERACTIONS = "member_interactions"
+_HISTORY = "team_history"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    return json.dumps(value, default=str)
+
+
+def answer(result: RunOutput) -> str:
+    """What the leader reads of a member's run."""
+    if result.content is None or (isinstance(result.content, str) and not result.content.strip()):
+        outputs = [t.result for t in result.tools if t.result]
+        return ",".join(outputs) if outputs else "The member returned no response."
+    return result.get_content_as_string().strip()
+
+
+def _interactions_text(ctx: RunContext) -> str | None:
+    done: list[tuple[str, str, str]] = ctx.extra.get(_INTERACTIONS) or []
+    if not done:
+        return None
+    lines = ["<member_interaction_context>", "Results of the members who worked before you:"]
+    for name, task, response in done:
+        lines += [f"Member: {name}", f"Task: {task}", f"Response: {response}", ""]
+    lines.append("</member_interaction_context>")
+    return "\n".join(lines)
+
+
+async def _team_history_text(team: Team, ctx: RunContext, member: RunnerBase) -> str | None:
+    """The team's last ``num_team_history_runs`` completed runs of the session, for a member.
+
+    An agent member gets the session's top-level team runs; a nested team gets its own runs.
+    """
+    if ctx.db is None or team.num_team_history_runs <= 0:
+        return None
+    key = member.id if member.kind == "team" else ""
+    cache: dict[str, str | None] = ctx.extra.setdefault(_HISTORY, {})
+    if key in cache:
+        return cache[key]
+    limit = team.num_team_history_runs
+    session_id = ctx.output.session_id
+    completed = (RunStatus.completed,)
+    if member.kind == "team":
+        found = await ctx.db.aget_session_runs(session_id, statuses=completed, top_level_only=False)
+        runs = [r for r in found if r.is_team and r.team_id == member.id][-limit:]
+    else:
+        runs = await ctx.db.aget_session_runs(session_id, limit=limit, statuses=completed)
+    text: str | None = None
+    if runs:
+        lines = ["<team_history_context>"]
+        for number, run in enumerate(runs, 1):
+            lines.append(f"[run-{number}]")
+            if run.input is not None:
+                lines.append(f"input: {_text(run.input)}")
+            if run.content is not None:
+                lines.append(f"response: {run.get_content_as_string()}")
+            lines.append("")
+        lines.append("</team_history_context>")
+        text = "\n".join(lines)
+    cache[key] = text
+    return text
+
+
+async def _member_input(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> str:
+    parts: list[str | None] = []
+    if team.share_member_interactions:
+        parts.append(_interactions_text(ctx))
+    if team.add_team_history_to_members:
+        parts.append(await _team_history_text(team, ctx, member))
+    # A task of tasks mode is always the leader's own text.
+    verbatim = not team.determine_input_for_members and team.mode is not TeamMode.tasks
+    parts.append(_text(ctx.output.input) if verbatim else task)
+    return "\n\n".join(p for p in parts if p)
+
+
+def _forwards(team: Team, ctx: RunContext) -> bool:
+    """Whether the members' events go into the team's event stream."""
+    return ctx.stream and (ctx.stream_events or team.stream_member_events)
+
+
+async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> RunContext:
+    text = await _member_input(team, ctx, member, task)
+    forward = _forwards(team, ctx)
+    # A routed member's answer is the team's answer, so it must meet the team's output schema.
+    schema = ctx.output_schema if team.respond_directly and member.output_schema is None else None
+    member_ctx = member._make_ctx(
+        input=text,
+        session_id=ctx.output.session_id,
+        user_id=ctx.output.user_id,
+        run_id=None,
+        output_schema=schema,
+        stream=ctx.stream,
+        stream_events=forward,
+        parent=ctx,
+        store=team.store_member_responses,
+        db=team.db or member.db,
+    )
+    if not member_ctx.output.is_team:
+        # An agent's run belongs to this team; a nested team's run keeps its own team id.
+        member_ctx.output.team_id = team.id
+    return member_ctx
+
+
+def _record(ctx: RunContext, member: RunnerBase, task: str, result: RunOutput) -> None:
+    output = ctx.output
+    assert isinstance(output, TeamRunOutput)
+    output.member_responses.append(result)
+    output.metrics.merge(result.metrics)
+    if result.status is RunStatus.completed:
+        ctx.extra.setdefault(_INTERACTIONS, []).append(
+            (member.name or member.id, task, answer(result))
+        )
+
+
+def failure(member: RunnerBase, result: RunOutput) -> str:
+    return f"Error: member {member.id} ended {result.status.value}: {result.error}"
+
+
+async def run_member(
+    team: Team, ctx: RunContext, member: RunnerBase, task: str, runs: list[RunOutput]
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """Run ``member`` on ``task`` as a member run of ``ctx``, passing its events through.
+
+    Its output is appended to ``runs`` as soon as it exists (so a caller sees a cancelled run's
+    partial output too), and to the team run's ``member_responses`` when it ends.
+    """
+    member_ctx = await _start(team, ctx, member, task)
+    runs.append(member_ctx.output)
+    forward = _forwards(team, ctx)
+    events = drive(member_ctx)
+    try:
+        async for event in events:
+            if forward:
+                yield event
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
+        _record(ctx, member, task, member_ctx.output)
+
+
+async def run_members(
+    team: Team,
+    ctx: RunContext,
+    jobs: list[tuple[RunnerBase, str]],
+    runs: list[RunOutput | None],
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """Run each ``(member, task)`` of ``jobs`` concurrently, merging their events as they come.
+
+    ``runs[i]`` is set to job ``i``'s output (None if it could not start); the outputs join
+    ``member_responses`` in the order of ``jobs``, whatever order they finish in. A cancel of the
+    team run cancels every job still running.
+    """
+    forward = _forwards(team, ctx)
+    queue: asyncio.Queue[ev.BaseRunEvent | None] = asyncio.Queue()
+    contexts: list[RunContext | None] = [None] * len(jobs)
+    runs[:] = [None] * len(jobs)
+
+    async def run(index: int, member: RunnerBase, task: str) -> None:
+        try:
+            member_ctx = await _start(team, ctx, member, task)
+            contexts[index] = member_ctx
+            runs[index] = member_ctx.output
+            events = drive(member_ctx)
+            try:
+                async for event in events:
+                    if forward:
+                        await queue.put(event)
+            finally:
+                await events.aclose()  # type: ignore[attr-defined]
+        finally:
+            queue.put_nowait(None)
+
+    tasks = [
+        asyncio.create_task(run(i, member, task), name=f"agno-member-{member.id}")
+        for i, (member, task) in enumerate(jobs)
+    ]
+    try:
+        running = len(tasks)
+        while running:
+            event = await queue.get()
+            if event is None:
+                running -= 1
+            else:
+                yield event
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for (member, task), member_ctx in zip(jobs, contexts, strict=True):
+            if member_ctx is not None:
+                _record(ctx, member, task, member_ctx.output)
+
+
+async def run_one_member(
+    team: Team, ctx: RunContext, execution: ToolExecution, member_id: Any = None, task: Any = None
+) -> AsyncIterator[ev.BaseRunEvent]:
+    """The ``delegate_task_to_member`` tool: run one member on the task."""
+    from agno_core.team._roster import find_member, members_text
+
+    member = find_member(team, str(member_id)) if member_id is not None else None
+    if member is None or not isinstance(task, str) or not task.strip():
+        execution.tool_call_error = True
+        execution.result = (
+            f"Error: unknown member {member_id!r}. The members are:\n{members_text(team)}"
+            if member is None
+            else "Error: the task must be a non-empty string"
+        )
+        return
+    runs: list[RunOutput] = []
+    # Closed explicitly: a cancel thrown in at our yield must end the member run now.
+    async with contextlib.aclosing(run_member(team, ctx, member, task, runs)) as events:
+        async for event in events:
+            yield event
+    [result] = runs
+    if result.status is not RunStatus.completed:
+        execution.tool_call_error = True
+        execution.result = failure(member, result)
+        return
+    execution.result = answer(result)
+    if team.respond_directly:
+        ctx.extra[DIRECT_CONTENT] = result.content
+        ctx.output.content_type = result.content_type
+        if ctx.stream:
+            yield make_event(ctx, ev.RunContentEvent, "run_content", content=execution.result)
+
+
+async def run_all_members(
+    team: Team, ctx: RunContext, execution: ToolExecution, task: Any = None
+) -> AsyncIterator[ev.BaseRunEvent]:
+    """The ``delegate_task_to_members`` tool: every member on the same task, concurrently.
+
+    The members' events are merged into the team's stream as they come; their outputs join
+    ``member_responses`` in the order of ``members``, whatever order they finish in.
+    """
+    if not isinstance(task, str) or not task.strip():
+        execution.tool_call_error = True
+        execution.result = "Error: the task must be a non-empty string"
+        return
+    members = list(team.members)
+    runs: list[RunOutput | None] = []
+    jobs = [(m, task) for m in members]
+    async with contextlib.aclosing(run_members(team, ctx, jobs, runs)) as events:
+        async for event in events:
+            yield event
+    lines: list[str] = []
+    failed = 0
+    for member, result in zip(members, runs, strict=True):
+        name = member.name or member.id
+        if result is None:
+            failed += 1
+            lines.append(f"Agent {name}: Error - the member could not start")
+        elif result.status is not RunStatus.completed:
+            failed += 1
+            lines.append(f"Agent {name}: {failure(member, result)}")
+        else:
+            lines.append(f"Agent {name}: {answer(result)}")
+    execution.result = "\n\n".join(lines)
+    execution.tool_call_error = bool(members) and failed == len(members)

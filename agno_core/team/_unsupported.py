@@ -1,0 +1,181 @@
+"""Agno's Team parameters and methods that agno_core does not implement, and the error they get.
+
+Accepting a parameter and ignoring it would make a user's code run with a behaviour it did not
+ask for; so each of these raises an error that names it. Anything else that is unknown is a plain
+mistake and gets Python's own ``TypeError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "UNSUPPORTED_METHODS",
+    "UNSUPPORTED_PARAMETERS",
+    "UnsupportedMethodError",
+    "UnsupportedParameterError",
+    "reject_parameters",
+]
+
+# Agno's Team.__init__ parameters (agno 2.x) that agno_core's Team does not take.
+UNSUPPORTED_PARAMETERS = frozenset(
+    {
+        "add_datetime_to_context",
+        "add_dependencies_to_context",
+        "add_knowledge_to_context",
+        "add_learnings_to_context",
+        "add_location_to_context",
+        "add_name_to_context",
+        "add_search_knowledge_instructions",
+        "add_session_state_to_context",
+        "add_session_summary_to_context",
+        "additional_input",
+        "cache_callables",
+        "cache_session",
+        "callable_knowledge_cache_key",
+        "callable_members_cache_key",
+        "callable_tools_cache_key",
+        "checkpoint",
+        "compress_tool_results",
+        "compression_manager",
+        "datetime_format",
+        "debug_level",
+        "delay_between_retries",
+        "dependencies",
+        "enable_agentic_knowledge_filters",
+        "enable_agentic_memory",
+        "enable_agentic_state",
+        "enable_session_summaries",
+        "events_to_skip",
+        "exponential_backoff",
+        "fallback_config",
+        "fallback_models",
+        "followup_model",
+        "followups",
+        "input_schema",
+        "introduction",
+        "knowledge",
+        "knowledge_filters",
+        "knowledge_retriever",
+        "learning",
+        "max_tool_calls_from_history",
+        "media_storage",
+        "memory_manager",
+        "metadata",
+        "num_followups",
+        "num_history_messages",
+        "num_past_session_runs_in_search",
+        "num_past_sessions_to_search",
+        "offload_tool_results",
+        "output_model",
+        "output_model_prompt",
+        "overwrite_db_session_state",
+        "parse_response",
+        "parser_model",
+        "parser_model_prompt",
+        "post_hooks",
+        "pre_hooks",
+        "read_chat_history",
+        "reasoning_agent",
+        "reasoning_model",
+        "references_format",
+        "resolve_in_context",
+        "retries",
+        "search_knowledge",
+        "search_past_sessions",
+        "send_media_to_model",
+        "session_state",
+        "session_summary_manager",
+        "skills",
+        "store_events",
+        "store_history_messages",
+        "store_media",
+        "store_tool_messages",
+        "system_message_role",
+        "timezone_identifier",
+        "tool_choice",
+        "tool_hooks",
+        "update_knowledge",
+        "use_instruction_tags",
+        "use_json_mode",
+    }
+)
+
+# Agno's public Team methods that agno_core's Team does not have.
+UNSUPPORTED_METHODS = frozenset(
+    {
+        "aclear_callable_cache",
+        "acli_app",
+        "acontinue_run",
+        "add_to_knowledge",
+        "adelete_session",
+        "afork_session",
+        "aget_chat_history",
+        "aget_last_run_output",
+        "aget_relevant_docs_from_knowledge",
+        "aget_session",
+        "aget_session_messages",
+        "aget_session_name",
+        "aget_session_state",
+        "aget_session_summary",
+        "aget_system_message",
+        "as_tool",
+        "asave_session",
+        "aset_session_name",
+        "aupdate_session_state",
+        "clear_callable_cache",
+        "cli_app",
+        "continue_run",
+        "deep_copy",
+        "delete",
+        "delete_session",
+        "fork_session",
+        "from_dict",
+        "generate_session_name",
+        "get_chat_history",
+        "get_last_run_output",
+        "get_relevant_docs_from_knowledge",
+        "get_session",
+        "get_session_messages",
+        "get_session_name",
+        "get_session_state",
+        "get_session_summary",
+        "get_system_message",
+        "load",
+        "propagate_run_hooks_in_background",
+        "save",
+        "save_session",
+        "scrub_run_output_for_storage",
+        "set_session_name",
+        "to_dict",
+        "update_session_state",
+    }
+)
+
+
+class UnsupportedParameterError(TypeError):
+    """An Agno parameter (or parameter value) that agno_core does not implement."""
+
+
+class UnsupportedMethodError(AttributeError):
+    """An Agno method that agno_core does not implement."""
+
+
+def reject_parameters(owner: str, given: Mapping[str, Any]) -> None:
+    """Raise for keyword arguments the constructor does not take.
+
+    Raises:
+        UnsupportedParameterError: one of them is an Agno parameter agno_core does not
+            implement (every such one is named).
+        TypeError: one of them is not an Agno parameter at all (a typo).
+    """
+    unknown = sorted(name for name in given if name not in UNSUPPORTED_PARAMETERS)
+    if unknown:
+        names = ", ".join(unknown)
+        raise TypeError(f"{owner}() got unexpected keyword arguments: {names}")
+    names = ", ".join(f"{name}=" for name in sorted(given))
+    raise UnsupportedParameterError(
+        f"{owner}({names}) is not supported by agno_core: remove the argument (see the "
+        "compatibility table in the README)"
+    )
