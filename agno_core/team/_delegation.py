@@ -27,7 +27,7 @@ from agno_core.team._modes import TeamMode
 if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
     from agno_core.run._context import RunContext
-    from agno_core.team._team import Team
+    from agno_core.team._view import TeamView as Team
 
 __all__ = [
     "DIRECT_CONTENT",

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
     from agno_core.run._context import RunContext
     from agno_core.run._output import ToolExecution
-    from agno_core.team._team import Team
+    from agno_core.team._view import TeamView as Team
 
 __all__ = ["member_functions"]
 

@@ -8,7 +8,7 @@ from agno_core.run.base import RunStatus
 
 if TYPE_CHECKING:
     from agno_core.run._output import RunOutput
-    from agno_core.team._team import Team
+    from agno_core.team._view import TeamView as Team
 
 __all__ = ["print_team_response"]
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
     from agno_core.run._context import RunContext
     from agno_core.run._events import BaseRunEvent
-    from agno_core.team._team import Team
+    from agno_core.team._view import TeamView as Team
 
 __all__ = ["next_turn", "task_functions", "task_list"]
 

@@ -15,9 +15,9 @@ from agno_core.team import Team
 from tests.team.team_helpers import CLOCK_MODEL, LEADER, WEATHER_MODEL, get_time, get_weather
 
 if TYPE_CHECKING:
-    from agno_core.db._sql import SqlDb
+    from agno_core.db import SqlDb
     from agno_core.models.openai._common import OpenAIBase
-    from pytest_agno._mock_openai import RecordedRequest
+    from pytest_agno.mock import RecordedRequest
 
 ModeTeamMaker = Callable[..., Team]
 

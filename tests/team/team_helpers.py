@@ -19,7 +19,7 @@ import pytest
 from agno_core.models.openai import OpenAIChat
 
 if TYPE_CHECKING:
-    from agno_core.db._sql import SqlDb
+    from agno_core.db import SqlDb
     from agno_core.metrics import RunMetrics, SessionMetrics
     from agno_core.run.agent import RunOutput
     from agno_core.team import Team

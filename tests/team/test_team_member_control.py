@@ -33,8 +33,8 @@ from tests.team.team_helpers import (
 )
 
 if TYPE_CHECKING:
-    from agno_core.db._sql import SqlDb
-    from pytest_agno._mock_openai import MockOpenAI
+    from agno_core.db import SqlDb
+    from pytest_agno.mock import MockOpenAI
 
 
 def one_delegation(mock: MockOpenAI, answer: str = "Done.", task: str = "Weather?") -> None:

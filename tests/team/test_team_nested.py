@@ -27,8 +27,8 @@ from tests.team.team_helpers import (
 )
 
 if TYPE_CHECKING:
-    from agno_core.db._sql import SqlDb
-    from pytest_agno._mock_openai import MockOpenAI
+    from agno_core.db import SqlDb
+    from pytest_agno.mock import MockOpenAI
 
 INNER = "gpt-4.1"
 OUTER_TOKENS = (100 + 10) + (200 + 20)

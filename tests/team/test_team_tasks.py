@@ -34,8 +34,8 @@ from tests.team.team_helpers import (
 )
 
 if TYPE_CHECKING:
-    from agno_core.db._sql import SqlDb
-    from pytest_agno._mock_openai import MockOpenAI
+    from agno_core.db import SqlDb
+    from pytest_agno.mock import MockOpenAI
 
 TASK_TOOLS = [
     "create_task",
