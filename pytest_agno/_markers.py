@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pytest_agno._cassette_options import CASSETTE_MARKER_HELP, cassette_marker_kwargs
 from pytest_agno._gates import GATES
 
 __all__ = [
@@ -39,6 +40,7 @@ MARKER_HELP = (
     "agno_perf(max_runtime_ms=, max_p95_ms=, max_peak_mib=, max_growth_kib=, max_regression=, "
     "num_iterations=, warmup_runs=, memory_growth_tracking=, ...): defaults for every perf_eval "
     "call of the test; a crossed gate fails it.",
+    CASSETTE_MARKER_HELP,
 )
 
 _BOOL_EVAL_ARGS = (
@@ -189,6 +191,7 @@ _PARSERS = {
     "agno_background": background_options,
     "agno_cancel": cancel_options,
     "agno_perf": _perf_marker,
+    "agno_cassette": cassette_marker_kwargs,
 }
 
 
