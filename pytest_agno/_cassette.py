@@ -14,7 +14,7 @@
 ```
 
 A streamed response stores ``"sse": [events]`` and ``"chunks": [[seconds, bytes], ...]`` instead of
-``"json"`` (see `_cassette_sse`). Keys are sorted and indented, so a re-recording diffs line by
+``"json"`` (see `_cassette_sse`). Keys keep their order and are indented, so a re-recording diffs line by
 line. Writes are atomic (a temporary file in the same directory, then ``os.replace``) and
 serialised per directory with ``flock``, so an interrupted test never leaves half a file and two
 xdist workers that share a cassette do not lose each other's entries.
@@ -132,7 +132,8 @@ def dumps(entries: list[Entry]) -> str:
         "version": VERSION,
         "entries": [entry.to_json() for entry in entries],
     }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Key order is kept as received: SSE payloads replay byte for byte from it.
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _parse(text: str, path: Path) -> list[Entry]:
