@@ -14,10 +14,10 @@
 ```
 
 A streamed response stores ``"sse": [events]`` and ``"chunks": [[seconds, bytes], ...]`` instead of
-``"json"`` (see `_cassette_sse`). Keys keep their order and are indented, so a re-recording diffs line by
-line. Writes are atomic (a temporary file in the same directory, then ``os.replace``) and
-serialised per directory with ``flock``, so an interrupted test never leaves half a file and two
-xdist workers that share a cassette do not lose each other's entries.
+``"json"`` (see `_cassette_sse`). Keys keep their order and are indented, so a re-recording
+diffs line by line. Writes are atomic (a temporary file in the same directory, then
+``os.replace``) and serialised per directory with ``flock``, so an interrupted test never leaves
+half a file and two xdist workers that share a cassette do not lose each other's entries.
 """
 
 from __future__ import annotations

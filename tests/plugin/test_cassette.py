@@ -285,7 +285,7 @@ def test_writes_are_atomic(
 def test_unreadable_cassettes_are_clear_errors(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     path.write_text('{"format": "pytest-agno-cassette", "version": 99, "entries": []}')
-    with pytest.raises(CassetteError, match="version 99.*--agno-record=all"):
+    with pytest.raises(CassetteError, match=r"version 99.*--agno-record=all"):
         cassette(path, "none")
     path.write_text("[1, 2]")
     with pytest.raises(CassetteError, match="not a pytest-agno-cassette file"):
