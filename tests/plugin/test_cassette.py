@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +19,16 @@ from pytest_agno._cassette_mock import CassetteMock
 from pytest_agno._cassette_options import CassetteOptions
 from pytest_agno._httpx2_transport import UnmockedRequestError
 from tests.openai_line import sdk_http
+from tests.plugin.conftest import CASSETTE_KEY
 from tests.plugin.openai_server import OpenAIServer
 
-KEY = "sk-cassette-test-key-0123456789"
+KEY = CASSETTE_KEY
 MODEL = "gpt-4o-mini"
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    with OpenAIServer(KEY) as running:
-        yield running
-
-
-@pytest.fixture
-def cassette_dir(tmp_path: Path) -> Iterator[Path]:
-    """Where the test's cassettes go; on teardown, no file there may hold the key."""
-    directory = tmp_path / "cassettes"
-    yield directory
-    for path in directory.rglob("*"):
-        if path.is_file():
-            assert KEY not in path.read_text(), f"{path} holds the API key"
+def server(openai_server: OpenAIServer) -> OpenAIServer:
+    return openai_server
 
 
 def cassette(path: Path, record: str, **options: Any) -> CassetteMock:
