@@ -103,6 +103,9 @@ def tee(
 ) -> Any:
     """``response`` with its stream recorded: ``on_done(arrivals, exhausted)`` is called once,
     when the body was read to its end (``exhausted``) or when it is closed before."""
+    if response.is_stream_consumed:  # a body read already (an in-process transport below us)
+        on_done([(time.perf_counter() - started, response.content)], True)
+        return response
     response.stream = _stream_class(module, _Tee)(response.stream, started, on_done)
     return response
 

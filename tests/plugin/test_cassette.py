@@ -18,6 +18,7 @@ from pytest_agno._cassette import Cassette, CassetteError
 from pytest_agno._cassette_mock import CassetteMock
 from pytest_agno._cassette_options import CassetteOptions
 from pytest_agno._httpx2_transport import UnmockedRequestError
+from pytest_agno._mock_openai import MockOpenAI
 from tests.openai_line import sdk_http
 from tests.plugin.conftest import CASSETTE_KEY
 from tests.plugin.openai_server import OpenAIServer
@@ -283,3 +284,20 @@ def test_unreadable_cassettes_are_clear_errors(tmp_path: Path) -> None:
 def test_scripting_a_cassette_mock_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="scripted replies are not supported"):
         cassette(tmp_path / "c.json", "none").add_text("no")
+
+
+async def test_a_cassette_can_be_recorded_over_the_scripted_mock(tmp_path: Path) -> None:
+    path = tmp_path / "scripted.json"
+    sdk = openai.AsyncOpenAI(api_key=KEY, max_retries=0)
+    with MockOpenAI() as scripted:
+        scripted.add_text("From the script.", input_tokens=3, output_tokens=2)
+        with cassette(path, "once"):  # forwards to the transport below: the scripted mock
+            await sdk.chat.completions.create(
+                model=MODEL, messages=[{"role": "user", "content": "q"}]
+            )
+    with cassette(path, "none"):
+        answer = await sdk.chat.completions.create(
+            model=MODEL, messages=[{"role": "user", "content": "q"}]
+        )
+    assert answer.choices[0].message.content == "From the script."
+    assert answer.usage is not None and answer.usage.total_tokens == 5
