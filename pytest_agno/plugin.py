@@ -177,7 +177,7 @@ def mock_model(
     ``OPENAI_API_KEY`` is set to a dummy value when unset, so no real key is needed.
 
     Under ``@pytest.mark.agno_cassette(...)`` it replays the test's cassette instead (and records
-    per ``--agno-record``): a `pytest_agno.CassetteMock`, with ``requests`` as above.
+    per ``--agno-record``): a `MockOpenAI` subclass whose ``requests`` are recorded as above.
     """
     from pytest_agno._mock_openai import MockOpenAI
 
