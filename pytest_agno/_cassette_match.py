@@ -52,7 +52,11 @@ class Matcher:
 
     def key(self, method: str, endpoint: str, body: dict[str, Any]) -> str:
         """The canonical JSON text two matching requests share."""
-        fields = {name: self._strip(body[name]) for name in self.match_on if name in body}
+        fields = {
+            name: self._strip(body[name])
+            for name in self.match_on
+            if name in body and name not in self.ignore
+        }
         key = {"method": method.upper(), "endpoint": endpoint, "body": fields}
         return json.dumps(key, sort_keys=True, ensure_ascii=False)
 

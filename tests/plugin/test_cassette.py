@@ -301,3 +301,28 @@ async def test_a_cassette_can_be_recorded_over_the_scripted_mock(tmp_path: Path)
         )
     assert answer.choices[0].message.content == "From the script."
     assert answer.usage is not None and answer.usage.total_tokens == 5
+
+
+async def test_match_on_and_ignore_are_configurable(
+    server: OpenAIServer, cassette_dir: Path
+) -> None:
+    path = cassette_dir / "configured.json"
+    sdk = client(server.base_url)
+    with cassette(path, "once"):
+        await sdk.responses.create(model=MODEL, input="asked at 10:00", instructions="be brief")
+    server.stop()
+
+    # By default the instructions take part: another instruction is a miss.
+    strict = cassette(path, "none").start()
+    with pytest.raises(openai.BadRequestError):
+        await sdk.responses.create(model=MODEL, input="asked at 10:00", instructions="be long")
+    with pytest.raises(AssertionError, match="instructions"):
+        strict.stop()
+    # Matched on the model and the input only, it replays.
+    with cassette(path, "none", match_on=("model", "input")):
+        answer = await sdk.responses.create(model=MODEL, input="asked at 10:00", instructions="x")
+    assert answer.output_text == "Echo: asked at 10:00"
+    # Ignoring the key does the same (at the top level or at any depth inside a matched field).
+    with cassette(path, "none", ignore=("instructions",)):
+        answer = await sdk.responses.create(model=MODEL, input="asked at 10:00", instructions="y")
+    assert answer.output_text == "Echo: asked at 10:00"
