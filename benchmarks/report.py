@@ -251,7 +251,7 @@ def _rows(figures: dict[str, dict[str, _Measured]]) -> list[list[str]]:
             [
                 figure.label,
                 _format(figure, ours.value(figure.kind)) if ours else "—",
-                _ratio(ours.vs_floor) if ours else "—",
+                _vs_floor_cell(ours),
                 _format(figure, agno.value(figure.kind)) if agno else "—",
                 _ratio(agno.vs_floor) if agno else "—",
                 _ratio(vs_agno),
@@ -263,6 +263,15 @@ def _rows(figures: dict[str, dict[str, _Measured]]) -> list[list[str]]:
         if figure.key in ("agent_init", "team_init"):
             rows.append(_memory_row(figure, ours, agno))
     return rows
+
+
+def _vs_floor_cell(ours: _Measured | None) -> str:
+    """The floor ratio; for a figure timed against another reference, that ratio, named."""
+    if ours is None:
+        return "—"
+    if ours.vs_floor is None and ours.vs_reference is not None and ours.reference:
+        return f"{_ratio(ours.vs_reference)} vs {ours.reference}"
+    return _ratio(ours.vs_floor)
 
 
 def _growth_row(figures: dict[str, dict[str, _Measured]]) -> list[str]:
@@ -333,13 +342,6 @@ def _notes(figures: dict[str, dict[str, _Measured]]) -> list[str]:
                 f"awaiting coroutine sees it (the figure); {_seconds(m.per_op)} per round, which "
                 "also holds the loop's stop and the first step of the run's task."
             )
-    for key, impls in figures.items():
-        for m in impls.values():
-            if m.reference is not None and not m.reference.startswith("floor"):
-                notes.append(
-                    f"- `{key}`: {m.vs_reference:.2f}x its reference, the {m.reference}, "
-                    "timed in alternation round by round."
-                )
     cancel = figures.get("cancel_in_process", {}).get("agno")
     if cancel is not None:
         notes.append(

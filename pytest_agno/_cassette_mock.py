@@ -46,6 +46,8 @@ _RECORD = -1
 _MISS = -2
 # Request headers that only say which machine and SDK build sent it: not kept.
 _NOISY_REQUEST_HEADERS = ("host", "content-length", "accept-encoding", "connection", "user-agent")
+# A replayed answer: status, headers, body pieces, waits before each piece (None: no wait).
+_Rendered = tuple[int, tuple[tuple[str, str], ...], list[bytes], list[float] | None]
 _KEPT_RESPONSE_HEADERS = ("content-type", "x-request-id", "openai-processing-ms", "retry-after")
 
 
@@ -78,6 +80,7 @@ class CassetteMock(MockOpenAI):
         self._keys = [self._entry_key(entry) for entry in self._replay]
         self._uses = [0] * len(self._replay)
         self._state = threading.Lock()
+        self._cache: dict[int, _Rendered] = {}
         self._patches: list[TransportPatch] = []
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -198,6 +201,15 @@ class CassetteMock(MockOpenAI):
             message = "pytest_agno cassette: no recording of this request (see the test's teardown)"
             body = error_body(message, error_type="invalid_request_error", code="cassette_miss")
             return module.Response(400, headers={"content-type": "application/json"}, content=body)
+        status, headers, pieces, delays = self._rendered(index)
+        return replayed(module, status, headers, pieces, delays)
+
+    def _rendered(self, index: int) -> _Rendered:
+        # Rendered once per entry: a replay loop then costs what the scripted mock costs.
+        with self._state:
+            cached = self._cache.get(index)
+        if cached is not None:
+            return cached
         response = self._replay[index].response
         body = body_from_stored(response)
         chunks = response.get("chunks") if "sse" in response else None
@@ -209,14 +221,11 @@ class CassetteMock(MockOpenAI):
             for at, _ in chunks:
                 delays.append(max(0.0, float(at) - previous))
                 previous = float(at)
-        headers = dict(response.get("headers") or {})
-        return replayed(
-            module,
-            int(response.get("status", 200)),
-            headers.items(),
-            split_chunks(body, sizes),
-            delays,
-        )
+        headers = tuple((str(k), str(v)) for k, v in (response.get("headers") or {}).items())
+        rendered = (int(response.get("status", 200)), headers, split_chunks(body, sizes), delays)
+        with self._state:
+            self._cache[index] = rendered
+        return rendered
 
     def _before_forward(self, request: Any) -> float:
         # A body the cassette can read: ask for no compression (decoded below if sent anyway).
