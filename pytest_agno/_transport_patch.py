@@ -9,7 +9,7 @@ callable that sends it on through the real transport (used only when recording a
 
 Patching the class rather than injecting a ``MockTransport`` client into each model is what lets
 the mock promise that no request escapes: a client the test built itself, or an SDK client cached
-before the fixture started, is caught all the same. Measured in ``benchmarks/bench_mock_layer.py``:
+before the fixture started, is caught all the same. Measured in ``benchmarks/bench_cassette.py``:
 the patch costs no more per request than an injected ``MockTransport`` client (see RESULTS.md).
 """
 
