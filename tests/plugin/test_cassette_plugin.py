@@ -164,3 +164,47 @@ def test_a_bad_record_option_stops_the_session(agno_pytester: pytest.Pytester) -
     result = agno_pytester.runpytest("-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*agno_record must be one of none, once, new_episodes, all*"])
+
+
+def test_scenario_markers_work_on_a_replayed_run(
+    agno_pytester: pytest.Pytester,
+    openai_server: OpenAIServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.base_url)
+    agno_pytester.makepyfile(
+        """
+        import pytest
+        from agno_core.run import RunStatus
+
+        CASSETTE = pytest.mark.agno_cassette(path="hello.json")
+
+
+        @CASSETTE
+        async def test_record(agent):
+            assert (await agent.arun("Hello?")).content == "Echo: Hello?"
+
+
+        @CASSETTE
+        @pytest.mark.agno_background
+        async def test_background(agent, mock_model):
+            result = await agent.arun("Hello?")
+            assert result.status is RunStatus.completed and result.content == "Echo: Hello?"
+            assert result.metrics.total_tokens == 38
+
+
+        @CASSETTE
+        @pytest.mark.agno_background
+        @pytest.mark.agno_cancel("during")
+        async def test_cancel_during(agent, cancel_scenario, mock_model):
+            result = await agent.arun("Hello?")
+            assert result.status is RunStatus.cancelled
+            assert cancel_scenario.cancel_result is True
+            assert len(mock_model.requests) == 1
+        """
+    )
+    agno_pytester.runpytest("--agno-record=once", "-k", "record").assert_outcomes(
+        passed=1, deselected=2
+    )
+    openai_server.stop()
+    agno_pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
