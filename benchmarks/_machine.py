@@ -12,7 +12,17 @@ from typing import Any
 
 __all__ = ["describe"]
 
-_PACKAGES = ("agno-core", "openai", "httpx", "respx", "SQLAlchemy", "aiosqlite", "psycopg", "agno")
+_PACKAGES = (
+    "agno-core",
+    "openai",
+    "httpx",
+    "httpx2",
+    "respx",
+    "SQLAlchemy",
+    "aiosqlite",
+    "psycopg",
+    "agno",
+)
 
 
 def _cpu_model() -> str:

@@ -26,7 +26,9 @@ class Target:
 
     text: str
     check: Callable[[float], bool]
-    on: str  # "value" (the agno_core figure), "floor" (its ratio to the floor), "agno" (vs Agno)
+    # "value" (the agno_core figure), "floor" (its ratio to the floor), "agno" (vs Agno),
+    # "reference" (its ratio to the reference it was interleaved with, e.g. the scripted mock)
+    on: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,23 @@ FIGURES = [
         "PerformanceEval overhead per iteration, memory growth tracking, trivial function",
         kind="overhead",
         target=Target("lower than Agno's", _below(1.0), "agno"),
+    ),
+    *(
+        Figure(
+            f"{key}_openai{line}",
+            f"{label}, openai {line}.x (vs the same run on the scripted mock)",
+            target=Target("<= 1.2x the scripted run", _at_most(1.2), "reference"),
+        )
+        for line in (2, 3)
+        for key, label in (
+            ("cassette_replay", "`await agent.arun()` replayed from a cassette"),
+            ("cassette_replay_stream", "`agent.arun(stream=True)` replayed from a cassette"),
+        )
+    ),
+    Figure(
+        "httpx2_patch",
+        "Bare SDK call on openai 3.x through the mock's httpx2 transport patch "
+        "(vs an injected `httpx2.MockTransport` client, same handler)",
     ),
 ]
 MEMORY_TARGETS = {"agent_init": 3 * 1024}
@@ -212,6 +231,7 @@ def _status(figure: Figure, ours: _Measured | None, vs_agno: float | None) -> st
         "value": ours.value(figure.kind),
         "floor": ours.vs_floor,
         "agno": vs_agno,
+        "reference": ours.vs_reference,
     }[target.on]
     if subject is None:
         return f"{target.text}: not measured"
@@ -231,7 +251,7 @@ def _rows(figures: dict[str, dict[str, _Measured]]) -> list[list[str]]:
             [
                 figure.label,
                 _format(figure, ours.value(figure.kind)) if ours else "—",
-                _ratio(ours.vs_floor) if ours else "—",
+                _vs_floor_cell(ours),
                 _format(figure, agno.value(figure.kind)) if agno else "—",
                 _ratio(agno.vs_floor) if agno else "—",
                 _ratio(vs_agno),
@@ -243,6 +263,15 @@ def _rows(figures: dict[str, dict[str, _Measured]]) -> list[list[str]]:
         if figure.key in ("agent_init", "team_init"):
             rows.append(_memory_row(figure, ours, agno))
     return rows
+
+
+def _vs_floor_cell(ours: _Measured | None) -> str:
+    """The floor ratio; for a figure timed against another reference, that ratio, named."""
+    if ours is None:
+        return "—"
+    if ours.vs_floor is None and ours.vs_reference is not None and ours.reference:
+        return f"{_ratio(ours.vs_reference)} vs {ours.reference}"
+    return _ratio(ours.vs_floor)
 
 
 def _growth_row(figures: dict[str, dict[str, _Measured]]) -> list[str]:
@@ -365,10 +394,26 @@ def render(data: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("json", type=Path, help="pytest-benchmark JSON (--benchmark-json)")
+    parser.add_argument(
+        "json",
+        type=Path,
+        nargs="+",
+        help="pytest-benchmark JSON (--benchmark-json); more files add their figures (e.g. the "
+        "openai 3.x run), the first one's machine facts head the report",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
     args = parser.parse_args(argv)
-    text = render(json.loads(args.json.read_text()))
+    documents = [json.loads(path.read_text()) for path in args.json]
+    data = documents[0]
+    for extra in documents[1:]:
+        data["benchmarks"] = [*data.get("benchmarks", []), *extra.get("benchmarks", [])]
+        extra_versions = extra.get("machine_info", {}).get("agno_bench", {}).get("versions", {})
+        versions = data.setdefault("machine_info", {}).setdefault("agno_bench", {})
+        versions = versions.setdefault("versions", {})
+        for name in ("openai", "httpx2"):
+            if extra_versions.get(name):
+                versions[f"{name} (second run)"] = extra_versions[name]
+    text = render(data)
     print(text)
     args.out.write_text(text)
 

@@ -58,6 +58,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "the session (implied by the other --agno-eval-* options but --agno-eval-dir).",
     )
     parser.addini("agno_eval", "Default for --agno-eval.", type="bool", default=False)
+    group.addoption(
+        "--agno-record",
+        dest="agno_record",
+        choices=("none", "once", "new_episodes", "all"),
+        default=None,
+        help="Cassette tests (@pytest.mark.agno_cassette): none (default: replay only, a call "
+        "with no recording fails), once (record a missing cassette), new_episodes (replay known "
+        "calls, record new ones) or all (re-record). Recording calls the real endpoint "
+        "(OPENAI_API_KEY, OPENAI_BASE_URL).",
+    )
+    parser.addini("agno_record", "Default for --agno-record.", default="")
+    parser.addini(
+        "agno_cassette_dir",
+        "Where cassettes go, relative to the rootdir (default: cassettes/ next to each test file).",
+        default="",
+    )
+    parser.addini(
+        "agno_cassette_redact",
+        "Extra regular expressions redacted from every cassette (one per line).",
+        type="linelist",
+        default=[],
+    )
     for name, metavar, text in _EVAL_OPTIONS:
         group.addoption(f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=text)
         parser.addini(name, f"Default for --{name.replace('_', '-')}.", default="")
@@ -96,13 +118,18 @@ _EVAL_OPTIONS = (
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from pytest_agno.mock._cassette_options import CASSETTE_MARKER_HELP
     from pytest_agno.perf._markers import MARKER_HELP
     from pytest_agno.perf._settings import SETTINGS_KEY, read_settings
 
-    for line in MARKER_HELP:
+    for line in (*MARKER_HELP, CASSETTE_MARKER_HELP):
         config.addinivalue_line("markers", line)
     settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
+    if config.getoption("agno_record", None) or config.getini("agno_record"):
+        from pytest_agno.mock._cassette_options import validate_ini
+
+        validate_ini(config)
     if settings.report:
         from pytest_agno.report._session import SESSION_KEY, EvalSession
 
@@ -119,6 +146,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     for item in items:
         errors = marker_errors(item)
+        cassette = item.get_closest_marker("agno_cassette")
+        if cassette is not None:
+            from pytest_agno.mock._cassette_options import cassette_marker_kwargs
+
+            try:
+                cassette_marker_kwargs(cassette)
+            except ValueError as error:
+                errors.append(f"{item.nodeid}: @pytest.mark.agno_cassette: {error}")
         if errors:
             item.stash[_MARKER_ERRORS] = errors
 
@@ -138,7 +173,9 @@ def _db_backend(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockOpenAI]:
+def mock_model(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MockOpenAI]:
     """A scripted OpenAI server at the HTTP layer (respx), for Chat Completions and Responses.
 
     The real ``openai`` SDK parses real wire payloads. Script replies with ``add_text``,
@@ -147,12 +184,23 @@ def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockOpenAI]:
     request nothing scripted answers fails the test; ``mock_model.requests`` records them all
     (``mock_model.keep_requests = N`` keeps the last N, for growth-tracked evals).
     ``OPENAI_API_KEY`` is set to a dummy value when unset, so no real key is needed.
+
+    Under ``@pytest.mark.agno_cassette(...)`` it replays the test's cassette instead (and records
+    per ``--agno-record``): a `MockOpenAI` subclass whose ``requests`` are recorded as above.
     """
     from pytest_agno.mock._openai import MockOpenAI
 
     if not os.environ.get("OPENAI_API_KEY"):
         monkeypatch.setenv("OPENAI_API_KEY", MOCK_API_KEY)
-    with MockOpenAI() as mock:
+    mark = request.node.get_closest_marker("agno_cassette")
+    if mark is not None:
+        from pytest_agno.mock._cassette_mock import CassetteMock
+        from pytest_agno.mock._cassette_options import cassette_options
+
+        mock: MockOpenAI = CassetteMock(cassette_options(request.node, mark))
+    else:
+        mock = MockOpenAI()
+    with mock:
         yield mock
 
 

@@ -15,4 +15,9 @@ json="$out/latest.json"
 export AGNO_BENCH_COMMAND="bash scripts/bench.sh${*:+ $*}"
 .venv/bin/python -m pytest benchmarks --benchmark-only -p no:cacheprovider -q \
     --benchmark-json="$json" --benchmark-columns=median,iqr,rounds --benchmark-sort=name "$@"
-.venv/bin/python benchmarks/report.py "$json" --out benchmarks/RESULTS.md
+# The figures that depend on the SDK line (cassette replay, the httpx2 patch) again on openai 3.x.
+AGNO_OPENAI=3 bash scripts/setup.sh
+json3="$out/latest-openai3.json"
+.venv-openai3/bin/python -m pytest benchmarks/bench_cassette.py --benchmark-only -p no:cacheprovider \
+    -q --benchmark-json="$json3" --benchmark-columns=median,iqr,rounds "$@"
+.venv/bin/python benchmarks/report.py "$json" "$json3" --out benchmarks/RESULTS.md

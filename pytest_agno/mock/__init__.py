@@ -4,17 +4,41 @@ Owns the mock at the HTTP layer (``_openai``: routes and the script, through res
 formats it speaks (``_wire``: Chat Completions and Responses payloads, SSE streams) and the scripted
 replies (``_replies``). It may import the standard library, httpx and respx only: no other part of
 pytest_agno and nothing of agno_core, so it serves any code that speaks to OpenAI. Importing it
-loads respx; the plugin does so only inside the ``mock_model`` fixture.
+of one of its names loads respx; the plugin does so only inside the ``mock_model`` fixture.
 """
 
 from __future__ import annotations
 
-from pytest_agno.mock._openai import (
-    MockOpenAI,
-    RecordedRequest,
-    Reply,
-    ReplyOptions,
-    RequestPredicate,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["MockOpenAI", "RecordedRequest", "Reply", "ReplyOptions", "RequestPredicate"]
+if TYPE_CHECKING:
+    from pytest_agno.mock._cassette_mock import CassetteMock
+    from pytest_agno.mock._cassette_options import CassetteOptions
+    from pytest_agno.mock._openai import (
+        MockOpenAI,
+        RecordedRequest,
+        Reply,
+        ReplyOptions,
+        RequestPredicate,
+    )
+
+__all__ = [
+    "CassetteMock",
+    "CassetteOptions",
+    "MockOpenAI",
+    "RecordedRequest",
+    "Reply",
+    "ReplyOptions",
+    "RequestPredicate",
+]
+_HOMES = {"CassetteMock": "_cassette_mock", "CassetteOptions": "_cassette_options"}
+
+
+def __getattr__(name: str) -> Any:
+    # The plugin reads the cassette options (``_cassette_options``) on every pytest start; respx
+    # and the mock load on first use of one of these names.
+    if name in __all__:
+        module = importlib.import_module(f"pytest_agno.mock.{_HOMES.get(name, '_openai')}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

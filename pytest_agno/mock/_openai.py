@@ -2,10 +2,11 @@
 
 `MockOpenAI` installs a respx router on `{base_url}/chat/completions` and `{base_url}/responses`.
 Tests script replies (`add_text`, `add_tool_call`, `add_json`, `add_error`, ...); each request takes
-the first queued reply that accepts it, rendered by `_wire` for the endpoint it hit, streamed
+the first queued reply that accepts it, rendered by `_mock_wire` for the endpoint it hit, streamed
 (SSE) when its body says `"stream": true`. With nothing scripted, every request gets a default text
 reply; once anything is scripted, a request no reply accepts is answered 400 and fails the test when
-the mock stops. Any other URL fails too (`assert_all_mocked`).
+the mock stops. Any other URL fails too (`assert_all_mocked`). openai 3.x sends through httpx2,
+which respx does not patch: `ScriptedHttpx2` serves those requests with the same handlers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 import respx
 
 from pytest_agno.mock import _wire as wire
+from pytest_agno.mock._httpx2 import ScriptedHttpx2
 from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
 from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
@@ -103,6 +105,7 @@ class MockOpenAI:
         # Sync clients may call from several threads; reentrant so `match=` may read `pending`.
         self._lock = threading.RLock()
         self._router: _Router | None = None
+        self._httpx2: ScriptedHttpx2 | None = None
         self.keep_requests = keep_requests
 
     @property
@@ -135,6 +138,10 @@ class MockOpenAI:
         router.keep = self._keep
         router.start()
         self._router = router
+        # openai 3.x sends through httpx2, which respx does not see: the same handlers serve it.
+        routes = {"/chat/completions": self._on_chat, "/responses": self._on_responses}
+        self._httpx2 = ScriptedHttpx2(self.base_url, routes, _ASYNC_CLIENT)
+        self._httpx2.start()
         return self
 
     def stop(self) -> None:
@@ -378,6 +385,9 @@ class MockOpenAI:
         return reply
 
     def _uninstall(self) -> None:
+        bridge, self._httpx2 = self._httpx2, None
+        if bridge is not None:
+            bridge.stop()
         router, self._router = self._router, None
         if router is not None:
             router.stop(quiet=True)

@@ -6,10 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import openai
 import pytest
-import respx
 
 from agno_core.agent import Agent
 from agno_core.db._sql import SqlDb
@@ -17,6 +15,7 @@ from agno_core.models.openai._common import OpenAIBase
 from agno_core.run.agent import RunCompletedEvent, RunContentEvent, RunErrorEvent
 from agno_core.run.base import RunStatus
 from pytest_agno.mock import MockOpenAI
+from tests.openai_line import sdk_http
 
 AgentMaker = Callable[..., Agent]
 ModelFactory = Callable[..., OpenAIBase]
@@ -161,29 +160,36 @@ async def test_client_errors_are_not_retried(
     assert len(mock_model.requests) == 1
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [httpx.ReadTimeout("read timed out"), httpx.ConnectError("connection refused")],
-    ids=["timeout", "connect"],
-)
+@pytest.mark.parametrize("failure", ["ReadTimeout", "ConnectError"])
 async def test_transport_failures_are_errors_not_crashes(
     make_agent: AgentMaker,
     make_model: ModelFactory,
     mock_model: MockOpenAI,
     stream: bool,
-    failure: Exception,
+    failure: str,
 ) -> None:
-    with respx.mock(base_url="https://unreachable.example/v1", assert_all_called=False) as router:
-        router.post("/chat/completions").mock(side_effect=failure)
-        router.post("/responses").mock(side_effect=failure)
-        agent = make_agent(model=make_model(base_url="https://unreachable.example/v1"))
+    # The SDK's own HTTP library (httpx on 2.x, httpx2 on 3.x) fails the way a dead network does.
+    http = sdk_http()
+    error = getattr(http, failure)(f"{failure} on purpose")
 
-        run = await _final(agent, stream)
+    def fail(request: Any) -> Any:
+        raise error
+
+    transport = http.MockTransport(fail)
+    client = openai.AsyncOpenAI(
+        api_key="sk-test",
+        base_url="https://unreachable.example/v1",
+        max_retries=0,
+        http_client=http.AsyncClient(transport=transport),
+    )
+    agent = make_agent(model=make_model(client=client))
+
+    run = await _final(agent, stream)
 
     assert run.status is RunStatus.error
     assert run.error is not None
     assert "could not reach OpenAI" in run.error
-    assert str(failure) in run.error or type(failure).__name__ in run.error
+    assert str(error) in run.error or failure in run.error
 
 
 async def test_options_reach_the_sdk_client(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import sqlite3  # noqa: F401
 from collections.abc import Iterator
+from pathlib import Path
 
 import aiosqlite  # noqa: F401
 import openai.lib
@@ -24,6 +25,7 @@ import agno_core.eval.performance
 import agno_core.models.openai
 import agno_core.run.cancel
 import agno_core.team  # noqa: F401
+from tests.plugin.openai_server import OpenAIServer
 
 INI = """
 [pytest]
@@ -48,3 +50,27 @@ def agno_pytester(pytester: pytest.Pytester) -> Iterator[pytest.Pytester]:
         yield pytester
     finally:
         gc.unfreeze()
+
+
+# -- cassettes: a local OpenAI server to record against ------------------------------------------
+
+CASSETTE_KEY = "sk-cassette-test-key-0123456789"
+
+
+@pytest.fixture
+def openai_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenAIServer]:
+    """A real OpenAI-speaking HTTP server on 127.0.0.1 checking ``CASSETTE_KEY`` (also set as
+    ``OPENAI_API_KEY``); ``.stop()`` it to prove a replay needs no server."""
+    monkeypatch.setenv("OPENAI_API_KEY", CASSETTE_KEY)
+    with OpenAIServer(CASSETTE_KEY) as running:
+        yield running
+
+
+@pytest.fixture
+def cassette_dir(tmp_path: Path) -> Iterator[Path]:
+    """Where the test's cassettes go; on teardown, no file written there may hold the key."""
+    directory = tmp_path / "cassettes"
+    yield directory
+    for path in directory.rglob("*"):
+        if path.is_file():
+            assert CASSETTE_KEY not in path.read_text(), f"{path} holds the API key"

@@ -17,6 +17,8 @@ from openai.types.responses import Response, ResponseStreamEvent
 from respx.models import AllMockedAssertionError
 
 from pytest_agno.mock import MockOpenAI
+from pytest_agno.mock._httpx2 import UnmockedRequestError
+from tests.openai_line import OPENAI_MAJOR, sdk_http
 
 MODEL = "gpt-4o-mini"
 HELLO: list[ChatCompletionMessageParam] = [{"role": "user", "content": "hello"}]
@@ -350,7 +352,9 @@ async def test_malformed_bodies_raise(mock: MockOpenAI, client: openai.AsyncOpen
     # A 200 with an unparsable body surfaces as the decoding error, as with the real API.
     with pytest.raises(json.JSONDecodeError):
         await client.chat.completions.create(model=MODEL, messages=HELLO)
-    with pytest.raises(openai.InternalServerError, match="Bad gateway"):
+    # openai 2.x puts a non-JSON error body in the message; 3.x only the status.
+    gateway = "Bad gateway" if OPENAI_MAJOR < 3 else "Error code: 502"
+    with pytest.raises(openai.InternalServerError, match=gateway):
         await client.chat.completions.create(model=MODEL, messages=HELLO)
     stream = await client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
     with pytest.raises(json.JSONDecodeError):
@@ -496,12 +500,35 @@ async def test_requests_are_recorded(mock: MockOpenAI, client: openai.AsyncOpenA
 
 
 async def test_unmocked_urls_fail(client: openai.AsyncOpenAI) -> None:
-    with pytest.raises(openai.APIConnectionError) as error:
+    # openai 2.x wraps the mock's assertion in APIConnectionError; 3.x lets it through as is.
+    with pytest.raises((openai.APIConnectionError, AssertionError)) as error:
         await client.embeddings.create(model="text-embedding-3-small", input="x")
-    assert isinstance(error.value.__cause__, AllMockedAssertionError)
+    failure = error.value if OPENAI_MAJOR >= 3 else error.value.__cause__
+    assert isinstance(failure, AllMockedAssertionError | UnmockedRequestError)
+    assert "not mocked" in str(failure)
     async with httpx.AsyncClient() as http:
         with pytest.raises(AllMockedAssertionError):
             await http.get("https://example.org/")
+
+
+@pytest.mark.skipif(OPENAI_MAJOR < 3, reason="httpx2 comes with openai 3.x")
+async def test_unmocked_httpx2_urls_fail_and_stop_restores_the_transport() -> None:
+    http = sdk_http()
+    real = http.AsyncHTTPTransport.handle_async_request
+    with MockOpenAI() as mock:
+        assert http.AsyncHTTPTransport.handle_async_request is not real
+        async with http.AsyncClient() as client:
+            with pytest.raises(UnmockedRequestError, match=r"example\.org"):
+                await client.get("https://example.org/")
+            # Only POSTs to the two endpoints are served.
+            with pytest.raises(UnmockedRequestError):
+                await client.get(f"{mock.base_url}/chat/completions")
+        with http.Client() as sync_client:
+            answer = sync_client.post(
+                f"{mock.base_url}/chat/completions", json={"model": MODEL, "messages": HELLO}
+            )
+            assert answer.json()["choices"][0]["message"]["content"] == "Mock reply."
+    assert http.AsyncHTTPTransport.handle_async_request is real
 
 
 def test_assert_all_used_and_assert_all_called() -> None:
