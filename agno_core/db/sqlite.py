@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from agno_core.db._direct import HotPath
+from agno_core.db._errors import sqlite_problem
 from agno_core.db._sql import SqlDb
 
 __all__ = ["SqliteDb"]
@@ -39,7 +40,9 @@ class SqliteDb(SqlDb):
             object is garbage-collected or the process exits.
         db_url: A full ``sqlite+aiosqlite:///...`` URL instead of ``db_file``.
         db_schema: Accepted for Agno compatibility; SQLite has no schemas, so it is ignored.
-        session_table, run_table, memory_table, eval_table: Table names.
+        session_table, runs_table, memory_table, eval_table, cancel_intents_table,
+            versions_table: Table names (see `SqlDb`); several db objects with different
+            names share one file without seeing each other's rows.
         run_lease_seconds: Lease of a live run (see `SqlDb`).
         busy_timeout: Seconds a write waits for another writer before failing.
         commit_on_loop: Commit a run's write directly on the event loop when that cannot
@@ -96,6 +99,17 @@ class SqliteDb(SqlDb):
 
     def _schema_for_tables(self) -> str | None:
         return None
+
+    async def _lock_schema(self, conn: AsyncConnection) -> None:
+        # The write lock first (waiting up to the busy timeout for another creator): DDL in
+        # SQLite is transactional, so creators take turns and the second finds the tables.
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def _where(self) -> str:
+        return f"the database file {self.db_file!r}" if self.db_file else self.db_url
+
+    def _problem(self, exc: BaseException) -> str:
+        return sqlite_problem(self.db_file, exc)
 
     def _hot_path(self, engine: AsyncEngine) -> HotPath:
         return HotPath(engine, commit_on_loop=self.commit_on_loop)
