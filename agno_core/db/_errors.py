@@ -86,7 +86,7 @@ def sqlite_problem(db_file: str | None, exc: BaseException) -> str:
         return message
     path = Path(db_file)
     if path.is_dir():
-        return f"it is a directory, not a database file ({message}): pass a file path"
+        return "it is a directory, not a database file: pass the path of a file"
     lowered = message.lower()
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
         return (
@@ -97,8 +97,8 @@ def sqlite_problem(db_file: str | None, exc: BaseException) -> str:
     if isinstance(exc, PermissionError) or "readonly" in lowered or "unable to open" in lowered:
         if not os.access(folder, os.W_OK | os.X_OK):
             return (
-                f"its folder {str(folder)!r} is not writable ({message}); SQLite needs to "
-                "create the database and its -wal and -shm files there"
+                f"its folder {str(folder)!r} is not writable; SQLite needs to create the "
+                "database and its -wal and -shm files there"
             )
         if path.exists() and not os.access(path, os.R_OK | os.W_OK):
             return f"the file is not readable and writable ({message})"

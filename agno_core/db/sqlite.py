@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -119,7 +121,7 @@ class SqliteDb(SqlDb):
 
     def _create_engine(self) -> AsyncEngine:
         if self.db_file:
-            Path(self.db_file).parent.mkdir(parents=True, exist_ok=True)
+            _check_path(Path(self.db_file))
         engine = create_async_engine(
             self._url,
             connect_args={"timeout": self.busy_timeout},
@@ -134,10 +136,32 @@ class SqliteDb(SqlDb):
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-            cursor.close()
+            try:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+                cursor.close()
+            except Exception:
+                # Not a usable database (a text file, a corrupt one): the pool will not close
+                # a connection whose setup failed, and its aiosqlite thread would outlive the
+                # event loop.
+                with contextlib.suppress(Exception):
+                    dbapi_connection.close()
+                raise
 
         return engine
+
+
+def _check_path(path: Path) -> None:
+    """Refuse a path SQLite cannot open before a connection (and its thread) is started.
+
+    aiosqlite leaves the worker thread of a connection that failed to open to finish on its
+    own, and that thread then reports to an event loop that may be closed by then.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    # The database, its -wal and its -shm file are created in the folder.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path.parent))
