@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 
 from agno_core.db._base import DbBase
 from agno_core.db._compiled import param as _param
+from agno_core.db._schema import LIVE_STATUSES, live
 from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.run._output import RunOutput, output_from_dict
 from agno_core.run.base import RunStatus
@@ -65,7 +66,7 @@ class _RunRow(NamedTuple):
     data: dict[str, Any]
 
 
-_LIVE = (RunStatus.pending.value, RunStatus.running.value, RunStatus.paused.value)
+_LIVE = LIVE_STATUSES  # the partial index on (status, lease) has this very predicate
 
 
 class RunStore(DbBase):
@@ -203,7 +204,7 @@ class RunStore(DbBase):
         stmt = (
             update(runs)
             .where(runs.c.run_id.in_(list(run_ids)))
-            .where(runs.c.status.in_(_LIVE))
+            .where(live(runs.c.status))
             .values(
                 lease_owner=PROCESS_TOKEN,
                 lease_expires_at=time.time() + self.run_lease_seconds,
@@ -219,7 +220,7 @@ class RunStore(DbBase):
         stmt = (
             update(runs)
             .where(where)
-            .where(runs.c.status.in_(_LIVE))
+            .where(live(runs.c.status))
             .where(runs.c.lease_expires_at < now)
             .values(
                 status=RunStatus.error.value,

@@ -5,11 +5,31 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import JSON, Column, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    literal_column,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["SCHEMA_VERSION", "TableNames", "Tables", "build_tables", "index_name"]
+__all__ = [
+    "LIVE_STATUSES",
+    "SCHEMA_VERSION",
+    "TableNames",
+    "Tables",
+    "build_tables",
+    "index_name",
+    "live",
+]
 
 # Bump when a table changes; stored per table set in the versions table.
 # 1: the first schema. 2: the versions table says which table set a row describes (``tables``)
@@ -17,6 +37,8 @@ __all__ = ["SCHEMA_VERSION", "TableNames", "Tables", "build_tables", "index_name
 SCHEMA_VERSION = 2
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
+# The statuses of a run that is not over (its lease matters); stored values, upper-case.
+LIVE_STATUSES = ("PENDING", "RUNNING", "PAUSED")
 # PostgreSQL keeps the first 63 bytes of a name; a longer index name would be stored truncated.
 MAX_IDENTIFIER = 63
 
@@ -72,6 +94,24 @@ def index_name(table: str, suffix: str) -> str:
     return f"ix_{digest}_{suffix}"[:MAX_IDENTIFIER]
 
 
+def live(status: Any) -> Any:
+    """``status IN ('PENDING', 'RUNNING', 'PAUSED')``, the values written out in the SQL.
+
+    A partial index is used only by a query whose WHERE clause repeats the index's predicate;
+    SQLite cannot tell that bound parameters would, so the values are literals on both sides.
+    """
+    return status.in_([literal_column(f"'{value}'") for value in LIVE_STATUSES])
+
+
+def _partial_index(table: Table, suffix: str, where: Any, *columns: str) -> None:
+    Index(
+        index_name(table.name, suffix),
+        *(table.c[name] for name in columns),
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
 def build_tables(names: TableNames, schema: str | None = None) -> Tables:
     """Table objects for one db instance (its own names and schema)."""
     metadata = MetaData(schema=schema)
@@ -85,8 +125,8 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("user_id", String(128)),
         Column("created_at", Float, nullable=False),
         Column("session_data", _Json),
-        Index(index_name(names.sessions, "user_id"), "user_id"),
     )
+    _partial_index(sessions, "user_id", sessions.c.user_id.is_not(None), "user_id")
     runs = Table(
         names.runs,
         metadata,
@@ -104,9 +144,18 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("lease_owner", String(128)),
         Column("lease_expires_at", Float),
         Column("data", _Json, nullable=False),
-        Index(index_name(names.runs, "parent_run_id"), "parent_run_id"),
         Index(index_name(names.runs, "session_created"), "session_id", "created_at"),
-        Index(index_name(names.runs, "status_lease"), "status", "lease_expires_at"),
+    )
+    # Partial indexes: only member runs have a parent, and only live runs are reaped by lease,
+    # so a finished top-level run (the common write) is in neither: two fewer B-tree pages
+    # written per run (measured: a sixth of a team run's SQLite commit).
+    _partial_index(runs, "parent_run_id", runs.c.parent_run_id.is_not(None), "parent_run_id")
+    _partial_index(
+        runs,
+        "status_lease",
+        live(runs.c.status),
+        "status",
+        "lease_expires_at",
     )
     memories = Table(
         names.memories,

@@ -349,3 +349,23 @@ async def test_a_table_set_of_a_newer_version_is_refused(url: str) -> None:
     with pytest.raises(StorageError, match="newer than this agno_core understands"):
         await _db(url).aready()
     await _db(url, runs_table="fresh_runs").aready()  # another table set is not affected
+
+
+async def test_the_lease_reaper_uses_the_partial_index_of_live_runs(tmp_path: Path) -> None:
+    """Finished runs stay out of the (status, lease) index; the reaper's query still uses it."""
+    from sqlalchemy import update
+    from sqlalchemy.dialects import sqlite
+
+    from agno_core.db._schema import live
+
+    db = SqliteDb(db_file=tmp_path / "plan.db")
+    await db.aready()
+    runs = db.tables.runs
+    stmt = update(runs).where(live(runs.c.status)).where(runs.c.lease_expires_at < 1.0)
+    compiled = stmt.values(status="ERROR").compile(dialect=sqlite.dialect())
+    params = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    engine = await db._engine()
+    async with engine.connect() as conn:
+        plan = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, params)).all()
+    assert "USING INDEX ix_agno_runs_status_lease" in str(plan)
+    await db.aclose()
