@@ -110,8 +110,7 @@ class RunStore(DbBase):
         )
 
     def _run_values(self, output: RunOutput, status: RunStatus) -> dict[str, Any]:
-        data = output.to_dict()
-        data.pop("member_responses", None)
+        data = output.own_dict()  # not the member runs: serialised only to be dropped
         data["status"] = status.value
         return {
             "session_id": output.session_id,
