@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -268,6 +268,13 @@ class DbBase:
     def close(self) -> None:
         """Close the connections of the synchronous API."""
         run_sync(self.aclose())
+
+    async def __aenter__(self) -> Self:
+        """``async with SqliteDb(...) as db:`` closes the loop's connections at the end."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 def _sqlstate(exc: DBAPIError) -> str | None:

@@ -87,6 +87,8 @@ def test_asyncio_run_ending_with_every_run_done(tmp_path: Path, target: tuple[st
                     await agent.adrain()
                     agent.get_session_metrics()  # the sync bridge, from inside the loop
                 await team.arun("team question")
+                async with make_db(runs_table="closed_runs") as closed:  # closed explicitly
+                    await Agent(model=model(), db=closed).arun("hi")
                 print("DONE")
 
         asyncio.run(main())
@@ -96,8 +98,9 @@ def test_asyncio_run_ending_with_every_run_done(tmp_path: Path, target: tuple[st
 
     assert "DONE" in out
     _assert_clean(err)
-    # Four runs per agent (on two table sets), the team's run (no member run: not delegated).
-    assert _assert_terminal(target, 9) == {"COMPLETED": 9}
+    # Four runs per agent (on two table sets), the team's run (no member run: not delegated),
+    # and the run on the db closed by ``async with``.
+    assert _assert_terminal(target, 10) == {"COMPLETED": 10}
 
 
 def test_asyncio_run_ending_with_background_runs_pending(
