@@ -180,6 +180,9 @@ class RunStore(DbBase):
         if status.is_terminal:
             values["lease_owner"] = None
             values["lease_expires_at"] = None
+        else:  # the process writing a live state runs it: its lease starts afresh
+            values["lease_owner"] = PROCESS_TOKEN
+            values["lease_expires_at"] = time.time() + self.run_lease_seconds
         return await self._conditional_update(output.run_id, status, values)
 
     async def aset_status(

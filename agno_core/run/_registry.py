@@ -220,6 +220,10 @@ class LocalRuns:
                         last = self._last_reap.get(db.id, -1e9)
                         if time.monotonic() - last >= db.run_lease_seconds / 3:
                             self._last_reap[db.id] = time.monotonic()
+                            # Our own runs' leases first: a loop that stalled since they were
+                            # written (a loaded machine) must not reap the runs it executes.
+                            await db.arenew_leases(ids)
+                            last_renew = time.monotonic()
                             await db.aexpire_leases()
                     for run_id in await db.acancel_intents(ids):
                         run = self.active.get(run_id)
