@@ -22,6 +22,7 @@ from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
 from agno_core.run._engine import consume, drive
+from agno_core.run._ids import check_id
 from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun, local_runs
 from agno_core.run._scheduler import BackgroundScheduler
@@ -166,6 +167,9 @@ class RunnerBase:
         if kwargs:
             unknown = ", ".join(sorted(kwargs))
             raise TypeError(f"arun() got unexpected keyword arguments: {unknown}")
+        check_id("run_id", run_id, optional=True)
+        check_id("session_id", session_id, optional=True)
+        check_id("user_id", user_id, optional=True)
         stream = self.stream if stream is None else stream
         stream_events = self.stream_events if stream_events is None else stream_events
         opts = {
@@ -347,6 +351,8 @@ class RunnerBase:
         A run whose process died is reported as ERROR (its lease expired), never as forever
         RUNNING.
         """
+        check_id("run_id", run_id)
+        check_id("session_id", session_id, optional=True)
         if self.db is not None:
             output = await self.db.aget_run(run_id, session_id, with_members=self._reads_members())
             if output is not None:
@@ -372,6 +378,7 @@ class RunnerBase:
 
     async def acancel_run(self, run_id: str) -> bool:
         """Cancel a run (see `agno_core.run.cancel.acancel_run`); True if it was live."""
+        check_id("run_id", run_id)
         return await acancel_run(run_id, self.db)
 
     def cancel_run(self, run_id: str) -> bool:

@@ -58,6 +58,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run._tools",
         "agno_core.run._registry",
         "agno_core.run._scheduler",
+        "agno_core.run._persist",
         "agno_core.run.cancel",
         "agno_core._runner",
         "agno_core._prompt",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agno_core.db._errors import StorageError
 from agno_core.db._sql import SqlDb
 
-__all__ = ["SqlDb"]
+__all__ = ["SqlDb", "StorageError"]

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Callable, Hashable
-from typing import Any
+from dataclasses import asdict
+from typing import Any, Self
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from agno_core._sync import run_sync
 from agno_core.db._compiled import Statement
 from agno_core.db._direct import HotPath
 from agno_core.db._engines import EnginePerLoop
+from agno_core.db._errors import StorageError, check_table_options, driver_message
+from agno_core.db._migrate import SchemaMismatch, migrate
 from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
 
 __all__ = ["DbBase"]
@@ -28,14 +30,26 @@ class DbBase:
     Args:
         db_url: SQLAlchemy URL of an async driver.
         db_schema: Schema for the tables (PostgreSQL).
-        session_table, run_table, memory_table, eval_table: Table names.
+        session_table, runs_table, memory_table, eval_table: Table names (Agno's options).
+            ``run_table`` is accepted for ``runs_table``.
+        cancel_intents_table: Table of cancel intents (a cancel waiting for its run).
+        versions_table: Table recording the schema version of each table set.
         run_lease_seconds: How long a run's lease lasts without a heartbeat; a live run whose
             lease expired (its process died) is marked error the next time it is read.
         cancel_intent_ttl: Seconds a cancel intent for a run that never starts is kept.
+        write_retry_window: Seconds a run's final write is retried while the db is unreachable
+            (a server restart); after that the run ends ERROR, its output kept in memory.
         engine_kwargs: Extra arguments for ``create_async_engine``.
+
+    Raises:
+        TypeError: an Agno table option naming a table this package does not have
+            (``metrics_table``, ``knowledge_table``, ...), or an unknown argument.
+        ValueError: table names that are empty, repeated or too long for the database.
     """
 
     dialect = "sql"
+    # Longest table name the database keeps (PostgreSQL truncates longer ones silently).
+    _max_identifier: int | None = None
 
     def __init__(
         self,
@@ -43,30 +57,48 @@ class DbBase:
         *,
         db_schema: str | None = None,
         session_table: str | None = None,
+        runs_table: str | None = None,
         run_table: str | None = None,
         memory_table: str | None = None,
         eval_table: str | None = None,
+        cancel_intents_table: str | None = None,
+        versions_table: str | None = None,
         run_lease_seconds: float = 30.0,
         cancel_intent_ttl: float = 3600.0,
+        write_retry_window: float = 5.0,
         engine_kwargs: dict[str, Any] | None = None,
         id: str | None = None,
+        **unsupported: Any,
     ) -> None:
+        check_table_options(type(self).__name__, unsupported)
         if run_lease_seconds <= 0:
             raise ValueError("run_lease_seconds must be positive")
+        if write_retry_window < 0:
+            raise ValueError("write_retry_window must be zero or positive")
+        if run_table is not None and runs_table is not None and run_table != runs_table:
+            raise ValueError("runs_table and run_table name the same table: give only one")
         self._url = make_url(db_url)
         self.db_schema = db_schema
         defaults = TableNames()
         self.table_names = TableNames(
-            sessions=session_table or defaults.sessions,
-            runs=run_table or defaults.runs,
-            memories=memory_table or defaults.memories,
-            evals=eval_table or defaults.evals,
-            cancel_intents=defaults.cancel_intents,
-            versions=defaults.versions,
+            sessions=self._table_name("session_table", session_table, defaults.sessions),
+            runs=self._table_name("runs_table", runs_table or run_table, defaults.runs),
+            memories=self._table_name("memory_table", memory_table, defaults.memories),
+            evals=self._table_name("eval_table", eval_table, defaults.evals),
+            cancel_intents=self._table_name(
+                "cancel_intents_table", cancel_intents_table, defaults.cancel_intents
+            ),
+            versions=self._table_name("versions_table", versions_table, defaults.versions),
         )
+        taken: dict[str, str] = {}
+        for role, name in asdict(self.table_names).items():
+            if name in taken:
+                raise ValueError(f"the {taken[name]} and {role} tables are both named {name!r}")
+            taken[name] = role
         self.tables: Tables = build_tables(self.table_names, self._schema_for_tables())
         self.run_lease_seconds = float(run_lease_seconds)
         self.cancel_intent_ttl = float(cancel_intent_ttl)
+        self.write_retry_window = float(write_retry_window)
         self.id = id or uuid.uuid4().hex
         self._engine_kwargs = engine_kwargs or {}
         self._engines = EnginePerLoop(self._create_engine, self._hot_path)
@@ -74,6 +106,19 @@ class DbBase:
         self._known_sessions: dict[str, None] = {}
         # Hot-path statements compiled once for this db's dialect (see `_direct`).
         self._statements: dict[Hashable, Statement] = {}
+
+    def _table_name(self, option: str, value: str | None, default: str) -> str:
+        if value is None:
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{option} must be a non-empty string, not {value!r}")
+        limit = self._max_identifier
+        if limit is not None and len(value.encode()) > limit:
+            raise ValueError(
+                f"{option}={value!r} is longer than the {limit} bytes "
+                f"{type(self).__name__} keeps of a table name"
+            )
+        return value
 
     # -- subclass hooks -------------------------------------------------------------------
     def _create_engine(self) -> AsyncEngine:
@@ -88,6 +133,13 @@ class DbBase:
 
     async def _prepare_schema(self, conn: Any) -> None:
         """Dialect-specific work before the tables are created (e.g. CREATE SCHEMA)."""
+
+    async def _lock_schema(self, conn: AsyncConnection) -> None:
+        """Start the schema transaction holding a lock that other creators wait for."""
+
+    def _problem(self, exc: BaseException) -> str:
+        """What is wrong, in words, for an error met opening the db (see `StorageError`)."""
+        return driver_message(exc)
 
     def _insert(self, table: Any) -> Any:
         """An INSERT that supports ``on_conflict_do_nothing`` in this dialect."""
@@ -105,18 +157,44 @@ class DbBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(db_url={self.db_url!r}, db_schema={self.db_schema!r})"
 
+    def masked(self, text: str) -> str:
+        """``text`` with this db's password (if any) replaced by ``***``."""
+        password = self._url.password
+        return text.replace(str(password), "***") if password else text
+
     async def _engine(self) -> AsyncEngine:
         return (await self._hot()).engine
 
+    async def aready(self) -> None:
+        """Open the db and create or complete its tables now, instead of at the first write.
+
+        Raises:
+            StorageError: the database cannot be opened, or its tables cannot be created or
+                brought up to date; the message names the db and the problem.
+        """
+        await self._hot()
+
     async def _hot(self) -> HotPath:
         """The running loop's `HotPath` (and its engine), the schema created on first use."""
-        state = await self._engines.get()
-        if not self._schema_ready:
-            async with state.lock:
-                if not self._schema_ready:
-                    await self._create_schema_racing(state.engine)
-                    self._schema_ready = True
+        try:
+            state = await self._engines.get()
+            if not self._schema_ready:
+                async with state.lock:
+                    if not self._schema_ready:
+                        await self._create_schema_racing(state.engine)
+                        self._schema_ready = True
+        except (DBAPIError, OSError, SchemaMismatch) as exc:
+            if self._schema_ready:
+                raise
+            raise StorageError(
+                self.masked(
+                    f"{type(self).__name__} cannot use {self._where()}: {self._problem(exc)}"
+                )
+            ) from exc
         return state.hot
+
+    def _where(self) -> str:
+        return self.db_url
 
     def _statement(self, engine: AsyncEngine, key: Hashable, build: Callable[[], Any]) -> Statement:
         """The statement ``build()`` makes, compiled once for this db's dialect (see `_direct`)."""
@@ -127,61 +205,58 @@ class DbBase:
         return statement
 
     async def _create_schema_racing(self, engine: AsyncEngine) -> None:
-        """Create the schema; tolerate another loop or process creating it at the same time.
+        """Create the schema; tolerate a creator that does not take the schema lock.
 
-        ``CREATE TABLE`` after a ``checkfirst`` look can still collide with a concurrent
-        creator ("already exists", or a unique violation in PostgreSQL's catalog); the next
-        attempt then finds the tables there.
+        Creators of this version take turns (`_lock_schema`); one of an older version can still
+        collide with us ("already exists", or a unique violation in PostgreSQL's catalog). The
+        next attempt then finds the tables there.
         """
         for attempt in range(5):
             try:
                 await self._create_schema(engine)
                 return
-            except DBAPIError:
-                if attempt == 4:
+            except DBAPIError as exc:
+                if attempt == 4 or not _collided(exc):
                     raise
                 await asyncio.sleep(0.05 * (attempt + 1))
 
     async def _create_schema(self, engine: AsyncEngine) -> None:
-        # A schema that is there already is only read: opening a db that other processes are
-        # writing to never waits for its write lock (an INSERT that does nothing still takes it).
-        # An older one still gets the tables this version added.
+        # A table set that is current is only read: opening a db that other processes are
+        # writing to never waits for its write lock. Otherwise its tables are created or
+        # completed under the schema lock (see `_migrate`). The check is per table set (and
+        # per PostgreSQL schema): tables of other names in the same database do not count.
         stored = await self._stored_version(engine)
         if stored is None or stored < SCHEMA_VERSION:
-            async with engine.begin() as conn:
+            async with engine.connect() as conn:
+                await self._lock_schema(conn)
                 await self._prepare_schema(conn)
-                await conn.run_sync(self.tables.metadata.create_all, checkfirst=True)
-                versions = self.tables.versions
-                stmt = (
-                    self._insert(versions)
-                    .values(name="agno_core", version=SCHEMA_VERSION, created_at=time.time())
-                    .on_conflict_do_nothing(index_elements=["name"])
-                )
-                await conn.execute(stmt)
-                stored = (await conn.execute(self._version_query())).scalar_one()
+                stored = await conn.run_sync(migrate, self.tables, self.table_names, SCHEMA_VERSION)
+                await conn.commit()
         if stored > SCHEMA_VERSION:
-            raise RuntimeError(
-                f"the database schema is version {stored}, newer than this agno_core "
-                f"understands ({SCHEMA_VERSION}); upgrade agno_core"
+            raise SchemaMismatch(
+                f"its tables are at schema version {stored}, newer than this agno_core "
+                f"understands ({SCHEMA_VERSION}): upgrade agno_core"
             )
 
     def _version_query(self) -> Any:
         versions = self.tables.versions
-        return select(versions.c.version).where(versions.c.name == "agno_core")
+        return select(versions.c.version).where(versions.c.name == self.table_names.version_key)
 
     async def _stored_version(self, engine: AsyncEngine) -> int | None:
-        """The stored schema version; None when there is no schema yet (or no version row)."""
+        """This table set's stored schema version; None when it has none (or no versions table)."""
         async with engine.connect() as conn:
             try:
                 version = (await conn.execute(self._version_query())).scalar_one_or_none()
-            except DBAPIError:  # no versions table
+            except DBAPIError as exc:
+                if not _no_such_table(exc):
+                    raise
                 return None
             finally:
                 await conn.rollback()
         return None if version is None else int(version)
 
     async def aschema_version(self) -> int:
-        """The schema version stored in the database."""
+        """The schema version stored for this db's table set."""
         engine = await self._engine()
         async with engine.connect() as conn:
             return int((await conn.execute(self._version_query())).scalar_one())
@@ -193,3 +268,28 @@ class DbBase:
     def close(self) -> None:
         """Close the connections of the synchronous API."""
         run_sync(self.aclose())
+
+    async def __aenter__(self) -> Self:
+        """``async with SqliteDb(...) as db:`` closes the loop's connections at the end."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _no_such_table(exc: DBAPIError) -> bool:
+    # PostgreSQL: undefined table, or a db_schema that does not exist yet.
+    if _sqlstate(exc) in ("42P01", "3F000"):
+        return True
+    return "no such table" in str(exc.orig)
+
+
+def _collided(exc: DBAPIError) -> bool:
+    # PostgreSQL: unique violation (its catalog), duplicate table/object/schema.
+    if _sqlstate(exc) in ("23505", "42P07", "42710", "42P06"):
+        return True
+    return "already exists" in str(exc.orig)

@@ -16,6 +16,7 @@ import asyncio
 import weakref
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -29,7 +30,6 @@ __all__ = ["EnginePerLoop"]
 class _LoopEngine:
     engine: AsyncEngine
     hot: HotPath
-    finalizer: AsyncGenerator[None, None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def dispose(self) -> None:
@@ -54,32 +54,58 @@ class EnginePerLoop:
         factory: Callable[[], AsyncEngine],
         hot_path: Callable[[AsyncEngine], HotPath] = HotPath,
     ) -> None:
-        self._factory = factory
-        self._hot_path = hot_path
+        # Weak references to the db's methods, and the finalizer generators kept apart from
+        # the engines they dispose: nothing here refers back to the db or forms a cycle, so a
+        # db object the program drops while its loop runs is freed at once, and its
+        # finalizers, freed with it, dispose its engines on their loops right away. (In a
+        # cycle they waited for the garbage collector, and a held connection collected with
+        # its engine undisposed warned "non-checked-in connection".)
+        self._factory = _weak(factory)
+        self._hot_path = _weak(hot_path)
         self._engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopEngine] = (
             weakref.WeakKeyDictionary()
         )
+        self._finalizers: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, AsyncGenerator[None, None]
+        ] = weakref.WeakKeyDictionary()
 
     async def get(self) -> _LoopEngine:
         """The running loop's engine and hot path (created on first use), and a private lock."""
         loop = asyncio.get_running_loop()
         state = self._engines.get(loop)
         if state is None:
-            engine = self._factory()
-            state = _LoopEngine(engine=engine, hot=self._hot_path(engine))
+            engine = self._factory()()
+            state = _LoopEngine(engine=engine, hot=self._hot_path()(engine))
             self._engines[loop] = state
             if in_bridge_thread() and loop is bridge_loop():
                 on_bridge_shutdown(state.dispose)
             else:
-                state.finalizer = _dispose_on_close(state)
-                await state.finalizer.__anext__()
+                finalizer = _dispose_on_close(state)
+                self._finalizers[loop] = finalizer
+                await finalizer.__anext__()
         return state
 
     async def dispose_current(self) -> None:
         """Dispose the running loop's engine now (a later call makes a new one)."""
-        state = self._engines.pop(asyncio.get_running_loop(), None)
-        if state is not None:
-            if state.finalizer is not None:
-                await state.finalizer.aclose()
-            else:
-                await state.dispose()
+        loop = asyncio.get_running_loop()
+        state = self._engines.pop(loop, None)
+        finalizer = self._finalizers.pop(loop, None)
+        if finalizer is not None:
+            await finalizer.aclose()
+        elif state is not None:
+            await state.dispose()
+
+
+def _weak(function: Callable[..., Any]) -> Callable[[], Callable[..., Any]]:
+    """A callable giving ``function`` back; weak when it is a bound method."""
+    if hasattr(function, "__self__") and hasattr(function, "__func__"):
+        method = weakref.WeakMethod(function)
+
+        def resolve() -> Callable[..., Any]:
+            bound = method()
+            if bound is None:  # pragma: no cover - the db is alive while it calls us
+                raise RuntimeError("the db object was garbage-collected")
+            return bound
+
+        return resolve
+    return lambda: function

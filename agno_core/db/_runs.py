@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, update
 
 from agno_core.db._base import DbBase
 from agno_core.db._compiled import param as _param
+from agno_core.db._schema import LIVE_STATUSES, live
 from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.run._output import RunOutput, output_from_dict
 from agno_core.run.base import RunStatus
@@ -65,7 +66,7 @@ class _RunRow(NamedTuple):
     data: dict[str, Any]
 
 
-_LIVE = (RunStatus.pending.value, RunStatus.running.value, RunStatus.paused.value)
+_LIVE = LIVE_STATUSES  # the partial index on (status, lease) has this very predicate
 
 
 class RunStore(DbBase):
@@ -109,8 +110,7 @@ class RunStore(DbBase):
         )
 
     def _run_values(self, output: RunOutput, status: RunStatus) -> dict[str, Any]:
-        data = output.to_dict()
-        data.pop("member_responses", None)
+        data = output.own_dict()  # not the member runs: serialised only to be dropped
         data["status"] = status.value
         return {
             "session_id": output.session_id,
@@ -180,6 +180,9 @@ class RunStore(DbBase):
         if status.is_terminal:
             values["lease_owner"] = None
             values["lease_expires_at"] = None
+        else:  # the process writing a live state runs it: its lease starts afresh
+            values["lease_owner"] = PROCESS_TOKEN
+            values["lease_expires_at"] = time.time() + self.run_lease_seconds
         return await self._conditional_update(output.run_id, status, values)
 
     async def aset_status(
@@ -203,7 +206,7 @@ class RunStore(DbBase):
         stmt = (
             update(runs)
             .where(runs.c.run_id.in_(list(run_ids)))
-            .where(runs.c.status.in_(_LIVE))
+            .where(live(runs.c.status))
             .values(
                 lease_owner=PROCESS_TOKEN,
                 lease_expires_at=time.time() + self.run_lease_seconds,
@@ -219,7 +222,7 @@ class RunStore(DbBase):
         stmt = (
             update(runs)
             .where(where)
-            .where(runs.c.status.in_(_LIVE))
+            .where(live(runs.c.status))
             .where(runs.c.lease_expires_at < now)
             .values(
                 status=RunStatus.error.value,

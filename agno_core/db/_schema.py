@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from sqlalchemy import JSON, Column, Float, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    literal_column,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["SCHEMA_VERSION", "TableNames", "Tables", "build_tables"]
+__all__ = [
+    "LIVE_STATUSES",
+    "SCHEMA_VERSION",
+    "TableNames",
+    "Tables",
+    "build_tables",
+    "index_name",
+    "live",
+]
 
-# Bump when a table changes; stored in the versions table on creation.
-SCHEMA_VERSION = 1
+# Bump when a table changes; stored per table set in the versions table.
+# 1: the first schema. 2: the versions table says which table set a row describes (``tables``)
+#    and when it was last migrated (``updated_at``); a row per table set, not per database.
+SCHEMA_VERSION = 2
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
+# The statuses of a run that is not over (its lease matters); stored values, upper-case.
+LIVE_STATUSES = ("PENDING", "RUNNING", "PAUSED")
+# PostgreSQL keeps the first 63 bytes of a name; a longer index name would be stored truncated.
+MAX_IDENTIFIER = 63
 
 
 @dataclass(kw_only=True, frozen=True, slots=True)
@@ -26,6 +54,25 @@ class TableNames:
     cancel_intents: str = "agno_cancel_intents"
     versions: str = "agno_schema_versions"
 
+    @property
+    def version_key(self) -> str:
+        """The versions-table row of this table set (``"agno_core"`` for the default names).
+
+        Every table but the versions table itself counts: two db objects that share a versions
+        table and differ in any other name each get a row of their own.
+        """
+        names = self.described()
+        if names == TableNames().described():
+            return "agno_core"
+        digest = hashlib.sha256(json.dumps(names, sort_keys=True).encode()).hexdigest()
+        return f"agno_core:{digest[:16]}"
+
+    def described(self) -> dict[str, str]:
+        """The names of the tables a version row describes (all but the versions table)."""
+        names = asdict(self)
+        del names["versions"]
+        return names
+
 
 @dataclass(kw_only=True, frozen=True, slots=True)
 class Tables:
@@ -38,6 +85,33 @@ class Tables:
     versions: Table
 
 
+def index_name(table: str, suffix: str) -> str:
+    """``ix_<table>_<suffix>``, shortened with a digest where PostgreSQL would truncate it."""
+    name = f"ix_{table}_{suffix}"
+    if len(name.encode()) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return f"ix_{digest}_{suffix}"[:MAX_IDENTIFIER]
+
+
+def live(status: Any) -> Any:
+    """``status IN ('PENDING', 'RUNNING', 'PAUSED')``, the values written out in the SQL.
+
+    A partial index is used only by a query whose WHERE clause repeats the index's predicate;
+    SQLite cannot tell that bound parameters would, so the values are literals on both sides.
+    """
+    return status.in_([literal_column(f"'{value}'") for value in LIVE_STATUSES])
+
+
+def _partial_index(table: Table, suffix: str, where: Any, *columns: str) -> None:
+    Index(
+        index_name(table.name, suffix),
+        *(table.c[name] for name in columns),
+        sqlite_where=where,
+        postgresql_where=where,
+    )
+
+
 def build_tables(names: TableNames, schema: str | None = None) -> Tables:
     """Table objects for one db instance (its own names and schema)."""
     metadata = MetaData(schema=schema)
@@ -48,16 +122,17 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("session_type", String(16), nullable=False),
         Column("agent_id", String(128)),
         Column("team_id", String(128)),
-        Column("user_id", String(128), index=True),
+        Column("user_id", String(128)),
         Column("created_at", Float, nullable=False),
         Column("session_data", _Json),
     )
+    _partial_index(sessions, "user_id", sessions.c.user_id.is_not(None), "user_id")
     runs = Table(
         names.runs,
         metadata,
         Column("run_id", String(128), primary_key=True),
         Column("session_id", String(128), nullable=False),
-        Column("parent_run_id", String(128), index=True),
+        Column("parent_run_id", String(128)),
         Column("kind", String(8), nullable=False),
         Column("agent_id", String(128)),
         Column("team_id", String(128)),
@@ -69,20 +144,31 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("lease_owner", String(128)),
         Column("lease_expires_at", Float),
         Column("data", _Json, nullable=False),
-        Index(f"ix_{names.runs}_session_created", "session_id", "created_at"),
-        Index(f"ix_{names.runs}_status_lease", "status", "lease_expires_at"),
+        Index(index_name(names.runs, "session_created"), "session_id", "created_at"),
+    )
+    # Partial indexes: only member runs have a parent, and only live runs are reaped by lease,
+    # so a finished top-level run (the common write) is in neither: two fewer B-tree pages
+    # written per run (measured: a sixth of a team run's SQLite commit).
+    _partial_index(runs, "parent_run_id", runs.c.parent_run_id.is_not(None), "parent_run_id")
+    _partial_index(
+        runs,
+        "status_lease",
+        live(runs.c.status),
+        "status",
+        "lease_expires_at",
     )
     memories = Table(
         names.memories,
         metadata,
         Column("memory_id", String(64), primary_key=True),
-        Column("user_id", String(128), nullable=False, index=True),
+        Column("user_id", String(128), nullable=False),
         Column("memory", Text, nullable=False),
         Column("topics", _Json),
         Column("agent_id", String(128)),
         Column("team_id", String(128)),
         Column("created_at", Float, nullable=False),
         Column("updated_at", Float, nullable=False),
+        Index(index_name(names.memories, "user_id"), "user_id"),
     )
     evals = Table(
         names.evals,
@@ -98,7 +184,8 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         metadata,
         Column("run_id", String(128), primary_key=True),
         Column("created_at", Float, nullable=False),
-        Column("expires_at", Float, nullable=False, index=True),
+        Column("expires_at", Float, nullable=False),
+        Index(index_name(names.cancel_intents, "expires_at"), "expires_at"),
     )
     versions = Table(
         names.versions,
@@ -106,6 +193,9 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("name", String(64), primary_key=True),
         Column("version", Integer, nullable=False),
         Column("created_at", Float, nullable=False),
+        # Since version 2 (added to older tables by the migration, hence nullable).
+        Column("tables", Text),
+        Column("updated_at", Float),
     )
     return Tables(
         metadata=metadata,

@@ -6,11 +6,14 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from agno_core.db._sql import SqlDb
 
 __all__ = ["PostgresDb"]
+
+# The advisory lock that schema creators take turns on ("agno_cor" as a 64-bit integer).
+_SCHEMA_LOCK = int.from_bytes(b"agno_cor", "big")
 
 
 class PostgresDb(SqlDb):
@@ -20,7 +23,10 @@ class PostgresDb(SqlDb):
         db_url: ``postgresql+psycopg://user:password@host:port/db`` (``postgresql://`` and
             ``postgres://`` are accepted and use psycopg 3). The password is never shown.
         db_schema: Schema of the tables (created if missing). Default: the search path.
-        session_table, run_table, memory_table, eval_table: Table names.
+        session_table, runs_table, memory_table, eval_table, cancel_intents_table,
+            versions_table: Table names (see `SqlDb`), at most 63 bytes each; several db
+            objects with different names (or schemas) share one database without seeing
+            each other's rows.
         run_lease_seconds: Lease of a live run (see `SqlDb`).
         pool_size, max_overflow: Connection pool per event loop.
         **kwargs: Further `SqlDb` options.
@@ -30,6 +36,7 @@ class PostgresDb(SqlDb):
     """
 
     dialect = "postgresql"
+    _max_identifier = 63
 
     def __init__(
         self,
@@ -53,6 +60,11 @@ class PostgresDb(SqlDb):
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table)
+
+    async def _lock_schema(self, conn: AsyncConnection) -> None:
+        # Held until the schema transaction ends: creators take turns, in any schema (two
+        # concurrent ``CREATE SCHEMA IF NOT EXISTS`` can collide as well).
+        await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
 
     async def _prepare_schema(self, conn: Any) -> None:
         if self.db_schema:

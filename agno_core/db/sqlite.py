@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -12,9 +14,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from agno_core.db._direct import HotPath
+from agno_core.db._errors import sqlite_problem
 from agno_core.db._sql import SqlDb
 
 __all__ = ["SqliteDb"]
@@ -39,7 +42,9 @@ class SqliteDb(SqlDb):
             object is garbage-collected or the process exits.
         db_url: A full ``sqlite+aiosqlite:///...`` URL instead of ``db_file``.
         db_schema: Accepted for Agno compatibility; SQLite has no schemas, so it is ignored.
-        session_table, run_table, memory_table, eval_table: Table names.
+        session_table, runs_table, memory_table, eval_table, cancel_intents_table,
+            versions_table: Table names (see `SqlDb`); several db objects with different
+            names share one file without seeing each other's rows.
         run_lease_seconds: Lease of a live run (see `SqlDb`).
         busy_timeout: Seconds a write waits for another writer before failing.
         commit_on_loop: Commit a run's write directly on the event loop when that cannot
@@ -97,6 +102,17 @@ class SqliteDb(SqlDb):
     def _schema_for_tables(self) -> str | None:
         return None
 
+    async def _lock_schema(self, conn: AsyncConnection) -> None:
+        # The write lock first (waiting up to the busy timeout for another creator): DDL in
+        # SQLite is transactional, so creators take turns and the second finds the tables.
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def _where(self) -> str:
+        return f"the database file {self.db_file!r}" if self.db_file else self.db_url
+
+    def _problem(self, exc: BaseException) -> str:
+        return sqlite_problem(self.db_file, exc)
+
     def _hot_path(self, engine: AsyncEngine) -> HotPath:
         return HotPath(engine, commit_on_loop=self.commit_on_loop)
 
@@ -105,7 +121,7 @@ class SqliteDb(SqlDb):
 
     def _create_engine(self) -> AsyncEngine:
         if self.db_file:
-            Path(self.db_file).parent.mkdir(parents=True, exist_ok=True)
+            _check_path(Path(self.db_file))
         engine = create_async_engine(
             self._url,
             connect_args={"timeout": self.busy_timeout},
@@ -120,10 +136,32 @@ class SqliteDb(SqlDb):
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-            cursor.close()
+            try:
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+                cursor.close()
+            except Exception:
+                # Not a usable database (a text file, a corrupt one): the pool will not close
+                # a connection whose setup failed, and its aiosqlite thread would outlive the
+                # event loop.
+                with contextlib.suppress(Exception):
+                    dbapi_connection.close()
+                raise
 
         return engine
+
+
+def _check_path(path: Path) -> None:
+    """Refuse a path SQLite cannot open before a connection (and its thread) is started.
+
+    aiosqlite leaves the worker thread of a connection that failed to open to finish on its
+    own, and that thread then reports to an event loop that may be closed by then.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    # The database, its -wal and its -shm file are created in the folder.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path.parent))

@@ -17,12 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core.db._errors import StorageError
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run import hooks
 from agno_core.run._context import RunContext
 from agno_core.run._output import ToolExecution
+from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
 from agno_core.run._tools import execute_tool
 from agno_core.run.base import RunStatus
@@ -35,12 +37,18 @@ log = logging.getLogger("agno_core")
 MAX_MODEL_CALLS = 50
 # Seconds after its start at which a foreground run's RUNNING row is written (see _start).
 RUNNING_ROW_DELAY = 0.05
-# Waits between the attempts to store a run's final state while the db is unavailable.
-PERSIST_RETRY_DELAYS = (0.05, 0.25, 1.0)
 
 
 class OutputValidationError(ValueError):
     """The model's output does not validate against the run's ``output_schema``."""
+
+
+class _DbUnusable(Exception):
+    """The run's db cannot be opened: the run stops before calling the model."""
+
+    def __init__(self, error: StorageError) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class _StartRefused(Exception):
@@ -175,6 +183,11 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     ctx, RunStatus.cancelled, "the event stream was closed before the run finished"
                 )
         raise
+    except _DbUnusable as unusable:
+        # Nothing was stored and the model was not called: the caller gets the error itself,
+        # not an output that could pass for a result.
+        await _finish(ctx, RunStatus.error, str(unusable.error), persist=False)
+        raise unusable.error from None
     except Exception as exc:
         message = _error_message(exc)
         log.info("run %s failed: %s", o.run_id, message)
@@ -237,6 +250,12 @@ def _keep_partial_content(ctx: RunContext) -> None:
 async def _start(ctx: RunContext) -> None:
     o = ctx.output
     db = ctx.db if ctx.store else None
+    if db is not None and not db._schema_ready:
+        # The first use of this db: fail now, before the model is called, if it is unusable.
+        try:
+            await db.aready()
+        except StorageError as exc:
+            raise _DbUnusable(exc) from exc
     if ctx.active.cancel_requested:
         raise asyncio.CancelledError
     if ctx.background:
@@ -304,7 +323,7 @@ async def _finish(
             o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
     db = ctx.db if ctx.store else None
     if db is not None and persist and not ctx.extra.get("row_final"):
-        await _persist_final(ctx, db)
+        await persist_final(ctx, db)
     if hooks._listeners:
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
@@ -315,48 +334,6 @@ async def _finish(
                 await db.aclear_cancel_intent(o.run_id)
             except Exception as exc:  # expired intents are purged later anyway
                 log.warning("could not clear the cancel intent of run %s: %s", o.run_id, exc)
-
-
-async def _persist_final(ctx: RunContext, db: Any) -> None:
-    """Store the run's final state; a db that is briefly away gets a few retries.
-
-    If the db stays unavailable, the caller still gets the complete output (nothing is lost) and
-    the output says why it is not stored.
-    """
-    o = ctx.output
-    timer: asyncio.TimerHandle | None = ctx.extra.pop("insert_timer", None)
-    if timer is not None:
-        timer.cancel()
-    insert: asyncio.Task[None] | None = ctx.extra.pop("insert", None)
-    if insert is not None:
-        try:
-            await asyncio.shield(insert)
-            ctx.stored = True
-        except Exception as exc:  # not stored yet: the final write inserts the row instead
-            log.warning("run %s: the RUNNING row could not be stored: %s", o.run_id, exc)
-    delays = PERSIST_RETRY_DELAYS
-    for attempt in range(len(delays) + 1):
-        try:
-            if ctx.stored or ctx.background:
-                if not await db.aupdate_run(o, status=o.status):
-                    row = await db.aget_run_row(o.run_id)
-                    if row is not None and RunStatus(row[0]).is_terminal:
-                        # Someone else ended the stored run first (e.g. a lease expiry).
-                        log.warning("run %s was already %s in the db", o.run_id, row[0])
-                        return
-                    await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
-            else:
-                await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
-            ctx.stored = True
-            return
-        except Exception as exc:
-            if attempt == len(delays):
-                note = f"the run's result could not be stored: {type(exc).__name__}: {exc}"
-                log.error("run %s: %s", o.run_id, note)
-                o.error = f"{o.error}; {note}" if o.error else note
-                ctx.owner._keep_unsaved(o)
-                return
-            await asyncio.sleep(delays[attempt])
 
 
 async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:

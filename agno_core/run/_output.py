@@ -152,6 +152,10 @@ class RunOutput:
             "finished_at": self.finished_at,
         }
 
+    def own_dict(self) -> dict[str, Any]:
+        """`to_dict` without the member runs (stored as rows of their own, if at all)."""
+        return self.to_dict()
+
     @classmethod
     def _kwargs_from_dict(cls, data: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -200,9 +204,13 @@ class TeamRunOutput(RunOutput):
         return True
 
     def to_dict(self) -> dict[str, Any]:
+        data = self.own_dict()
+        data["member_responses"] = [m.to_dict() for m in self.member_responses]
+        return data
+
+    def own_dict(self) -> dict[str, Any]:
         data = RunOutput.to_dict(self)
         data["team_name"] = self.team_name
-        data["member_responses"] = [m.to_dict() for m in self.member_responses]
         return data
 
     @classmethod

@@ -30,6 +30,8 @@ __all__ = ["ActiveRun", "LocalRuns", "local_runs"]
 log = logging.getLogger("agno_core")
 
 POLL_INTERVAL = 0.25
+# While the db checks keep failing, one log line per this many seconds (not one per tick).
+FAILURE_LOG_EVERY = 30.0
 # How long an async cancel waits for the run to store its CANCELLED state.
 CANCEL_WAIT = 2.0
 
@@ -218,6 +220,10 @@ class LocalRuns:
                         last = self._last_reap.get(db.id, -1e9)
                         if time.monotonic() - last >= db.run_lease_seconds / 3:
                             self._last_reap[db.id] = time.monotonic()
+                            # Our own runs' leases first: a loop that stalled since they were
+                            # written (a loaded machine) must not reap the runs it executes.
+                            await db.arenew_leases(ids)
+                            last_renew = time.monotonic()
                             await db.aexpire_leases()
                     for run_id in await db.acancel_intents(ids):
                         run = self.active.get(run_id)
@@ -232,7 +238,9 @@ class LocalRuns:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # the db may be briefly unavailable: keep going
-                    log.warning("run supervisor: db check failed: %s", exc)
+                    watch.failed(exc)
+                else:
+                    watch.recovered()
                 finally:
                     idle, watch.idle = watch.idle, None
                     idle.set()
@@ -264,6 +272,31 @@ class _Watch:
     waker: asyncio.Event = field(default_factory=asyncio.Event)
     # While the supervisor has a db query in flight: an event set when that query is over.
     idle: asyncio.Event | None = None
+    # Since when the db checks fail (monotonic), and when that was last logged.
+    failing_since: float | None = None
+    logged_at: float = 0.0
+
+    def failed(self, exc: Exception) -> None:
+        """Log a failed db check: the first of a series, then once per `FAILURE_LOG_EVERY`."""
+        now = time.monotonic()
+        if self.failing_since is None:
+            self.failing_since = now
+        elif now - self.logged_at < FAILURE_LOG_EVERY:
+            return
+        self.logged_at = now
+        log.warning(
+            "run supervisor: db check failed%s: %s",
+            f" (for {now - self.failing_since:.0f} s)" if now > self.failing_since else "",
+            self.db.masked(str(exc)),
+        )
+
+    def recovered(self) -> None:
+        if self.failing_since is not None:
+            log.warning(
+                "run supervisor: the db answers again after %.1f s",
+                time.monotonic() - self.failing_since,
+            )
+            self.failing_since = None
 
     @property
     def tick(self) -> float:

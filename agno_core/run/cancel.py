@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from agno_core._sync import run_sync
+from agno_core.run._ids import check_id
 from agno_core.run._registry import local_runs
 from agno_core.run.base import RunStatus
 
@@ -36,7 +37,11 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
         it had already finished (nothing changes) or is unknown (the intent is kept, so a run
         started later with this id ends CANCELLED before calling the model). A run of this
         process is stored CANCELLED by the time this returns.
+
+    Raises:
+        TypeError, ValueError: ``run_id`` is not a non-empty string (checked before any SQL).
     """
+    check_id("run_id", run_id)
     local = await local_runs.acancel(run_id)
     if local is not None:
         return local
@@ -104,6 +109,7 @@ def cancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     of a queued run) to a task on that loop. Blocking a loop while writing to a db could wait
     forever on a transaction that the same blocked loop holds open.
     """
+    check_id("run_id", run_id)
     local = local_runs.cancel(run_id)
     if local is not None:
         return local

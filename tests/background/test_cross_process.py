@@ -162,4 +162,4 @@ async def test_leaving_the_event_loop_does_not_leave_runs_running(
     out = await observer.aget_run_output(run_id)
     assert out is not None, err
     assert out.status is RunStatus.error
-    assert "event loop shut down" in (out.error or "")
+    assert "event loop shut down" in (out.error or ""), err

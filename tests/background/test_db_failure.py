@@ -1,4 +1,5 @@
-"""A db that goes away mid-run: the caller still gets the whole result, and is told."""
+"""A db that goes away mid-run: the caller still gets the whole result, and cannot miss that it
+was not stored (the run ends ERROR)."""
 
 from __future__ import annotations
 
@@ -31,16 +32,17 @@ async def test_result_survives_a_db_that_went_away(
 
     monkeypatch.setattr(sqlite_db, "ainsert_run", fail)
     monkeypatch.setattr(sqlite_db, "aupdate_run", fail)
-    monkeypatch.setattr("agno_core.run._engine.PERSIST_RETRY_DELAYS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(sqlite_db, "write_retry_window", 0.0)
     out = await agent.arun("What survives?")
 
-    assert out.status is RunStatus.completed
+    assert out.status is RunStatus.error  # not stored: it must not pass for a stored success
     assert out.content == "The answer survives."
     assert out.metrics.total_tokens == 25
     assert "could not be stored" in (out.error or "") and "disk I/O error" in (out.error or "")
     # Polling still finds it: kept in memory by the agent that ran it.
     kept = await agent.aget_run_output(out.run_id, out.session_id)
     assert kept is not None and kept.content == "The answer survives."
+    assert kept.status is RunStatus.error
 
 
 async def test_background_submit_fails_loudly_when_the_db_is_down(

@@ -13,7 +13,7 @@ PUBLIC_ALL: dict[str, list[str]] = {
     "agno_core": ["__version__"],
     "agno_core.agent": ["Agent", "RunOutput", "RunStatus"],
     "agno_core.agent.agent": ["Agent", "RunOutput"],
-    "agno_core.db": ["SqlDb"],
+    "agno_core.db": ["SqlDb", "StorageError"],
     "agno_core.db.postgres": ["PostgresDb"],
     "agno_core.db.sqlite": ["SqliteDb"],
     "agno_core.eval": [

@@ -1,0 +1,112 @@
+"""Bringing one table set up to the current schema: create what is missing, add new columns.
+
+Runs on first use of a db object whose table set has no current version row (see
+`DbBase._create_schema`), inside a transaction that holds the db's schema lock, so two
+processes opening the same new table set take turns instead of colliding on ``CREATE TABLE``.
+
+The migration is additive only: a missing table is created, a missing column that may be NULL
+is added, a missing index is created. Anything else (a table that lacks a required column, or
+has a required column this package never writes) is not ours to change: the migration stops
+with a `SchemaMismatch` naming the table and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sqlalchemy import Column, Table, inspect, select, update
+from sqlalchemy.engine import Connection
+
+from agno_core.db._schema import TableNames, Tables
+
+__all__ = ["SchemaMismatch", "migrate"]
+
+
+class SchemaMismatch(RuntimeError):
+    """An existing table has a shape this package cannot use or extend by itself."""
+
+
+def migrate(conn: Connection, tables: Tables, names: TableNames, version: int) -> int:
+    """Create or complete ``tables``; record ``version`` for this table set.
+
+    Returns:
+        The version stored for this table set afterwards (higher than ``version`` when a
+        newer package wrote it: the caller refuses to go on).
+    """
+    inspector = inspect(conn)
+    schema = tables.metadata.schema
+    existing = set(inspector.get_table_names(schema=schema))
+    for table in tables.metadata.sorted_tables:
+        if table.name not in existing:
+            table.create(conn)
+            continue
+        columns = {c["name"]: c for c in inspector.get_columns(table.name, schema=schema)}
+        _check_foreign_columns(table, columns)
+        for column in table.columns:
+            if column.name not in columns:
+                _add_column(conn, table, column)
+        covered = {
+            tuple(index["column_names"])
+            for index in inspector.get_indexes(table.name, schema=schema)
+        }
+        for index in table.indexes:
+            if tuple(c.name for c in index.columns) not in covered:
+                index.create(conn)
+    return _record_version(conn, tables, names, version)
+
+
+def _check_foreign_columns(table: Table, columns: dict[str, Any]) -> None:
+    """A required column this package never fills would fail every insert: stop here."""
+    ours = set(table.columns.keys())
+    for name, column in columns.items():
+        if name not in ours and not column.get("nullable", True) and column.get("default") is None:
+            raise SchemaMismatch(
+                f"table {_display(table)} has a required column {name!r} that agno_core does "
+                "not write, so it was not made by agno_core (another program's table with the "
+                "same name?): give this db other table names (session_table=, runs_table=, "
+                "...) or a db_schema of its own"
+            )
+
+
+def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
+    if not column.nullable and column.server_default is None:
+        raise SchemaMismatch(
+            f"table {_display(table)} lacks the required column {column.name!r} and it cannot "
+            "be added to a table that already has rows: migrate that table by hand, or give "
+            "this db new table names (session_table=, runs_table=, ...) to start afresh"
+        )
+    preparer = conn.dialect.identifier_preparer
+    column_type = conn.dialect.type_compiler_instance.process(column.type)
+    conn.exec_driver_sql(
+        f"ALTER TABLE {preparer.format_table(table)} "
+        f"ADD COLUMN {preparer.format_column(column)} {column_type}"
+    )
+
+
+def _record_version(conn: Connection, tables: Tables, names: TableNames, version: int) -> int:
+    versions = tables.versions
+    key = names.version_key
+    stored = conn.execute(select(versions.c.version).where(versions.c.name == key)).scalar()
+    now = time.time()
+    described = json.dumps(names.described(), sort_keys=True)
+    if stored is None:
+        conn.execute(
+            versions.insert().values(
+                name=key, version=version, created_at=now, tables=described, updated_at=now
+            )
+        )
+        return version
+    if int(stored) < version:
+        conn.execute(
+            update(versions)
+            .where(versions.c.name == key)
+            .values(version=version, tables=described, updated_at=now)
+        )
+        return version
+    return int(stored)
+
+
+def _display(table: Table) -> str:
+    return repr(table.fullname)
