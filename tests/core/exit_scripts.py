@@ -7,7 +7,7 @@ from collections import Counter
 
 PRELUDE = """\
 import asyncio, sys, time
-from pytest_agno._mock_openai import MockOpenAI
+from pytest_agno.mock import MockOpenAI
 from agno_core.agent import Agent
 from agno_core.team import Team
 from agno_core.models.openai import OpenAIChat
