@@ -8,13 +8,15 @@ or behind the ``--agno-eval`` options.
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_agno._asyncio_support import OWN_LOOP, event_loop_runner
 from pytest_agno._pg_fixtures import agno_pg_server, pg_url
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from pytest_agno._perf import PerfEval
     from pytest_agno._scenarios import CancelScenario, RunPlan
 
-__all__ = ["agno_pg_server", "pg_url"]
+__all__ = ["agno_pg_server", "event_loop_runner", "pg_url"]
 
 MOCK_API_KEY = "sk-agno-mock-key"
 
@@ -112,6 +114,48 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 _MARKER_ERRORS = pytest.StashKey[list[str]]()
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Module | pytest.Class, name: str, obj: object
+) -> Generator[None, Any, Any]:
+    # trylast: the innermost wrapper, so the asyncio marker is on the item before pytest-asyncio's
+    # wrapper decides which of the collected functions are its coroutine items.
+    result = yield
+    if result and inspect.iscoroutinefunction(obj):
+        from pytest_agno._asyncio_support import make_items_async
+
+        make_items_async(result if isinstance(result, list) else [result], collector.config)
+    return result
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    if OWN_LOOP not in pyfuncitem.stash:
+        return None
+    from pytest_agno._asyncio_support import run_test
+
+    return run_test(pyfuncitem)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    if OWN_LOOP not in request.node.stash:
+        return (yield)
+    from pytest_agno._asyncio_support import fixture_setup
+
+    replacement = fixture_setup(fixturedef, request)
+    if replacement is None:
+        return (yield)
+    original = fixturedef.func
+    fixturedef.func = replacement
+    try:
+        return (yield)
+    finally:
+        fixturedef.func = original
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
