@@ -11,7 +11,8 @@ for such a test:
   mode needs nothing;
 - pytest-asyncio absent or disabled (``-p no:asyncio``): the plugin runs the test, and its
   function-scoped async fixtures, on a fresh event loop of its own (one `asyncio.Runner` per
-  test), so it does not depend on pytest-asyncio.
+  test), so it does not depend on pytest-asyncio. (An async fixture of a wider scope needs a loop
+  that outlives the test: pytest reports it as unhandled, and pytest-asyncio provides it.)
 
 What the user chose always wins: a test marked ``asyncio`` (any ``loop_scope``), ``anyio`` or
 ``trio``, or one that requests ``anyio_backend``, is left to that plugin. Tests that use none of
@@ -120,19 +121,12 @@ def fixture_setup(
     fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
 ) -> Callable[..., Any] | None:
     """A sync stand-in for an async fixture of a test pytest_agno runs (None: leave it)."""
-    func = fixturedef.func
+    func: Callable[..., Any] = fixturedef.func
     node = request.node
     if not _is_async(func) or not isinstance(node, pytest.Function):
         return None
     if not node.stash.get(OWN_LOOP, False):
         return None
-    if fixturedef.scope != "function":
-        pytest.fail(
-            f"pytest_agno: the async fixture {fixturedef.argname!r} has scope "
-            f"{fixturedef.scope!r}; without pytest-asyncio only function-scoped async fixtures "
-            "run (install pytest-asyncio for wider loop scopes)",
-            pytrace=False,
-        )
     runner: Runner = request.getfixturevalue(RUNNER_FIXTURE)
     if inspect.isasyncgenfunction(func):
 

@@ -150,12 +150,9 @@ def pytest_fixture_setup(
     replacement = fixture_setup(fixturedef, request)
     if replacement is None:
         return (yield)
-    original = fixturedef.func
-    fixturedef.func = replacement
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fixturedef, "func", replacement)
         return (yield)
-    finally:
-        fixturedef.func = original
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
