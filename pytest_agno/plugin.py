@@ -180,21 +180,30 @@ def _db_backend(config: pytest.Config) -> str:
 
 @pytest.fixture
 def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockOpenAI]:
-    """A scripted OpenAI server at the HTTP layer (respx), for Chat Completions and Responses.
+    """A scripted OpenAI server (`pytest_agno.MockOpenAI`) for the real ``openai`` SDK, offline.
 
-    The real ``openai`` SDK parses real wire payloads. Script replies with ``add_text``,
-    ``add_tool_call``, ``add_json``, ``add_error`` (``latency=``, usage, ``model=``/``match=``
-    routing); with no script at all every call gets a default reply with non-zero usage. A
-    request nothing scripted answers fails the test; ``mock_model.requests`` records them all
-    (``mock_model.keep_requests = N`` keeps the last N, for growth-tracked evals).
-    ``OPENAI_API_KEY`` is set to a dummy value when unset, so no real key is needed.
+    Script replies with ``add_text``, ``add_tool_call(s)``, ``add_json``, ``add_error`` and
+    ``add_raw`` (usage, ``latency=``, ``chunks=``, ``model=``/``match=`` routing, ``times=``);
+    unscripted, every call gets a default reply with non-zero usage. A request nothing scripted
+    answers fails the test, and replies never used are named in an `UnusedRepliesWarning` at
+    teardown (``warn_unused = False`` to silence). ``requests`` records what was sent (not while
+    a ``perf_eval`` measures, unless ``keep_requests = N`` bounds it). A dummy
+    ``OPENAI_API_KEY`` is set when none is.
     """
+    __tracebackhide__ = True
     from pytest_agno._mock_openai import MockOpenAI
 
     if not os.environ.get("OPENAI_API_KEY"):
         monkeypatch.setenv("OPENAI_API_KEY", MOCK_API_KEY)
     with MockOpenAI() as mock:
         yield mock
+    unused = mock.unused
+    if unused and mock.warn_unused and not mock.assert_all_called:
+        import warnings
+
+        from pytest_agno._mock_replies import UnusedRepliesWarning, unused_message
+
+        warnings.warn(UnusedRepliesWarning(unused_message(unused)), stacklevel=1)
 
 
 @pytest.fixture
