@@ -23,6 +23,9 @@ class UnusedRepliesWarning(UserWarning):
     """
 
 
+UnusedRepliesWarning.__module__ = "pytest_agno"  # its public home, as warnings filters name it
+
+
 @dataclass(kw_only=True, eq=False)
 class Reply:
     """A scripted reply in the queue, returned by the `add_*` methods.

@@ -168,7 +168,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     errors = item.stash.get(_MARKER_ERRORS, None)
     if errors:
-        pytest.fail("pytest_agno: invalid marker arguments\n" + "\n".join(errors), pytrace=False)
+        pytest.fail("pytest_agno: invalid marker arguments: " + "; ".join(errors), pytrace=False)
 
 
 def _db_backend(config: pytest.Config) -> str:
