@@ -13,8 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from examples.seeds._mock import script_seed_replies
-from pytest_agno._mock_openai import MockOpenAI
-from pytest_agno._yfinance_stub import YahooStub
+from pytest_agno import MockOpenAI, YahooStub
 
 PRICES = {"AAPL": 189.84, "NVDA": 120.5}
 

@@ -17,8 +17,7 @@ from agno_core.agent import Agent
 from agno_core.models.openai import OpenAIChat
 from agno_core.team import Team
 from agno_core.tools import tool
-from pytest_agno import PerfEval, PerfGateError
-from pytest_agno._mock_openai import MockOpenAI, RecordedRequest
+from pytest_agno import MockOpenAI, PerfEval, PerfGateError, RecordedRequest
 
 STICKY = 1_000  # a scripted reply answers every matching request of the test
 

@@ -7,12 +7,16 @@ package is what test code imports; everything a user touches is exported here::
 
 - the mock model: `MockOpenAI` (the ``mock_model`` fixture's type), its scripted replies
   (`Reply`, `ReplyOptions`, `RequestPredicate`), the requests it records (`RecordedRequest`), and
-  `UnusedRepliesWarning`; `YahooStub` (Yahoo Finance, offline, for `YFinanceTools`) and
-  `UnexpectedYahooRequest`;
+  `UnusedRepliesWarning`; `YahooStub` (Yahoo Finance, offline, for `YFinanceTools`),
+  `StubRequest` (a request it served), `UnexpectedYahooRequest` and
+  `YFINANCE_WARNING_FILTERS` (filters for yfinance's own warnings);
 - assertion helpers: `assert_metrics`, `assert_metrics_consistent`, `assert_background_parity`,
   and `arun_background`;
 - performance: `PerfEval` (the ``perf_eval`` fixture's type) and `PerfGateError`;
 - scenarios: `CancelScenario` (the ``cancel_scenario`` fixture's type);
+- PostgreSQL: `PostgresServer` (the ``agno_pg_server`` fixture's type), `start_postgres` and
+  `connect_external` (a throwaway server from the machine's binaries, or an existing one) and
+  `PostgresUnavailable`;
 - the ``--agno-eval`` report: `REPORT_SCHEMA` (its JSON Schema) and its records (`TestRecord`,
   `RunRecord`, `EvalRecord`, `GateCheck`, `TokenTally`).
 
@@ -31,6 +35,12 @@ from pytest_agno._assertions import (
     assert_metrics_consistent,
 )
 from pytest_agno._perf import PerfEval, PerfGateError
+from pytest_agno._postgres import (
+    PostgresServer,
+    PostgresUnavailable,
+    connect_external,
+    start_postgres,
+)
 from pytest_agno._records import EvalRecord, GateCheck, RunRecord, TestRecord, TokenTally
 from pytest_agno._report_json import REPORT_SCHEMA
 from pytest_agno._scenarios import CancelScenario, arun_background
@@ -44,21 +54,30 @@ if TYPE_CHECKING:
         UnusedRepliesWarning,
     )
     from pytest_agno._mock_wire import RecordedRequest
-    from pytest_agno._yfinance_stub import UnexpectedYahooRequest, YahooStub
+    from pytest_agno._yfinance_stub import (
+        YFINANCE_WARNING_FILTERS,
+        StubRequest,
+        UnexpectedYahooRequest,
+        YahooStub,
+    )
 
 __all__ = [
     "REPORT_SCHEMA",
+    "YFINANCE_WARNING_FILTERS",
     "CancelScenario",
     "EvalRecord",
     "GateCheck",
     "MockOpenAI",
     "PerfEval",
     "PerfGateError",
+    "PostgresServer",
+    "PostgresUnavailable",
     "RecordedRequest",
     "Reply",
     "ReplyOptions",
     "RequestPredicate",
     "RunRecord",
+    "StubRequest",
     "TestRecord",
     "TokenTally",
     "UnexpectedYahooRequest",
@@ -68,6 +87,8 @@ __all__ = [
     "assert_background_parity",
     "assert_metrics",
     "assert_metrics_consistent",
+    "connect_external",
+    "start_postgres",
 ]
 
 _LAZY = {
@@ -77,7 +98,9 @@ _LAZY = {
     "ReplyOptions": "pytest_agno._mock_replies",
     "RequestPredicate": "pytest_agno._mock_replies",
     "UnusedRepliesWarning": "pytest_agno._mock_replies",
+    "StubRequest": "pytest_agno._yfinance_stub",
     "UnexpectedYahooRequest": "pytest_agno._yfinance_stub",
+    "YFINANCE_WARNING_FILTERS": "pytest_agno._yfinance_stub",
     "YahooStub": "pytest_agno._yfinance_stub",
 }
 
