@@ -206,11 +206,44 @@ def mock_model(monkeypatch: pytest.MonkeyPatch) -> Iterator[MockOpenAI]:
         warnings.warn(UnusedRepliesWarning(unused_message(unused)), stacklevel=1)
 
 
-@pytest.fixture
-def sqlite_db(tmp_path: Path) -> SqlDb:
-    """A `SqliteDb` in the test's temporary directory."""
+@pytest.fixture(scope="session")
+def agno_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with agno_core's schema, made once per session, for `sqlite_db` to copy.
+
+    Creating the schema costs tens of milliseconds (a dozen ``CREATE`` statements and their
+    commits to disk); copying a finished file costs well under one. The template is only ever
+    read, so no state passes from one test to another.
+    """
+    import asyncio
+
     from agno_core.db.sqlite import SqliteDb
 
+    path = tmp_path_factory.mktemp("agno-sqlite-template") / "agno.db"
+
+    async def create() -> None:
+        db = SqliteDb(db_file=path)
+        await db.aschema_version()  # the schema is created on first use
+        await db.aclose()
+
+    asyncio.run(create())
+    return path
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, agno_sqlite_template: Path) -> SqlDb:
+    """A `SqliteDb` of the test's own, ``agno.db`` in its tmp dir, with the schema in place.
+
+    A copy of the session's template (see ``agno_sqlite_template``): each test starts from an
+    empty database.
+    """
+    import shutil
+
+    from agno_core.db.sqlite import SqliteDb
+
+    for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if there is
+        source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, tmp_path / f"agno.db{suffix}")
     return SqliteDb(db_file=tmp_path / "agno.db")
 
 
