@@ -35,4 +35,5 @@ def seed_model(mock_model: MockOpenAI) -> MockOpenAI:
     tool), so any number of runs, in any order, get the answer the seed expects.
     """
     script_seed_replies(mock_model)
+    mock_model.warn_unused = False  # one script for every seed: each test uses part of it
     return mock_model
