@@ -132,6 +132,7 @@ def test_every_fixture_has_a_documented_first_paragraph(pytester: pytest.Pyteste
         "perf_eval",
         "agno_pg_server",
         "pg_url",
+        "agno_sqlite_template",
     ]
     for name in fixtures:
         [index] = [i for i, line in enumerate(lines) if line.startswith(f"{name} ")]
