@@ -20,7 +20,7 @@ from agno_core.tools import tool
 from pytest_agno import MockOpenAI, PerfEval, PerfGateError, RecordedRequest
 
 STICKY = 1_000  # a scripted reply answers every matching request of the test
-SEED_004_GATE_KIB = 64
+SEED_004_GATE_KIB = 32  # measured ~17 KiB: the team keeps each run in its history
 
 cities = ["New York", "Chicago", "Miami", "Seattle", "Boston", "Denver"]
 
@@ -177,7 +177,7 @@ async def test_agent_run_stays_within_its_budget(
 
 AUDIT_LOG: list[str] = []  # grows forever: the bug
 RECENT: deque[str] = deque(maxlen=1)  # bounded: the fix
-RECORD = 8_000  # bytes a lookup keeps
+RECORD = 16_000  # bytes a lookup keeps
 
 
 @tool(name="lookup_order")
@@ -203,20 +203,20 @@ def bounded_lookup_order(order_id: str) -> str:
 
 
 # Tracing starts after the warm-up, so the record the bounded tool drops in the first measured
-# iteration was never traced: that iteration shows its new record as growth (8 KB over 30
-# iterations: ~0.3 KiB each), the others none. The leak: ~7.8 KiB per iteration.
+# iteration was never traced: that iteration shows its new record as growth (16 KB over 30
+# iterations: ~0.5 KiB each), the others none. The leak: ~15.6 KiB per iteration. Both sit on
+# 1-3 KiB of CPython's own bounded caches filling up (two model calls a run, 30 iterations).
 LEAK_GATE: dict[str, Any] = {
     "num_iterations": 30,
     "warmup_runs": 2,
     "measure_runtime": False,
-    "max_growth_kib": 4,
+    "max_growth_kib": 8,
 }
 
 
 @pytest.fixture
 def order_agent(agent_factory: Callable[..., Agent], mock_model: MockOpenAI) -> Any:
     """``order_agent(tool)``: an agent whose model calls ``lookup_order`` once per run."""
-    mock_model.keep_requests = 2  # the opt-in: the last run's two requests, kept during evals
     mock_model.add_tool_call(
         "lookup_order", {"order_id": "A-1"}, match=first_call_with("lookup_order"), times=STICKY
     )
@@ -233,7 +233,7 @@ async def test_a_leaking_tool_is_caught(perf_eval: PerfEval, order_agent: Any) -
         )
 
     # the failure names the metric, the limit, what was measured and the line that grew
-    assert "memory growth per iteration: limit 4 KiB, measured" in str(caught.value)
+    assert "memory growth per iteration: limit 8 KiB, measured" in str(caught.value)
     result = caught.value.result
     assert result.avg_growth_per_iteration > RECORD
     top = result.growth_sites[0]
@@ -249,10 +249,10 @@ async def test_the_bounded_version_passes_the_same_gate(
         lambda: agent.arun("Where is my order A-1?"), name="bounded lookup", **LEAK_GATE
     )
 
-    assert result.avg_growth_per_iteration < 4 * 1024
+    assert result.avg_growth_per_iteration < 8 * 1024
     assert len(RECENT) == 1
-    # the last run's requests: the question, then the tool's result going back to the model
-    assert len(mock_model.requests) == 2 and "has shipped" in str(mock_model.requests[1].json)
+    # two requests a run (the question, then the tool's result), answered but not recorded
+    assert mock_model.requests == [] and mock_model.request_count == 2 * (1 + 2 + 30)
 
 
 def _source_line(lineno: int) -> str:
