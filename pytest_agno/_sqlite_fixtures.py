@@ -17,12 +17,15 @@ __all__ = ["agno_sqlite_template", "sqlite_db"]
 _RAM_DIR = Path("/dev/shm")
 
 
-def _ram_dir(fallback: Path) -> Iterator[Path]:
-    """A fresh directory in RAM (``/dev/shm``) when there is one, else ``fallback``.
+def _session_dir(fallback: Path) -> Iterator[Path]:
+    """This session's directory in RAM (``/dev/shm``) when there is one, else ``fallback``.
 
     A test's SQLite file is written (WAL and shared-memory files created, pages synced) by a
     worker thread; on a busy disk that is tens of milliseconds per test, in RAM well under one.
+    Every test's database lives under this one directory, removed at the end of the session (and
+    at exit, should the session not end normally).
     """
+    import atexit
     import shutil
     import tempfile
 
@@ -30,6 +33,7 @@ def _ram_dir(fallback: Path) -> Iterator[Path]:
         yield fallback
         return
     path = Path(tempfile.mkdtemp(prefix="pytest-agno-", dir=_RAM_DIR))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
     try:
         yield path
     finally:
@@ -42,7 +46,8 @@ def agno_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 
     Creating the schema costs tens of milliseconds (a dozen ``CREATE`` statements and their
     commits); copying a finished file costs well under one. The template is only ever read, so
-    no state passes from one test to another.
+    no state passes from one test to another. It sits in this session's directory, in RAM where
+    ``/dev/shm`` exists; the tests' databases go next to it.
     """
     import asyncio
 
@@ -53,9 +58,11 @@ def agno_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
         await db.aschema_version()  # the schema is created on first use
         await db.aclose()
 
-    for directory in _ram_dir(tmp_path_factory.mktemp("agno-sqlite-template")):
-        asyncio.run(create(directory / "agno.db"))
-        yield directory / "agno.db"
+    for directory in _session_dir(tmp_path_factory.mktemp("agno-sqlite-template")):
+        (directory / "template").mkdir()
+        template = directory / "template" / "agno.db"
+        asyncio.run(create(template))
+        yield template
 
 
 @pytest.fixture
@@ -67,12 +74,19 @@ def sqlite_db(tmp_path: Path, agno_sqlite_template: Path) -> Iterator[SqlDb]:
     database of its own, removed after the test.
     """
     import shutil
+    import tempfile
 
     from agno_core.db.sqlite import SqliteDb
 
-    for directory in _ram_dir(tmp_path):
-        for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if any
-            source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
-            if source.exists():
-                shutil.copyfile(source, directory / f"agno.db{suffix}")
+    session_dir = agno_sqlite_template.parent.parent
+    in_ram = session_dir.parent == _RAM_DIR
+    directory = Path(tempfile.mkdtemp(prefix="test-", dir=session_dir)) if in_ram else tmp_path
+    for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if any
+        source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, directory / f"agno.db{suffix}")
+    try:
         yield SqliteDb(db_file=directory / "agno.db")
+    finally:
+        if in_ram:
+            shutil.rmtree(directory, ignore_errors=True)
