@@ -415,6 +415,11 @@ def main(argv: list[str] | None = None) -> None:
                 versions[f"{name} (second run)"] = extra_versions[name]
     text = render(data)
     print(text)
+    # Keep the section `plugin_suite.py` writes after its marker (a figure of its own run).
+    previous = args.out.read_text() if args.out.exists() else ""
+    marker = "<!-- plugin-suite -->"
+    if marker in previous:
+        text = f"{text}\n{marker}{previous.split(marker, 1)[1]}"
     args.out.write_text(text)
 
 

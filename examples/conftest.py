@@ -13,8 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from examples.seeds._mock import script_seed_replies
-from pytest_agno.mock import MockOpenAI
-from pytest_agno.stubs import YahooStub
+from pytest_agno import MockOpenAI, YahooStub
 
 PRICES = {"AAPL": 189.84, "NVDA": 120.5}
 
@@ -36,4 +35,5 @@ def seed_model(mock_model: MockOpenAI) -> MockOpenAI:
     tool), so any number of runs, in any order, get the answer the seed expects.
     """
     script_seed_replies(mock_model)
+    mock_model.warn_unused = False  # one script for every seed: each test uses part of it
     return mock_model

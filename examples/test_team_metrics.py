@@ -11,13 +11,14 @@ from agno_core.run import RunStatus
 from agno_core.team import Team
 from agno_core.tools.yfinance import YFinanceTools
 from pytest_agno import (
+    YFINANCE_WARNING_FILTERS,
+    MockOpenAI,
+    YahooStub,
     arun_background,
     assert_background_parity,
     assert_metrics,
     assert_metrics_consistent,
 )
-from pytest_agno.mock import MockOpenAI
-from pytest_agno.stubs import YFINANCE_WARNING_FILTERS, YahooStub
 
 pytestmark = [pytest.mark.filterwarnings(spec) for spec in YFINANCE_WARNING_FILTERS]
 

@@ -8,13 +8,15 @@ or behind the ``--agno-eval`` options.
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_agno._asyncio_support import OWN_LOOP, event_loop_runner
+from pytest_agno._sqlite_fixtures import agno_sqlite_template, sqlite_db
 from pytest_agno.postgres._fixtures import agno_pg_server, pg_url
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from pytest_agno.perf._eval import PerfEval
     from pytest_agno.scenarios._runs import CancelScenario, RunPlan
 
-__all__ = ["agno_pg_server", "pg_url"]
+__all__ = ["agno_pg_server", "agno_sqlite_template", "event_loop_runner", "pg_url", "sqlite_db"]
 
 MOCK_API_KEY = "sk-agno-mock-key"
 
@@ -141,6 +143,45 @@ def pytest_configure(config: pytest.Config) -> None:
 _MARKER_ERRORS = pytest.StashKey[list[str]]()
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Module | pytest.Class, name: str, obj: object
+) -> Generator[None, Any, Any]:
+    # trylast: the innermost wrapper, so the asyncio marker is on the item before pytest-asyncio's
+    # wrapper decides which of the collected functions are its coroutine items.
+    result = yield
+    if result and inspect.iscoroutinefunction(obj):
+        from pytest_agno._asyncio_support import make_items_async
+
+        make_items_async(result if isinstance(result, list) else [result], collector.config)
+    return result
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    if OWN_LOOP not in pyfuncitem.stash:
+        return None
+    from pytest_agno._asyncio_support import run_test
+
+    return run_test(pyfuncitem)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+) -> Generator[None, Any, Any]:
+    if OWN_LOOP not in request.node.stash:
+        return (yield)
+    from pytest_agno._asyncio_support import fixture_setup
+
+    replacement = fixture_setup(fixturedef, request)
+    if replacement is None:
+        return (yield)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fixturedef, "func", replacement)
+        return (yield)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     from pytest_agno.perf._markers import marker_errors
 
@@ -162,7 +203,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     errors = item.stash.get(_MARKER_ERRORS, None)
     if errors:
-        pytest.fail("pytest_agno: invalid marker arguments\n" + "\n".join(errors), pytrace=False)
+        pytest.fail("pytest_agno: invalid marker arguments: " + "; ".join(errors), pytrace=False)
 
 
 def _db_backend(config: pytest.Config) -> str:
@@ -176,18 +217,18 @@ def _db_backend(config: pytest.Config) -> str:
 def mock_model(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[MockOpenAI]:
-    """A scripted OpenAI server at the HTTP layer (respx), for Chat Completions and Responses.
+    """A scripted OpenAI server (`pytest_agno.MockOpenAI`) for the real ``openai`` SDK, offline.
 
-    The real ``openai`` SDK parses real wire payloads. Script replies with ``add_text``,
-    ``add_tool_call``, ``add_json``, ``add_error`` (``latency=``, usage, ``model=``/``match=``
-    routing); with no script at all every call gets a default reply with non-zero usage. A
-    request nothing scripted answers fails the test; ``mock_model.requests`` records them all
-    (``mock_model.keep_requests = N`` keeps the last N, for growth-tracked evals).
-    ``OPENAI_API_KEY`` is set to a dummy value when unset, so no real key is needed.
-
-    Under ``@pytest.mark.agno_cassette(...)`` it replays the test's cassette instead (and records
-    per ``--agno-record``): a `MockOpenAI` subclass whose ``requests`` are recorded as above.
+    Script replies with ``add_text``, ``add_tool_call(s)``, ``add_json``, ``add_error`` and
+    ``add_raw`` (usage, ``latency=``, ``chunks=``, ``model=``/``match=`` routing, ``times=``);
+    unscripted, every call gets a default reply with non-zero usage. A request nothing scripted
+    answers fails the test, and replies never used are named in an `UnusedRepliesWarning` at
+    teardown (``warn_unused = False`` to silence). ``requests`` records what was sent (not while
+    a ``perf_eval`` measures, unless ``keep_requests = N`` bounds it). A dummy
+    ``OPENAI_API_KEY`` is set when none is. Under ``@pytest.mark.agno_cassette(...)`` it replays
+    the test's cassette instead (and records per ``--agno-record``).
     """
+    __tracebackhide__ = True
     from pytest_agno.mock._openai import MockOpenAI
 
     if not os.environ.get("OPENAI_API_KEY"):
@@ -202,14 +243,13 @@ def mock_model(
         mock = MockOpenAI()
     with mock:
         yield mock
+    unused = mock.unused
+    if unused and mock.warn_unused and not mock.assert_all_called:
+        import warnings
 
+        from pytest_agno.mock._replies import UnusedRepliesWarning, unused_message
 
-@pytest.fixture
-def sqlite_db(tmp_path: Path) -> SqlDb:
-    """A `SqliteDb` in the test's temporary directory."""
-    from agno_core.db.sqlite import SqliteDb
-
-    return SqliteDb(db_file=tmp_path / "agno.db")
+        warnings.warn(UnusedRepliesWarning(unused_message(unused)), stacklevel=1)
 
 
 @pytest.fixture

@@ -31,8 +31,21 @@ PYTEST_AGNO_ALLOWED: dict[str, set[str]] = {
     "report": set(),
     "perf": {"report"},
     "scenarios": {"perf", "mock"},
-    "__init__": {"perf", "report", "scenarios"},
-    "plugin": {"mock", "stubs", "postgres", "report", "perf", "scenarios"},
+    # the package facade re-exports every part's public names (mock, stubs, postgres lazily)
+    "__init__": {"mock", "stubs", "postgres", "perf", "report", "scenarios"},
+    # the hook layer's own helpers: zero-config asyncio, and the per-test SQLite databases
+    "_asyncio_support": set(),
+    "_sqlite_fixtures": set(),
+    "plugin": {
+        "mock",
+        "stubs",
+        "postgres",
+        "report",
+        "perf",
+        "scenarios",
+        "_asyncio_support",
+        "_sqlite_fixtures",
+    },
 }
 
 # agno_core, bottom to top: which modules form each layer (longest prefix wins) and what each
@@ -356,6 +369,7 @@ PYTEST_AGNO_FACADES: dict[str, list[str]] = {
         "Reply",
         "ReplyOptions",
         "RequestPredicate",
+        "UnusedRepliesWarning",
     ],
     "pytest_agno.perf": ["PerfEval", "PerfGateError"],
     "pytest_agno.postgres": [
@@ -364,7 +378,14 @@ PYTEST_AGNO_FACADES: dict[str, list[str]] = {
         "connect_external",
         "start_postgres",
     ],
-    "pytest_agno.report": ["REPORT_SCHEMA"],
+    "pytest_agno.report": [
+        "REPORT_SCHEMA",
+        "EvalRecord",
+        "GateCheck",
+        "RunRecord",
+        "TestRecord",
+        "TokenTally",
+    ],
     "pytest_agno.scenarios": [
         "CancelScenario",
         "arun_background",

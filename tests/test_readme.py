@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from examples.seeds._mock import script_seed_replies
-from pytest_agno.mock import MockOpenAI
-from pytest_agno.stubs import YahooStub
+from pytest_agno import MockOpenAI, YahooStub
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
@@ -49,8 +48,8 @@ def test_readme_script_runs(code: str, tmp_path: Path, monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize("code", TESTS, ids=[f"test-block-{i}" for i in range(len(TESTS))])
 def test_readme_test_examples_pass(code: str, pytester: pytest.Pytester) -> None:
+    # As a user's project: no ini file, no asyncio configuration.
     pytester.makepyfile(test_readme_example=code)
-    pytester.makeini("[pytest]\nasyncio_mode = auto\n")
     env_key = os.environ.get("OPENAI_API_KEY")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     assert env_key == os.environ.get("OPENAI_API_KEY")
@@ -58,3 +57,19 @@ def test_readme_test_examples_pass(code: str, pytester: pytest.Pytester) -> None
     assert outcomes.get("failed", 0) == 0 and outcomes.get("errors", 0) == 0, result.stdout.str()
     # Every test function ran (a parametrized one more than once).
     assert outcomes.get("passed", 0) >= len(re.findall(r"^(?:async )?def test_", code, re.M))
+
+
+PLUGIN_SECTION = README.read_text().split("## Testing agents with pytest: `pytest_agno`", 1)[1]
+FIRST_TEST = re.search(r"```python\n(.*?)```", PLUGIN_SECTION, flags=re.S)
+
+
+@pytest.mark.parametrize("asyncio_plugin", ["asyncio", "no:asyncio"])
+def test_the_plugin_sections_first_test_runs_as_written(
+    pytester: pytest.Pytester, asyncio_plugin: str
+) -> None:
+    assert FIRST_TEST is not None and PLUGIN_SECTION.lstrip().startswith("```python")
+    code = FIRST_TEST.group(1)
+    assert len(code.strip().splitlines()) == 3
+    pytester.makepyfile(test_first=code)  # a fresh project: no ini, no conftest, no marks
+    result = pytester.runpytest_subprocess("-p", asyncio_plugin, "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

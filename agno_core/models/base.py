@@ -94,6 +94,14 @@ class Model(ABC):
     def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ContentDelta | ModelResult, None]:
         """Call the model: zero or more `ContentDelta`s, then exactly one `ModelResult`."""
 
+    async def prepare(self) -> None:  # noqa: B027 (an optional hook: most adapters need none)
+        """Pay one-time setup (a client, lazy imports) now, before a run's clock starts.
+
+        Called on the running event loop before each run is timed, so a run's ``duration`` and
+        ``time_to_first_token`` measure the run, not the adapter's first-use costs. Must be
+        cheap once done. The default does nothing.
+        """
+
 
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """A pydantic model's JSON schema made acceptable to OpenAI's strict structured outputs.

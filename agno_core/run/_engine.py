@@ -247,6 +247,15 @@ def _keep_partial_content(ctx: RunContext) -> None:
         ctx.output.content = "".join(partial)
 
 
+async def _prepare_models(runner: Any) -> None:
+    """Each model the run may call pays its one-time setup before the clock starts."""
+    for model in (getattr(runner, "model", None), getattr(runner, "memory_model", None)):
+        if model is not None:
+            await model.prepare()
+    for member in getattr(runner, "members", None) or ():
+        await _prepare_models(member)
+
+
 async def _start(ctx: RunContext) -> None:
     o = ctx.output
     db = ctx.db if ctx.store else None
@@ -256,6 +265,7 @@ async def _start(ctx: RunContext) -> None:
             await db.aready()
         except StorageError as exc:
             raise _DbUnusable(exc) from exc
+    await _prepare_models(ctx.owner)
     if ctx.active.cancel_requested:
         raise asyncio.CancelledError
     if ctx.background:

@@ -12,8 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 
-from pytest_agno.mock import MockOpenAI, RecordedRequest
-from pytest_agno.stubs import YahooStub
+from pytest_agno import MockOpenAI, RecordedRequest, YahooStub
 
 STICKY = 10_000
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         ReplyOptions,
         RequestPredicate,
     )
+    from pytest_agno.mock._replies import UnusedRepliesWarning
 
 __all__ = [
     "CassetteMock",
@@ -31,8 +32,13 @@ __all__ = [
     "Reply",
     "ReplyOptions",
     "RequestPredicate",
+    "UnusedRepliesWarning",
 ]
-_HOMES = {"CassetteMock": "_cassette_mock", "CassetteOptions": "_cassette_options"}
+_HOMES = {
+    "CassetteMock": "_cassette_mock",
+    "CassetteOptions": "_cassette_options",
+    "UnusedRepliesWarning": "_replies",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -15,7 +15,8 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Unpack
@@ -28,7 +29,14 @@ from pytest_agno.mock._httpx2 import ScriptedHttpx2
 from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
 from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
-__all__ = ["MockOpenAI", "RecordedRequest", "Reply", "ReplyOptions", "RequestPredicate"]
+__all__ = [
+    "MockOpenAI",
+    "RecordedRequest",
+    "Reply",
+    "ReplyOptions",
+    "RequestPredicate",
+    "evaluating",
+]
 
 # Set while respx's *async* handler resolves a request: the side effect may then return a
 # coroutine (respx awaits it), which makes latency a cancellable `asyncio.sleep`. The sync handler
@@ -36,11 +44,27 @@ __all__ = ["MockOpenAI", "RecordedRequest", "Reply", "ReplyOptions", "RequestPre
 # a sync client may well be called from inside a running loop.
 _ASYNC_CLIENT: ContextVar[bool] = ContextVar("pytest_agno_mock_async_client", default=False)
 
+# How many `evaluating()` blocks are open (perf_eval measuring): while any is, a mock whose
+# `keep_requests` is None records no request, so the measurement sees no growth from the mock.
+_evaluations = 0
+_evaluations_lock = threading.Lock()
+
+
+@contextmanager
+def evaluating() -> Iterator[None]:
+    """While open, mocks with ``keep_requests=None`` record nothing (see `MockOpenAI`)."""
+    global _evaluations
+    with _evaluations_lock:
+        _evaluations += 1
+    try:
+        yield
+    finally:
+        with _evaluations_lock:
+            _evaluations -= 1
+
 
 class _Router(respx.MockRouter):
-    """A respx router that marks async resolution for `_ASYNC_CLIENT` and can bound its log."""
-
-    keep: int | None = None
+    """A respx router that marks async resolution for `_ASYNC_CLIENT` and keeps no call log."""
 
     def record(
         self,
@@ -49,11 +73,9 @@ class _Router(respx.MockRouter):
         response: httpx.Response | None = None,
         route: respx.Route | None = None,
     ) -> None:
-        super().record(request, response=response, route=route)
-        if self.keep is not None:
-            _trim(self.calls, self.keep)
-            if route is not None:
-                _trim(route.calls, self.keep)
+        # `MockOpenAI.requests` is the record, bounded as asked; respx's own log would keep
+        # every request and response again, without a bound.
+        return
 
     async def async_handler(self, request: httpx.Request) -> httpx.Response:
         token = _ASYNC_CLIENT.set(True)
@@ -75,11 +97,18 @@ class MockOpenAI:
         default_usage: `(input_tokens, output_tokens)` of that default reply.
         default_latency: Seconds to wait before sending that default reply (read per request).
         assert_all_called: Also fail on stop when scripted replies were left unused.
-        keep_requests: How many of the latest requests to keep in `requests`, in each reply's
-            `answered` and in respx's call log (None: all of them). A mock that keeps every
-            request grows by a few KiB per model call, which a growth-tracked `perf_eval`
-            reports as growth per iteration; bound it there (``keep_requests=0`` keeps none).
-            Can be changed at any time: ``mock_model.keep_requests = 0``.
+        warn_unused: Whether the ``mock_model`` fixture warns (`UnusedRepliesWarning`) at the
+            end of the test about replies no request used; also an attribute.
+        keep_requests: How many of the latest requests to keep in `requests` and in each
+            reply's `answered` (None: all of them, except while a `perf_eval` measures: see
+            below). ``0`` keeps none. Can be changed at any time:
+            ``mock_model.keep_requests = 2``.
+
+    Recording and `perf_eval`: a request kept is a few KiB that a growth-tracked eval would
+    report as growth per iteration of the measured code. So while a ``perf_eval`` measures, a
+    mock with ``keep_requests=None`` (the default) records nothing; setting a bound opts in to
+    recording during evals too (the last N requests: no growth once N are kept).
+    `request_count` and each reply's `count` always count every request.
     """
 
     def __init__(
@@ -91,13 +120,16 @@ class MockOpenAI:
         default_latency: float = 0.0,
         assert_all_called: bool = False,
         keep_requests: int | None = None,
+        warn_unused: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.default_text = default_text
         self.default_usage = default_usage
         self.default_latency = default_latency
         self.assert_all_called = assert_all_called
+        self.warn_unused = warn_unused
         self.requests: list[RecordedRequest] = []
+        self.request_count = 0
         self.unanswered: list[RecordedRequest] = []
         self._queue: list[Reply] = []
         self._scripted = False
@@ -118,8 +150,6 @@ class MockOpenAI:
         if value is not None and (isinstance(value, bool) or value < 0):
             raise ValueError(f"keep_requests must be None or >= 0, not {value!r}")
         self._keep = value
-        if self._router is not None:
-            self._router.keep = value
         if value is not None:
             with self._lock:
                 _trim(self.requests, value)
@@ -135,7 +165,6 @@ class MockOpenAI:
         router = _Router(assert_all_mocked=True, assert_all_called=False, base_url=self.base_url)
         router.post("/chat/completions", name="chat").mock(side_effect=self._on_chat)
         router.post("/responses", name="responses").mock(side_effect=self._on_responses)
-        router.keep = self._keep
         router.start()
         self._router = router
         # openai 3.x sends through httpx2, which respx does not see: the same handlers serve it.
@@ -172,6 +201,7 @@ class MockOpenAI:
         with self._lock:
             self._queue.clear()
             self.requests.clear()
+            self.request_count = 0
             self.unanswered.clear()
             self._scripted = False
             self._ids = wire.IdMint()
@@ -324,6 +354,12 @@ class MockOpenAI:
         with self._lock:
             return list(self._queue)
 
+    @property
+    def unused(self) -> list[Reply]:
+        """Scripted replies that no request used yet, in order."""
+        with self._lock:
+            return [reply for reply in self._queue if not reply.used]
+
     def assert_all_used(self) -> None:
         """Fail if scripted replies are still queued.
 
@@ -411,19 +447,23 @@ class MockOpenAI:
     def _answer(self, endpoint: Endpoint, request: httpx.Request) -> _Answer:
         recorded = RecordedRequest.parse(endpoint, request)
         latency, problem = 0.0, ""
+        keep = self._keep if self._keep is not None or not _evaluations else 0
         with self._lock:
-            self.requests.append(recorded)
-            if self._keep is not None:
-                _trim(self.requests, self._keep)
+            self.request_count += 1
+            if keep != 0:
+                self.requests.append(recorded)
+                if keep is not None:
+                    _trim(self.requests, keep)
             try:
                 reply = next((reply for reply in self._queue if reply.accepts(recorded)), None)
             except Exception as error:  # a broken `match=` must fail the test, not the transport
                 reply, problem = None, f" (a match= predicate raised {error!r})"
             if reply is not None:
-                reply.answered.append(recorded)
                 reply.count += 1
-                if self._keep is not None:
-                    _trim(reply.answered, self._keep)
+                if keep != 0:
+                    reply.answered.append(recorded)
+                    if keep is not None:
+                        _trim(reply.answered, keep)
                 if reply.remaining == 0:
                     self._queue.remove(reply)
                 latency = reply.latency

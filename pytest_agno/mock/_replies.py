@@ -9,9 +9,21 @@ from typing import TypedDict
 from pytest_agno.mock import _wire as wire
 from pytest_agno.mock._wire import RecordedRequest
 
-__all__ = ["Reply", "ReplyOptions", "RequestPredicate"]
+__all__ = ["Reply", "ReplyOptions", "RequestPredicate", "UnusedRepliesWarning", "unused_message"]
 
 RequestPredicate = Callable[[RecordedRequest], bool]
+
+
+class UnusedRepliesWarning(UserWarning):
+    """The test ended with scripted replies that no request used (the ``mock_model`` fixture).
+
+    A reply scripted but never used usually means the test did not exercise what it meant to
+    (a tool never called, a run that stopped early). Filter it like any warning, or set
+    ``mock_model.warn_unused = False`` for a script shared by many tests.
+    """
+
+
+UnusedRepliesWarning.__module__ = "pytest_agno"  # its public home, as warnings filters name it
 
 
 @dataclass(kw_only=True, eq=False)
@@ -107,3 +119,13 @@ class ReplyOptions(TypedDict, total=False):
     model: str | None
     match: RequestPredicate | None
     times: int
+
+
+def unused_message(replies: list[Reply]) -> str:
+    """One line naming the replies no request used."""
+    count = len(replies)
+    names = "; ".join(reply.describe() for reply in replies)
+    return (
+        f"mock_model: {count} scripted repl{'ies' if count != 1 else 'y'} never used: {names} "
+        "(script only what the test uses, or set mock_model.warn_unused = False)"
+    )

@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+import pytest
 
 from pytest_agno.perf._gates import (
     check_gates,
@@ -92,13 +95,16 @@ class PerfEval:
     ) -> PerformanceResult:
         """Measure ``func`` (sync, or async on a private loop); see the class docstring."""
         __tracebackhide__ = True
-        if _is_async(func) and _loop_running():
-            raise RuntimeError(
-                "perf_eval(...) would block this test's running event loop while it measures "
-                "an async function: use `await perf_eval.arun(...)` in an async test"
+        if _loop_running():
+            kind = "an async function" if _is_async(func) else "a function"
+            pytest.fail(
+                f"perf_eval(...) on {kind} inside an async test would block the test's event "
+                "loop for the whole eval: use `await perf_eval.arun(...)`, which measures sync "
+                "and async functions on the loop",
+                pytrace=False,
             )
         evaluation, opts = self._prepare(func, name, options)
-        with self._tally() as tally:
+        with self._tally() as tally, _mocks_not_recording():
             result = evaluation.run()
         return self._finish(evaluation, opts, result, tally)
 
@@ -108,7 +114,7 @@ class PerfEval:
         """Measure ``func`` on the running event loop; see the class docstring."""
         __tracebackhide__ = True
         evaluation, opts = self._prepare(func, name, options)
-        with self._tally() as tally:
+        with self._tally() as tally, _mocks_not_recording():
             result = await evaluation.arun()
         return self._finish(evaluation, opts, result, tally)
 
@@ -229,6 +235,17 @@ class PerfEval:
             growth = format_bytes(result.avg_growth_per_iteration)
             parts.append(f"  memory growth per iteration: {growth}; top growth site: {site}")
         return "\n".join(parts)
+
+
+@contextmanager
+def _mocks_not_recording() -> Iterator[None]:
+    """`MockOpenAI.requests` stays as it is while an eval measures (unless bounded: see there)."""
+    module = sys.modules.get("pytest_agno.mock._openai")
+    if module is None:  # no mock in this process, and no reason to import one
+        yield
+        return
+    with module.evaluating():
+        yield
 
 
 def _loop_running() -> bool:

@@ -29,18 +29,6 @@ __all__ = [
 
 CANCEL_MOMENTS = ("before_start", "during", "after_completion")
 
-MARKER_HELP = (
-    "agno_background(poll_interval=0.01, timeout=30.0): the agent/team fixtures (and their "
-    "factories) run `await x.arun(...)` as a background run and poll aget_run_output() until it "
-    "ends, returning the polled output.",
-    "agno_cancel(when, timeout=10.0): the first run of the agent/team fixtures is cancelled at "
-    "that moment: 'before_start', 'during' (once its first model request arrives) or "
-    "'after_completion'; see the cancel_scenario fixture.",
-    "agno_perf(max_runtime_ms=, max_p95_ms=, max_peak_mib=, max_growth_kib=, max_regression=, "
-    "num_iterations=, warmup_runs=, memory_growth_tracking=, ...): defaults for every perf_eval "
-    "call of the test; a crossed gate fails it.",
-)
-
 _BOOL_EVAL_ARGS = (
     "memory_growth_tracking",
     "measure_runtime",
@@ -51,6 +39,22 @@ _BOOL_EVAL_ARGS = (
 )
 _INT_EVAL_ARGS = {"num_iterations": 1, "warmup_runs": 0, "top_n_memory_allocations": 0}
 PERF_KEYWORDS = (*GATES, "max_regression", *_INT_EVAL_ARGS, *_BOOL_EVAL_ARGS)
+
+MARKER_HELP = (
+    "agno_background(poll_interval=0.01, timeout=30.0): the agent/team fixtures (and their "
+    "factories) run `await x.arun(...)` as a background run and poll aget_run_output() every "
+    "poll_interval seconds until it ends (at most timeout seconds), returning the polled output.",
+    "agno_cancel(when, timeout=10.0): the first run of the agent/team fixtures is cancelled at "
+    "that moment: when='before_start', 'during' (once its first model request arrives) or "
+    "'after_completion'; timeout: seconds to wait for that moment. See the cancel_scenario "
+    "fixture.",
+    "agno_perf("
+    + ", ".join(f"{name}=" for name in PERF_KEYWORDS)
+    + "): defaults for every perf_eval call of the test (a call's own keywords win). Gates: "
+    "max_runtime_ms (median), max_p95_ms, max_peak_mib, max_growth_kib (per iteration), "
+    "max_regression (vs the --agno-eval-compare baseline, 0.2 = 20%); the rest are "
+    "PerformanceEval settings. A crossed gate fails the test.",
+)
 
 
 @dataclass(frozen=True, slots=True)

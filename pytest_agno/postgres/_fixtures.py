@@ -27,6 +27,7 @@ def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     """
     from pytest_agno.postgres._launcher import TEMPLATE_DATABASE, PostgresUnavailable
 
+    reason: str | None = None
     try:
         server = _open_server(request)
         try:
@@ -35,7 +36,9 @@ def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
             server.stop()
             raise
     except PostgresUnavailable as exc:
-        _give_up(str(exc))
+        reason = str(exc)
+    if reason is not None:  # outside the except block: a one-line report, no chained traceback
+        _give_up(reason)
     try:
         yield server
     finally:
@@ -93,6 +96,7 @@ def _ensure_database(server: PostgresServer, name: str) -> None:
 
 
 def _give_up(reason: str) -> NoReturn:
+    reason = " ".join(reason.split())  # one line: libpq's messages carry a tab-indented hint
     if os.environ.get("CI", "").strip().lower() in {"true", "1"}:
         pytest.fail(f"PostgreSQL is required on CI: {reason}", pytrace=False)
     pytest.skip(f"PostgreSQL unavailable: {reason}")

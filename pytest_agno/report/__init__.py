@@ -12,5 +12,6 @@ and not the other way round).
 from __future__ import annotations
 
 from pytest_agno.report._json import REPORT_SCHEMA
+from pytest_agno.report._records import EvalRecord, GateCheck, RunRecord, TestRecord, TokenTally
 
-__all__ = ["REPORT_SCHEMA"]
+__all__ = ["REPORT_SCHEMA", "EvalRecord", "GateCheck", "RunRecord", "TestRecord", "TokenTally"]

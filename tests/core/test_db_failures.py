@@ -25,8 +25,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from agno_core.agent import Agent
-from agno_core.db import StorageError
-from agno_core.db import SqlDb
+from agno_core.db import SqlDb, StorageError
 from agno_core.db.postgres import PostgresDb
 from agno_core.db.sqlite import SqliteDb
 from agno_core.models.openai import OpenAIChat

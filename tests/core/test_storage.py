@@ -35,8 +35,14 @@ def endpoint() -> str:
 
 
 @pytest.fixture(params=["sqlite_db", "pg_db"])
-def db(request: pytest.FixtureRequest) -> SqlDb:
-    """Each storage test runs on SQLite and on a real PostgreSQL."""
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> SqlDb:
+    """Each storage test runs on SQLite and on a real PostgreSQL, both without a schema yet.
+
+    Not the plugin's ``sqlite_db``: that one is a copy of a template that has the schema, and
+    these tests watch the schema being created.
+    """
+    if request.param == "sqlite_db":
+        return SqliteDb(db_file=tmp_path / "agno.db")
     return request.getfixturevalue(request.param)  # type: ignore[no-any-return]
 
 

@@ -19,9 +19,8 @@ import pytest
 from sqlalchemy import text
 
 from agno_core.agent import Agent
-from agno_core.db import StorageError
+from agno_core.db import SqlDb, StorageError
 from agno_core.db._schema import SCHEMA_VERSION
-from agno_core.db import SqlDb
 from agno_core.db.postgres import PostgresDb
 from agno_core.db.sqlite import SqliteDb
 from agno_core.models.openai import OpenAIChat

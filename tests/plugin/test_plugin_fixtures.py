@@ -191,7 +191,7 @@ def test_perf_eval_rejects_bad_keywords_and_a_blocking_call(agno_pytester: pytes
             async def work():
                 pass
 
-            with pytest.raises(RuntimeError, match="await perf_eval.arun"):
+            with pytest.raises(pytest.fail.Exception, match="await perf_eval.arun"):
                 perf_eval(work)
         """
     )

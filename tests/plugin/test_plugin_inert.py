@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import pytest_agno
-
 HEAVY = ("agno_core", "openai", "httpx", "respx", "sqlalchemy", "aiosqlite", "psycopg", "pydantic")
 
 
@@ -69,19 +67,3 @@ def test_options_have_a_group_and_help(agno_pytester: pytest.Pytester) -> None:
             "  agno_eval_fail (string):",
         ]
     )
-
-
-def test_public_names() -> None:
-    assert pytest_agno.__all__ == [
-        "REPORT_SCHEMA",
-        "CancelScenario",
-        "PerfEval",
-        "PerfGateError",
-        "arun_background",
-        "assert_background_parity",
-        "assert_metrics",
-        "assert_metrics_consistent",
-    ]
-    for name in pytest_agno.__all__[1:]:
-        module = getattr(pytest_agno, name).__module__.split(".")
-        assert module[0] == "pytest_agno" and any(part.startswith("_") for part in module[1:])

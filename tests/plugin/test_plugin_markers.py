@@ -202,7 +202,7 @@ def test_invalid_marker_arguments_fail_the_test_before_it_runs(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at setup of test_marked*",
-            "pytest_agno: invalid marker arguments",
+            "pytest_agno: invalid marker arguments: "
             f"test_invalid_marker_arguments_fail_the_test_before_it_runs.py::test_marked: "
             f"@pytest.mark.{name}: *",
         ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import ssl
+import threading
 import weakref
 from asyncio import AbstractEventLoop, get_running_loop
 from dataclasses import dataclass, field
@@ -14,6 +16,27 @@ from agno_core.models.base import Model, ModelProviderError, strict_schema
 from agno_core.tools import Function
 
 __all__ = ["OpenAIBase", "provider_error", "tool_schema"]
+
+_ssl_context: ssl.SSLContext | None = None
+_ssl_lock = threading.Lock()
+
+
+def _shared_ssl_context() -> ssl.SSLContext:
+    """The TLS settings every client of this process verifies servers with, built once.
+
+    The SDK's default HTTP client builds an `ssl.SSLContext` (loading the CA bundle) for each
+    client, 20-100 ms, and a client is made per event loop: per test, in a suite. The context is
+    configured once and only read afterwards (`SSLContext` is safe to share between threads and
+    connections), so one serves them all. Built as httpx builds its default (``verify=True``,
+    honouring ``SSL_CERT_FILE``/``SSL_CERT_DIR``).
+    """
+    global _ssl_context
+    with _ssl_lock:
+        if _ssl_context is None:
+            import httpx
+
+            _ssl_context = httpx.create_ssl_context()
+        return _ssl_context
 
 
 @dataclass(kw_only=True)
@@ -80,9 +103,18 @@ class OpenAIBase(Model):
                 kwargs["max_retries"] = self.max_retries
             if self.default_headers is not None:
                 kwargs["default_headers"] = self.default_headers
+            # The SDK's own default client (timeouts, limits, redirects), on the shared TLS setup.
+            kwargs["http_client"] = openai.DefaultAsyncHttpxClient(verify=_shared_ssl_context())
             client = openai.AsyncOpenAI(**kwargs)
             self._clients[loop] = client
         return client
+
+    async def prepare(self) -> None:
+        """Build this loop's client; once per process, pay the SDK's first-use costs."""
+        from agno_core.models.openai._warmup import warm_up
+
+        self.get_client()
+        await warm_up(self)
 
     def sampling_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {}

@@ -1,0 +1,92 @@
+"""The pytest fixtures that hand out SQLite databases: a per-session template, copied per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from agno_core.db import SqlDb
+
+__all__ = ["agno_sqlite_template", "sqlite_db"]
+
+_RAM_DIR = Path("/dev/shm")
+
+
+def _session_dir(fallback: Path) -> Iterator[Path]:
+    """This session's directory in RAM (``/dev/shm``) when there is one, else ``fallback``.
+
+    A test's SQLite file is written (WAL and shared-memory files created, pages synced) by a
+    worker thread; on a busy disk that is tens of milliseconds per test, in RAM well under one.
+    Every test's database lives under this one directory, removed at the end of the session (and
+    at exit, should the session not end normally).
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    if not (_RAM_DIR.is_dir() and os.access(_RAM_DIR, os.W_OK)):
+        yield fallback
+        return
+    path = Path(tempfile.mkdtemp(prefix="pytest-agno-", dir=_RAM_DIR))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def agno_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A SQLite file with agno_core's schema, made once per session, for `sqlite_db` to copy.
+
+    Creating the schema costs tens of milliseconds (a dozen ``CREATE`` statements and their
+    commits); copying a finished file costs well under one. The template is only ever read, so
+    no state passes from one test to another. It sits in this session's directory, in RAM where
+    ``/dev/shm`` exists; the tests' databases go next to it.
+    """
+    import asyncio
+
+    from agno_core.db.sqlite import SqliteDb
+
+    async def create(path: Path) -> None:
+        db = SqliteDb(db_file=path)
+        await db.aschema_version()  # the schema is created on first use
+        await db.aclose()
+
+    for directory in _session_dir(tmp_path_factory.mktemp("agno-sqlite-template")):
+        (directory / "template").mkdir()
+        template = directory / "template" / "agno.db"
+        asyncio.run(create(template))
+        yield template
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path, agno_sqlite_template: Path) -> Iterator[SqlDb]:
+    """A `SqliteDb` of the test's own (``agno.db``, in RAM where ``/dev/shm`` exists, else in
+    the test's tmp dir), with the schema already in place.
+
+    A copy of the session's template (``agno_sqlite_template``): each test starts from an empty
+    database of its own, removed after the test.
+    """
+    import shutil
+    import tempfile
+
+    from agno_core.db.sqlite import SqliteDb
+
+    session_dir = agno_sqlite_template.parent.parent
+    in_ram = session_dir.parent == _RAM_DIR
+    directory = Path(tempfile.mkdtemp(prefix="test-", dir=session_dir)) if in_ram else tmp_path
+    for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if any
+        source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, directory / f"agno.db{suffix}")
+    try:
+        yield SqliteDb(db_file=directory / "agno.db")
+    finally:
+        if in_ram:
+            shutil.rmtree(directory, ignore_errors=True)
