@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core import _context_parts as parts
+from agno_core._history import history
 from agno_core.models.message import Message
-from agno_core.run.base import RunStatus
+from agno_core.tools._toolkit import Toolkit
 
 if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
     from agno_core.run._context import RunContext
 
-__all__ = ["build_messages", "history", "system_message"]
+__all__ = ["build_messages", "static_parts", "system_message"]
 
 
 def _input_text(value: Any) -> str:
@@ -25,48 +28,116 @@ def _input_text(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def static_parts(self: RunnerBase) -> list[str]:
+    """The runner's own text: description, role, instructions, expected output, additional
+    context, toolkit instructions, the markdown hint."""
+    parts: list[str] = []
+    if self.description:
+        parts.append(self.description)
+    if self.role:
+        parts.append(f"Your role: {self.role}")
+    if self.instructions:
+        items = [self.instructions] if isinstance(self.instructions, str) else self.instructions
+        if len(items) == 1:
+            parts.append(items[0])
+        else:
+            parts.append("Instructions:\n" + "\n".join(f"- {i}" for i in items))
+    if self.expected_output:
+        parts.append(f"Expected output: {self.expected_output}")
+    if self.additional_context:
+        parts.append(self.additional_context)
+    if isinstance(self.tools, list):
+        for item in self.tools:
+            if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
+                parts.append(item.instructions)
+    if self.markdown:
+        parts.append("Use markdown to format your answers.")
+    return parts
+
+
+async def _custom_system_message(self: RunnerBase, ctx: RunContext) -> str:
+    custom = self.system_message
+    if isinstance(custom, Message):
+        return custom.content or ""
+    if callable(custom):
+        value = parts.call_with_injection(custom, self, ctx)
+        if inspect.isawaitable(value):
+            value = await value
+        if not isinstance(value, str):
+            raise TypeError(
+                f"a callable system_message must return a string, not {type(value).__name__}"
+            )
+        custom = value
+    assert isinstance(custom, str)
+    return parts.resolve_placeholders(custom, ctx) if self.resolve_in_context else custom
+
+
 async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
-    """The system message: the runner's parts, plus the user's memories when used."""
+    """The system message: the given one, or one built from the runner's settings.
+
+    Built: description, role, instructions, then the additional information (markdown, time,
+    location, name), expected output, additional context, dependencies and the user's memories.
+    ``{name}`` placeholders are resolved from dependencies, metadata and the user id when
+    ``resolve_in_context`` (the default).
+    """
     if self.system_message is not None:
-        return self.system_message
-    parts = self._system_parts()
+        return await _custom_system_message(self, ctx)
+    if not self.build_context:
+        return None
+    sections = self._system_parts()
+    extra = await parts.additional_information(self, ctx)
+    if extra:
+        sections.append("Additional information:\n" + "\n".join(f"- {i}" for i in extra))
+    if _adds_dependencies(self, ctx):
+        deps = parts.dependencies_text(ctx)
+        if deps:
+            sections.append(f"<additional context>\n{deps}\n</additional context>")
+    text = "\n\n".join(sections)
+    if self.resolve_in_context:
+        text = parts.resolve_placeholders(text, ctx)
+    memories = await _memories_section(self, ctx)
+    if memories:
+        text = f"{text}\n\n{memories}" if text else memories
+    return text or None
+
+
+def _adds_dependencies(self: RunnerBase, ctx: RunContext) -> bool:
+    wanted = ctx.options.add_dependencies_to_context
+    return self.add_dependencies_to_context if wanted is None else wanted
+
+
+async def _memories_section(self: RunnerBase, ctx: RunContext) -> str | None:
     uses_memories = self.add_memories_to_context or (
-        self.add_memories_to_context is None and self.update_memory_on_run
+        self.add_memories_to_context is None
+        and (self.update_memory_on_run or self.enable_agentic_memory)
     )
-    if uses_memories and ctx.db is not None:
-        memories = await ctx.db.aget_memories(ctx.output.user_id or "default")
-        if memories:
-            parts.append("Memories about the user:\n" + "\n".join(f"- {m}" for m in memories))
-    return "\n\n".join(parts) if parts else None
-
-
-async def history(self: RunnerBase, ctx: RunContext) -> list[Message]:
-    """The last ``num_history_runs`` completed runs' messages, when history is on."""
-    if not self.add_history_to_context or ctx.db is None or self.num_history_runs <= 0:
-        return []
-    member = ctx.parent is not None
-    runs = await ctx.db.aget_session_runs(
-        ctx.output.session_id,
-        limit=self.num_history_runs,
-        statuses=(RunStatus.completed,),
-        top_level_only=not member,
-        agent_id=self.id if member else None,
-    )
-    history: list[Message] = []
-    for run in runs:
-        for message in run.messages:
-            if message.role != "system" and not message.from_history:
-                message.from_history = True
-                history.append(message)
-    return history
+    if not uses_memories or ctx.db is None:
+        return None
+    user_id = ctx.output.user_id or "default"
+    if self.enable_agentic_memory:
+        # The memory tool updates memories by id, so the model sees the ids.
+        stored = await ctx.db.aget_user_memories(user_id)
+        lines = [f"- [{m.memory_id}] {m.memory}" for m in stored]
+        note = (
+            "Use the update_user_memory tool to add, update or delete memories about the user "
+            "when they share or change something worth remembering, or ask you to forget it."
+        )
+        if not lines:
+            return f"Memories about the user: none yet.\n{note}"
+        return "Memories about the user:\n" + "\n".join(lines) + f"\n{note}"
+    memories = await ctx.db.aget_memories(user_id)
+    if not memories:
+        return None
+    return "Memories about the user:\n" + "\n".join(f"- {m}" for m in memories)
 
 
 async def build_messages(self: RunnerBase, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
+    await parts.resolve_dependencies(self, ctx)
     messages: list[Message] = []
     system = await system_message(self, ctx)
     if system:
-        messages.append(Message(role="system", content=system))
+        messages.append(Message(role=self.system_message_role, content=system))
     messages.extend(await history(self, ctx))
-    messages.append(Message(role="user", content=_input_text(ctx.output.input)))
+    messages.append(Message(role=self.user_message_role, content=_input_text(ctx.output.input)))
     return messages

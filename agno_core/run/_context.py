@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun
 
@@ -37,6 +38,7 @@ class RunContext:
         user_supplied_id: The caller chose the run id (a cancel intent may exist for it).
         store: Persist this run (member runs are stored only with store_member_responses).
         parent: The team run's context for a member run.
+        options: What the call added (``arun(dependencies=..., metadata=...)``).
     """
 
     owner: RunnerBase
@@ -57,6 +59,7 @@ class RunContext:
     slot: asyncio.Semaphore | None = None
     stored: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    options: RunOptions = field(default_factory=RunOptions)
 
     def mark_first_token(self, at: float | None = None) -> None:
         if self.first_token_at is None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
@@ -303,6 +304,8 @@ async def _finish(
         if ctx.first_token_at is not None:
             o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
     db = ctx.db if ctx.store else None
+    if not ctx.owner.store_tool_messages:
+        _drop_tool_messages(o)
     if db is not None and persist and not ctx.extra.get("row_final"):
         await _persist_final(ctx, db)
     if hooks._listeners:
@@ -315,6 +318,18 @@ async def _finish(
                 await db.aclear_cancel_intent(o.run_id)
             except Exception as exc:  # expired intents are purged later anyway
                 log.warning("could not clear the cancel intent of run %s: %s", o.run_id, exc)
+
+
+def _drop_tool_messages(o: Any) -> None:
+    """``store_tool_messages=False``: tool results and the calls asking for them leave the run's
+    messages (as in Agno, the returned output too); ``tools`` keeps the executions."""
+    called = {m.tool_call_id for m in o.messages if m.role == "tool"}
+    o.messages = [
+        m
+        for m in o.messages
+        if m.role != "tool"
+        and not (m.role == "assistant" and any(c.id in called for c in m.tool_calls))
+    ]
 
 
 async def _persist_final(ctx: RunContext, db: Any) -> None:
@@ -364,8 +379,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     model = ctx.model
     messages = await ctx.owner._build_messages(ctx)
     o.messages = messages
-    functions = ctx.owner._functions()
+    functions = await ctx.owner._tools_for_run(ctx)
     limit = ctx.owner.tool_call_limit
+    tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
     for _ in range(MAX_MODEL_CALLS):
         tools_allowed = limit is None or tool_calls_made < limit
@@ -374,6 +390,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             tools=list(functions.values()) if tools_allowed else [],
             output_schema=ctx.output_schema,
             stream=ctx.stream,
+            tool_choice=tool_choice,
         )
         call_start = time.perf_counter()
         partial: list[str] = []
@@ -402,7 +419,16 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             time_to_first_token=result.time_to_first_token,
         )
         messages.append(
-            Message(role="assistant", content=result.content, tool_calls=result.tool_calls)
+            Message(
+                role="assistant",
+                content=result.content,
+                tool_calls=result.tool_calls,
+                metrics=MessageMetrics(
+                    **result.usage.tokens_dict(),
+                    duration=result.duration,
+                    time_to_first_token=result.time_to_first_token,
+                ),
+            )
         )
         if not result.tool_calls:
             ctx.extra["partial"] = None

@@ -1,0 +1,95 @@
+"""What agents and teams answer from their storage: session metrics, chat history, user
+memories; and printing a run's answer (``print_response``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agno_core._history import chat_history
+from agno_core._sync import run_sync
+from agno_core.metrics import SessionMetrics
+from agno_core.run.base import RunStatus
+
+if TYPE_CHECKING:
+    from agno_core.db._sql import SqlDb
+    from agno_core.memory import UserMemory
+    from agno_core.models.message import Message
+
+__all__ = ["SessionApi"]
+
+
+class SessionApi:
+    """Mixed into `RunnerBase`; reads ``self.db``, ``self.session_id`` and ``self.user_id``."""
+
+    __slots__ = ()
+
+    db: SqlDb | None
+    session_id: str | None
+    user_id: str | None
+
+    # -- session metrics -----------------------------------------------------------------------
+    async def aget_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
+        """Metrics of a session (default: this agent's), summed over its stored runs."""
+        if self.db is None:
+            raise ValueError("session metrics are computed from stored runs: give it a db")
+        sid = session_id or self.session_id
+        if sid is None:
+            return SessionMetrics()
+        return await self.db.asession_metrics(sid)
+
+    def get_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
+        """Synchronous `aget_session_metrics`."""
+        return run_sync(self.aget_session_metrics(session_id))
+
+    # -- chat history --------------------------------------------------------------------------
+    async def aget_chat_history(
+        self, session_id: str | None = None, last_n_runs: int | None = None
+    ) -> list[Message]:
+        """The user and assistant messages of a session (default: this agent's), oldest first.
+
+        Args:
+            session_id: The session (default: the agent's ``session_id``).
+            last_n_runs: Only the latest runs' messages.
+        """
+        sid = session_id or self.session_id
+        if self.db is None or sid is None:
+            return []
+        return await chat_history(self.db, sid, last_n_runs=last_n_runs)
+
+    def get_chat_history(
+        self, session_id: str | None = None, last_n_runs: int | None = None
+    ) -> list[Message]:
+        """Synchronous `aget_chat_history`."""
+        return run_sync(self.aget_chat_history(session_id, last_n_runs))
+
+    # -- memories ------------------------------------------------------------------------------
+    async def aget_user_memories(self, user_id: str | None = None) -> list[UserMemory]:
+        """The memories stored for a user (default: this agent's ``user_id`` or "default"),
+        oldest first, as `UserMemory` objects (``.memory``, ``.topics``, ``.memory_id``)."""
+        if self.db is None:
+            return []
+        return await self.db.aget_user_memories(user_id or self.user_id or "default")
+
+    def get_user_memories(self, user_id: str | None = None) -> list[UserMemory]:
+        """Synchronous `aget_user_memories`."""
+        return run_sync(self.aget_user_memories(user_id))
+
+    # -- printing ------------------------------------------------------------------------------
+    async def aprint_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
+        """Run and print the answer (streamed as it comes with ``stream=True``), as in Agno."""
+        run: Any = self.arun  # type: ignore[attr-defined]
+        if stream:
+            async for event in run(input, stream=True, **kwargs):
+                if event.event in ("RunContent", "TeamRunContent") and event.parent_run_id is None:
+                    print(event.content, end="", flush=True)
+            print()
+            return
+        output = await run(input, **kwargs)
+        if output.status is RunStatus.completed:
+            print(output.get_content_as_string())
+        else:
+            print(f"[{output.status.value}] {output.error or ''}".rstrip())
+
+    def print_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
+        """Synchronous `aprint_response`."""
+        run_sync(self.aprint_response(input, stream=stream, **kwargs))

@@ -1,0 +1,68 @@
+"""Listing a user's sessions (for ``search_past_sessions``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from agno_core.db._base import DbBase
+
+__all__ = ["SessionInfo", "SessionStore"]
+
+
+@dataclass(kw_only=True, frozen=True, slots=True)
+class SessionInfo:
+    """A stored session: its id, kind, owner and creation time."""
+
+    session_id: str
+    session_type: str
+    user_id: str | None
+    agent_id: str | None
+    team_id: str | None
+    created_at: float
+
+
+class SessionStore(DbBase):
+    """Sessions, newest first."""
+
+    async def aget_sessions(
+        self,
+        *,
+        session_type: str | None = None,
+        user_id: str | None = None,
+        limit: int | None = None,
+        exclude: str | None = None,
+    ) -> list[SessionInfo]:
+        """Sessions of a kind (``"agent"``/``"team"``) and user, newest first."""
+        engine = await self._engine()
+        table = self.tables.sessions
+        stmt = select(
+            table.c.session_id,
+            table.c.session_type,
+            table.c.user_id,
+            table.c.agent_id,
+            table.c.team_id,
+            table.c.created_at,
+        ).order_by(table.c.created_at.desc(), table.c.session_id.desc())
+        if session_type is not None:
+            stmt = stmt.where(table.c.session_type == session_type)
+        if user_id is not None:
+            stmt = stmt.where(table.c.user_id == user_id)
+        if exclude is not None:
+            stmt = stmt.where(table.c.session_id != exclude)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [
+            SessionInfo(
+                session_id=r.session_id,
+                session_type=r.session_type,
+                user_id=r.user_id,
+                agent_id=r.agent_id,
+                team_id=r.team_id,
+                created_at=float(r.created_at),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,89 @@
+"""What one call of ``arun``/``run`` adds to the agent's settings, and the `RunContext` that
+tools, tool factories and callable system messages receive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from agno_core.exceptions import NotSupportedError
+from agno_core.models.message import Message
+
+if TYPE_CHECKING:
+    from agno_core.run._context import RunContext as EngineContext
+
+__all__ = ["RunContext", "RunOptions", "public_context"]
+
+
+@dataclass(kw_only=True, slots=True)
+class RunContext:
+    """The run a tool is called in, as Agno passes it: declare a ``run_context`` parameter.
+
+    Example:
+        >>> def whoami(run_context: RunContext) -> str:
+        ...     return f"{run_context.user_id} in {run_context.session_id}"
+
+    Attributes:
+        run_id, session_id, user_id: The run's identity.
+        dependencies: The run's dependencies (the agent's, updated by ``arun(dependencies=)``).
+        metadata: The run's metadata (the agent's, updated by ``arun(metadata=)``).
+        output_schema: The run's structured-output model.
+        messages: The run's live message list (read it, do not change it).
+        tools: The tools a callable tool factory returned for this run.
+    """
+
+    run_id: str
+    session_id: str
+    user_id: str | None = None
+    dependencies: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    output_schema: type[BaseModel] | None = None
+    messages: list[Message] | None = None
+    tools: list[Any] | None = None
+
+    @property
+    def session_state(self) -> dict[str, Any]:
+        """Not supported: agno_core keeps no session state (raises `NotSupportedError`)."""
+        raise NotSupportedError(
+            "RunContext.session_state is not supported by agno_core: it keeps no session state"
+        )
+
+
+@dataclass(kw_only=True, slots=True)
+class RunOptions:
+    """Per-call settings (``arun(dependencies=..., metadata=..., add_history_to_context=...)``).
+
+    None means "the agent's setting".
+    """
+
+    dependencies: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
+    add_history_to_context: bool | None = None
+    add_dependencies_to_context: bool | None = None
+    public: RunContext | None = None
+
+
+def _merged(base: dict[str, Any] | None, extra: dict[str, Any] | None) -> dict[str, Any] | None:
+    if base is None:
+        return dict(extra) if extra is not None else None
+    return {**base, **(extra or {})}
+
+
+def public_context(ctx: EngineContext) -> RunContext:
+    """The run's `RunContext` (made on first use, then shared by every tool of the run)."""
+    options = ctx.options
+    if options.public is None:
+        owner = ctx.owner
+        o = ctx.output
+        options.public = RunContext(
+            run_id=o.run_id,
+            session_id=o.session_id,
+            user_id=o.user_id,
+            dependencies=_merged(owner.dependencies, options.dependencies),
+            metadata=_merged(owner.metadata, options.metadata),
+            output_schema=ctx.output_schema,
+            messages=o.messages,
+        )
+    return options.public
