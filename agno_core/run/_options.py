@@ -84,6 +84,7 @@ def public_context(ctx: EngineContext) -> RunContext:
             dependencies=_merged(owner.dependencies, options.dependencies),
             metadata=_merged(owner.metadata, options.metadata),
             output_schema=ctx.output_schema,
-            messages=o.messages,
         )
+    # The engine replaces the message list once it has built the first one: keep it live.
+    options.public.messages = ctx.output.messages
     return options.public
