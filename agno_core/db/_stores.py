@@ -142,10 +142,10 @@ class MemoryStore(DbBase):
                 update(table).where(table.c.memory_id == memory.memory_id).values(**values)
             )
             if not updated.rowcount:
+                # A memory made this second keeps sub-second order (created_at is in seconds).
+                created = now if memory.created_at == int(now) else float(memory.created_at)
                 await conn.execute(
-                    insert(table).values(
-                        memory_id=memory.memory_id, created_at=float(memory.created_at), **values
-                    )
+                    insert(table).values(memory_id=memory.memory_id, created_at=created, **values)
                 )
         return memory
 
