@@ -155,7 +155,9 @@ async def _carry_out(
                 outcome = f"Error: unknown tool {call.name!r}"
             else:
                 try:
-                    outcome = result_text(await function.acall(function.parse_arguments(call.arguments)))
+                    outcome = result_text(
+                        await function.acall(function.parse_arguments(call.arguments))
+                    )
                 except Exception as exc:  # the memory model sees the error and can react
                     outcome = f"Error: {type(exc).__name__}: {exc}"
             messages.append(

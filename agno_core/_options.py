@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["OPTION_DEFAULTS"]
+__all__ = ["OPTION_DEFAULTS", "AgnoOptions"]
 
 # name -> default (Agno's). A runner whose constructor does not take one reads the default.
 OPTION_DEFAULTS: dict[str, Any] = {
@@ -31,3 +32,42 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "store_tool_messages": True,
     "enable_agentic_memory": False,
 }
+
+
+class AgnoOptions:
+    """The options of `OPTION_DEFAULTS` as attributes (a base of `RunnerBase`)."""
+
+    __slots__ = tuple(OPTION_DEFAULTS)
+
+    add_datetime_to_context: bool
+    add_location_to_context: bool
+    add_name_to_context: bool
+    datetime_format: str | None
+    timezone_identifier: str | None
+    system_message_role: str
+    user_message_role: str
+    build_context: bool
+    resolve_in_context: bool
+    dependencies: dict[str, Any] | None
+    add_dependencies_to_context: bool
+    metadata: dict[str, Any] | None
+    num_history_messages: int | None
+    max_tool_calls_from_history: int | None
+    search_past_sessions: bool
+    num_past_sessions_to_search: int | None
+    num_past_session_runs_in_search: int | None
+    tool_choice: str | dict[str, Any] | None
+    cache_callables: bool
+    callable_tools_cache_key: Callable[..., Any] | None
+    store_tool_messages: bool
+    enable_agentic_memory: bool
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for a slot that was never set: an option this runner's constructor does
+        # not take (e.g. a Team) reads as its default.
+        try:
+            return OPTION_DEFAULTS[name]
+        except KeyError:
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}"
+            ) from None

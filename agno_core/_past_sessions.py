@@ -105,7 +105,11 @@ async def _read(
     lines = [f"Session: {wanted}", ""]
     for run in runs:
         for message in run.messages:
-            if message.role in ("user", "assistant") and message.content and not message.from_history:
+            if (
+                message.role in ("user", "assistant")
+                and message.content
+                and not message.from_history
+            ):
                 label = "User" if message.role == "user" else "Assistant"
                 lines += [f"{label}: {message.content}", ""]
     execution.result = "\n".join(lines)

@@ -27,8 +27,10 @@ _caches: weakref.WeakKeyDictionary[RunnerBase, dict[str, dict[str, Function]]] =
 
 def is_tool_factory(tools: Any) -> bool:
     """True for ``tools=callable`` (a function returning the run's tools), as Agno has it."""
-    return callable(tools) and not isinstance(tools, type | Function) and not hasattr(
-        tools, "functions"
+    return (
+        callable(tools)
+        and not isinstance(tools, type | Function)
+        and not hasattr(tools, "functions")
     )
 
 
@@ -48,7 +50,9 @@ async def _factory_tools(owner: RunnerBase, ctx: RunContext) -> dict[str, Functi
     cache = _caches.setdefault(owner, {}) if key is not None else None
     if cache is not None and key in cache:
         return cache[key]
-    produced = call_with_injection(owner.tools, owner, ctx)
+    factory = owner.tools
+    assert callable(factory)
+    produced = call_with_injection(factory, owner, ctx)
     if inspect.isawaitable(produced):
         produced = await produced
     tools = list(produced or ())

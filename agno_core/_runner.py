@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from agno_core._memory import update_memories
-from agno_core._options import OPTION_DEFAULTS
-from agno_core._unsupported import check_arguments
+from agno_core._options import AgnoOptions
 from agno_core._prompt import build_messages, static_parts
-from agno_core._run_tools import clear_factory_cache, is_tool_factory, tools_for_run
+from agno_core._run_tools import clear_factory_cache, tools_for_run
 from agno_core._session_api import SessionApi
 from agno_core._sync import iterate_sync, run_sync
+from agno_core._unsupported import check_arguments
 from agno_core.models.base import Model
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
-from agno_core.run._options import RunOptions
 from agno_core.run._engine import consume, drive
+from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun, local_runs
 from agno_core.run._scheduler import BackgroundScheduler
@@ -33,7 +33,7 @@ from agno_core.run.base import RunStatus
 from agno_core.run.cancel import acancel_run
 from agno_core.run.hooks import notify_run_end
 from agno_core.tools import Function
-from agno_core.tools._toolkit import Toolkit, resolve_tools
+from agno_core.tools._toolkit import resolve_tools
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -43,7 +43,7 @@ __all__ = ["RunnerBase"]
 log = logging.getLogger("agno_core")
 
 
-class RunnerBase(SessionApi):
+class RunnerBase(SessionApi, AgnoOptions):
     """Shared machinery of `Agent` and `Team`. Not used directly."""
 
     kind = "agent"
@@ -78,13 +78,12 @@ class RunnerBase(SessionApi):
         "tools",
         "update_memory_on_run",
         "user_id",
-        *OPTION_DEFAULTS,
     )
 
     model: Model | None
     name: str | None
     _id: str | None
-    tools: list[Any] | None
+    tools: list[Any] | Callable[..., Any] | None
     db: SqlDb | None
     description: str | None
     role: str | None
@@ -110,39 +109,6 @@ class RunnerBase(SessionApi):
     _resolved_tools: tuple[tuple[Any, ...], dict[str, Function]] | None
     _scheduler: BackgroundScheduler | None
     _unsaved: dict[str, RunOutput] | None
-    # The Agno options of `_options.OPTION_DEFAULTS` (context, history, tools, memory).
-    add_datetime_to_context: bool
-    add_location_to_context: bool
-    add_name_to_context: bool
-    datetime_format: str | None
-    timezone_identifier: str | None
-    system_message_role: str
-    user_message_role: str
-    build_context: bool
-    resolve_in_context: bool
-    dependencies: dict[str, Any] | None
-    add_dependencies_to_context: bool
-    metadata: dict[str, Any] | None
-    num_history_messages: int | None
-    max_tool_calls_from_history: int | None
-    search_past_sessions: bool
-    num_past_sessions_to_search: int | None
-    num_past_session_runs_in_search: int | None
-    tool_choice: str | dict[str, Any] | None
-    cache_callables: bool
-    callable_tools_cache_key: Callable[..., Any] | None
-    store_tool_messages: bool
-    enable_agentic_memory: bool
-
-    def __getattr__(self, name: str) -> Any:
-        # Reached only for a slot that was never set: an option this runner's constructor does
-        # not take (e.g. a Team) reads as its default.
-        try:
-            return OPTION_DEFAULTS[name]
-        except KeyError:
-            raise AttributeError(
-                f"{type(self).__name__!r} object has no attribute {name!r}"
-            ) from None
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -165,7 +131,7 @@ class RunnerBase(SessionApi):
 
     def _functions(self) -> dict[str, Function]:
         """The static tools (a tool factory's come per run, from `_tools_for_run`)."""
-        tools = () if is_tool_factory(self.tools) else tuple(self.tools or ())
+        tools = tuple(self.tools) if isinstance(self.tools, list) else ()
         cached = self._resolved_tools
         if cached is None or cached[0] != tools:
             cached = (tools, resolve_tools(tools))

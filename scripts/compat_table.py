@@ -32,11 +32,35 @@ SCOPE: list[tuple[str, str, str, str, str]] = [
     ("Agent", "agent/agent.py", "Agent", "init", "agno_core.agent:Agent"),
     ("Agent.run / arun", "agent/agent.py", "Agent", "method:arun", "agno_core.agent:Agent.arun"),
     ("Team", "team/team.py", "Team", "init", "agno_core.team:Team"),
-    ("OpenAIChat", "models/openai/chat.py", "OpenAIChat", "fields", "agno_core.models.openai:OpenAIChat"),
-    ("OpenAIResponses", "models/openai/responses.py", "OpenAIResponses", "fields", "agno_core.models.openai:OpenAIResponses"),
+    (
+        "OpenAIChat",
+        "models/openai/chat.py",
+        "OpenAIChat",
+        "fields",
+        "agno_core.models.openai:OpenAIChat",
+    ),
+    (
+        "OpenAIResponses",
+        "models/openai/responses.py",
+        "OpenAIResponses",
+        "fields",
+        "agno_core.models.openai:OpenAIResponses",
+    ),
     ("SqliteDb", "db/sqlite/sqlite.py", "SqliteDb", "init", "agno_core.db.sqlite:SqliteDb"),
-    ("PostgresDb", "db/postgres/postgres.py", "PostgresDb", "init", "agno_core.db.postgres:PostgresDb"),
-    ("PerformanceEval", "eval/performance.py", "PerformanceEval", "fields", "agno_core.eval.performance:PerformanceEval"),
+    (
+        "PostgresDb",
+        "db/postgres/postgres.py",
+        "PostgresDb",
+        "init",
+        "agno_core.db.postgres:PostgresDb",
+    ),
+    (
+        "PerformanceEval",
+        "eval/performance.py",
+        "PerformanceEval",
+        "fields",
+        "agno_core.eval.performance:PerformanceEval",
+    ),
     ("Toolkit", "tools/toolkit.py", "Toolkit", "init", "agno_core.tools:Toolkit"),
     ("tool", "tools/decorator.py", "tool", "func", "agno_core.tools:tool"),
     ("RunOutput", "run/agent.py", "RunOutput", "fields", "agno_core.run.agent:RunOutput"),
@@ -129,17 +153,22 @@ def _resolve(path: str) -> Any:
     return obj
 
 
+_NOT_PARAMS = {"self", "args", "kwargs", "fn", "input", "agno_options"}
+
+
 def our_params(path: str) -> set[str]:
+    """What our class or function takes: dataclass fields, or the parameters of every
+    ``__init__`` along the class's MRO (our constructors pass ``**kwargs`` on to their bases)."""
     obj = _resolve(path)
     if dataclasses.is_dataclass(obj):
-        return {f.name for f in dataclasses.fields(obj)} | {
-            n for n, v in vars(obj).items() if isinstance(v, property)
-        }
-    target = obj.__init__ if inspect.isclass(obj) else obj
-    names = set(inspect.signature(target).parameters) - {"self", "args", "kwargs", "fn"}
-    if inspect.isclass(obj):
-        names |= {n for n in dir(obj) if isinstance(getattr(obj, n, None), property)}
-    return names
+        return {f.name for f in dataclasses.fields(obj)}
+    if not inspect.isclass(obj):
+        return set(inspect.signature(obj).parameters) - _NOT_PARAMS
+    names: set[str] = set()
+    for cls in obj.__mro__:
+        if cls.__module__.startswith("agno_core") and "__init__" in vars(cls):
+            names |= set(inspect.signature(cls.__init__).parameters)
+    return names - _NOT_PARAMS
 
 
 def status(label: str, name: str, ours: set[str]) -> str:

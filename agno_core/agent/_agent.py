@@ -171,7 +171,10 @@ class Agent(RunnerBase):
         self.model = model
         self.name = name
         self._id = id
-        self.tools = tools if is_tool_factory(tools) else (list(tools) if tools else None)  # type: ignore[arg-type]
+        if is_tool_factory(tools):
+            self.tools = tools  # type: ignore[assignment]
+        else:
+            self.tools = list(tools) if tools else None  # type: ignore[arg-type]
         self.db = db
         self.description = description
         self.role = role

@@ -169,9 +169,7 @@ class MemoryStore(DbBase):
         async with engine.begin() as conn:
             return int((await conn.execute(stmt)).rowcount or 0)
 
-    def get_user_memories(
-        self, user_id: str | None = None, *, limit: int | None = None
-    ) -> Any:
+    def get_user_memories(self, user_id: str | None = None, *, limit: int | None = None) -> Any:
         """`aget_user_memories`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
         return run_sync(self.aget_user_memories(user_id, limit=limit))
 

@@ -32,7 +32,10 @@ def _piece(item: Any) -> str | None:
     """The text a streamed item adds: a top-level content event's content, else nothing."""
     if isinstance(item, RunOutput):
         return None
-    if getattr(item, "event", None) in _CONTENT_EVENTS and getattr(item, "parent_run_id", None) is None:
+    if (
+        getattr(item, "event", None) in _CONTENT_EVENTS
+        and getattr(item, "parent_run_id", None) is None
+    ):
         content = getattr(item, "content", None)
         return None if content is None else _text(content)
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -34,7 +34,7 @@ async def test_add_datetime_to_context_with_timezone_and_format(
     sent = datetime.strptime(found.group(1), "%Y-%m-%d %H:%M").replace(
         tzinfo=timezone(timedelta(hours=5))
     )
-    assert abs(datetime.now(timezone.utc) - sent) < timedelta(minutes=2)
+    assert abs(datetime.now(UTC) - sent) < timedelta(minutes=2)
 
 
 async def test_add_datetime_to_context_defaults_to_local_iso_time(
@@ -159,7 +159,7 @@ async def test_resolve_in_context_fills_placeholders_from_dependencies(
     mock_model: MockOpenAI, make_agent: AgentMaker
 ) -> None:
     agent = make_agent(
-        instructions="Greet {user_name} from {city}. Keep {unknown} and {\"json\": 1}.",
+        instructions='Greet {user_name} from {city}. Keep {unknown} and {"json": 1}.',
         additional_context="Plan: {plan}. User id: {user_id}.",
         dependencies={"user_name": "Ann", "city": "Oslo", "plan": "Pro"},
     )
@@ -175,7 +175,9 @@ async def test_resolve_in_context_false_keeps_placeholders(
     mock_model: MockOpenAI, make_agent: AgentMaker
 ) -> None:
     agent = make_agent(
-        instructions="Greet {user_name}.", dependencies={"user_name": "Ann"}, resolve_in_context=False
+        instructions="Greet {user_name}.",
+        dependencies={"user_name": "Ann"},
+        resolve_in_context=False,
     )
 
     await agent.arun("hi")

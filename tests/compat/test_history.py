@@ -18,9 +18,7 @@ Maker = Callable[..., Agent]
 
 
 @pytest.fixture
-def agent_on(
-    mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]
-) -> Maker:
+def agent_on(mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]) -> Maker:
     """Agents on the test's endpoint and the test's backend (SQLite and PostgreSQL)."""
 
     def make(**kwargs: Any) -> Agent:

@@ -17,9 +17,7 @@ from tests.compat.wire import conversation, system_text, tool_names
 
 
 @pytest.fixture
-def memory_agent(
-    mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]
-) -> Agent:
+def memory_agent(mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]) -> Agent:
     return Agent(model=make_model(), db=db, user_id="ann", enable_agentic_memory=True)
 
 

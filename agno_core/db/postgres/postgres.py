@@ -1,4 +1,4 @@
-"""``from agno_core.db.postgres.postgres import PostgresDb``, the module path Agno code also uses."""
+"""``from agno_core.db.postgres.postgres import PostgresDb``, the path Agno code uses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``from agno_core.models.openai.responses import OpenAIResponses``, the module path Agno code also uses."""
+"""``from agno_core.models.openai.responses import OpenAIResponses``, as in Agno."""
 
 from __future__ import annotations
 
