@@ -30,6 +30,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "cache_callables": True,
     "callable_tools_cache_key": None,
     "store_tool_messages": True,
+    "store_history_messages": False,
     "enable_agentic_memory": False,
 }
 
@@ -60,6 +61,7 @@ class AgnoOptions:
     cache_callables: bool
     callable_tools_cache_key: Callable[..., Any] | None
     store_tool_messages: bool
+    store_history_messages: bool
     enable_agentic_memory: bool
 
     def __getattr__(self, name: str) -> Any:

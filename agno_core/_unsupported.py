@@ -78,10 +78,6 @@ _AGENT: dict[str, Unsupported] = {
     ),
     **_group(_MEDIA, store_media=True, media_storage=None, send_media_to_model=True),
     **_group(
-        "history messages are always stored with the run (marked from_history)",
-        store_history_messages=True,
-    ),
-    **_group(
         _KNOWLEDGE,
         knowledge=None,
         knowledge_filters=None,

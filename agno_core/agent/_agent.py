@@ -82,7 +82,10 @@ class Agent(RunnerBase):
         cache_callables: With ``tools=callable`` (a factory returning the run's tools), reuse
             the tools per ``callable_tools_cache_key`` (default: user id, else session id).
         callable_tools_cache_key: A callable returning the cache key.
-        store_tool_messages: False: tool calls and results leave the run's stored messages.
+        store_tool_messages: False: tool calls and results are left out of the stored run (the
+            returned output keeps them).
+        store_history_messages: True: store the replayed history with the run too (by default
+            only the run's own messages are stored).
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
             more wait in the queue as PENDING.
@@ -148,6 +151,7 @@ class Agent(RunnerBase):
         cache_callables: bool = True,
         callable_tools_cache_key: Callable[..., Any] | None = None,
         store_tool_messages: bool = True,
+        store_history_messages: bool = False,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
@@ -214,6 +218,7 @@ class Agent(RunnerBase):
         self.cache_callables = cache_callables
         self.callable_tools_cache_key = callable_tools_cache_key
         self.store_tool_messages = store_tool_messages
+        self.store_history_messages = store_history_messages
         self.update_memory_on_run = update_memory_on_run
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model

@@ -25,6 +25,7 @@ from agno_core.run import hooks
 from agno_core.run._context import RunContext
 from agno_core.run._output import ToolExecution
 from agno_core.run._registry import local_runs
+from agno_core.run._storage_view import storage_view
 from agno_core.run._tools import execute_tool
 from agno_core.run.base import RunStatus
 
@@ -304,8 +305,6 @@ async def _finish(
         if ctx.first_token_at is not None:
             o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
     db = ctx.db if ctx.store else None
-    if not ctx.owner.store_tool_messages:
-        _drop_tool_messages(o)
     if db is not None and persist and not ctx.extra.get("row_final"):
         await _persist_final(ctx, db)
     if hooks._listeners:
@@ -318,18 +317,6 @@ async def _finish(
                 await db.aclear_cancel_intent(o.run_id)
             except Exception as exc:  # expired intents are purged later anyway
                 log.warning("could not clear the cancel intent of run %s: %s", o.run_id, exc)
-
-
-def _drop_tool_messages(o: Any) -> None:
-    """``store_tool_messages=False``: tool results and the calls asking for them leave the run's
-    messages (as in Agno, the returned output too); ``tools`` keeps the executions."""
-    called = {m.tool_call_id for m in o.messages if m.role == "tool"}
-    o.messages = [
-        m
-        for m in o.messages
-        if m.role != "tool"
-        and not (m.role == "assistant" and any(c.id in called for c in m.tool_calls))
-    ]
 
 
 async def _persist_final(ctx: RunContext, db: Any) -> None:
@@ -350,18 +337,19 @@ async def _persist_final(ctx: RunContext, db: Any) -> None:
         except Exception as exc:  # not stored yet: the final write inserts the row instead
             log.warning("run %s: the RUNNING row could not be stored: %s", o.run_id, exc)
     delays = PERSIST_RETRY_DELAYS
+    stored = storage_view(ctx.owner, o)
     for attempt in range(len(delays) + 1):
         try:
             if ctx.stored or ctx.background:
-                if not await db.aupdate_run(o, status=o.status):
+                if not await db.aupdate_run(stored, status=o.status):
                     row = await db.aget_run_row(o.run_id)
                     if row is not None and RunStatus(row[0]).is_terminal:
                         # Someone else ended the stored run first (e.g. a lease expiry).
                         log.warning("run %s was already %s in the db", o.run_id, row[0])
                         return
-                    await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+                    await db.ainsert_run(stored, status=o.status, session_type=ctx.owner.kind)
             else:
-                await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+                await db.ainsert_run(stored, status=o.status, session_type=ctx.owner.kind)
             ctx.stored = True
             return
         except Exception as exc:

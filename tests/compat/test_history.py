@@ -198,3 +198,32 @@ async def test_search_session_history_is_the_earlier_name(
 
     assert agent.search_past_sessions and agent.num_past_sessions_to_search == 1
     assert [s["session_id"] for s in json.loads(run.tools[0].result or "")] == ["b"]
+
+
+async def test_history_messages_are_not_stored_by_default(
+    agent_on: Maker, mock_model: MockOpenAI
+) -> None:
+    agent = agent_on(add_history_to_context=True)
+    await _turns(agent, mock_model, 2)
+
+    [first, second] = await agent.db.aget_session_runs("s1")  # type: ignore[union-attr]
+    last = await agent.aget_run_output(second.run_id)
+
+    assert last is not None
+    assert [m.content for m in last.messages] == ["question 1", "answer 1"]
+    assert len(first.messages) == 2
+
+
+async def test_store_history_messages(agent_on: Maker, mock_model: MockOpenAI) -> None:
+    agent = agent_on(add_history_to_context=True, store_history_messages=True)
+    await _turns(agent, mock_model, 2)
+
+    runs = await agent.db.aget_session_runs("s1")  # type: ignore[union-attr]
+
+    stored = [(m.content, m.from_history) for m in runs[-1].messages]
+    assert stored == [
+        ("question 0", True),
+        ("answer 0", True),
+        ("question 1", False),
+        ("answer 1", False),
+    ]
