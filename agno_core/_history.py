@@ -4,6 +4,7 @@ history users read back (``get_chat_history``)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from agno_core.models.message import Message
@@ -14,9 +15,17 @@ if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.run._context import RunContext
 
-__all__ = ["chat_history", "filter_tool_calls", "history"]
+__all__ = [
+    "HISTORY_SKIP_STATUSES",
+    "chat_history",
+    "filter_tool_calls",
+    "history",
+    "session_messages",
+]
 
 DEFAULT_HISTORY_RUNS = 3
+# Runs whose messages are not history by default (as in Agno).
+HISTORY_SKIP_STATUSES = (RunStatus.paused, RunStatus.cancelled, RunStatus.error)
 
 
 def _uses_history(owner: RunnerBase, ctx: RunContext) -> bool:
@@ -102,3 +111,44 @@ async def chat_history(
         for message in run.messages
         if message.role in ("user", "assistant") and not message.from_history
     ]
+
+
+async def session_messages(
+    db: SqlDb,
+    session_id: str,
+    *,
+    last_n_runs: int | None = None,
+    limit: int | None = None,
+    skip_roles: Sequence[str] | None = None,
+    skip_statuses: Sequence[RunStatus] | None = None,
+    skip_history_messages: bool = True,
+) -> list[Message]:
+    """A session's messages, as Agno's ``get_session_messages`` selects them.
+
+    The system message comes once, first; ``limit`` keeps it and the latest ``limit - 1``
+    other messages (never starting with a tool result); ``last_n_runs`` counts the latest runs.
+    """
+    if last_n_runs is not None and last_n_runs <= 0:
+        return []
+    skip = HISTORY_SKIP_STATUSES if skip_statuses is None else tuple(skip_statuses)
+    runs = await db.aget_session_runs(
+        session_id, limit=last_n_runs, statuses=[s for s in RunStatus if s not in skip]
+    )
+    system: Message | None = None
+    others: list[Message] = []
+    for run in runs:
+        for message in run.messages:
+            if (skip_history_messages and message.from_history) or (
+                skip_roles and message.role in skip_roles
+            ):
+                continue
+            if message.role == "system":
+                system = system or message
+            else:
+                others.append(message)
+    if limit is not None:
+        keep = limit - 1 if system is not None else limit
+        others = others[-keep:] if keep > 0 else []
+        while others and others[0].role == "tool":
+            others.pop(0)
+    return ([system] if system is not None and (limit is None or limit > 0) else []) + others

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
     from agno_core.run._context import RunContext
 
-__all__ = ["clear_factory_cache", "is_tool_factory", "tools_for_run"]
+__all__ = ["ToolsApi", "clear_factory_cache", "is_tool_factory", "tools_for_run"]
 
 # Resolved factory tools per runner, by cache key (user id, session id or a custom key).
 _caches: weakref.WeakKeyDictionary[RunnerBase, dict[str, dict[str, Function]]] = (
@@ -100,3 +100,34 @@ async def tools_for_run(owner: RunnerBase, ctx: RunContext) -> dict[str, Functio
             raise ValueError(f"two tools are named {name!r}; tool names must be unique")
         functions[name] = function
     return functions
+
+
+class ToolsApi:
+    """Mixed into `RunnerBase`: the run's tools and Agno's tool-management methods."""
+
+    __slots__ = ()
+
+    tools: Any
+
+    async def _tools_for_run(self, ctx: RunContext) -> dict[str, Function]:
+        return await tools_for_run(self, ctx)  # type: ignore[arg-type]
+
+    def clear_callable_cache(self, cache_key: str | None = None) -> None:
+        """Forget the tools a callable tool factory returned (cached with ``cache_callables``)."""
+        clear_factory_cache(self, cache_key)  # type: ignore[arg-type]
+
+    async def aclear_callable_cache(self, cache_key: str | None = None) -> None:
+        """`clear_callable_cache` (async twin, as in Agno)."""
+        clear_factory_cache(self, cache_key)  # type: ignore[arg-type]
+
+    def add_tool(self, tool: Any) -> None:
+        """Add a tool (function, `Function` or `Toolkit`) to the agent's tools."""
+        if not isinstance(self.tools, list):
+            if self.tools is not None:
+                raise ValueError("add_tool() needs a list of tools, not a tool factory")
+            self.tools = []
+        self.tools.append(tool)
+
+    def set_tools(self, tools: Any) -> None:
+        """Replace the agent's tools (a list, or a callable tool factory)."""
+        self.tools = tools if callable(tools) else list(tools)

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from agno_core._memory import update_memories
 from agno_core._options import AgnoOptions
 from agno_core._prompt import build_messages, static_parts
-from agno_core._run_tools import clear_factory_cache, tools_for_run
+from agno_core._run_tools import ToolsApi
 from agno_core._session_api import SessionApi
 from agno_core._sync import iterate_sync, run_sync
 from agno_core._unsupported import check_arguments
@@ -43,7 +43,7 @@ __all__ = ["RunnerBase"]
 log = logging.getLogger("agno_core")
 
 
-class RunnerBase(SessionApi, AgnoOptions):
+class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     """Shared machinery of `Agent` and `Team`. Not used directly."""
 
     kind = "agent"
@@ -137,13 +137,6 @@ class RunnerBase(SessionApi, AgnoOptions):
             cached = (tools, resolve_tools(tools))
             self._resolved_tools = cached
         return cached[1]
-
-    async def _tools_for_run(self, ctx: RunContext) -> dict[str, Function]:
-        return await tools_for_run(self, ctx)
-
-    def clear_callable_cache(self, cache_key: str | None = None) -> None:
-        """Forget the tools a callable tool factory returned (cached with ``cache_callables``)."""
-        clear_factory_cache(self, cache_key)
 
     # -- entry points -------------------------------------------------------------------------
     def arun(

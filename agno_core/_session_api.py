@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agno_core._history import chat_history
+from agno_core._history import chat_history, session_messages
 from agno_core._sync import run_sync
 from agno_core.metrics import SessionMetrics
 from agno_core.run.base import RunStatus
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.memory import UserMemory
     from agno_core.models.message import Message
+    from agno_core.run._output import RunOutput
 
 __all__ = ["SessionApi"]
 
@@ -61,6 +62,69 @@ class SessionApi:
     ) -> list[Message]:
         """Synchronous `aget_chat_history`."""
         return run_sync(self.aget_chat_history(session_id, last_n_runs))
+
+    async def aget_session_messages(
+        self,
+        session_id: str | None = None,
+        last_n_runs: int | None = None,
+        limit: int | None = None,
+        skip_roles: list[str] | None = None,
+        skip_statuses: list[RunStatus] | None = None,
+        skip_history_messages: bool = True,
+    ) -> list[Message]:
+        """A session's stored messages (default: this agent's session), as in Agno.
+
+        Args:
+            session_id: The session (default: the agent's ``session_id``).
+            last_n_runs: Only the latest runs.
+            limit: At most this many messages (the system message first, then the latest).
+            skip_roles: Leave out these roles.
+            skip_statuses: Leave out runs with these statuses (default: paused, cancelled,
+                error).
+            skip_history_messages: Leave out messages a run replayed from earlier runs.
+        """
+        sid = session_id or self.session_id
+        if self.db is None or sid is None:
+            return []
+        return await session_messages(
+            self.db,
+            sid,
+            last_n_runs=last_n_runs,
+            limit=limit,
+            skip_roles=skip_roles,
+            skip_statuses=skip_statuses,
+            skip_history_messages=skip_history_messages,
+        )
+
+    def get_session_messages(
+        self,
+        session_id: str | None = None,
+        last_n_runs: int | None = None,
+        limit: int | None = None,
+        skip_roles: list[str] | None = None,
+        skip_statuses: list[RunStatus] | None = None,
+        skip_history_messages: bool = True,
+    ) -> list[Message]:
+        """Synchronous `aget_session_messages`."""
+        return run_sync(
+            self.aget_session_messages(
+                session_id, last_n_runs, limit, skip_roles, skip_statuses, skip_history_messages
+            )
+        )
+
+    async def aget_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
+        """The session's latest stored top-level run (default: this agent's session)."""
+        sid = session_id or self.session_id
+        if sid is None:
+            raise ValueError("no session_id given and the agent has none yet")
+        if self.db is None:
+            return None
+        runs = await self.db.aget_session_runs(sid, limit=1)
+        return runs[-1] if runs else None
+
+    def get_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
+        """Synchronous `aget_last_run_output`."""
+        return run_sync(self.aget_last_run_output(session_id))
 
     # -- memories ------------------------------------------------------------------------------
     async def aget_user_memories(self, user_id: str | None = None) -> list[UserMemory]:

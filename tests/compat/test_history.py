@@ -227,3 +227,55 @@ async def test_store_history_messages(agent_on: Maker, mock_model: MockOpenAI) -
         ("question 1", False),
         ("answer 1", False),
     ]
+
+
+async def test_get_session_messages(agent_on: Maker, mock_model: MockOpenAI) -> None:
+    agent = agent_on(instructions="Be brief.", tools=[lookup])
+    mock_model.add_tool_call("lookup", {"city": "Oslo"})
+    mock_model.add_text("Oslo is sunny")
+    await agent.arun("Weather in Oslo?")
+    await _turns(agent, mock_model, 1)
+
+    everything = agent.get_session_messages()
+    limited = await agent.aget_session_messages(limit=3)
+    no_tools = agent.get_session_messages(skip_roles=["tool", "system"], last_n_runs=1)
+
+    assert [m.role for m in everything] == [
+        "system",
+        "user",
+        "assistant",
+        "tool",
+        "assistant",
+        "user",
+        "assistant",
+    ]
+    assert [(m.role, m.content) for m in limited] == [
+        ("system", "Be brief."),
+        ("user", "question 0"),
+        ("assistant", "answer 0"),
+    ]
+    assert [m.content for m in no_tools] == ["question 0", "answer 0"]
+
+
+async def test_get_session_messages_skips_failed_runs(
+    agent_on: Maker, mock_model: MockOpenAI
+) -> None:
+    agent = agent_on()
+    mock_model.add_error(400, "bad request")
+    await agent.arun("broken")
+    await _turns(agent, mock_model, 1)
+
+    assert [m.content for m in agent.get_session_messages()] == ["question 0", "answer 0"]
+    every = agent.get_session_messages(skip_statuses=[])
+    assert "broken" in [m.content for m in every]
+
+
+async def test_get_last_run_output(agent_on: Maker, mock_model: MockOpenAI) -> None:
+    agent = agent_on()
+    await _turns(agent, mock_model, 2)
+
+    last = agent.get_last_run_output()
+    none = await agent.aget_last_run_output(session_id="unknown")
+
+    assert last is not None and last.content == "answer 1"
+    assert none is None

@@ -198,3 +198,13 @@ async def test_store_tool_messages_default_keeps_them(
 
     assert stored is not None
     assert [m.role for m in stored.messages] == ["user", "assistant", "tool", "assistant"]
+
+
+async def test_add_tool_and_set_tools(mock_model: MockOpenAI, make_agent: AgentMaker) -> None:
+    agent = make_agent()
+    agent.add_tool(lookup)
+    await agent.arun("hi")
+    agent.set_tools([shout])
+    await agent.arun("hi")
+
+    assert [tool_names(r) for r in mock_model.requests] == [["lookup"], ["shout"]]
