@@ -85,7 +85,11 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     if not self.build_context:
         return None
     sections = self._system_parts()
-    extra = await parts.additional_information(self, ctx)
+    extra = (
+        await parts.additional_information(self, ctx)
+        if self.add_datetime_to_context or self.add_location_to_context or self.add_name_to_context
+        else None
+    )
     if extra:
         sections.append("Additional information:\n" + "\n".join(f"- {i}" for i in extra))
     if _adds_dependencies(self, ctx):
@@ -95,7 +99,11 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     text = "\n\n".join(sections)
     if self.resolve_in_context:
         text = parts.resolve_placeholders(text, ctx)
-    memories = await _memories_section(self, ctx)
+    uses_memories = self.add_memories_to_context or (
+        self.add_memories_to_context is None
+        and (self.update_memory_on_run or self.enable_agentic_memory)
+    )
+    memories = await _memories_section(self, ctx) if uses_memories and ctx.db else None
     if memories:
         text = f"{text}\n\n{memories}" if text else memories
     return text or None
@@ -107,11 +115,7 @@ def _adds_dependencies(self: RunnerBase, ctx: RunContext) -> bool:
 
 
 async def _memories_section(self: RunnerBase, ctx: RunContext) -> str | None:
-    uses_memories = self.add_memories_to_context or (
-        self.add_memories_to_context is None
-        and (self.update_memory_on_run or self.enable_agentic_memory)
-    )
-    if not uses_memories or ctx.db is None:
+    if ctx.db is None:
         return None
     user_id = ctx.output.user_id or "default"
     if self.enable_agentic_memory:
@@ -133,11 +137,13 @@ async def _memories_section(self: RunnerBase, ctx: RunContext) -> str | None:
 
 async def build_messages(self: RunnerBase, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
-    await parts.resolve_dependencies(self, ctx)
+    if self.dependencies is not None or ctx.options.dependencies is not None:
+        await parts.resolve_dependencies(self, ctx)
     messages: list[Message] = []
     system = await system_message(self, ctx)
     if system:
         messages.append(Message(role=self.system_message_role, content=system))
-    messages.extend(await history(self, ctx))
+    if ctx.db is not None and (self.add_history_to_context or ctx.options.add_history_to_context):
+        messages.extend(await history(self, ctx))
     messages.append(Message(role=self.user_message_role, content=_input_text(ctx.output.input)))
     return messages

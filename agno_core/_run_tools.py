@@ -108,8 +108,16 @@ class ToolsApi:
     __slots__ = ()
 
     tools: Any
+    enable_agentic_memory: bool
+    search_past_sessions: bool
 
     async def _tools_for_run(self, ctx: RunContext) -> dict[str, Function]:
+        if not (
+            self.enable_agentic_memory
+            or self.search_past_sessions
+            or (self.tools is not None and not isinstance(self.tools, list))
+        ):
+            return self._functions()  # type: ignore[attr-defined,no-any-return]
         return await tools_for_run(self, ctx)  # type: ignore[arg-type]
 
     def clear_callable_cache(self, cache_key: str | None = None) -> None:

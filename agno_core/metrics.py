@@ -102,6 +102,25 @@ class MessageMetrics(TokenCounts):
         return data
 
     @classmethod
+    def from_usage(
+        cls, usage: TokenCounts, duration: float | None, time_to_first_token: float | None
+    ) -> MessageMetrics:
+        """The metrics of the message a model call with this usage produced."""
+        return cls(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            total_tokens=usage.total_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+            reasoning_tokens=usage.reasoning_tokens,
+            audio_input_tokens=usage.audio_input_tokens,
+            audio_output_tokens=usage.audio_output_tokens,
+            audio_total_tokens=usage.audio_total_tokens,
+            duration=duration,
+            time_to_first_token=time_to_first_token,
+        )
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MessageMetrics:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})

@@ -411,10 +411,8 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 role="assistant",
                 content=result.content,
                 tool_calls=result.tool_calls,
-                metrics=MessageMetrics(
-                    **result.usage.tokens_dict(),
-                    duration=result.duration,
-                    time_to_first_token=result.time_to_first_token,
+                metrics=MessageMetrics.from_usage(
+                    result.usage, result.duration, result.time_to_first_token
                 ),
             )
         )

@@ -68,11 +68,22 @@ async def test_add_location_to_context_without_network_adds_nothing(
     mock_model: MockOpenAI, make_agent: AgentMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(location, "_cached", None)
-    # The suite's network guard refuses the lookup: the run goes on without a location.
-    run = await make_agent(add_location_to_context=True, instructions="Be brief.").arun("hi")
+    monkeypatch.setattr(location, "_failed_at", None)
+    attempts: list[float] = []
 
-    assert run.status == "COMPLETED"
+    async def refused(timeout: float) -> dict[str, Any]:
+        attempts.append(timeout)
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(location, "_lookup", refused)
+    agent = make_agent(add_location_to_context=True, instructions="Be brief.")
+
+    first = await agent.arun("hi")
+    await agent.arun("again")
+
+    assert first.status == "COMPLETED"
     assert "location" not in system_text(mock_model.requests[0])
+    assert len(attempts) == 1  # a failure is remembered: the next run does not wait on it
 
 
 async def test_add_name_to_context(mock_model: MockOpenAI, make_agent: AgentMaker) -> None:
