@@ -76,7 +76,7 @@ def dependencies_text(ctx: RunContext) -> str | None:
 
 
 def resolve_placeholders(text: str, ctx: RunContext) -> str:
-    """Replace ``{name}`` with the run's dependency, metadata or user id of that name.
+    """Replace ``{name}`` with the run's session state, dependency, metadata or user id value.
 
     Only names that exist are replaced; other braces (JSON, code) stay as they are.
     """
@@ -84,6 +84,7 @@ def resolve_placeholders(text: str, ctx: RunContext) -> str:
         return text
     run = public_context(ctx)
     values: ChainMap[str, Any] = ChainMap(
+        run.session_state or {},
         run.dependencies or {},
         run.metadata or {},
         {"user_id": run.user_id} if run.user_id is not None else {},
@@ -97,7 +98,8 @@ def resolve_placeholders(text: str, ctx: RunContext) -> str:
 
 
 def call_with_injection(fn: Callable[..., Any], owner: RunnerBase, ctx: RunContext) -> Any:
-    """Call ``fn`` with the parameters it declares among ``agent``, ``team``, ``run_context``.
+    """Call ``fn`` with the parameters it declares among ``agent``, ``team``, ``run_context``
+    and ``session_state``.
 
     For callable system messages and tool factories, as Agno calls them.
     """
@@ -109,6 +111,11 @@ def call_with_injection(fn: Callable[..., Any], owner: RunnerBase, ctx: RunConte
         kwargs["team"] = owner
     if "run_context" in params:
         kwargs["run_context"] = public_context(ctx)
+    if "session_state" in params:
+        run = public_context(ctx)
+        if run.session_state is None:
+            run.session_state = {}
+        kwargs["session_state"] = run.session_state
     return fn(**kwargs)
 
 

@@ -32,6 +32,10 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "store_tool_messages": True,
     "store_history_messages": False,
     "enable_agentic_memory": False,
+    "session_state": None,
+    "add_session_state_to_context": False,
+    "overwrite_db_session_state": False,
+    "enable_agentic_state": False,
 }
 
 
@@ -63,6 +67,10 @@ class AgnoOptions:
     store_tool_messages: bool
     store_history_messages: bool
     enable_agentic_memory: bool
+    session_state: dict[str, Any] | None
+    add_session_state_to_context: bool
+    overwrite_db_session_state: bool
+    enable_agentic_state: bool
 
     def __getattr__(self, name: str) -> Any:
         # Reached only for a slot that was never set: an option this runner's constructor does

@@ -10,7 +10,9 @@ from pydantic import BaseModel
 
 from agno_core import _context_parts as parts
 from agno_core._history import history
+from agno_core._session_state import load_session_state, stored_form, uses_session_state
 from agno_core.models.message import Message
+from agno_core.run._options import public_context
 from agno_core.tools._toolkit import Toolkit
 
 if TYPE_CHECKING:
@@ -96,6 +98,11 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
         deps = parts.dependencies_text(ctx)
         if deps:
             sections.append(f"<additional context>\n{deps}\n</additional context>")
+    wants_state = ctx.options.add_session_state_to_context
+    if self.add_session_state_to_context if wants_state is None else wants_state:
+        state = public_context(ctx).session_state
+        if state is not None:
+            sections.append(f"<session_state>\n{stored_form(state)}\n</session_state>")
     text = "\n\n".join(sections)
     if self.resolve_in_context:
         text = parts.resolve_placeholders(text, ctx)
@@ -137,6 +144,8 @@ async def _memories_section(self: RunnerBase, ctx: RunContext) -> str | None:
 
 async def build_messages(self: RunnerBase, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
+    if uses_session_state(self, ctx):
+        await load_session_state(self, ctx)
     if self.dependencies is not None or ctx.options.dependencies is not None:
         await parts.resolve_dependencies(self, ctx)
     messages: list[Message] = []

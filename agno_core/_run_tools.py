@@ -80,7 +80,8 @@ async def tools_for_run(owner: RunnerBase, ctx: RunContext) -> dict[str, Functio
     factory = is_tool_factory(owner.tools)
     memory = owner.enable_agentic_memory and ctx.db is not None
     past = owner.search_past_sessions and ctx.db is not None
-    if not (factory or memory or past):
+    state = owner.enable_agentic_state
+    if not (factory or memory or past or state):
         return functions
     functions = dict(functions)
     extra: dict[str, Function] = {}
@@ -95,6 +96,10 @@ async def tools_for_run(owner: RunnerBase, ctx: RunContext) -> dict[str, Functio
 
         for function in past_session_tools():
             extra[function.name] = function
+    if state:
+        from agno_core._session_state import state_tool
+
+        extra[state_tool().name] = state_tool()
     for name, function in extra.items():
         if name in functions:
             raise ValueError(f"two tools are named {name!r}; tool names must be unique")
@@ -110,11 +115,13 @@ class ToolsApi:
     tools: Any
     enable_agentic_memory: bool
     search_past_sessions: bool
+    enable_agentic_state: bool
 
     async def _tools_for_run(self, ctx: RunContext) -> dict[str, Function]:
         if not (
             self.enable_agentic_memory
             or self.search_past_sessions
+            or self.enable_agentic_state
             or (self.tools is not None and not isinstance(self.tools, list))
         ):
             return self._functions()  # type: ignore[attr-defined,no-any-return]

@@ -155,6 +155,8 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         add_history_to_context: bool | None = None,
         add_dependencies_to_context: bool | None = None,
         yield_run_output: bool | None = None,
+        session_state: dict[str, Any] | None = None,
+        add_session_state_to_context: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run asynchronously.
@@ -177,6 +179,8 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             add_history_to_context: Override the agent's setting for this run.
             add_dependencies_to_context: Override the agent's setting for this run.
             yield_run_output: With ``stream=True``, yield the final `RunOutput` after the events.
+            session_state: Merged over the session's stored state for this run (and stored).
+            add_session_state_to_context: Override the agent's setting for this run.
         """
         if kwargs:
             check_arguments(f"{type(self).__name__}.run", kwargs)
@@ -193,6 +197,8 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
                 metadata=metadata,
                 add_history_to_context=add_history_to_context,
                 add_dependencies_to_context=add_dependencies_to_context,
+                session_state=session_state,
+                add_session_state_to_context=add_session_state_to_context,
             ),
         }
         if background:

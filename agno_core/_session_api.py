@@ -126,6 +126,39 @@ class SessionApi:
         """Synchronous `aget_last_run_output`."""
         return run_sync(self.aget_last_run_output(session_id))
 
+    # -- session state -------------------------------------------------------------------------
+    async def aget_session_state(self, session_id: str | None = None) -> dict[str, Any]:
+        """The session's stored state (default: this agent's session).
+
+        Raises:
+            ValueError: when there is no db or no such session.
+        """
+        sid = session_id or self.session_id
+        state = await self.db.aget_session_state(sid) if self.db is not None and sid else None
+        if state is None:
+            raise ValueError(f"session {sid!r} not found (session state needs a db and a run)")
+        return state
+
+    def get_session_state(self, session_id: str | None = None) -> dict[str, Any]:
+        """Synchronous `aget_session_state`."""
+        return run_sync(self.aget_session_state(session_id))
+
+    async def aupdate_session_state(
+        self, session_state_updates: dict[str, Any], session_id: str | None = None
+    ) -> str:
+        """Set keys of the session's stored state; returns the new state as text, as Agno."""
+        state = await self.aget_session_state(session_id)
+        state.update(session_state_updates)
+        assert self.db is not None
+        await self.db.aset_session_state(session_id or self.session_id or "", state)
+        return str(state)
+
+    def update_session_state(
+        self, session_state_updates: dict[str, Any], session_id: str | None = None
+    ) -> str:
+        """Synchronous `aupdate_session_state`."""
+        return run_sync(self.aupdate_session_state(session_state_updates, session_id))
+
     # -- memories ------------------------------------------------------------------------------
     async def aget_user_memories(self, user_id: str | None = None) -> list[UserMemory]:
         """The memories stored for a user (default: this agent's ``user_id`` or "default"),

@@ -24,7 +24,6 @@ class Unsupported:
     reason: str
 
 
-_STATE = "agno_core keeps no session state"
 _KNOWLEDGE = "knowledge bases (RAG) are not part of agno_core"
 _MEDIA = "agno_core runs are text in, text or structured output out"
 _REASONING = "reasoning agents and models are not part of agno_core"
@@ -45,13 +44,6 @@ def _group(reason: str, **defaults: Any) -> dict[str, Unsupported]:
 _AGENT: dict[str, Unsupported] = {
     **_group(
         "fallback models are not part of agno_core", fallback_config=None, fallback_models=None
-    ),
-    **_group(
-        _STATE,
-        session_state=None,
-        add_session_state_to_context=False,
-        overwrite_db_session_state=False,
-        enable_agentic_state=False,
     ),
     **_group("sessions are read from the db on every run (nothing to cache)", cache_session=False),
     **_group(
@@ -117,7 +109,6 @@ _AGENT: dict[str, Unsupported] = {
 }
 
 _RUN: dict[str, Unsupported] = {
-    **_group(_STATE, session_state=None, add_session_state_to_context=None),
     **_group(
         "the run builds its own context; pass dependencies= and metadata= instead", run_context=None
     ),

@@ -56,6 +56,13 @@ class Agent(RunnerBase):
         resolve_in_context: Resolve ``{name}`` placeholders in the system message from the
             dependencies, the metadata and ``user_id``.
         metadata: Free-form data given to tools as ``run_context.metadata``.
+        session_state: The state a new session starts with: a dict given to tools as
+            ``run_context.session_state``, resolved into ``{name}`` placeholders, stored with
+            the session after each run (``get_session_state()`` reads it).
+        add_session_state_to_context: Put the session state into the system message.
+        overwrite_db_session_state: Start every run from ``session_state`` (and the call's),
+            ignoring the stored state.
+        enable_agentic_state: Give the model an ``update_session_state`` tool.
         output_schema: A pydantic model every answer must validate against.
         session_id: Default session for runs (created once when not given).
         user_id: Default user for runs.
@@ -130,6 +137,10 @@ class Agent(RunnerBase):
         add_dependencies_to_context: bool = False,
         resolve_in_context: bool = True,
         metadata: dict[str, Any] | None = None,
+        session_state: dict[str, Any] | None = None,
+        add_session_state_to_context: bool = False,
+        overwrite_db_session_state: bool = False,
+        enable_agentic_state: bool = False,
         output_schema: type[BaseModel] | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
@@ -213,6 +224,10 @@ class Agent(RunnerBase):
         self.add_dependencies_to_context = add_dependencies_to_context
         self.resolve_in_context = resolve_in_context
         self.metadata = metadata
+        self.session_state = session_state
+        self.add_session_state_to_context = add_session_state_to_context
+        self.overwrite_db_session_state = overwrite_db_session_state
+        self.enable_agentic_state = enable_agentic_state
         self.enable_agentic_memory = enable_agentic_memory
         self.tool_choice = tool_choice
         self.cache_callables = cache_callables

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from agno_core.db._base import DbBase
 
@@ -24,7 +25,39 @@ class SessionInfo:
 
 
 class SessionStore(DbBase):
-    """Sessions, newest first."""
+    """Sessions: listing them, and their session state (``session_data["session_state"]``)."""
+
+    async def aget_session_state(self, session_id: str) -> dict[str, Any] | None:
+        """The stored session state; None when the session does not exist."""
+        engine = await self._engine()
+        table = self.tables.sessions
+        stmt = select(table.c.session_data).where(table.c.session_id == session_id)
+        async with engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        if row is None:
+            return None
+        data = row[0] or {}
+        state = data.get("session_state") if isinstance(data, dict) else None
+        return dict(state) if isinstance(state, dict) else {}
+
+    async def aset_session_state(self, session_id: str, state: dict[str, Any]) -> bool:
+        """Store a session's state; False when the session does not exist."""
+        engine = await self._engine()
+        table = self.tables.sessions
+        async with engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    select(table.c.session_data).where(table.c.session_id == session_id)
+                )
+            ).first()
+            if row is None:
+                return False
+            data = dict(row[0]) if isinstance(row[0], dict) else {}
+            data["session_state"] = state
+            await conn.execute(
+                update(table).where(table.c.session_id == session_id).values(session_data=data)
+            )
+        return True
 
     async def aget_sessions(
         self,

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core._session_state import final_state, save_session_state
 from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
@@ -305,8 +306,13 @@ async def _finish(
         if ctx.first_token_at is not None:
             o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
     db = ctx.db if ctx.store else None
+    state = final_state(ctx) if ctx.options.public is not None else None
+    if state is not None:
+        o.session_state = state
     if db is not None and persist and not ctx.extra.get("row_final"):
         await _persist_final(ctx, db)
+        if state is not None:
+            await save_session_state(ctx, db, state)
     if hooks._listeners:
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from agno_core.exceptions import NotSupportedError
 from agno_core.models.message import Message
 
 if TYPE_CHECKING:
@@ -32,6 +31,8 @@ class RunContext:
         output_schema: The run's structured-output model.
         messages: The run's live message list (read it, do not change it).
         tools: The tools a callable tool factory returned for this run.
+        session_state: The session's state (a dict, when the agent uses session state; a tool
+            may also set one): changes are stored with the session at the end of the run.
     """
 
     run_id: str
@@ -42,13 +43,7 @@ class RunContext:
     output_schema: type[BaseModel] | None = None
     messages: list[Message] | None = None
     tools: list[Any] | None = None
-
-    @property
-    def session_state(self) -> dict[str, Any]:
-        """Not supported: agno_core keeps no session state (raises `NotSupportedError`)."""
-        raise NotSupportedError(
-            "RunContext.session_state is not supported by agno_core: it keeps no session state"
-        )
+    session_state: dict[str, Any] | None = None
 
 
 @dataclass(kw_only=True, slots=True)
@@ -62,6 +57,8 @@ class RunOptions:
     metadata: dict[str, Any] | None = None
     add_history_to_context: bool | None = None
     add_dependencies_to_context: bool | None = None
+    session_state: dict[str, Any] | None = None
+    add_session_state_to_context: bool | None = None
     public: RunContext | None = None
 
 

@@ -4,7 +4,8 @@ PostgreSQL URL pointed at the test server). They run offline on the mock model.
 
 Sources (agno-agi/agno): cookbook/02_agents/03_context_management/datetime_format.py and
 filter_tool_calls_from_history.py; cookbook/02_agents/05_state_and_session/chat_history.py,
-search_session_history.py, last_n_session_messages.py, session_options.py;
+search_session_history.py, last_n_session_messages.py, session_options.py,
+session_state_basic.py, agentic_session_state.py; cookbook/02_agents/04_tools/01_callable_tools.py;
 docs.agno.com/memory/agent/agentic-memory.
 """
 
@@ -422,3 +423,174 @@ def test_agentic_memory(
     assert "memory='Hikes in the mountains on weekends'" in first
     assert second.strip().endswith("[]")
     assert "Nice to meet you, John!" in out
+
+
+SESSION_STATE_BASIC = '''
+from agno_core.agent import Agent, RunOutput  # noqa
+from agno_core.db.sqlite import SqliteDb
+from agno_core.models.openai import OpenAIResponses
+from agno_core.run import RunContext
+
+
+def add_item(run_context: RunContext, item: str) -> str:
+    """Add an item to the shopping list."""
+    if run_context.session_state is None:
+        run_context.session_state = {}
+
+    run_context.session_state["shopping_list"].append(item)  # type: ignore
+    return f"The shopping list is now {run_context.session_state['shopping_list']}"  # type: ignore
+
+
+agent = Agent(
+    model=OpenAIResponses(id="gpt-5.2-mini"),
+    session_state={"shopping_list": []},
+    db=SqliteDb(db_file="tmp/agents.db"),
+    tools=[add_item],
+    instructions="Current state (shopping list) is: {shopping_list}",
+    markdown=True,
+)
+
+if __name__ == "__main__":
+    agent.print_response("Add milk, eggs, and bread to the shopping list", stream=True)
+    print(f"Final session state: {agent.get_session_state()}")
+'''
+
+
+def test_session_state_basic(
+    mock_model: MockOpenAI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mock_model.add_tool_calls([("add_item", {"item": i}) for i in ("milk", "eggs", "bread")])
+    mock_model.add_text("Added milk, eggs and bread.")
+
+    run_example(SESSION_STATE_BASIC, tmp_path, monkeypatch)
+
+    out = capsys.readouterr().out
+    assert "Final session state: {'shopping_list': ['milk', 'eggs', 'bread']}" in out
+    assert "Current state (shopping list) is: []" in system_text(mock_model.requests[0])
+
+
+AGENTIC_SESSION_STATE = """
+from agno_core.agent import Agent
+from agno_core.db.sqlite import SqliteDb
+from agno_core.models.openai import OpenAIResponses
+
+db = SqliteDb(db_file="tmp/agents.db")
+agent = Agent(
+    model=OpenAIResponses(id="gpt-5.2-mini"),
+    db=db,
+    session_state={"shopping_list": []},
+    add_session_state_to_context=True,
+    enable_agentic_state=True,
+)
+
+if __name__ == "__main__":
+    agent.print_response("Add milk, eggs, and bread to the shopping list")
+
+    agent.print_response("I picked up the eggs, now what's on my list?")
+
+    print(f"Session state: {agent.get_session_state()}")
+"""
+
+
+def test_agentic_session_state(
+    mock_model: MockOpenAI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mock_model.add_tool_call(
+        "update_session_state",
+        {"session_state_updates": {"shopping_list": ["milk", "eggs", "bread"]}},
+    )
+    mock_model.add_text("Added.")
+    mock_model.add_tool_call(
+        "update_session_state", {"session_state_updates": {"shopping_list": ["milk", "bread"]}}
+    )
+    mock_model.add_text("Milk and bread.")
+
+    run_example(AGENTIC_SESSION_STATE, tmp_path, monkeypatch)
+
+    assert "Session state: {'shopping_list': ['milk', 'bread']}" in capsys.readouterr().out
+    assert "{'shopping_list': ['milk', 'eggs', 'bread']}" in system_text(mock_model.requests[2])
+
+
+CALLABLE_TOOLS = '''
+from agno_core.agent import Agent
+from agno_core.models.openai import OpenAIResponses
+from agno_core.run import RunContext
+
+
+def search_web(query: str) -> str:
+    """Search the web for information."""
+    return f"Search results for: {query}"
+
+
+def search_internal_docs(query: str) -> str:
+    """Search internal documentation (admin only)."""
+    return f"Internal doc results for: {query}"
+
+
+def get_account_balance(account_id: str) -> str:
+    """Get account balance (finance only)."""
+    return f"Balance for {account_id}: $42,000"
+
+
+def tools_for_user(run_context: RunContext):
+    """Return different tools based on the user's role stored in session_state."""
+    role = (run_context.session_state or {}).get("role", "viewer")
+    print(f"--> Resolving tools for role: {role}")
+
+    base_tools = [search_web]
+    if role == "admin":
+        base_tools.append(search_internal_docs)
+    if role in ("admin", "finance"):
+        base_tools.append(get_account_balance)
+
+    return base_tools
+
+
+agent = Agent(
+    model=OpenAIResponses(id="gpt-5.2-mini"),
+    tools=tools_for_user,
+    instructions=[
+        "You are a helpful assistant.",
+        "Use the tools available to you to answer the user's question.",
+    ],
+)
+
+if __name__ == "__main__":
+    print("=== Run as viewer ===")
+    agent.print_response(
+        "Search for recent news about AI agents",
+        user_id="viewer_user",
+        session_state={"role": "viewer"},
+        stream=True,
+    )
+    print("\\n=== Run as admin ===")
+    agent.print_response(
+        "Search internal docs for the deployment guide and check account balance for ACC-001",
+        user_id="admin_user",
+        session_state={"role": "admin"},
+        stream=True,
+    )
+'''
+
+
+def test_callable_tools(
+    mock_model: MockOpenAI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run_example(CALLABLE_TOOLS, tmp_path, monkeypatch)
+
+    out = capsys.readouterr().out
+    assert "--> Resolving tools for role: viewer" in out
+    assert "--> Resolving tools for role: admin" in out
+    assert [tool_names(r) for r in mock_model.requests] == [
+        ["search_web"],
+        ["search_web", "search_internal_docs", "get_account_balance"],
+    ]
