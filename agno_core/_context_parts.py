@@ -72,7 +72,7 @@ def dependencies_text(ctx: RunContext) -> str | None:
     deps = public_context(ctx).dependencies
     if not deps:
         return None
-    return json.dumps(deps, indent=2, default=str)
+    return json.dumps(deps, indent=2, default=str, ensure_ascii=False)
 
 
 def resolve_placeholders(text: str, ctx: RunContext) -> str:

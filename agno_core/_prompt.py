@@ -78,7 +78,7 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     """The system message: the given one, or one built from the runner's settings.
 
     Built: description, role, instructions, then the additional information (markdown, time,
-    location, name), expected output, additional context, dependencies and the user's memories.
+    location, name), expected output, additional context, session state and the user's memories.
     ``{name}`` placeholders are resolved from dependencies, metadata and the user id when
     ``resolve_in_context`` (the default).
     """
@@ -94,10 +94,6 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     )
     if extra:
         sections.append("Additional information:\n" + "\n".join(f"- {i}" for i in extra))
-    if _adds_dependencies(self, ctx):
-        deps = parts.dependencies_text(ctx)
-        if deps:
-            sections.append(f"<additional context>\n{deps}\n</additional context>")
     wants_state = ctx.options.add_session_state_to_context
     if self.add_session_state_to_context if wants_state is None else wants_state:
         state = public_context(ctx).session_state
@@ -154,5 +150,19 @@ async def build_messages(self: RunnerBase, ctx: RunContext) -> list[Message]:
         messages.append(Message(role=self.system_message_role, content=system))
     if ctx.db is not None and (self.add_history_to_context or ctx.options.add_history_to_context):
         messages.extend(await history(self, ctx))
-    messages.append(Message(role=self.user_message_role, content=_input_text(ctx.output.input)))
+    messages.append(Message(role=self.user_message_role, content=_user_text(self, ctx)))
     return messages
+
+
+def _user_text(self: RunnerBase, ctx: RunContext) -> str:
+    """The user's message: the input (``{name}`` placeholders resolved when it is text), and
+    the dependencies as JSON with ``add_dependencies_to_context`` (as Agno builds it)."""
+    raw = ctx.output.input
+    text = _input_text(raw)
+    if self.resolve_in_context and isinstance(raw, str):
+        text = parts.resolve_placeholders(text, ctx)
+    if _adds_dependencies(self, ctx):
+        deps = parts.dependencies_text(ctx)
+        if deps:
+            text += f"\n\n<additional context>\n{deps}\n</additional context>"
+    return text

@@ -220,12 +220,16 @@ async def test_run_dependencies_and_add_dependencies_to_context(
 ) -> None:
     agent = make_agent(dependencies={"a": 1}, add_dependencies_to_context=True)
 
-    await agent.arun("hi", dependencies={"b": "two"})
+    run = await agent.arun("hi", dependencies={"b": "two"})
     await agent.arun("hi", add_dependencies_to_context=False)
 
-    with_deps, without = (system_text(r) for r in mock_model.requests)
-    assert '"a": 1' in with_deps and '"b": "two"' in with_deps
-    assert '"a"' not in without
+    with_deps, without = (conversation(r)[-1] for r in mock_model.requests)
+    assert with_deps == (
+        "user",
+        'hi\n\n<additional context>\n{\n  "a": 1,\n  "b": "two"\n}\n</additional context>',
+    )
+    assert without == ("user", "hi")
+    assert run.messages[-2].content == with_deps[1]
 
 
 async def test_metadata_resolves_placeholders(
@@ -238,3 +242,18 @@ async def test_metadata_resolves_placeholders(
 
     assert "Tenant acme." in system_text(mock_model.requests[0])
     assert "Tenant globex." in system_text(mock_model.requests[1])
+
+
+async def test_placeholders_in_the_user_message(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    agent = make_agent(dependencies={"name": "John Doe"})
+
+    await agent.arun("Write a 5 second short story about {name}")
+    await make_agent(dependencies={"name": "X"}, resolve_in_context=False).arun("About {name}")
+
+    assert conversation(mock_model.requests[0])[-1] == (
+        "user",
+        "Write a 5 second short story about John Doe",
+    )
+    assert conversation(mock_model.requests[1])[-1] == ("user", "About {name}")

@@ -6,7 +6,7 @@ Sources (agno-agi/agno): cookbook/02_agents/03_context_management/datetime_forma
 filter_tool_calls_from_history.py; cookbook/02_agents/05_state_and_session/chat_history.py,
 search_session_history.py, last_n_session_messages.py, session_options.py,
 session_state_basic.py, agentic_session_state.py; cookbook/02_agents/04_tools/01_callable_tools.py;
-docs.agno.com/memory/agent/agentic-memory.
+docs.agno.com/memory/agent/agentic-memory, docs.agno.com/dependencies/overview.
 """
 
 from __future__ import annotations
@@ -594,3 +594,27 @@ def test_callable_tools(
         ["search_web"],
         ["search_web", "search_internal_docs", "get_account_balance"],
     ]
+
+
+DEPENDENCIES = '''
+from agno_core.agent import Agent
+from agno_core.models.openai import OpenAIResponses
+
+agent = Agent(
+    model=OpenAIResponses(id="gpt-5.2"),
+    dependencies={"name": "John Doe"},
+    instructions="You are a story writer. The current user is {name}."
+)
+
+agent.print_response("Write a 5 second short story about {name}")
+'''
+
+
+def test_dependencies(
+    mock_model: MockOpenAI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_example(DEPENDENCIES, tmp_path, monkeypatch)
+
+    sent = conversation(mock_model.requests[0])
+    assert sent[0] == ("system", "You are a story writer. The current user is John Doe.")
+    assert sent[1] == ("user", "Write a 5 second short story about John Doe")
