@@ -201,9 +201,13 @@ def render(api: dict[str, Any]) -> str:
         names = api["params"][label]
         rows = [(n, status(label, n, ours)) for n in names]
         ok = sum(1 for _, s in rows if s == "supported")
+        default_only = sum(1 for _, s in rows if s.startswith("default only"))
         total += len(rows)
         supported += ok
-        lines += [f"## {label}", "", f"{ok} of {len(rows)} supported.", ""]
+        summary = f"{ok} of {len(rows)} supported"
+        if default_only:
+            summary += f", {default_only} accepted at Agno's default only"
+        lines += [f"## {label}", "", summary + ".", ""]
         lines += ["| Parameter | agno_core |", "| --- | --- |"]
         lines += [f"| `{n}` | {s} |" for n, s in rows]
         lines.append("")
