@@ -144,6 +144,8 @@ async def build_messages(self: RunnerBase, ctx: RunContext) -> list[Message]:
         await load_session_state(self, ctx)
     if self.dependencies is not None or ctx.options.dependencies is not None:
         await parts.resolve_dependencies(self, ctx)
+    if self.metadata is not None or ctx.options.metadata is not None:
+        ctx.output.metadata = public_context(ctx).metadata
     messages: list[Message] = []
     system = await system_message(self, ctx)
     if system:

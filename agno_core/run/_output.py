@@ -92,6 +92,7 @@ class RunOutput:
         model, model_provider: The model used.
         created_at, started_at, finished_at: Unix times.
         session_state: The session state at the end of the run (when the run used one).
+        metadata: The run's metadata (the agent's, updated by ``arun(metadata=)``).
     """
 
     run_id: str
@@ -115,6 +116,7 @@ class RunOutput:
     started_at: float | None = None
     finished_at: float | None = None
     session_state: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
 
     @property
     def is_team(self) -> bool:
@@ -153,6 +155,7 @@ class RunOutput:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "session_state": self.session_state,
+            "metadata": _jsonable(self.metadata),
         }
 
     @classmethod
@@ -179,6 +182,7 @@ class RunOutput:
             "started_at": data.get("started_at"),
             "finished_at": data.get("finished_at"),
             "session_state": data.get("session_state"),
+            "metadata": data.get("metadata"),
         }
 
     @classmethod

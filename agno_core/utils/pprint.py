@@ -1,7 +1,8 @@
 """``pprint_run_response``: print a run's answer, or a stream of its events, as Agno does.
 
-Plain text on stdout (no terminal UI library needed): the content of a finished run, or the
-content of a stream's content events as they arrive, then a newline.
+Plain text on stdout: the content of a finished run, or the content of a stream's content events
+as they arrive, then a newline. With ``markdown=True`` a finished run's text is rendered with
+``rich`` when it is installed (as Agno renders it), else printed as the markdown it is.
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ def _piece(item: Any) -> str | None:
     return None
 
 
+def _print_output(output: RunOutput, markdown: bool) -> None:
+    text = _text(output.content)
+    if markdown and isinstance(output.content, str):
+        try:
+            from rich.console import Console
+            from rich.markdown import Markdown
+        except ImportError:
+            pass
+        else:
+            Console().print(Markdown(text))
+            return
+    print(text)
+
+
 def pprint_run_response(
     run_response: RunOutput | Iterable[Any], markdown: bool = False, show_time: bool = False
 ) -> None:
@@ -48,12 +63,12 @@ def pprint_run_response(
 
     Args:
         run_response: ``agent.run(...)``'s output, or ``agent.run(..., stream=True)``.
-        markdown: Accepted as in Agno; the text is printed as is (it is markdown already).
+        markdown: Render a finished run's text as markdown (with ``rich`` when installed).
         show_time: Print the seconds the response took after it.
     """
     start = time.perf_counter()
     if isinstance(run_response, RunOutput):
-        print(_text(run_response.content))
+        _print_output(run_response, markdown)
     else:
         for item in run_response:
             piece = _piece(item)
@@ -70,7 +85,7 @@ async def apprint_run_response(
     """`pprint_run_response` for ``await agent.arun(...)`` or ``agent.arun(..., stream=True)``."""
     start = time.perf_counter()
     if isinstance(run_response, RunOutput):
-        print(_text(run_response.content))
+        _print_output(run_response, markdown)
     else:
         async for item in run_response:
             piece = _piece(item)

@@ -242,6 +242,8 @@ async def test_metadata_resolves_placeholders(
 
     assert "Tenant acme." in system_text(mock_model.requests[0])
     assert "Tenant globex." in system_text(mock_model.requests[1])
+    latest = await agent.aget_last_run_output()
+    assert latest is not None and latest.metadata == {"tenant": "globex"}
 
 
 async def test_placeholders_in_the_user_message(

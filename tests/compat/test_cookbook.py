@@ -596,7 +596,7 @@ def test_callable_tools(
     ]
 
 
-DEPENDENCIES = '''
+DEPENDENCIES = """
 from agno_core.agent import Agent
 from agno_core.models.openai import OpenAIResponses
 
@@ -607,7 +607,7 @@ agent = Agent(
 )
 
 agent.print_response("Write a 5 second short story about {name}")
-'''
+"""
 
 
 def test_dependencies(

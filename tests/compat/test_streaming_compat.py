@@ -64,12 +64,15 @@ def test_run_event_is_importable_from_agno_core_agent() -> None:
 def test_pprint_run_response_of_an_output(
     mock_model: MockOpenAI, make_agent: AgentMaker, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mock_model.add_text("The answer is 42.")
+    mock_model.add_text("The answer is **42**.")
     output = make_agent().run("question")
 
-    pprint_run_response(output, markdown=True)
+    pprint_run_response(output)
+    pprint_run_response(output, markdown=True)  # rendered by rich (installed in dev)
 
-    assert capsys.readouterr().out == "The answer is 42.\n"
+    plain, rendered = capsys.readouterr().out.split("\n", 1)
+    assert plain == "The answer is **42**."
+    assert rendered.strip() == "The answer is 42."
 
 
 def test_pprint_run_response_of_a_stream(
