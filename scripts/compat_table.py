@@ -1,7 +1,9 @@
 """Agno compatibility table: Agno's public API in our scope, against agno_core's code.
 
     python scripts/compat_table.py --agno /path/to/site-packages/agno   # refresh the snapshot
+    python scripts/compat_table.py --agno auto      # the same, with the `agno` this Python finds
     python scripts/compat_table.py                                      # table from the snapshot
+    python scripts/compat_table.py --check          # exit 1 when docs/COMPATIBILITY.md is stale
 
 Agno's side is read from its source with `ast` (nothing of Agno is imported or run) and kept in
 ``docs/agno_api_snapshot.json``, so the table can be regenerated without Agno installed. Our side
@@ -142,6 +144,16 @@ def agno_side(agno: Path) -> dict[str, Any]:
     return api
 
 
+def locate_agno() -> Path:
+    """The folder of the ``agno`` package this Python would import (it is not imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("agno")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("agno is not installed for this Python: pass --agno /path/to/agno")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 # -- our side (the code) ---------------------------------------------------------------------------
 def _resolve(path: str) -> Any:
     import importlib
@@ -228,11 +240,14 @@ def render(api: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agno", type=Path, help="Agno's package folder (refreshes the snapshot)")
+    parser.add_argument(
+        "--agno", help="Agno's package folder, or 'auto' to locate it (refreshes the snapshot)"
+    )
     parser.add_argument("--check", action="store_true", help="fail if the table is not current")
     args = parser.parse_args(argv)
     if args.agno is not None:
-        SNAPSHOT.write_text(json.dumps(agno_side(args.agno), indent=1, sort_keys=True) + "\n")
+        source = locate_agno() if args.agno == "auto" else Path(args.agno)
+        SNAPSHOT.write_text(json.dumps(agno_side(source), indent=1, sort_keys=True) + "\n")
     table = render(json.loads(SNAPSHOT.read_text()))
     if args.check:
         if TABLE.read_text() != table:
