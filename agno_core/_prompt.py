@@ -31,8 +31,8 @@ def _input_text(value: Any) -> str:
 
 
 def static_parts(self: RunnerBase) -> list[str]:
-    """The runner's own text: description, role, instructions, expected output, additional
-    context, toolkit instructions, the markdown hint."""
+    """The runner's own text: description, role, instructions, toolkit instructions, the
+    markdown hint (``{name}`` placeholders in these are resolved; see `system_message`)."""
     parts: list[str] = []
     if self.description:
         parts.append(self.description)
@@ -44,10 +44,6 @@ def static_parts(self: RunnerBase) -> list[str]:
             parts.append(items[0])
         else:
             parts.append("Instructions:\n" + "\n".join(f"- {i}" for i in items))
-    if self.expected_output:
-        parts.append(f"Expected output: {self.expected_output}")
-    if self.additional_context:
-        parts.append(self.additional_context)
     if isinstance(self.tools, list):
         for item in self.tools:
             if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
@@ -77,10 +73,10 @@ async def _custom_system_message(self: RunnerBase, ctx: RunContext) -> str:
 async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     """The system message: the given one, or one built from the runner's settings.
 
-    Built: description, role, instructions, then the additional information (markdown, time,
-    location, name), expected output, additional context, session state and the user's memories.
-    ``{name}`` placeholders are resolved from dependencies, metadata and the user id when
-    ``resolve_in_context`` (the default).
+    Built: description, role, instructions, the additional information (time, location, name),
+    then the expected output, the additional context, the session state and the user's memories.
+    ``{name}`` placeholders in the first part are resolved from the session state, dependencies,
+    metadata and user id when ``resolve_in_context`` (the default), as in Agno.
     """
     if self.system_message is not None:
         return await _custom_system_message(self, ctx)
@@ -94,18 +90,28 @@ async def system_message(self: RunnerBase, ctx: RunContext) -> str | None:
     )
     if extra:
         sections.append("Additional information:\n" + "\n".join(f"- {i}" for i in extra))
-    wants_state = ctx.options.add_session_state_to_context
-    if self.add_session_state_to_context if wants_state is None else wants_state:
-        state = public_context(ctx).session_state
-        if state is not None:
-            sections.append(f"<session_state>\n{stored_form(state)}\n</session_state>")
     text = "\n\n".join(sections)
     if self.resolve_in_context:
         text = parts.resolve_placeholders(text, ctx)
+    # As in Agno, the expected output and the additional context are added after the
+    # placeholders are resolved: their text is sent as written.
+    tail = []
+    if self.expected_output:
+        tail.append(f"Expected output: {self.expected_output}")
+    if self.additional_context:
+        tail.append(self.additional_context)
+    if tail:
+        text = "\n\n".join([text, *tail]) if text else "\n\n".join(tail)
     uses_memories = self.add_memories_to_context or (
         self.add_memories_to_context is None
         and (self.update_memory_on_run or self.enable_agentic_memory)
     )
+    wants_state = ctx.options.add_session_state_to_context
+    if self.add_session_state_to_context if wants_state is None else wants_state:
+        state = public_context(ctx).session_state
+        if state is not None:
+            block = f"<session_state>\n{stored_form(state)}\n</session_state>"
+            text = f"{text}\n\n{block}" if text else block
     memories = await _memories_section(self, ctx) if uses_memories and ctx.db else None
     if memories:
         text = f"{text}\n\n{memories}" if text else memories

@@ -171,7 +171,9 @@ async def test_resolve_in_context_fills_placeholders_from_dependencies(
 ) -> None:
     agent = make_agent(
         instructions='Greet {user_name} from {city}. Keep {unknown} and {"json": 1}.',
-        additional_context="Plan: {plan}. User id: {user_id}.",
+        expected_output="A greeting for {user_name}.",
+        additional_context="Plan: {plan}.",
+        description="User id: {user_id}.",
         dependencies={"user_name": "Ann", "city": "Oslo", "plan": "Pro"},
     )
 
@@ -179,7 +181,9 @@ async def test_resolve_in_context_fills_placeholders_from_dependencies(
 
     system = system_text(mock_model.requests[0])
     assert 'Greet Ann from Oslo. Keep {unknown} and {"json": 1}.' in system
-    assert "Plan: Pro. User id: u-7." in system
+    assert "User id: u-7." in system
+    # As in Agno, the expected output and the additional context are sent as written.
+    assert "A greeting for {user_name}." in system and "Plan: {plan}." in system
 
 
 async def test_resolve_in_context_false_keeps_placeholders(
