@@ -172,21 +172,66 @@ class SessionApi:
         return run_sync(self.aget_user_memories(user_id))
 
     # -- printing ------------------------------------------------------------------------------
-    async def aprint_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
-        """Run and print the answer (streamed as it comes with ``stream=True``), as in Agno."""
+    async def aprint_response(
+        self,
+        input: Any,
+        *,
+        stream: bool | None = None,
+        markdown: bool | None = None,
+        show_message: bool = True,
+        console: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run and print the answer (streamed as it comes with ``stream=True``), as in Agno.
+
+        Args:
+            input: The user's message.
+            stream: Print the answer as it is generated (default: the agent's ``stream``).
+            markdown: Render the finished answer as markdown, with ``rich`` when it is installed
+                (default: the agent's ``markdown``); a streamed answer is printed as it comes.
+            show_message: Print the user's message first (``Message: ...``).
+            console: A ``rich`` console to print to instead of stdout.
+            **kwargs: Passed to `arun` (``session_id``, ``user_id``, ``session_state``, ...).
+        """
         run: Any = self.arun  # type: ignore[attr-defined]
+        write = _writer(console)
+        if show_message and isinstance(input, str):
+            write(f"Message: {input}\n")
+        stream = getattr(self, "stream", None) if stream is None else stream
         if stream:
             async for event in run(input, stream=True, **kwargs):
                 if event.event in ("RunContent", "TeamRunContent") and event.parent_run_id is None:
-                    print(event.content, end="", flush=True)
-            print()
+                    write(event.content)
+            write("\n")
             return
-        output = await run(input, **kwargs)
-        if output.status is RunStatus.completed:
-            print(output.get_content_as_string())
+        output = await run(input, stream=False, **kwargs)
+        if output.status is not RunStatus.completed:
+            write(f"[{output.status.value}] {output.error or ''}".rstrip() + "\n")
+        elif _wants_markdown(self, markdown) and isinstance(output.content, str):
+            _print_markdown(output.content, console)
         else:
-            print(f"[{output.status.value}] {output.error or ''}".rstrip())
+            write(output.get_content_as_string() + "\n")
 
-    def print_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
+    def print_response(self, input: Any, *, stream: bool | None = None, **kwargs: Any) -> None:
         """Synchronous `aprint_response`."""
         run_sync(self.aprint_response(input, stream=stream, **kwargs))
+
+
+def _writer(console: Any) -> Any:
+    if console is None:
+        return lambda text: print(text, end="", flush=True)
+    return lambda text: console.print(text, end="")
+
+
+def _wants_markdown(owner: Any, markdown: bool | None) -> bool:
+    return bool(getattr(owner, "markdown", False) if markdown is None else markdown)
+
+
+def _print_markdown(text: str, console: Any) -> None:
+    try:
+        from rich.console import Console
+        from rich.markdown import Markdown
+    except ImportError:  # no renderer: markdown is readable as it is
+        _writer(console)(text + "\n")
+        return
+    (console or Console()).print(Markdown(text))

@@ -124,3 +124,30 @@ async def test_message_metrics(
         assert answer.metrics.duration is not None and answer.metrics.duration >= 0
         assert user.metrics.total_tokens == 0 and result.metrics.total_tokens == 0
     assert sum(m.metrics.total_tokens for m in run.messages) == run.metrics.total_tokens
+
+
+def test_print_response_shows_the_message_and_renders_markdown(
+    mock_model: MockOpenAI, make_agent: AgentMaker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mock_model.add_text("It is **sunny**.")
+    mock_model.add_text("It is **sunny**.")
+    agent = make_agent()
+
+    agent.print_response("Weather?", markdown=True)
+    agent.print_response("Weather?")
+
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines == ["Message: Weather?", "It is sunny.", "Message: Weather?", "It is **sunny**."]
+
+
+async def test_print_response_to_a_rich_console(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    from rich.console import Console
+
+    console = Console(record=True, width=80)
+    mock_model.add_text("Hello there")
+
+    await make_agent().aprint_response("Hi", stream=True, console=console)
+
+    assert console.export_text() == "Message: Hi\nHello there\n"
