@@ -126,6 +126,15 @@ class SessionApi:
         """Synchronous `aget_last_run_output`."""
         return run_sync(self.aget_last_run_output(session_id))
 
+    async def adelete_session(self, session_id: str) -> None:
+        """Delete a session and its stored runs."""
+        if self.db is not None:
+            await self.db.adelete_session(session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        """Synchronous `adelete_session`."""
+        run_sync(self.adelete_session(session_id))
+
     # -- session state -------------------------------------------------------------------------
     async def aget_session_state(self, session_id: str | None = None) -> dict[str, Any]:
         """The session's stored state (default: this agent's session).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from agno_core.db._base import DbBase
 
@@ -26,6 +26,18 @@ class SessionInfo:
 
 class SessionStore(DbBase):
     """Sessions: listing them, and their session state (``session_data["session_state"]``)."""
+
+    async def adelete_session(self, session_id: str) -> bool:
+        """Delete a session and all its runs; True if the session existed."""
+        engine = await self._engine()
+        sessions, runs = self.tables.sessions, self.tables.runs
+        async with engine.begin() as conn:
+            await conn.execute(delete(runs).where(runs.c.session_id == session_id))
+            deleted = await conn.execute(
+                delete(sessions).where(sessions.c.session_id == session_id)
+            )
+        self._known_sessions.pop(session_id, None)
+        return bool(deleted.rowcount)
 
     async def aget_session_state(self, session_id: str) -> dict[str, Any] | None:
         """The stored session state; None when the session does not exist."""

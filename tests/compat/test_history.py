@@ -279,3 +279,18 @@ async def test_get_last_run_output(agent_on: Maker, mock_model: MockOpenAI) -> N
 
     assert last is not None and last.content == "answer 1"
     assert none is None
+
+
+async def test_delete_session(agent_on: Maker, mock_model: MockOpenAI) -> None:
+    agent = agent_on(add_history_to_context=True)
+    await _turns(agent, mock_model, 2)
+    mock_model.add_text("other")
+    await agent.arun("elsewhere", session_id="s2")
+
+    agent.delete_session("s1")
+    mock_model.add_text("fresh")
+    await agent.arun("new start")
+
+    assert [m.content for m in agent.get_chat_history("s1")] == ["new start", "fresh"]
+    assert ("user", "question 0") not in conversation(mock_model.requests[-1])
+    assert next(m.content for m in agent.get_chat_history("s2")) == "elsewhere"
