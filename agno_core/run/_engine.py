@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core._session_state import final_state, save_session_state
+from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
@@ -24,6 +26,7 @@ from agno_core.run import hooks
 from agno_core.run._context import RunContext
 from agno_core.run._output import ToolExecution
 from agno_core.run._registry import local_runs
+from agno_core.run._storage_view import storage_view
 from agno_core.run._tools import execute_tool
 from agno_core.run.base import RunStatus
 
@@ -303,8 +306,13 @@ async def _finish(
         if ctx.first_token_at is not None:
             o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
     db = ctx.db if ctx.store else None
+    state = final_state(ctx) if ctx.options.public is not None else None
+    if state is not None:
+        o.session_state = state
     if db is not None and persist and not ctx.extra.get("row_final"):
         await _persist_final(ctx, db)
+        if state is not None:
+            await save_session_state(ctx, db, state)
     if hooks._listeners:
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
@@ -335,18 +343,19 @@ async def _persist_final(ctx: RunContext, db: Any) -> None:
         except Exception as exc:  # not stored yet: the final write inserts the row instead
             log.warning("run %s: the RUNNING row could not be stored: %s", o.run_id, exc)
     delays = PERSIST_RETRY_DELAYS
+    stored = storage_view(ctx.owner, o)
     for attempt in range(len(delays) + 1):
         try:
             if ctx.stored or ctx.background:
-                if not await db.aupdate_run(o, status=o.status):
+                if not await db.aupdate_run(stored, status=o.status):
                     row = await db.aget_run_row(o.run_id)
                     if row is not None and RunStatus(row[0]).is_terminal:
                         # Someone else ended the stored run first (e.g. a lease expiry).
                         log.warning("run %s was already %s in the db", o.run_id, row[0])
                         return
-                    await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+                    await db.ainsert_run(stored, status=o.status, session_type=ctx.owner.kind)
             else:
-                await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+                await db.ainsert_run(stored, status=o.status, session_type=ctx.owner.kind)
             ctx.stored = True
             return
         except Exception as exc:
@@ -364,8 +373,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     model = ctx.model
     messages = await ctx.owner._build_messages(ctx)
     o.messages = messages
-    functions = ctx.owner._functions()
+    functions = await ctx.owner._tools_for_run(ctx)
     limit = ctx.owner.tool_call_limit
+    tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
     for _ in range(MAX_MODEL_CALLS):
         tools_allowed = limit is None or tool_calls_made < limit
@@ -374,6 +384,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             tools=list(functions.values()) if tools_allowed else [],
             output_schema=ctx.output_schema,
             stream=ctx.stream,
+            tool_choice=tool_choice,
         )
         call_start = time.perf_counter()
         partial: list[str] = []
@@ -402,7 +413,14 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             time_to_first_token=result.time_to_first_token,
         )
         messages.append(
-            Message(role="assistant", content=result.content, tool_calls=result.tool_calls)
+            Message(
+                role="assistant",
+                content=result.content,
+                tool_calls=result.tool_calls,
+                metrics=MessageMetrics.from_usage(
+                    result.usage, result.duration, result.time_to_first_token
+                ),
+            )
         )
         if not result.tool_calls:
             # A team in tasks mode may send its leader back to work (see team/_tasks.py).

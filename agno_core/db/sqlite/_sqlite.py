@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agno_core.db._direct import HotPath
 from agno_core.db._sql import SqlDb
+from agno_core.db._stores import AsyncMemoryApi
 
-__all__ = ["SqliteDb"]
+__all__ = ["AsyncSqliteDb", "SqliteDb"]
 
 
 def _is_memory(db_url: str) -> bool:
@@ -127,3 +128,9 @@ class SqliteDb(SqlDb):
             cursor.close()
 
         return engine
+
+
+class AsyncSqliteDb(AsyncMemoryApi, SqliteDb):
+    """`SqliteDb` with Agno's async db interface: ``await db.get_user_memories()`` and the
+    other memory methods are coroutines. Agents and teams use it exactly like `SqliteDb`.
+    """
