@@ -94,7 +94,11 @@ class MessageMetrics(TokenCounts):
 
     def to_dict(self) -> dict[str, Any]:
         """The non-zero fields (as Agno's ``MessageMetrics.to_dict``)."""
-        data: dict[str, Any] = {k: v for k, v in self.tokens_dict().items() if v}
+        data: dict[str, Any] = {}
+        for name in _TOKEN_FIELDS:
+            value = getattr(self, name)
+            if value:
+                data[name] = value
         if self.duration is not None:
             data["duration"] = self.duration
         if self.time_to_first_token is not None:

@@ -22,10 +22,10 @@ def storage_view(owner: RunSettings, output: RunOutput) -> RunOutput:
     drop_tools = not owner.store_tool_messages
     drop_history = not owner.store_history_messages
     messages = output.messages
-    if not (
-        (drop_history and any(m.from_history for m in messages))
-        or (drop_tools and any(m.role == "tool" for m in messages))
-    ):
+    for m in messages:
+        if (drop_history and m.from_history) or (drop_tools and m.role == "tool"):
+            break
+    else:
         return output
     if drop_history:
         messages = [m for m in messages if not m.from_history]
