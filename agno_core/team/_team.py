@@ -11,17 +11,15 @@ from pydantic import BaseModel
 
 from agno_core._options import OPTION_DEFAULTS
 from agno_core._runner import RunnerBase
-from agno_core.exceptions import NotSupportedError
 from agno_core.run._output import RunOutput, TeamRunOutput
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
-from agno_core.team._roster import members_text, team_block
+from agno_core.team._roster import checked_members, members_text, team_block
 from agno_core.team._tasks import next_turn
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
-    UnsupportedParameterError,
     reject_parameters,
 )
 from agno_core.tools import Function
@@ -187,7 +185,7 @@ class Team(RunnerBase):
     ) -> None:
         if unsupported:
             reject_parameters("Team", unsupported)
-        self.members = _checked_members(members)
+        self.members = checked_members(members)
         self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
             mode, respond_directly, delegate_to_all_members
         )
@@ -335,15 +333,14 @@ class Team(RunnerBase):
                 **kwargs,
             )
             return
-        if console is not None or markdown:
-            raise NotSupportedError(
-                "Team.print_response(show_member_responses=True) prints plain text: console= "
-                "and markdown=True are not supported with it"
-            )
-        if show_message and isinstance(input, str):
-            print(f"Message: {input}")
-        stream = bool(self.stream) if stream is None else stream
-        await print_team_response(self, input, stream=stream, **kwargs)
+        await print_team_response(
+            self,
+            input,
+            stream=bool(self.stream) if stream is None else stream,
+            show_message=show_message,
+            plain=console is None and not markdown,
+            **kwargs,
+        )
 
     if not TYPE_CHECKING:  # for mypy, a Team keeps only the attributes it declares
 
@@ -396,27 +393,3 @@ class Team(RunnerBase):
         if self.members:
             parts.append(team_block(self))
         return parts
-
-
-def _checked_members(members: Sequence[RunnerBase]) -> list[RunnerBase]:
-    """The members as a list; two members with one id could never both be delegated to."""
-    if callable(members) and not isinstance(members, RunnerBase):
-        raise UnsupportedParameterError(
-            "Team(members=<callable>) (a member factory) is not supported by agno_core: pass "
-            "the list of members"
-        )
-    checked = list(members)
-    seen: set[str] = set()
-    for member in checked:
-        if not isinstance(member, RunnerBase):
-            raise TypeError(
-                f"a team's members must be Agents or Teams, not {type(member).__name__}"
-            )
-        key = member.id.lower()
-        if key in seen:
-            raise ValueError(
-                f"two members of the team have the id {member.id!r}: give them distinct "
-                "names or ids, so the leader can tell them apart"
-            )
-        seen.add(key)
-    return checked
