@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core import _context_parts as parts
+from agno_core._history import history
+from agno_core._session_state import load_session_state, stored_form, uses_session_state
 from agno_core.models.message import Message
-from agno_core.run.base import RunStatus
+from agno_core.run._context import public_context
+from agno_core.tools._toolkit import Toolkit
 
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext, RunOwner
 
-__all__ = ["build_messages", "history", "system_message"]
+__all__ = ["build_messages", "static_parts", "system_message"]
 
 
 def _input_text(value: Any) -> str:
@@ -24,48 +29,147 @@ def _input_text(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def static_parts(self: RunOwner) -> list[str]:
+    """The runner's own text: description, role, instructions, toolkit instructions, the
+    markdown hint (``{name}`` placeholders in these are resolved; see `system_message`)."""
+    parts: list[str] = []
+    if self.description:
+        parts.append(self.description)
+    if self.role:
+        parts.append(f"Your role: {self.role}")
+    if self.instructions:
+        items = [self.instructions] if isinstance(self.instructions, str) else self.instructions
+        if len(items) == 1:
+            parts.append(items[0])
+        else:
+            parts.append("Instructions:\n" + "\n".join(f"- {i}" for i in items))
+    if isinstance(self.tools, list):
+        for item in self.tools:
+            if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
+                parts.append(item.instructions)
+    if self.markdown:
+        parts.append("Use markdown to format your answers.")
+    return parts
+
+
+async def _custom_system_message(self: RunOwner, ctx: RunContext) -> str:
+    custom = self.system_message
+    if isinstance(custom, Message):
+        return custom.content or ""
+    if callable(custom):
+        value = parts.call_with_injection(custom, self, ctx)
+        if inspect.isawaitable(value):
+            value = await value
+        if not isinstance(value, str):
+            raise TypeError(
+                f"a callable system_message must return a string, not {type(value).__name__}"
+            )
+        custom = value
+    assert isinstance(custom, str)
+    return parts.resolve_placeholders(custom, ctx) if self.resolve_in_context else custom
+
+
 async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
-    """The system message: the runner's parts, plus the user's memories when used."""
+    """The system message: the given one, or one built from the runner's settings.
+
+    Built: description, role, instructions, the additional information (time, location, name),
+    then the expected output, the additional context, the session state and the user's memories.
+    ``{name}`` placeholders in the first part are resolved from the session state, dependencies,
+    metadata and user id when ``resolve_in_context`` (the default), as in Agno.
+    """
     if self.system_message is not None:
-        return self.system_message
-    parts = self._system_parts()
+        return await _custom_system_message(self, ctx)
+    if not self.build_context:
+        return None
+    sections = self._system_parts()
+    extra = (
+        await parts.additional_information(self, ctx)
+        if self.add_datetime_to_context or self.add_location_to_context or self.add_name_to_context
+        else None
+    )
+    if extra:
+        sections.append("Additional information:\n" + "\n".join(f"- {i}" for i in extra))
+    text = "\n\n".join(sections)
+    if self.resolve_in_context:
+        text = parts.resolve_placeholders(text, ctx)
+    # As in Agno, the expected output and the additional context are added after the
+    # placeholders are resolved: their text is sent as written.
+    tail = []
+    if self.expected_output:
+        tail.append(f"Expected output: {self.expected_output}")
+    if self.additional_context:
+        tail.append(self.additional_context)
+    if tail:
+        text = "\n\n".join([text, *tail]) if text else "\n\n".join(tail)
     uses_memories = self.add_memories_to_context or (
-        self.add_memories_to_context is None and self.update_memory_on_run
+        self.add_memories_to_context is None
+        and (self.update_memory_on_run or self.enable_agentic_memory)
     )
-    if uses_memories and ctx.db is not None:
-        memories = await ctx.db.aget_memories(ctx.output.user_id or "default")
-        if memories:
-            parts.append("Memories about the user:\n" + "\n".join(f"- {m}" for m in memories))
-    return "\n\n".join(parts) if parts else None
+    wants_state = ctx.options.add_session_state_to_context
+    if self.add_session_state_to_context if wants_state is None else wants_state:
+        state = public_context(ctx).session_state
+        if state is not None:
+            block = f"<session_state>\n{stored_form(state)}\n</session_state>"
+            text = f"{text}\n\n{block}" if text else block
+    memories = await _memories_section(self, ctx) if uses_memories and ctx.db else None
+    if memories:
+        text = f"{text}\n\n{memories}" if text else memories
+    return text or None
 
 
-async def history(self: RunOwner, ctx: RunContext) -> list[Message]:
-    """The last ``num_history_runs`` completed runs' messages, when history is on."""
-    if not self.add_history_to_context or ctx.db is None or self.num_history_runs <= 0:
-        return []
-    member = ctx.parent is not None
-    runs = await ctx.db.aget_session_runs(
-        ctx.output.session_id,
-        limit=self.num_history_runs,
-        statuses=(RunStatus.completed,),
-        top_level_only=not member,
-        agent_id=self.id if member else None,
-    )
-    history: list[Message] = []
-    for run in runs:
-        for message in run.messages:
-            if message.role != "system" and not message.from_history:
-                message.from_history = True
-                history.append(message)
-    return history
+def _adds_dependencies(self: RunOwner, ctx: RunContext) -> bool:
+    wanted = ctx.options.add_dependencies_to_context
+    return self.add_dependencies_to_context if wanted is None else wanted
+
+
+async def _memories_section(self: RunOwner, ctx: RunContext) -> str | None:
+    if ctx.db is None:
+        return None
+    user_id = ctx.output.user_id or "default"
+    if self.enable_agentic_memory:
+        # The memory tool updates memories by id, so the model sees the ids.
+        stored = await ctx.db.aget_user_memories(user_id)
+        lines = [f"- [{m.memory_id}] {m.memory}" for m in stored]
+        note = (
+            "Use the update_user_memory tool to add, update or delete memories about the user "
+            "when they share or change something worth remembering, or ask you to forget it."
+        )
+        if not lines:
+            return f"Memories about the user: none yet.\n{note}"
+        return "Memories about the user:\n" + "\n".join(lines) + f"\n{note}"
+    memories = await ctx.db.aget_memories(user_id)
+    if not memories:
+        return None
+    return "Memories about the user:\n" + "\n".join(f"- {m}" for m in memories)
 
 
 async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
+    if uses_session_state(self, ctx):
+        await load_session_state(self, ctx)
+    if self.dependencies is not None or ctx.options.dependencies is not None:
+        await parts.resolve_dependencies(self, ctx)
+    if self.metadata is not None or ctx.options.metadata is not None:
+        ctx.output.metadata = public_context(ctx).metadata
     messages: list[Message] = []
     system = await system_message(self, ctx)
     if system:
-        messages.append(Message(role="system", content=system))
-    messages.extend(await history(self, ctx))
-    messages.append(Message(role="user", content=_input_text(ctx.output.input)))
+        messages.append(Message(role=self.system_message_role, content=system))
+    if ctx.db is not None and (self.add_history_to_context or ctx.options.add_history_to_context):
+        messages.extend(await history(self, ctx))
+    messages.append(Message(role=self.user_message_role, content=_user_text(self, ctx)))
     return messages
+
+
+def _user_text(self: RunOwner, ctx: RunContext) -> str:
+    """The user's message: the input (``{name}`` placeholders resolved when it is text), and
+    the dependencies as JSON with ``add_dependencies_to_context`` (as Agno builds it)."""
+    raw = ctx.output.input
+    text = _input_text(raw)
+    if self.resolve_in_context and isinstance(raw, str):
+        text = parts.resolve_placeholders(text, ctx)
+    if _adds_dependencies(self, ctx):
+        deps = parts.dependencies_text(ctx)
+        if deps:
+            text += f"\n\n<additional context>\n{deps}\n</additional context>"
+    return text

@@ -8,21 +8,25 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from agno_core._memory import update_memories
-from agno_core._prompt import build_messages
+from agno_core._options import AgnoOptions
+from agno_core._prompt import build_messages, static_parts
+from agno_core._run_tools import ToolsApi
+from agno_core._session_api import SessionApi
 from agno_core._sync import iterate_sync, run_sync
-from agno_core.metrics import SessionMetrics
+from agno_core._unsupported import check_arguments
 from agno_core.models.base import Model
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
 from agno_core.run._engine import consume, drive
 from agno_core.run._ids import check_id
+from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun, local_runs
 from agno_core.run._scheduler import BackgroundScheduler
@@ -30,7 +34,7 @@ from agno_core.run.base import RunStatus
 from agno_core.run.cancel import acancel_run
 from agno_core.run.hooks import notify_run_end
 from agno_core.tools import Function
-from agno_core.tools._toolkit import Toolkit, resolve_tools
+from agno_core.tools._toolkit import resolve_tools
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -40,7 +44,7 @@ __all__ = ["RunnerBase"]
 log = logging.getLogger("agno_core")
 
 
-class RunnerBase:
+class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     """Shared machinery of `Agent` and `Team`. Not used directly."""
 
     kind = "agent"
@@ -80,7 +84,7 @@ class RunnerBase:
     model: Model | None
     name: str | None
     _id: str | None
-    tools: list[Any] | None
+    tools: list[Any] | Callable[..., Any] | None
     db: SqlDb | None
     description: str | None
     role: str | None
@@ -88,12 +92,12 @@ class RunnerBase:
     expected_output: str | None
     additional_context: str | None
     markdown: bool
-    system_message: str | None
+    system_message: Any
     output_schema: type[BaseModel] | None
     session_id: str | None
     user_id: str | None
     add_history_to_context: bool
-    num_history_runs: int
+    num_history_runs: int | None
     update_memory_on_run: bool
     add_memories_to_context: bool | None
     memory_model: Model | None
@@ -127,7 +131,8 @@ class RunnerBase:
         return self.model
 
     def _functions(self) -> dict[str, Function]:
-        tools = tuple(self.tools or ())
+        """The static tools (a tool factory's come per run, from `_tools_for_run`)."""
+        tools = tuple(self.tools) if isinstance(self.tools, list) else ()
         cached = self._resolved_tools
         if cached is None or cached[0] != tools:
             cached = (tools, resolve_tools(tools))
@@ -146,6 +151,13 @@ class RunnerBase:
         run_id: str | None = None,
         output_schema: type[BaseModel] | None = None,
         background: bool = False,
+        dependencies: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+        add_history_to_context: bool | None = None,
+        add_dependencies_to_context: bool | None = None,
+        yield_run_output: bool | None = None,
+        session_state: dict[str, Any] | None = None,
+        add_session_state_to_context: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run asynchronously.
@@ -163,10 +175,16 @@ class RunnerBase:
             output_schema: A pydantic model the answer must validate against.
             background: Return at once with a PENDING snapshot and run in the background
                 (needs a db; poll with ``aget_run_output``).
+            dependencies: Added to the agent's dependencies for this run (callables are called).
+            metadata: Added to the agent's metadata for this run.
+            add_history_to_context: Override the agent's setting for this run.
+            add_dependencies_to_context: Override the agent's setting for this run.
+            yield_run_output: With ``stream=True``, yield the final `RunOutput` after the events.
+            session_state: Merged over the session's stored state for this run (and stored).
+            add_session_state_to_context: Override the agent's setting for this run.
         """
         if kwargs:
-            unknown = ", ".join(sorted(kwargs))
-            raise TypeError(f"arun() got unexpected keyword arguments: {unknown}")
+            check_arguments(f"{type(self).__name__}.run", kwargs)
         check_id("run_id", run_id, optional=True)
         check_id("session_id", session_id, optional=True)
         check_id("user_id", user_id, optional=True)
@@ -178,6 +196,14 @@ class RunnerBase:
             "user_id": user_id,
             "run_id": run_id,
             "output_schema": output_schema,
+            "options": RunOptions(
+                dependencies=dependencies,
+                metadata=metadata,
+                add_history_to_context=add_history_to_context,
+                add_dependencies_to_context=add_dependencies_to_context,
+                session_state=session_state,
+                add_session_state_to_context=add_session_state_to_context,
+            ),
         }
         if background:
             if stream:
@@ -186,7 +212,9 @@ class RunnerBase:
                 )
             return self._arun_background(**opts)
         if stream:
-            return self._arun_stream(stream_events=bool(stream_events), **opts)
+            return self._arun_stream(
+                stream_events=bool(stream_events), yield_output=bool(yield_run_output), **opts
+            )
         return self._arun_once(stream_events=bool(stream_events), **opts)
 
     def run(self, input: Any, *, stream: bool | None = None, **kwargs: Any) -> Any:
@@ -214,6 +242,7 @@ class RunnerBase:
         parent: RunContext | None = None,
         store: bool = True,
         db: SqlDb | None = None,
+        options: RunOptions | None = None,
     ) -> RunContext:
         model = self._resolved_model()
         db = db if db is not None else self.db
@@ -250,6 +279,7 @@ class RunnerBase:
             user_supplied_id=run_id is not None,
             store=store and db is not None,
             parent=parent,
+            options=options or RunOptions(),
         )
 
     def _new_output(self, **kwargs: Any) -> RunOutput:
@@ -260,7 +290,9 @@ class RunnerBase:
         await consume(ctx)
         return ctx.output
 
-    async def _arun_stream(self, *, stream_events: bool, **opts: Any) -> AsyncIterator[Any]:
+    async def _arun_stream(
+        self, *, stream_events: bool, yield_output: bool = False, **opts: Any
+    ) -> AsyncIterator[Any]:
         ctx = self._make_ctx(stream=True, stream_events=stream_events, **opts)
         events = drive(ctx)
         try:
@@ -268,6 +300,8 @@ class RunnerBase:
                 yield event
         finally:
             await events.aclose()  # type: ignore[attr-defined]
+        if yield_output:
+            yield ctx.output
 
     async def _arun_background(self, **opts: Any) -> RunOutput:
         db = self.db
@@ -387,76 +421,15 @@ class RunnerBase:
 
         return cancel_run(run_id, self.db)
 
-    # -- session metrics -----------------------------------------------------------------------
-    async def aget_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
-        """Metrics of a session (default: this agent's), summed over its stored runs."""
-        if self.db is None:
-            raise ValueError("session metrics are computed from stored runs: give it a db")
-        sid = session_id or self.session_id
-        if sid is None:
-            return SessionMetrics()
-        return await self.db.asession_metrics(sid)
-
-    def get_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
-        """Synchronous `aget_session_metrics`."""
-        return run_sync(self.aget_session_metrics(session_id))
-
     # -- context ------------------------------------------------------------------------------
     def _system_parts(self) -> list[str]:
-        parts: list[str] = []
-        if self.description:
-            parts.append(self.description)
-        if self.role:
-            parts.append(f"Your role: {self.role}")
-        if self.instructions:
-            items = [self.instructions] if isinstance(self.instructions, str) else self.instructions
-            if len(items) == 1:
-                parts.append(items[0])
-            else:
-                parts.append("Instructions:\n" + "\n".join(f"- {i}" for i in items))
-        if self.expected_output:
-            parts.append(f"Expected output: {self.expected_output}")
-        if self.additional_context:
-            parts.append(self.additional_context)
-        for item in self.tools or ():
-            if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
-                parts.append(item.instructions)
-        if self.markdown:
-            parts.append("Use markdown to format your answers.")
-        return parts
+        return static_parts(self)
 
     async def _build_messages(self, ctx: RunContext) -> list[Message]:
         return await build_messages(self, ctx)
 
     def _update_memories(self, ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         return update_memories(self, ctx)
-
-    async def aget_user_memories(self, user_id: str | None = None) -> list[str]:
-        """The memories stored for a user (default: this agent's ``user_id`` or "default")."""
-        if self.db is None:
-            return []
-        return await self.db.aget_memories(user_id or self.user_id or "default")
-
-    async def aprint_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
-        """Run and print the answer (streamed as it comes with ``stream=True``), as in Agno."""
-        if stream:
-            async for event in self.arun(input, stream=True, **kwargs):
-                if event.event in ("RunContent", "TeamRunContent") and event.parent_run_id is None:
-                    print(event.content, end="", flush=True)
-            print()
-            return
-        output = await self.arun(input, **kwargs)
-        if output.status is RunStatus.completed:
-            print(output.get_content_as_string())
-        else:
-            print(f"[{output.status.value}] {output.error or ''}".rstrip())
-
-    def print_response(self, input: Any, *, stream: bool = False, **kwargs: Any) -> None:
-        """Synchronous `aprint_response`."""
-        run_sync(self.aprint_response(input, stream=stream, **kwargs))
-
-    def get_user_memories(self, user_id: str | None = None) -> list[str]:
-        return run_sync(self.aget_user_memories(user_id))
 
     def __repr__(self) -> str:
         model = self.model.id if self.model is not None else None

@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-__all__ = ["ModelMetrics", "RunMetrics", "SessionMetrics", "TokenCounts", "ToolCallMetrics"]
+__all__ = [
+    "MessageMetrics",
+    "ModelMetrics",
+    "RunMetrics",
+    "SessionMetrics",
+    "TokenCounts",
+    "ToolCallMetrics",
+]
 
 _TOKEN_FIELDS = (
     "input_tokens",
@@ -71,6 +78,56 @@ class TokenCounts:
     def tokens_dict(self) -> dict[str, int]:
         """The token fields as a dict."""
         return {name: getattr(self, name) for name in _TOKEN_FIELDS}
+
+
+@dataclass(kw_only=True, slots=True)
+class MessageMetrics(TokenCounts):
+    """What one assistant message cost: the usage of the model call that produced it.
+
+    Attributes:
+        duration: Seconds the model call took.
+        time_to_first_token: Seconds from the call's start to its first token.
+    """
+
+    duration: float | None = None
+    time_to_first_token: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The non-zero fields (as Agno's ``MessageMetrics.to_dict``)."""
+        data: dict[str, Any] = {}
+        for name in _TOKEN_FIELDS:
+            value = getattr(self, name)
+            if value:
+                data[name] = value
+        if self.duration is not None:
+            data["duration"] = self.duration
+        if self.time_to_first_token is not None:
+            data["time_to_first_token"] = self.time_to_first_token
+        return data
+
+    @classmethod
+    def from_usage(
+        cls, usage: TokenCounts, duration: float | None, time_to_first_token: float | None
+    ) -> MessageMetrics:
+        """The metrics of the message a model call with this usage produced."""
+        return cls(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            total_tokens=usage.total_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+            reasoning_tokens=usage.reasoning_tokens,
+            audio_input_tokens=usage.audio_input_tokens,
+            audio_output_tokens=usage.audio_output_tokens,
+            audio_total_tokens=usage.audio_total_tokens,
+            duration=duration,
+            time_to_first_token=time_to_first_token,
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MessageMetrics:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass(kw_only=True, slots=True)

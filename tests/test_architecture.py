@@ -52,7 +52,14 @@ PYTEST_AGNO_ALLOWED: dict[str, set[str]] = {
 # layer may import. `run.records` is the run's data (status, output, events, end listeners) that
 # storage writes; the run engine is `run`'s private machinery plus the runner that drives it.
 AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
-    "base": ("agno_core", "agno_core._sync", "agno_core._logging", "agno_core.metrics"),
+    "base": (
+        "agno_core",
+        "agno_core._sync",
+        "agno_core._logging",
+        "agno_core.metrics",
+        "agno_core.exceptions",
+        "agno_core.memory",
+    ),
     "tools": ("agno_core.tools",),
     "models": ("agno_core.models",),
     "run.records": (
@@ -63,19 +70,32 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run.agent",
         "agno_core.run.team",
         "agno_core.run.hooks",
+        "agno_core.run._options",
     ),
+    "utils": ("agno_core.utils",),
     "db": ("agno_core.db",),
     "run.engine": (
+        "agno_core.run._settings",
         "agno_core.run._context",
         "agno_core.run._engine",
+        "agno_core.run._storage_view",
         "agno_core.run._tools",
         "agno_core.run._registry",
         "agno_core.run._scheduler",
         "agno_core.run._persist",
         "agno_core.run.cancel",
+        "agno_core._options",
+        "agno_core._unsupported",
         "agno_core._runner",
+        "agno_core._session_api",
+        "agno_core._run_tools",
         "agno_core._prompt",
+        "agno_core._context_parts",
+        "agno_core._history",
+        "agno_core._session_state",
+        "agno_core._past_sessions",
         "agno_core._memory",
+        "agno_core._agentic_memory",
     ),
     "agent": ("agno_core.agent",),
     "team": ("agno_core.team",),
@@ -86,8 +106,9 @@ AGNO_CORE_ALLOWED: dict[str, set[str]] = {
     "tools": {"base"},
     "models": {"base", "tools"},
     "run.records": {"base", "models"},
+    "utils": {"base", "run.records"},
     "db": {"base", "run.records"},
-    "run.engine": {"base", "tools", "models", "run.records", "db"},
+    "run.engine": {"base", "tools", "models", "run.records", "utils", "db"},
     "agent": {"base", "models", "db", "run.records", "run.engine"},
     "team": {"base", "tools", "models", "db", "run.records", "run.engine"},
     "eval": {"base", "tools", "models", "db", "run.records", "agent", "team"},
@@ -428,3 +449,13 @@ def test_modules_inside_subpackages_are_private() -> None:
         if not module.rpartition(".")[2].startswith("_")
     ]
     assert not public, f"modules of a subpackage are private (`_name.py`): {public}"
+
+
+def test_the_settings_protocol_declares_every_agno_option() -> None:
+    # The engine's helpers read a runner through `RunSettings`; mypy checks that RunnerBase
+    # matches it, this that an option added to `AgnoOptions` is declared there too.
+    from agno_core._options import OPTION_DEFAULTS, AgnoOptions
+    from agno_core.run._settings import RunSettings
+
+    assert set(OPTION_DEFAULTS) == set(AgnoOptions.__annotations__)
+    assert set(OPTION_DEFAULTS) <= set(RunSettings.__annotations__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agno_core.agent._agent import Agent
-from agno_core.run.agent import RunOutput
+from agno_core.run.agent import RunEvent, RunOutput, RunOutputEvent
 from agno_core.run.base import RunStatus
 
-__all__ = ["Agent", "RunOutput", "RunStatus"]
+__all__ = ["Agent", "RunEvent", "RunOutput", "RunOutputEvent", "RunStatus"]

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
+from agno_core._unsupported import check_arguments
+from agno_core.exceptions import NotSupportedError
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.models.base import Model
+    from agno_core.models.message import Message
 
 __all__ = ["Agent"]
+
+log = logging.getLogger("agno_core")
 
 
 class Agent(RunnerBase):
@@ -31,23 +38,68 @@ class Agent(RunnerBase):
             and session metrics.
         description, role, instructions, expected_output, additional_context, markdown:
             What goes into the system message.
-        system_message: Use this system message verbatim instead of building one.
+        system_message: Use this system message instead of building one: a string, a
+            `Message`, or a callable (taking ``agent``/``run_context`` if it declares them)
+            returning a string. ``{name}`` placeholders are resolved (``resolve_in_context``).
+        system_message_role: Role of the system message (``"system"``; e.g. ``"developer"``).
+        user_message_role: Role of the user's message (``"user"``).
+        build_context: Build a system message from the settings (False: none is sent).
+        add_datetime_to_context: Add the current time to the system message, in
+            ``timezone_identifier`` (IANA name, e.g. ``"Etc/UTC"``) and ``datetime_format``
+            (strftime) when given.
+        add_location_to_context: Add the machine's approximate location (IP geolocation;
+            nothing is added when it cannot be looked up).
+        add_name_to_context: Add the agent's name.
+        dependencies: Values for ``{name}`` placeholders and tools (``run_context.dependencies``);
+            callables are called at the start of each run (``agent``/``run_context`` injected).
+        add_dependencies_to_context: Add the dependencies to the system message as JSON.
+        resolve_in_context: Resolve ``{name}`` placeholders in the system message from the
+            dependencies, the metadata and ``user_id``.
+        metadata: Free-form data given to tools as ``run_context.metadata``.
+        session_state: The state a new session starts with: a dict given to tools as
+            ``run_context.session_state``, resolved into ``{name}`` placeholders, stored with
+            the session after each run (``get_session_state()`` reads it).
+        add_session_state_to_context: Put the session state into the system message.
+        overwrite_db_session_state: Start every run from ``session_state`` (and the call's),
+            ignoring the stored state.
+        enable_agentic_state: Give the model an ``update_session_state`` tool.
         output_schema: A pydantic model every answer must validate against.
         session_id: Default session for runs (created once when not given).
         user_id: Default user for runs.
         add_history_to_context: Replay the last ``num_history_runs`` completed runs of the
             session to the model.
-        num_history_runs: How many runs of history.
+        num_history_runs: How many runs of history (3 when neither this nor
+            ``num_history_messages`` is given).
+        num_history_messages: Replay the last N messages instead of the last runs.
+        max_tool_calls_from_history: Keep only the latest N tool calls in the replayed history.
+        search_past_sessions: Give the model ``search_past_sessions`` and
+            ``read_past_session`` tools over the user's other sessions.
+        num_past_sessions_to_search: Sessions the search lists (20).
+        num_past_session_runs_in_search: Runs previewed per session (3).
+        search_session_history, num_history_sessions: Earlier Agno names of the two above.
         update_memory_on_run: After each run, extract user memories with a model call.
         add_memories_to_context: Put the user's memories into the system message (default:
             when ``update_memory_on_run``).
         memory_model: Model for memory extraction (default: ``model``).
+        enable_agentic_memory: Give the model an ``update_user_memory`` tool: a task given to it
+            is carried out by the memory model, which adds, updates and deletes memories.
         tool_call_limit: Maximum tool calls per run.
+        tool_choice: ``"none"``, ``"auto"``, ``"required"`` or a function
+            (``{"type": "function", "function": {"name": ...}}``), sent with every model call.
+        cache_callables: With ``tools=callable`` (a factory returning the run's tools), reuse
+            the tools per ``callable_tools_cache_key`` (default: user id, else session id).
+        callable_tools_cache_key: A callable returning the cache key.
+        store_tool_messages: False: tool calls and results are left out of the stored run (the
+            returned output keeps them).
+        store_history_messages: True: store the replayed history with the run too (by default
+            only the run's own messages are stored).
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
             more wait in the queue as PENDING.
         debug_mode: Log at debug level (logger ``agno_core``).
         telemetry: Accepted for compatibility; nothing is ever sent anywhere.
+        **agno_options: Other Agno parameters: accepted at Agno's default value, otherwise
+            `NotSupportedError` names the parameter (see docs/COMPATIBILITY.md).
 
     Example:
         >>> from agno_core.agent import Agent
@@ -64,7 +116,7 @@ class Agent(RunnerBase):
         model: Model | None = None,
         name: str | None = None,
         id: str | None = None,
-        tools: Sequence[Any] | None = None,
+        tools: Sequence[Any] | Callable[..., Any] | None = None,
         db: SqlDb | None = None,
         description: str | None = None,
         role: str | None = None,
@@ -72,26 +124,72 @@ class Agent(RunnerBase):
         expected_output: str | None = None,
         additional_context: str | None = None,
         markdown: bool = False,
-        system_message: str | None = None,
+        system_message: str | Message | Callable[..., Any] | None = None,
+        system_message_role: str = "system",
+        user_message_role: str = "user",
+        build_context: bool = True,
+        add_datetime_to_context: bool = False,
+        add_location_to_context: bool = False,
+        add_name_to_context: bool = False,
+        datetime_format: str | None = None,
+        timezone_identifier: str | None = None,
+        dependencies: dict[str, Any] | None = None,
+        add_dependencies_to_context: bool = False,
+        resolve_in_context: bool = True,
+        metadata: dict[str, Any] | None = None,
+        session_state: dict[str, Any] | None = None,
+        add_session_state_to_context: bool = False,
+        overwrite_db_session_state: bool = False,
+        enable_agentic_state: bool = False,
         output_schema: type[BaseModel] | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
         add_history_to_context: bool = False,
-        num_history_runs: int = 3,
+        num_history_runs: int | None = None,
+        num_history_messages: int | None = None,
+        max_tool_calls_from_history: int | None = None,
+        search_past_sessions: bool = False,
+        num_past_sessions_to_search: int | None = None,
+        num_past_session_runs_in_search: int | None = None,
+        search_session_history: bool | None = None,
+        num_history_sessions: int | None = None,
         update_memory_on_run: bool = False,
         add_memories_to_context: bool | None = None,
         memory_model: Model | None = None,
+        enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
+        tool_choice: str | dict[str, Any] | None = None,
+        cache_callables: bool = True,
+        callable_tools_cache_key: Callable[..., Any] | None = None,
+        store_tool_messages: bool = True,
+        store_history_messages: bool = False,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
         debug_mode: bool = False,
         telemetry: bool = True,
+        **agno_options: Any,
     ) -> None:
+        if agno_options:
+            check_arguments("Agent", agno_options)
+        if callable(instructions):
+            raise NotSupportedError(
+                "Agent(instructions=<callable>) is not supported by agno_core: give a string "
+                "or a list of strings (a callable system_message is supported)"
+            )
+        if num_history_runs is not None and num_history_messages is not None:
+            log.warning(
+                "num_history_messages and num_history_runs cannot both be set: "
+                "using num_history_runs"
+            )
+            num_history_messages = None
         self.model = model
         self.name = name
         self._id = id
-        self.tools = list(tools) if tools else None
+        if is_tool_factory(tools):
+            self.tools = tools  # type: ignore[assignment]
+        else:
+            self.tools = list(tools) if tools else None  # type: ignore[arg-type]
         self.db = db
         self.description = description
         self.role = role
@@ -105,6 +203,37 @@ class Agent(RunnerBase):
         self.user_id = user_id
         self.add_history_to_context = add_history_to_context
         self.num_history_runs = num_history_runs
+        self.num_history_messages = num_history_messages
+        self.max_tool_calls_from_history = max_tool_calls_from_history
+        self.search_past_sessions = bool(search_past_sessions or search_session_history)
+        self.num_past_sessions_to_search = (
+            num_past_sessions_to_search
+            if num_past_sessions_to_search is not None
+            else num_history_sessions
+        )
+        self.num_past_session_runs_in_search = num_past_session_runs_in_search
+        self.system_message_role = system_message_role
+        self.user_message_role = user_message_role
+        self.build_context = build_context
+        self.add_datetime_to_context = add_datetime_to_context
+        self.add_location_to_context = add_location_to_context
+        self.add_name_to_context = add_name_to_context
+        self.datetime_format = datetime_format
+        self.timezone_identifier = timezone_identifier
+        self.dependencies = dependencies
+        self.add_dependencies_to_context = add_dependencies_to_context
+        self.resolve_in_context = resolve_in_context
+        self.metadata = metadata
+        self.session_state = session_state
+        self.add_session_state_to_context = add_session_state_to_context
+        self.overwrite_db_session_state = overwrite_db_session_state
+        self.enable_agentic_state = enable_agentic_state
+        self.enable_agentic_memory = enable_agentic_memory
+        self.tool_choice = tool_choice
+        self.cache_callables = cache_callables
+        self.callable_tools_cache_key = callable_tools_cache_key
+        self.store_tool_messages = store_tool_messages
+        self.store_history_messages = store_history_messages
         self.update_memory_on_run = update_memory_on_run
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model

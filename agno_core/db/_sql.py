@@ -12,6 +12,7 @@ from typing import Any
 
 from agno_core._sync import run_sync
 from agno_core.db._runs import PROCESS_TOKEN, RunStore
+from agno_core.db._sessions import SessionStore
 from agno_core.db._stores import EvalStore, IntentStore, MemoryStore
 from agno_core.metrics import SessionMetrics
 
@@ -25,7 +26,7 @@ def known_dbs() -> list[SqlDb]:
     return list(_known)
 
 
-class SqlDb(RunStore, IntentStore, MemoryStore, EvalStore):
+class SqlDb(RunStore, SessionStore, IntentStore, MemoryStore, EvalStore):
     """Base of the SQL backends. Use `SqliteDb` or `PostgresDb`.
 
     Args:

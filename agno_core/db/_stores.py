@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from agno_core._sync import run_sync
 from agno_core.db._base import DbBase
 from agno_core.db._compiled import param
+from agno_core.memory._user_memory import UserMemory
 
-__all__ = ["EvalStore", "IntentStore", "MemoryStore"]
+__all__ = ["AsyncMemoryApi", "EvalStore", "IntentStore", "MemoryStore"]
 
 
 class IntentStore(DbBase):
@@ -106,9 +107,119 @@ class MemoryStore(DbBase):
             rows = (await conn.execute(stmt)).all()
         return [r[0] for r in reversed(rows)]
 
-    def get_user_memories(self, user_id: str) -> list[str]:
-        """The memories stored for a user, oldest first."""
-        return run_sync(self.aget_memories(user_id))
+    async def aget_user_memories(
+        self, user_id: str | None = None, *, limit: int | None = None
+    ) -> list[UserMemory]:
+        """The memories stored for a user (all users when None), oldest first."""
+        engine = await self._engine()
+        table = self.tables.memories
+        stmt = select(table).order_by(table.c.created_at.desc())
+        if user_id is not None:
+            stmt = stmt.where(table.c.user_id == user_id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return [_memory_from_row(r) for r in reversed(rows)]
+
+    async def aupsert_user_memory(self, memory: UserMemory) -> UserMemory:
+        """Store a memory: a new one gets an id; one with a known id is replaced."""
+        engine = await self._engine()
+        table = self.tables.memories
+        now = time.time()
+        memory.memory_id = memory.memory_id or uuid.uuid4().hex
+        memory.updated_at = int(now)
+        values = {
+            "user_id": memory.user_id or "default",
+            "memory": memory.memory,
+            "topics": list(memory.topics or []),
+            "agent_id": memory.agent_id,
+            "team_id": memory.team_id,
+            "updated_at": now,
+        }
+        async with engine.begin() as conn:
+            updated = await conn.execute(
+                update(table).where(table.c.memory_id == memory.memory_id).values(**values)
+            )
+            if not updated.rowcount:
+                # A memory made this second keeps sub-second order (created_at is in seconds).
+                created = now if memory.created_at == int(now) else float(memory.created_at)
+                await conn.execute(
+                    insert(table).values(memory_id=memory.memory_id, created_at=created, **values)
+                )
+        return memory
+
+    async def adelete_user_memory(self, memory_id: str, user_id: str | None = None) -> bool:
+        """Delete one memory (only if it belongs to ``user_id`` when given); True if it existed."""
+        engine = await self._engine()
+        table = self.tables.memories
+        stmt = delete(table).where(table.c.memory_id == memory_id)
+        if user_id is not None:
+            stmt = stmt.where(table.c.user_id == user_id)
+        async with engine.begin() as conn:
+            return bool((await conn.execute(stmt)).rowcount)
+
+    async def aclear_memories(self, user_id: str | None = None) -> int:
+        """Delete every memory (of one user when ``user_id`` is given); how many were deleted."""
+        engine = await self._engine()
+        table = self.tables.memories
+        stmt = delete(table)
+        if user_id is not None:
+            stmt = stmt.where(table.c.user_id == user_id)
+        async with engine.begin() as conn:
+            return int((await conn.execute(stmt)).rowcount or 0)
+
+    def get_user_memories(self, user_id: str | None = None, *, limit: int | None = None) -> Any:
+        """`aget_user_memories`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
+        return run_sync(self.aget_user_memories(user_id, limit=limit))
+
+    def upsert_user_memory(self, memory: UserMemory) -> Any:
+        """`aupsert_user_memory`, synchronously (a coroutine on the Async* dbs)."""
+        return run_sync(self.aupsert_user_memory(memory))
+
+    def delete_user_memory(self, memory_id: str, user_id: str | None = None) -> Any:
+        """`adelete_user_memory`, synchronously (a coroutine on the Async* dbs)."""
+        return run_sync(self.adelete_user_memory(memory_id, user_id))
+
+    def clear_memories(self, user_id: str | None = None) -> Any:
+        """`aclear_memories`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
+        return run_sync(self.aclear_memories(user_id))
+
+
+class AsyncMemoryApi:
+    """Agno's async db interface: the memory methods return coroutines (``await db.x()``).
+
+    Mixed in before the store class by `AsyncSqliteDb` and `AsyncPostgresDb`.
+    """
+
+    def get_user_memories(self, user_id: str | None = None, *, limit: int | None = None) -> Any:
+        """Awaitable `aget_user_memories`."""
+        return self.aget_user_memories(user_id, limit=limit)  # type: ignore[attr-defined]
+
+    def upsert_user_memory(self, memory: UserMemory) -> Any:
+        """Awaitable `aupsert_user_memory`."""
+        return self.aupsert_user_memory(memory)  # type: ignore[attr-defined]
+
+    def delete_user_memory(self, memory_id: str, user_id: str | None = None) -> Any:
+        """Awaitable `adelete_user_memory`."""
+        return self.adelete_user_memory(memory_id, user_id)  # type: ignore[attr-defined]
+
+    def clear_memories(self, user_id: str | None = None) -> Any:
+        """Awaitable `aclear_memories`."""
+        return self.aclear_memories(user_id)  # type: ignore[attr-defined]
+
+
+def _memory_from_row(row: Any) -> UserMemory:
+    return UserMemory(
+        memory=row.memory,
+        memory_id=row.memory_id,
+        topics=list(row.topics or []),
+        user_id=row.user_id,
+        created_at=int(row.created_at),
+        updated_at=int(row.updated_at),
+        agent_id=row.agent_id,
+        team_id=row.team_id,
+    )
 
 
 class EvalStore(DbBase):

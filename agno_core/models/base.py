@@ -53,6 +53,9 @@ class ModelRequest:
     tools: list[Function] = field(default_factory=list)
     output_schema: type[BaseModel] | None = None
     stream: bool = False
+    # "none", "auto", "required", or a chosen function in Chat Completions' shape
+    # ({"type": "function", "function": {"name": ...}}); each adapter converts it.
+    tool_choice: str | dict[str, Any] | None = None
 
 
 @dataclass(kw_only=True, slots=True)

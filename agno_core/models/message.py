@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from agno_core.metrics import MessageMetrics
+
 __all__ = ["Message", "ToolCall"]
 
 
@@ -42,6 +44,8 @@ class Message:
         tool_call_id: For a tool message, the call it answers.
         name: For a tool message, the tool's name.
         from_history: True when the message was replayed from an earlier run.
+        metrics: For an assistant message, the usage of the model call that produced it
+            (zero for other messages).
     """
 
     role: str
@@ -50,6 +54,7 @@ class Message:
     tool_call_id: str | None = None
     name: str | None = None
     from_history: bool = False
+    metrics: MessageMetrics = field(default_factory=MessageMetrics)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"role": self.role, "content": self.content}
@@ -61,6 +66,10 @@ class Message:
             data["name"] = self.name
         if self.from_history:
             data["from_history"] = True
+        if self.role == "assistant":
+            metrics = self.metrics.to_dict()
+            if metrics:
+                data["metrics"] = metrics
         return data
 
     @classmethod
@@ -75,4 +84,7 @@ class Message:
             tool_call_id=data.get("tool_call_id"),
             name=data.get("name"),
             from_history=bool(data.get("from_history", False)),
+            metrics=MessageMetrics.from_dict(data["metrics"])
+            if isinstance(data.get("metrics"), dict)
+            else MessageMetrics(),
         )

@@ -17,7 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core._session_state import final_state, save_session_state
 from agno_core.db._errors import StorageError
+from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
@@ -332,8 +334,13 @@ async def _finish(
         if ctx.first_token_at is not None:
             o.metrics.time_to_first_token = ctx.first_token_at - ctx.started_at
     db = ctx.db if ctx.store else None
+    state = final_state(ctx) if ctx.options.public is not None else None
+    if state is not None:
+        o.session_state = state
     if db is not None and persist and not ctx.extra.get("row_final"):
         await persist_final(ctx, db)
+        if state is not None:
+            await save_session_state(ctx, db, state)
     if hooks._listeners:
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
@@ -351,8 +358,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     model = ctx.model
     messages = await ctx.owner._build_messages(ctx)
     o.messages = messages
-    functions = ctx.owner._functions()
+    functions = await ctx.owner._tools_for_run(ctx)
     limit = ctx.owner.tool_call_limit
+    tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
     for _ in range(MAX_MODEL_CALLS):
         tools_allowed = limit is None or tool_calls_made < limit
@@ -361,6 +369,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             tools=list(functions.values()) if tools_allowed else [],
             output_schema=ctx.output_schema,
             stream=ctx.stream,
+            tool_choice=tool_choice,
         )
         call_start = time.perf_counter()
         partial: list[str] = []
@@ -389,7 +398,14 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             time_to_first_token=result.time_to_first_token,
         )
         messages.append(
-            Message(role="assistant", content=result.content, tool_calls=result.tool_calls)
+            Message(
+                role="assistant",
+                content=result.content,
+                tool_calls=result.tool_calls,
+                metrics=MessageMetrics.from_usage(
+                    result.usage, result.duration, result.time_to_first_token
+                ),
+            )
         )
         if not result.tool_calls:
             # A team in tasks mode may send its leader back to work (see team/_tasks.py).

@@ -91,6 +91,8 @@ class RunOutput:
         parent_run_id: For a team member's run, the team run.
         model, model_provider: The model used.
         created_at, started_at, finished_at: Unix times.
+        session_state: The session state at the end of the run (when the run used one).
+        metadata: The run's metadata (the agent's, updated by ``arun(metadata=)``).
     """
 
     run_id: str
@@ -113,6 +115,8 @@ class RunOutput:
     created_at: float = field(default_factory=time.time)
     started_at: float | None = None
     finished_at: float | None = None
+    session_state: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
 
     @property
     def is_team(self) -> bool:
@@ -150,6 +154,8 @@ class RunOutput:
             "created_at": self.created_at,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
+            "session_state": self.session_state,
+            "metadata": _jsonable(self.metadata),
         }
 
     def own_dict(self) -> dict[str, Any]:
@@ -179,6 +185,8 @@ class RunOutput:
             "created_at": data.get("created_at") or 0.0,
             "started_at": data.get("started_at"),
             "finished_at": data.get("finished_at"),
+            "session_state": data.get("session_state"),
+            "metadata": data.get("metadata"),
         }
 
     @classmethod

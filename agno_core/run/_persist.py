@@ -11,6 +11,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from agno_core.db._errors import driver_message
 from agno_core.run._context import RunContext
+from agno_core.run._storage_view import storage_view
 from agno_core.run.base import RunStatus
 
 __all__ = ["PERSIST_RETRY_DELAYS", "persist_final"]
@@ -42,20 +43,21 @@ async def persist_final(ctx: RunContext, db: Any) -> None:
             ctx.stored = True
         except Exception as exc:  # not stored yet: the final write inserts the row instead
             log.warning("run %s: the RUNNING row could not be stored: %s", o.run_id, exc)
+    stored = storage_view(ctx.owner, o)  # without the messages the owner does not store
     deadline = time.monotonic() + db.write_retry_window
     attempt = 0
     while True:
         try:
             if ctx.stored or ctx.background:
-                if not await db.aupdate_run(o, status=o.status):
+                if not await db.aupdate_run(stored, status=o.status):
                     row = await db.aget_run_row(o.run_id)
                     if row is not None and RunStatus(row[0]).is_terminal:
                         # Someone else ended the stored run first (e.g. a lease expiry).
                         log.warning("run %s was already %s in the db", o.run_id, row[0])
                         return
-                    await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+                    await db.ainsert_run(stored, status=o.status, session_type=ctx.owner.kind)
             else:
-                await db.ainsert_run(o, status=o.status, session_type=ctx.owner.kind)
+                await db.ainsert_run(stored, status=o.status, session_type=ctx.owner.kind)
             ctx.stored = True
             return
         except Exception as exc:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from agno_core.metrics import ToolCallMetrics
 from agno_core.models.message import ToolCall
+from agno_core.run._context import public_context
 from agno_core.run._output import ToolExecution
 from agno_core.tools import Function
 
@@ -44,7 +45,7 @@ def result_text(result: Any) -> str:
 def _injected_value(ctx: RunContext, name: str) -> Any:
     """The runtime's value for an injected tool parameter (see `INJECTED_PARAMS`)."""
     if name == "run_context":
-        return ctx
+        return public_context(ctx)
     if name == "team":
         return ctx.owner if ctx.owner.kind == "team" else None
     return ctx.owner

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from agno_core.run import _events as ev
+from agno_core.run._context import public_context
 from agno_core.run._engine import drive, make_event
+from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput, TeamRunOutput, ToolExecution
 from agno_core.run.base import RunStatus
 from agno_core.team._modes import TeamMode
@@ -140,11 +142,26 @@ async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> 
         parent=ctx,
         store=team.store_member_responses,
         db=team.db or member.db,
+        options=_member_options(ctx),
     )
     if not member_ctx.output.is_team:
         # An agent's run belongs to this team; a nested team's run keeps its own team id.
         member_ctx.output.team_id = team.id
     return member_ctx
+
+
+def _member_options(ctx: RunContext) -> RunOptions | None:
+    """The team run's dependencies and metadata, for a member run (as Agno shares them)."""
+    owner, options = ctx.owner, ctx.options
+    if (
+        owner.dependencies is None
+        and options.dependencies is None
+        and owner.metadata is None
+        and options.metadata is None
+    ):
+        return None
+    run = public_context(ctx)
+    return RunOptions(dependencies=run.dependencies, metadata=run.metadata)
 
 
 def _record(ctx: RunContext, member: RunnerBase, task: str, result: RunOutput) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agno_core.exceptions import NotSupportedError
 from agno_core.run.base import RunStatus
 
 if TYPE_CHECKING:
@@ -35,12 +36,31 @@ def _print_members(run: RunOutput) -> None:
         print(_body(member))
 
 
-async def print_team_response(team: Team, input: Any, *, stream: bool, **kwargs: Any) -> None:
-    """Print the members' answers under their names, then the team's answer.
+async def print_team_response(
+    team: Team,
+    input: Any,
+    *,
+    stream: bool,
+    show_message: bool = True,
+    plain: bool = True,
+    **kwargs: Any,
+) -> None:
+    """Print the user's message (``show_message``), the members' answers under their names,
+    then the team's answer, as plain text on stdout.
 
     Streaming, a member's answer is printed when its run completes (from its completion event)
     and the team's answer as it arrives.
+
+    Raises:
+        NotSupportedError: not ``plain`` (a rich console or markdown rendering was asked for).
     """
+    if not plain:
+        raise NotSupportedError(
+            "Team.print_response(show_member_responses=True) prints plain text: console= "
+            "and markdown=True are not supported with it"
+        )
+    if show_message and isinstance(input, str):
+        print(f"Message: {input}")
     if not stream:
         output = await team.arun(input, **kwargs)
         _print_members(output)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from agno_core._runner import RunnerBase
 from agno_core.team._modes import TeamMode
+from agno_core.team._unsupported import UnsupportedParameterError
 
 if TYPE_CHECKING:
-    from agno_core._runner import RunnerBase
     from agno_core.team._view import TeamView as Team
 
-__all__ = ["find_member", "members_text", "team_block"]
+__all__ = ["checked_members", "find_member", "members_text", "team_block"]
 
 DELEGATE_ONE = "delegate_task_to_member"
 DELEGATE_ALL = "delegate_task_to_members"
@@ -136,3 +138,27 @@ def find_member(team: Team, member_id: str) -> RunnerBase | None:
             if found is not None:
                 return found
     return None
+
+
+def checked_members(members: Sequence[RunnerBase]) -> list[RunnerBase]:
+    """The members as a list; two members with one id could never both be delegated to."""
+    if callable(members) and not isinstance(members, RunnerBase):
+        raise UnsupportedParameterError(
+            "Team(members=<callable>) (a member factory) is not supported by agno_core: pass "
+            "the list of members"
+        )
+    checked = list(members)
+    seen: set[str] = set()
+    for member in checked:
+        if not isinstance(member, RunnerBase):
+            raise TypeError(
+                f"a team's members must be Agents or Teams, not {type(member).__name__}"
+            )
+        key = member.id.lower()
+        if key in seen:
+            raise ValueError(
+                f"two members of the team have the id {member.id!r}: give them distinct "
+                "names or ids, so the leader can tell them apart"
+            )
+        seen.add(key)
+    return checked

@@ -278,8 +278,25 @@ _EXECUTE_PARALLEL = _streaming(
     },
     _execute_tasks_parallel,
 )
+
+
+def _bookkeeping(fn: Any) -> Function:
+    """A bookkeeping tool whose ``run_context`` is the team run's engine context (where the task
+    list lives), not the public `RunContext` a user's tool receives."""
+    schema = Function.from_callable(fn)
+
+    async def on_engine(
+        ctx: RunContext, execution: ToolExecution, **args: Any
+    ) -> AsyncGenerator[BaseRunEvent, None]:
+        execution.result = await fn(run_context=ctx, **args)
+        return
+        yield  # an event stream without events
+
+    return _streaming(schema.name, schema.description, schema.parameters, on_engine)
+
+
 _BOOKKEEPING = [
-    Function.from_callable(fn)
+    _bookkeeping(fn)
     for fn in (create_task, update_task_status, list_tasks, add_task_note, mark_all_complete)
 ]
 

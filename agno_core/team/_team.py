@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core._options import OPTION_DEFAULTS
 from agno_core._runner import RunnerBase
 from agno_core.run._output import RunOutput, TeamRunOutput
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
-from agno_core.team._roster import members_text, team_block
+from agno_core.team._roster import checked_members, members_text, team_block
 from agno_core.team._tasks import next_turn
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
-    UnsupportedParameterError,
     reject_parameters,
 )
 from agno_core.tools import Function
@@ -26,9 +27,12 @@ from agno_core.tools import Function
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.models.base import Model
+    from agno_core.models.message import Message
     from agno_core.run._context import RunContext
 
 __all__ = ["Team"]
+
+log = logging.getLogger("agno_core")
 
 
 class Team(RunnerBase):
@@ -67,7 +71,13 @@ class Team(RunnerBase):
             db (``aget_run_output``) carries ``member_responses``.
         stream_member_events: In a streamed team run, pass the members' events through.
         show_members_responses: ``print_response`` also prints each member's answer.
-        name, id, db, description, role, instructions, tools, ...: As for `Agent`.
+        name, id, db, description, role, instructions, tools, ...: As for `Agent`; so are the
+            context options (``add_datetime_to_context``, ``system_message_role``,
+            ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
+            (``num_history_messages``, ``max_tool_calls_from_history``), ``tool_choice``,
+            ``enable_agentic_memory``, ``search_past_sessions`` and ``store_tool_messages``/
+            ``store_history_messages``: they apply to the leader's own run. Members receive
+            the team run's ``dependencies`` and ``metadata`` (merged over their own).
 
     Raises:
         UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
@@ -134,7 +144,17 @@ class Team(RunnerBase):
         expected_output: str | None = None,
         additional_context: str | None = None,
         markdown: bool = False,
-        system_message: str | None = None,
+        system_message: str | Message | Callable[..., Any] | None = None,
+        system_message_role: str = "system",
+        add_datetime_to_context: bool = False,
+        add_location_to_context: bool = False,
+        add_name_to_context: bool = False,
+        datetime_format: str | None = None,
+        timezone_identifier: str | None = None,
+        dependencies: dict[str, Any] | None = None,
+        add_dependencies_to_context: bool = False,
+        resolve_in_context: bool = True,
+        metadata: dict[str, Any] | None = None,
         output_schema: type[BaseModel] | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
@@ -142,11 +162,20 @@ class Team(RunnerBase):
         stream_member_events: bool = True,
         show_members_responses: bool = False,
         add_history_to_context: bool = False,
-        num_history_runs: int | None = 3,
+        num_history_runs: int | None = None,
+        num_history_messages: int | None = None,
+        max_tool_calls_from_history: int | None = None,
+        search_past_sessions: bool = False,
+        num_past_sessions_to_search: int | None = None,
+        num_past_session_runs_in_search: int | None = None,
         update_memory_on_run: bool = False,
         add_memories_to_context: bool | None = None,
         memory_model: Model | None = None,
+        enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
+        tool_choice: str | dict[str, Any] | None = None,
+        store_tool_messages: bool = True,
+        store_history_messages: bool = False,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
@@ -156,7 +185,7 @@ class Team(RunnerBase):
     ) -> None:
         if unsupported:
             reject_parameters("Team", unsupported)
-        self.members = _checked_members(members)
+        self.members = checked_members(members)
         self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
             mode, respond_directly, delegate_to_all_members
         )
@@ -185,12 +214,37 @@ class Team(RunnerBase):
         self.output_schema = output_schema
         self.session_id = session_id
         self.user_id = user_id
+        self.system_message_role = system_message_role
+        self.add_datetime_to_context = add_datetime_to_context
+        self.add_location_to_context = add_location_to_context
+        self.add_name_to_context = add_name_to_context
+        self.datetime_format = datetime_format
+        self.timezone_identifier = timezone_identifier
+        self.dependencies = dependencies
+        self.add_dependencies_to_context = add_dependencies_to_context
+        self.resolve_in_context = resolve_in_context
+        self.metadata = metadata
         self.add_history_to_context = add_history_to_context
-        self.num_history_runs = 3 if num_history_runs is None else num_history_runs
+        if num_history_runs is not None and num_history_messages is not None:
+            log.warning(
+                "num_history_messages and num_history_runs cannot both be set: "
+                "using num_history_runs"
+            )
+            num_history_messages = None
+        self.num_history_runs = num_history_runs
+        self.num_history_messages = num_history_messages
+        self.max_tool_calls_from_history = max_tool_calls_from_history
+        self.search_past_sessions = search_past_sessions
+        self.num_past_sessions_to_search = num_past_sessions_to_search
+        self.num_past_session_runs_in_search = num_past_session_runs_in_search
         self.update_memory_on_run = update_memory_on_run
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model
+        self.enable_agentic_memory = enable_agentic_memory
         self.tool_call_limit = tool_call_limit
+        self.tool_choice = tool_choice
+        self.store_tool_messages = store_tool_messages
+        self.store_history_messages = store_history_messages
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
@@ -242,7 +296,7 @@ class Team(RunnerBase):
 
     def add_tool(self, tool: Any) -> None:
         """Give the leader one more tool (a function, `Function` or `Toolkit`)."""
-        self.tools = [*(self.tools or ()), tool]
+        self.tools = [*(self.tools if isinstance(self.tools, list) else ()), tool]
 
     def set_tools(self, tools: Sequence[Any]) -> None:
         """Replace the leader's tools."""
@@ -252,26 +306,49 @@ class Team(RunnerBase):
         self,
         input: Any,
         *,
-        stream: bool = False,
+        stream: bool | None = None,
+        markdown: bool | None = None,
+        show_message: bool = True,
+        console: Any = None,
         show_member_responses: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        """Run and print the answer; with ``show_member_responses`` (default: the team's
-        ``show_members_responses``) each member's answer is printed too, under its name.
+        """Run and print the answer, as `Agent.aprint_response` does; with
+        ``show_member_responses`` (default: the team's ``show_members_responses``) each
+        member's answer is printed too, under its name (as plain text on stdout).
+
+        Raises:
+            NotSupportedError: ``console`` or ``markdown=True`` with the members' answers.
         """
         show = (
             self.show_members_responses if show_member_responses is None else show_member_responses
         )
         if not show:
-            await super().aprint_response(input, stream=stream, **kwargs)
+            await super().aprint_response(
+                input,
+                stream=stream,
+                markdown=markdown,
+                show_message=show_message,
+                console=console,
+                **kwargs,
+            )
             return
-        await print_team_response(self, input, stream=stream, **kwargs)
+        await print_team_response(
+            self,
+            input,
+            stream=bool(self.stream) if stream is None else stream,
+            show_message=show_message,
+            plain=console is None and not markdown,
+            **kwargs,
+        )
 
     if not TYPE_CHECKING:  # for mypy, a Team keeps only the attributes it declares
 
         def __getattr__(self, name: str) -> Any:
             if name in UNSUPPORTED_METHODS:
                 raise UnsupportedMethodError(f"Team.{name}() is not supported by agno_core")
+            if name in OPTION_DEFAULTS:  # an Agno option Team does not take: its default
+                return OPTION_DEFAULTS[name]
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # -- hooks into the shared machinery ----------------------------------------------------
@@ -316,27 +393,3 @@ class Team(RunnerBase):
         if self.members:
             parts.append(team_block(self))
         return parts
-
-
-def _checked_members(members: Sequence[RunnerBase]) -> list[RunnerBase]:
-    """The members as a list; two members with one id could never both be delegated to."""
-    if callable(members) and not isinstance(members, RunnerBase):
-        raise UnsupportedParameterError(
-            "Team(members=<callable>) (a member factory) is not supported by agno_core: pass "
-            "the list of members"
-        )
-    checked = list(members)
-    seen: set[str] = set()
-    for member in checked:
-        if not isinstance(member, RunnerBase):
-            raise TypeError(
-                f"a team's members must be Agents or Teams, not {type(member).__name__}"
-            )
-        key = member.id.lower()
-        if key in seen:
-            raise ValueError(
-                f"two members of the team have the id {member.id!r}: give them distinct "
-                "names or ids, so the leader can tell them apart"
-            )
-        seen.add(key)
-    return checked

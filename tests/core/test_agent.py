@@ -175,11 +175,11 @@ async def test_print_response_prints_the_answer(
 ) -> None:
     agent = Agent(model=OpenAIChat(id="gpt-4o-mini", max_retries=0))
     mock_model.add_text("Paris is the capital.")
-    await agent.aprint_response("Capital of France?")
+    await agent.aprint_response("Capital of France?", show_message=False)
     mock_model.add_text("Streamed words here", chunks=3)
-    await agent.aprint_response("Again", stream=True)
+    await agent.aprint_response("Again", stream=True, show_message=False)
     mock_model.add_error(400, "bad request")
-    agent.print_response("Fails")
+    agent.print_response("Fails", show_message=False)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Paris is the capital."
     assert out[1] == "Streamed words here"

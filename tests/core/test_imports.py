@@ -11,11 +11,17 @@ import agno_core
 
 PUBLIC_ALL: dict[str, list[str]] = {
     "agno_core": ["__version__"],
-    "agno_core.agent": ["Agent", "RunOutput", "RunStatus"],
+    "agno_core.agent": ["Agent", "RunEvent", "RunOutput", "RunOutputEvent", "RunStatus"],
     "agno_core.agent.agent": ["Agent", "RunOutput"],
     "agno_core.db": ["SqlDb", "StorageError"],
-    "agno_core.db.postgres": ["PostgresDb"],
-    "agno_core.db.sqlite": ["SqliteDb"],
+    "agno_core.db.postgres": ["AsyncPostgresDb", "PostgresDb"],
+    "agno_core.db.postgres.async_postgres": ["AsyncPostgresDb"],
+    "agno_core.db.postgres.postgres": ["PostgresDb"],
+    "agno_core.db.schemas": ["UserMemory"],
+    "agno_core.db.schemas.memory": ["UserMemory"],
+    "agno_core.db.sqlite": ["AsyncSqliteDb", "SqliteDb"],
+    "agno_core.db.sqlite.async_sqlite": ["AsyncSqliteDb"],
+    "agno_core.db.sqlite.sqlite": ["SqliteDb"],
     "agno_core.eval": [
         "Comparison",
         "DEFAULT_METRICS",
@@ -36,7 +42,10 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "PerformanceResult",
         "Verdict",
     ],
+    "agno_core.exceptions": ["NotSupportedError"],
+    "agno_core.memory": ["UserMemory"],
     "agno_core.metrics": [
+        "MessageMetrics",
         "ModelMetrics",
         "RunMetrics",
         "SessionMetrics",
@@ -63,7 +72,9 @@ PUBLIC_ALL: dict[str, list[str]] = {
     ],
     "agno_core.models.message": ["Message", "ToolCall"],
     "agno_core.models.openai": ["OpenAIChat", "OpenAIResponses"],
-    "agno_core.run": ["RunStatus"],
+    "agno_core.models.openai.chat": ["OpenAIChat"],
+    "agno_core.models.openai.responses": ["OpenAIResponses"],
+    "agno_core.run": ["RunContext", "RunStatus"],
     "agno_core.run.agent": [
         "BaseRunEvent",
         "MemoryUpdateCompletedEvent",
@@ -94,7 +105,13 @@ PUBLIC_ALL: dict[str, list[str]] = {
     "agno_core.team.mode": ["TeamMode"],
     "agno_core.team.team": ["Team", "TeamMode", "TeamRunOutput"],
     "agno_core.tools": ["Function", "ToolError", "Toolkit", "tool"],
+    "agno_core.tools.decorator": ["tool"],
+    "agno_core.tools.function": ["Function", "ToolError"],
+    "agno_core.tools.toolkit": ["Toolkit"],
     "agno_core.tools.yfinance": ["YFinanceTools"],
+    "agno_core.utils": [],
+    "agno_core.utils.location": ["aget_location", "get_location"],
+    "agno_core.utils.pprint": ["apprint_run_response", "pprint_run_response"],
 }
 
 

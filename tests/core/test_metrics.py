@@ -102,7 +102,7 @@ async def test_auxiliary_model_calls_have_their_own_entry(
     ]
     assert (m.input_tokens, m.output_tokens) == (80, 16)
     assert _sum_of_model_entries(m) == m.tokens_dict()
-    assert await agent.aget_user_memories("ada") == ["The user is called Ada."]
+    assert [m.memory for m in await agent.aget_user_memories("ada")] == ["The user is called Ada."]
 
 
 async def test_metrics_read_back_equal_the_returned_ones(

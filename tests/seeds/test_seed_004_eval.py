@@ -31,7 +31,7 @@ async def test_seed_004_memory_growth_of_team_runs(
     delegations = [r for r in seed_offline.requests if "delegate_task_to_member" in str(r.json)]
     assert len(delegations) >= 6
     # Memories were extracted and stored for the (default) user.
-    assert await team.aget_user_memories() == ["The user loves big cities."]
+    assert [m.memory for m in await team.aget_user_memories()] == ["The user loves big cities."]
     # Growth tracking: one figure per iteration, sites with file:line, in the printed summary.
     assert result.run_times == []
     assert len(result.memory_usages) == 5

@@ -147,7 +147,7 @@ async def test_seed_004_team_runs_with_memory_history_and_events(
     assert seen.count("TeamMemoryUpdateCompleted") == ITERATIONS
     assert seen.count("MemoryUpdateCompleted") == ITERATIONS
     # memories were stored (once each) and reach later runs, the leader's and the member's
-    memories = await team.aget_user_memories()
+    memories = [m.memory for m in await team.aget_user_memories()]
     expected = [m for c in chosen for m in (f"Asks about weather in {c}", f"Loves {c}")]
     assert memories == list(dict.fromkeys(expected))
     leader_requests = [r for r in mock_model.requests if is_leader(r)]

@@ -258,7 +258,7 @@ async def test_print_response_can_turn_member_responses_on_per_call(
     await team.aprint_response("Weather?", show_member_responses=True)
     shown = capsys.readouterr().out
 
-    assert plain == "It is sunny.\n"
+    assert plain == "Message: Weather?\nIt is sunny.\n"
     assert "--- Weather ---\nSunny.\n" in shown
 
 
@@ -319,7 +319,9 @@ def test_members_can_be_passed_positionally() -> None:
 # -- not supported ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["knowledge", "session_state", "tool_choice", "reasoning_model"])
+@pytest.mark.parametrize(
+    "name", ["knowledge", "session_state", "cache_callables", "reasoning_model"]
+)
 def test_agno_parameters_agno_core_lacks_are_refused_by_name(name: str) -> None:
     with pytest.raises(UnsupportedParameterError, match=rf"Team\({name}=\) is not supported"):
         Team([], **{name: object()})
@@ -339,8 +341,8 @@ def test_a_member_factory_is_refused() -> None:
 def test_agno_methods_agno_core_lacks_are_refused_by_name() -> None:
     team = Team([])
 
-    with pytest.raises(UnsupportedMethodError, match=r"Team.get_session_state\(\) is not supp"):
-        team.get_session_state()
+    with pytest.raises(UnsupportedMethodError, match=r"Team.get_session_summary\(\) is not supp"):
+        team.get_session_summary()
     assert not hasattr(team, "continue_run")  # still an AttributeError
     with pytest.raises(AttributeError, match="no attribute 'nonsense'") as info:
         _ = team.nonsense
@@ -363,4 +365,7 @@ def test_the_sync_api_routes_and_prints_member_responses(
     first, second = of_model(mock_model.requests, CLOCK_MODEL)
     assert (user_of(first), user_of(second)) == ("What time is it in Lisbon?", "And now?")
     out = capsys.readouterr().out
-    assert out == "--- Clock ---\n07:16 in Lisbon.\n--- Travel Team ---\n07:16 in Lisbon.\n"
+    assert out == (
+        "Message: And now?\n--- Clock ---\n07:16 in Lisbon.\n"
+        "--- Travel Team ---\n07:16 in Lisbon.\n"
+    )

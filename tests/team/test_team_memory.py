@@ -74,7 +74,11 @@ async def test_agent_extracts_stores_and_reuses_memories(mock_model: MockOpenAI,
     assert "Memories about the user:\n- Name is Ann\n- Loves Paris" in system_text(later)
     known = messages(memory_requests(mock_model)[-1])[-1]["content"]
     assert "Known memories:\n- Name is Ann\n- Loves Paris" in known
-    assert agent.get_user_memories("ann") == ["Name is Ann", "Loves Paris", "Works at night"]
+    assert [m.memory for m in agent.get_user_memories("ann")] == [
+        "Name is Ann",
+        "Loves Paris",
+        "Works at night",
+    ]
 
     # another user's run sees none of them
     reply(mock_model, "Hello.", model=WEATHER_MODEL)
@@ -106,7 +110,7 @@ async def test_team_extracts_memories_with_the_leader_model(
     assert [e.total_tokens for e in details["model"]] == [35 + 50]
     assert [e.total_tokens for e in details["member_model"]] == [14]
     assert result.metrics.total_tokens == 35 + 50 + 14 + 64 == model_token_sum(result.metrics)
-    assert await team.aget_user_memories("ann") == ["Name is Ann"]
+    assert [m.memory for m in await team.aget_user_memories("ann")] == ["Name is Ann"]
 
     reply(mock_model, "Hello again, Ann.")
     remember(mock_model)
@@ -137,7 +141,7 @@ async def test_member_memories_are_counted_as_member_usage(
     assert member.metrics.total_tokens == 14 + 24
     assert entry(result.metrics, "member_memory_model", WEATHER_MODEL).total_tokens == 24
     assert result.metrics.total_tokens == 35 + 42 + 14 + 24 == model_token_sum(result.metrics)
-    assert await team.aget_user_memories("ann") == ["Asks about Paris"]
+    assert [m.memory for m in await team.aget_user_memories("ann")] == ["Asks about Paris"]
 
 
 async def test_without_a_db_there_is_no_memory_call(mock_model: MockOpenAI) -> None:
@@ -163,7 +167,7 @@ async def test_memory_model_error_keeps_the_answer(
     assert result.content == "Hello."
     assert "memory_model" not in result.metrics.details
     assert result.metrics.total_tokens == 12
-    assert await team.aget_user_memories("ann") == []
+    assert [m.memory for m in await team.aget_user_memories("ann")] == []
 
 
 async def test_team_history_replays_previous_team_runs(

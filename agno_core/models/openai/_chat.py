@@ -88,6 +88,8 @@ class OpenAIChat(OpenAIBase):
             params["tools"] = [
                 {"type": "function", "function": tool_schema(f)} for f in request.tools
             ]
+            if request.tool_choice is not None:
+                params["tool_choice"] = request.tool_choice
         if request.output_schema is not None:
             params["response_format"] = {
                 "type": "json_schema",

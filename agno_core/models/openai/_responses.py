@@ -84,6 +84,14 @@ def _result_from_response(response: Any) -> tuple[str | None, list[ToolCall]]:
     return ("".join(texts) if texts else None), calls
 
 
+def _tool_choice(choice: str | dict[str, Any]) -> str | dict[str, Any]:
+    """Chat Completions' ``{"type": "function", "function": {"name": n}}`` in the Responses
+    API's flat shape ``{"type": "function", "name": n}``; strings pass through."""
+    if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        return {"type": "function", "name": choice["function"]["name"]}
+    return choice
+
+
 @dataclass(kw_only=True)
 class OpenAIResponses(OpenAIBase):
     """A model behind OpenAI's Responses API (``client.responses.create``).
@@ -109,6 +117,8 @@ class OpenAIResponses(OpenAIBase):
             params["tools"] = [
                 {"type": "function", **tool_schema(f), "strict": f.strict} for f in request.tools
             ]
+            if request.tool_choice is not None:
+                params["tool_choice"] = _tool_choice(request.tool_choice)
         if request.output_schema is not None:
             params["text"] = {
                 "format": {

@@ -9,8 +9,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from agno_core.db._sql import SqlDb
+from agno_core.db._stores import AsyncMemoryApi
 
-__all__ = ["PostgresDb"]
+__all__ = ["AsyncPostgresDb", "PostgresDb"]
 
 # The advisory lock that schema creators take turns on ("agno_cor" as a 64-bit integer).
 _SCHEMA_LOCK = int.from_bytes(b"agno_cor", "big")
@@ -79,3 +80,9 @@ class PostgresDb(SqlDb):
             pool_pre_ping=False,
             **self._engine_kwargs,
         )
+
+
+class AsyncPostgresDb(AsyncMemoryApi, PostgresDb):
+    """`PostgresDb` with Agno's async db interface: ``await db.get_user_memories()`` and the
+    other memory methods are coroutines. Agents and teams use it exactly like `PostgresDb`.
+    """

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from agno_core.db._direct import HotPath
 from agno_core.db._errors import sqlite_problem
 from agno_core.db._sql import SqlDb
+from agno_core.db._stores import AsyncMemoryApi
 
-__all__ = ["SqliteDb"]
+__all__ = ["AsyncSqliteDb", "SqliteDb"]
 
 
 def _is_memory(db_url: str) -> bool:
@@ -165,3 +166,9 @@ def _check_path(path: Path) -> None:
     # The database, its -wal and its -shm file are created in the folder.
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, "Permission denied", str(path.parent))
+
+
+class AsyncSqliteDb(AsyncMemoryApi, SqliteDb):
+    """`SqliteDb` with Agno's async db interface: ``await db.get_user_memories()`` and the
+    other memory methods are coroutines. Agents and teams use it exactly like `SqliteDb`.
+    """

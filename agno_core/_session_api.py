@@ -1,0 +1,246 @@
+"""What agents and teams answer from their storage: session metrics, chat history, user
+memories; and printing a run's answer (``print_response``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agno_core._history import chat_history, session_messages
+from agno_core._sync import run_sync
+from agno_core.metrics import SessionMetrics
+from agno_core.run.base import RunStatus
+
+if TYPE_CHECKING:
+    from agno_core.db._sql import SqlDb
+    from agno_core.memory import UserMemory
+    from agno_core.models.message import Message
+    from agno_core.run._output import RunOutput
+
+__all__ = ["SessionApi"]
+
+
+class SessionApi:
+    """Mixed into `RunnerBase`; reads ``self.db``, ``self.session_id`` and ``self.user_id``."""
+
+    __slots__ = ()
+
+    db: SqlDb | None
+    session_id: str | None
+    user_id: str | None
+
+    # -- session metrics -----------------------------------------------------------------------
+    async def aget_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
+        """Metrics of a session (default: this agent's), summed over its stored runs."""
+        if self.db is None:
+            raise ValueError("session metrics are computed from stored runs: give it a db")
+        sid = session_id or self.session_id
+        if sid is None:
+            return SessionMetrics()
+        return await self.db.asession_metrics(sid)
+
+    def get_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
+        """Synchronous `aget_session_metrics`."""
+        return run_sync(self.aget_session_metrics(session_id))
+
+    # -- chat history --------------------------------------------------------------------------
+    async def aget_chat_history(
+        self, session_id: str | None = None, last_n_runs: int | None = None
+    ) -> list[Message]:
+        """The user and assistant messages of a session (default: this agent's), oldest first.
+
+        Args:
+            session_id: The session (default: the agent's ``session_id``).
+            last_n_runs: Only the latest runs' messages.
+        """
+        sid = session_id or self.session_id
+        if self.db is None or sid is None:
+            return []
+        return await chat_history(self.db, sid, last_n_runs=last_n_runs)
+
+    def get_chat_history(
+        self, session_id: str | None = None, last_n_runs: int | None = None
+    ) -> list[Message]:
+        """Synchronous `aget_chat_history`."""
+        return run_sync(self.aget_chat_history(session_id, last_n_runs))
+
+    async def aget_session_messages(
+        self,
+        session_id: str | None = None,
+        last_n_runs: int | None = None,
+        limit: int | None = None,
+        skip_roles: list[str] | None = None,
+        skip_statuses: list[RunStatus] | None = None,
+        skip_history_messages: bool = True,
+    ) -> list[Message]:
+        """A session's stored messages (default: this agent's session), as in Agno.
+
+        Args:
+            session_id: The session (default: the agent's ``session_id``).
+            last_n_runs: Only the latest runs.
+            limit: At most this many messages (the system message first, then the latest).
+            skip_roles: Leave out these roles.
+            skip_statuses: Leave out runs with these statuses (default: paused, cancelled,
+                error).
+            skip_history_messages: Leave out messages a run replayed from earlier runs.
+        """
+        sid = session_id or self.session_id
+        if self.db is None or sid is None:
+            return []
+        return await session_messages(
+            self.db,
+            sid,
+            last_n_runs=last_n_runs,
+            limit=limit,
+            skip_roles=skip_roles,
+            skip_statuses=skip_statuses,
+            skip_history_messages=skip_history_messages,
+        )
+
+    def get_session_messages(
+        self,
+        session_id: str | None = None,
+        last_n_runs: int | None = None,
+        limit: int | None = None,
+        skip_roles: list[str] | None = None,
+        skip_statuses: list[RunStatus] | None = None,
+        skip_history_messages: bool = True,
+    ) -> list[Message]:
+        """Synchronous `aget_session_messages`."""
+        return run_sync(
+            self.aget_session_messages(
+                session_id, last_n_runs, limit, skip_roles, skip_statuses, skip_history_messages
+            )
+        )
+
+    async def aget_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
+        """The session's latest stored top-level run (default: this agent's session)."""
+        sid = session_id or self.session_id
+        if sid is None:
+            raise ValueError("no session_id given and the agent has none yet")
+        if self.db is None:
+            return None
+        runs = await self.db.aget_session_runs(sid, limit=1)
+        return runs[-1] if runs else None
+
+    def get_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
+        """Synchronous `aget_last_run_output`."""
+        return run_sync(self.aget_last_run_output(session_id))
+
+    async def adelete_session(self, session_id: str) -> None:
+        """Delete a session and its stored runs."""
+        if self.db is not None:
+            await self.db.adelete_session(session_id)
+
+    def delete_session(self, session_id: str) -> None:
+        """Synchronous `adelete_session`."""
+        run_sync(self.adelete_session(session_id))
+
+    # -- session state -------------------------------------------------------------------------
+    async def aget_session_state(self, session_id: str | None = None) -> dict[str, Any]:
+        """The session's stored state (default: this agent's session).
+
+        Raises:
+            ValueError: when there is no db or no such session.
+        """
+        sid = session_id or self.session_id
+        state = await self.db.aget_session_state(sid) if self.db is not None and sid else None
+        if state is None:
+            raise ValueError(f"session {sid!r} not found (session state needs a db and a run)")
+        return state
+
+    def get_session_state(self, session_id: str | None = None) -> dict[str, Any]:
+        """Synchronous `aget_session_state`."""
+        return run_sync(self.aget_session_state(session_id))
+
+    async def aupdate_session_state(
+        self, session_state_updates: dict[str, Any], session_id: str | None = None
+    ) -> str:
+        """Set keys of the session's stored state; returns the new state as text, as Agno."""
+        state = await self.aget_session_state(session_id)
+        state.update(session_state_updates)
+        assert self.db is not None
+        await self.db.aset_session_state(session_id or self.session_id or "", state)
+        return str(state)
+
+    def update_session_state(
+        self, session_state_updates: dict[str, Any], session_id: str | None = None
+    ) -> str:
+        """Synchronous `aupdate_session_state`."""
+        return run_sync(self.aupdate_session_state(session_state_updates, session_id))
+
+    # -- memories ------------------------------------------------------------------------------
+    async def aget_user_memories(self, user_id: str | None = None) -> list[UserMemory]:
+        """The memories stored for a user (default: this agent's ``user_id`` or "default"),
+        oldest first, as `UserMemory` objects (``.memory``, ``.topics``, ``.memory_id``)."""
+        if self.db is None:
+            return []
+        return await self.db.aget_user_memories(user_id or self.user_id or "default")
+
+    def get_user_memories(self, user_id: str | None = None) -> list[UserMemory]:
+        """Synchronous `aget_user_memories`."""
+        return run_sync(self.aget_user_memories(user_id))
+
+    # -- printing ------------------------------------------------------------------------------
+    async def aprint_response(
+        self,
+        input: Any,
+        *,
+        stream: bool | None = None,
+        markdown: bool | None = None,
+        show_message: bool = True,
+        console: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Run and print the answer (streamed as it comes with ``stream=True``), as in Agno.
+
+        Args:
+            input: The user's message.
+            stream: Print the answer as it is generated (default: the agent's ``stream``).
+            markdown: Render the finished answer as markdown, with ``rich`` when it is installed
+                (default: the agent's ``markdown``); a streamed answer is printed as it comes.
+            show_message: Print the user's message first (``Message: ...``).
+            console: A ``rich`` console to print to instead of stdout.
+            **kwargs: Passed to `arun` (``session_id``, ``user_id``, ``session_state``, ...).
+        """
+        run: Any = self.arun  # type: ignore[attr-defined]
+        write = _writer(console)
+        if show_message and isinstance(input, str):
+            write(f"Message: {input}\n")
+        stream = getattr(self, "stream", None) if stream is None else stream
+        if stream:
+            async for event in run(input, stream=True, **kwargs):
+                if event.event in ("RunContent", "TeamRunContent") and event.parent_run_id is None:
+                    write(event.content)
+            write("\n")
+            return
+        output = await run(input, stream=False, **kwargs)
+        if output.status is not RunStatus.completed:
+            write(f"[{output.status.value}] {output.error or ''}".rstrip() + "\n")
+        elif _wants_markdown(self, markdown) and isinstance(output.content, str):
+            _print_markdown(output.content, console)
+        else:
+            write(output.get_content_as_string() + "\n")
+
+    def print_response(self, input: Any, *, stream: bool | None = None, **kwargs: Any) -> None:
+        """Synchronous `aprint_response`."""
+        run_sync(self.aprint_response(input, stream=stream, **kwargs))
+
+
+def _writer(console: Any) -> Any:
+    if console is None:
+        return lambda text: print(text, end="", flush=True)
+    return lambda text: console.print(text, end="")
+
+
+def _wants_markdown(owner: Any, markdown: bool | None) -> bool:
+    return bool(getattr(owner, "markdown", False) if markdown is None else markdown)
+
+
+def _print_markdown(text: str, console: Any) -> None:
+    try:
+        from rich.console import Console
+        from rich.markdown import Markdown
+    except ImportError:  # no renderer: markdown is readable as it is
+        _writer(console)(text + "\n")
+        return
+    (console or Console()).print(Markdown(text))

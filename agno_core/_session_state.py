@@ -1,0 +1,109 @@
+"""Session state, as Agno has it: a dict kept with the session, given to tools as
+``run_context.session_state``, resolved into ``{name}`` placeholders, stored back after each run.
+
+A run's state is the session's stored state (a new session starts from the agent's
+``session_state``) with the call's ``session_state=`` merged over it (``overwrite_db_session_state``
+ignores what is stored). The keys ``current_user_id``, ``current_session_id`` and
+``current_run_id`` are there during the run and never stored.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+from typing import TYPE_CHECKING, Any
+
+from agno_core.run._context import public_context
+from agno_core.run._options import RunContext as PublicContext
+from agno_core.tools import Function
+
+if TYPE_CHECKING:
+    from agno_core.db._sql import SqlDb
+    from agno_core.run._context import RunContext, RunOwner
+
+__all__ = [
+    "final_state",
+    "load_session_state",
+    "save_session_state",
+    "state_tool",
+    "uses_session_state",
+]
+
+log = logging.getLogger("agno_core")
+
+_TRANSIENT = ("current_user_id", "current_session_id", "current_run_id")
+
+
+def uses_session_state(owner: RunOwner, ctx: RunContext) -> bool:
+    """Whether the run works with session state (only then is it read from the db)."""
+    return (
+        owner.session_state is not None
+        or ctx.options.session_state is not None
+        or owner.enable_agentic_state
+        or bool(owner.add_session_state_to_context or ctx.options.add_session_state_to_context)
+    )
+
+
+def merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    """Merge ``other`` into ``into``, nested dicts key by key (``other`` wins)."""
+    for key, value in other.items():
+        if isinstance(into.get(key), dict) and isinstance(value, dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+
+
+async def load_session_state(owner: RunOwner, ctx: RunContext) -> None:
+    """Put the run's session state into its `RunContext`."""
+    o = ctx.output
+    stored = None
+    if ctx.db is not None and not owner.overwrite_db_session_state:
+        stored = await ctx.db.aget_session_state(o.session_id)
+    state = stored if stored else copy.deepcopy(owner.session_state or {})
+    merge(state, copy.deepcopy(ctx.options.session_state or {}))
+    if o.user_id:
+        state["current_user_id"] = o.user_id
+    state["current_session_id"] = o.session_id
+    state["current_run_id"] = o.run_id
+    public_context(ctx).session_state = state
+
+
+def stored_form(state: dict[str, Any]) -> dict[str, Any]:
+    """The state without its run-time keys."""
+    return {k: v for k, v in state.items() if k not in _TRANSIENT}
+
+
+def final_state(ctx: RunContext) -> dict[str, Any] | None:
+    """The run's session state as it is stored (None: the run has none)."""
+    public = ctx.options.public
+    if public is None or public.session_state is None:
+        return None
+    return stored_form(public.session_state)
+
+
+async def save_session_state(ctx: RunContext, db: SqlDb, state: dict[str, Any]) -> None:
+    """Store the run's session state with its session (after the run's row is stored)."""
+    try:
+        await db.aset_session_state(ctx.output.session_id, state)
+    except Exception as exc:  # the answer stands; the state change is reported
+        log.error("run %s: the session state could not be stored: %s", ctx.output.run_id, exc)
+
+
+def update_session_state(run_context: PublicContext, session_state_updates: dict[str, Any]) -> str:
+    """Update the shared session state. Give the updates as key-value pairs, e.g.
+    {"shopping_list": ["milk", "eggs"]}.
+
+    Args:
+        session_state_updates: The keys to set and their new values.
+    """
+    if run_context.session_state is None:
+        run_context.session_state = {}
+    run_context.session_state.update(session_state_updates)
+    return f"Updated session state: {stored_form(run_context.session_state)}"
+
+
+@functools.cache
+def state_tool() -> Function:
+    """The ``update_session_state`` tool of ``enable_agentic_state`` (one per process)."""
+    return Function.from_callable(update_session_state)

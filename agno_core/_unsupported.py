@@ -1,0 +1,144 @@
+"""Agno parameters agno_core does not implement, checked by the constructors and ``arun``.
+
+A parameter listed here is accepted at Agno's default value, since that is what agno_core does
+anyway (``store_media=True`` with no media, ``retries=0``); any other value raises
+`NotSupportedError` naming it, never an accepted-and-ignored setting. ``scripts/compat_table.py``
+reads this registry to write docs/COMPATIBILITY.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from agno_core.exceptions import NotSupportedError
+
+__all__ = ["UNSUPPORTED", "Unsupported", "check_arguments"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """An Agno parameter agno_core accepts only at ``default``, and why."""
+
+    default: Any
+    reason: str
+
+
+_KNOWLEDGE = "knowledge bases (RAG) are not part of agno_core"
+_MEDIA = "agno_core runs are text in, text or structured output out"
+_REASONING = "reasoning agents and models are not part of agno_core"
+_HOOKS = "run and tool hooks are not part of agno_core"
+_SUMMARY = "session summaries and context compaction are not part of agno_core"
+_OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
+_RETRY = "model retries are the openai SDK's (the model's max_retries)"
+_PLATFORM = "an AgentOS / platform feature outside agno_core"
+_FOLLOWUP = "follow-up suggestions are not part of agno_core"
+_HISTORY_TOOLS = "history-reading tools are not part of agno_core; use add_history_to_context"
+_EVENTS = "events are not stored with the run in agno_core"
+
+
+def _group(reason: str, **defaults: Any) -> dict[str, Unsupported]:
+    return {name: Unsupported(value, reason) for name, value in defaults.items()}
+
+
+_AGENT: dict[str, Unsupported] = {
+    **_group(
+        "fallback models are not part of agno_core", fallback_config=None, fallback_models=None
+    ),
+    **_group("sessions are read from the db on every run (nothing to cache)", cache_session=False),
+    **_group(
+        _PLATFORM,
+        filesystem=None,
+        checkpoint=None,
+        sandbox=None,
+        learning=None,
+        add_learnings_to_context=True,
+        skills=None,
+        save_response_to_file=None,
+        introduction=None,
+    ),
+    **_group("memories use the built-in memory model (memory_model=)", memory_manager=None),
+    **_group(
+        _SUMMARY,
+        enable_session_summaries=False,
+        add_session_summary_to_context=None,
+        session_summary_manager=None,
+        compaction=None,
+        compress_tool_results=False,
+        compression_manager=None,
+        offload_tool_results=None,
+    ),
+    **_group(_MEDIA, store_media=True, media_storage=None, send_media_to_model=True),
+    **_group(
+        _KNOWLEDGE,
+        knowledge=None,
+        knowledge_filters=None,
+        enable_agentic_knowledge_filters=None,
+        add_knowledge_to_context=False,
+        knowledge_retriever=None,
+        references_format="json",
+        search_knowledge=True,
+        add_search_knowledge_instructions=True,
+        update_knowledge=False,
+        callable_knowledge_cache_key=None,
+    ),
+    **_group(_HOOKS, tool_hooks=None, pre_hooks=None, post_hooks=None),
+    **_group(_REASONING, reasoning_model=None, reasoning_agent=None),
+    **_group(_HISTORY_TOOLS, read_chat_history=False, read_tool_call_history=False),
+    **_group("instructions are rendered as a list, without tags", use_instruction_tags=False),
+    **_group(
+        "the input is sent as given",
+        additional_input=None,
+        build_user_context=True,
+        input_schema=None,
+    ),
+    **_group(_RETRY, retries=0, delay_between_retries=1, exponential_backoff=False),
+    **_group(
+        _OUTPUT,
+        parser_model=None,
+        parser_model_prompt=None,
+        parse_response=True,
+        output_model=None,
+        output_model_prompt=None,
+        structured_outputs=None,
+        use_json_mode=False,
+    ),
+    **_group(_FOLLOWUP, followups=False, num_followups=None, followup_model=None),
+    **_group(_EVENTS, store_events=False, events_to_skip=None),
+    **_group("debug output is one level (debug_mode=True)", debug_level=1),
+}
+
+_RUN: dict[str, Unsupported] = {
+    **_group(
+        "the run builds its own context; pass dependencies= and metadata= instead", run_context=None
+    ),
+    **_group(_MEDIA, audio=None, images=None, videos=None, files=None),
+    **_group(_KNOWLEDGE, knowledge_filters=None),
+    **_group("debug output is set on the agent (debug_mode=True)", debug_mode=None),
+}
+
+# Registry per table row of docs/COMPATIBILITY.md.
+UNSUPPORTED: dict[str, dict[str, Unsupported]] = {
+    "Agent": _AGENT,
+    "Agent.run / arun": _RUN,
+}
+
+_REGISTRY_FOR = {"Agent": _AGENT, "Agent.run": _RUN, "Team.run": _RUN}
+
+
+def check_arguments(owner: str, given: dict[str, Any]) -> None:
+    """Refuse Agno arguments agno_core does not implement (`NotSupportedError`), unless given at
+    Agno's default; anything else unknown is a `TypeError`, as Python would raise."""
+    registry = _REGISTRY_FOR.get(owner, {})
+    for name, value in given.items():
+        entry = registry.get(name)
+        if entry is None:
+            raise TypeError(f"{owner}() got an unexpected keyword argument {name!r}")
+        if value is entry.default or (
+            type(value) is type(entry.default) and value == entry.default
+        ):
+            continue
+        raise NotSupportedError(
+            f"{owner}({name}=...) is not supported by agno_core: {entry.reason}. "
+            f"Leave it at Agno's default ({entry.default!r})."
+        )
