@@ -5,9 +5,10 @@ Order of calls (after the priming call that created the invoker):
 1. ``warmup_runs`` unmeasured calls;
 2. runtime (``measure_runtime``): calibration if a call is shorter than a timed sample, then
    ``num_iterations`` timed samples, with tracing off;
-3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on for all
-   ``num_iterations`` calls, each measured for peak and retained memory, and, with growth tracking,
-   a snapshot after each one.
+3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on (one frame per
+   allocation) for all ``num_iterations`` calls, each measured for peak and retained memory; with
+   growth tracking, a line snapshot before the first and after the last, and, when a line grew,
+   one more call traced with deep stacks to name its callers (see :mod:`._growth`).
 
 Debug logs (``debug_mode``, logger ``agno_core.eval``) are written after the measurement, so that
 log records (kept by handlers such as pytest's ``caplog``) never count as growth.
@@ -19,13 +20,19 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agno_core.eval import _timing
-from agno_core.eval._growth import GrowthTracker, IterationGrowth
+from agno_core.eval._growth import GrowthTracker, IterationGrowth, name_sites
 from agno_core.eval._invoke import Invoker
-from agno_core.eval._memory import call_overhead, measure_call, tracing
-from agno_core.eval._result import PerformanceResult
+from agno_core.eval._memory import (
+    MEASURE_FRAMES,
+    NAMING_FRAMES,
+    call_overhead,
+    measure_call,
+    tracing,
+)
+from agno_core.eval._result import GrowthSite, PerformanceResult
 from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
 
 __all__ = ["LOGGER_NAME", "Plan", "measure"]
@@ -53,28 +60,46 @@ class Plan:
 class _Memory:
     peaks: list[int]
     retained: list[int]
-    tracker: GrowthTracker | None
+    sites: list[GrowthSite] = field(default_factory=list)
+    iterations: list[IterationGrowth] = field(default_factory=list)
 
 
 async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
-    memory = _Memory(peaks=[], retained=[], tracker=None)
-    with tracing():
+    count = plan.num_iterations
+    # Filled in place: nothing the loop stores between two calls allocates a list block, so an
+    # iteration's retained memory (its growth) holds only what the call kept.
+    memory = _Memory(peaks=[0] * count, retained=[0] * count)
+    tracker: GrowthTracker | None = None
+    with tracing(MEASURE_FRAMES):
         gc.collect()
         overhead = await call_overhead(is_async=invoker.is_async)
         if plan.memory_growth_tracking:
-            memory.tracker = GrowthTracker(top_n=plan.top_n_memory_allocations)
+            tracker = GrowthTracker(
+                top_n=plan.top_n_memory_allocations, per_iteration=plan.debug_mode
+            )
         # Every measured call starts from collected garbage and empty free lists (a full
         # collection clears them; freed-but-cached blocks still count as traced memory).
         gc.collect()
-        for _ in range(plan.num_iterations):
+        for index in range(count):
             peak, retained = await measure_call(invoker)
-            memory.peaks.append(max(peak - overhead, 0))
-            memory.retained.append(retained)
-            if memory.tracker is not None:
-                memory.tracker.record()
-                # Snapshots leave garbage and full free lists: collect them now, or the next
+            memory.peaks[index] = max(peak - overhead, 0)
+            memory.retained[index] = retained
+            if tracker is not None and plan.debug_mode:
+                tracker.record()
+                # A snapshot leaves garbage and full free lists: collect them now, or the next
                 # call would look as if it had freed them.
                 gc.collect()
+        if tracker is not None:
+            memory.sites = tracker.finish()
+            memory.iterations = tracker.iterations(memory.retained)
+    if memory.sites:
+
+        async def once() -> None:
+            await invoker.call()
+            await invoker.settle()
+
+        with tracing(NAMING_FRAMES):
+            await name_sites(memory.sites, once)
     return memory
 
 
@@ -132,10 +157,10 @@ async def _measure_into(
             result.peak_memory_usages = memory.peaks
             result.memory_usages = [peak / MIB for peak in memory.peaks]
             result.retained_memory_per_call = memory.retained
-        if memory.tracker is not None:
-            growth = memory.tracker.iterations()
-            result.growth_per_iteration = [iteration.net for iteration in growth]
-            result.growth_sites = memory.tracker.sites()
+        if plan.memory_growth_tracking:
+            growth = memory.iterations
+            result.growth_per_iteration = list(memory.retained)
+            result.growth_sites = memory.sites
     return growth
 
 

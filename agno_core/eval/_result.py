@@ -58,8 +58,9 @@ class PerformanceResult:
         peak_memory_usages: the same peaks in bytes.
         retained_memory_per_call: bytes still live after each call and a garbage collection
             (negative when a call freed more than it kept).
-        growth_per_iteration: net bytes live memory grew in each iteration, with the eval's own
-            allocations filtered out (``memory_growth_tracking`` only, else empty).
+        growth_per_iteration: net bytes live memory grew in each iteration: what its call
+            retained, the eval allocating nothing of its own in between
+            (``memory_growth_tracking`` only, else empty).
         growth_sites: the lines that grew most over the measured iterations, largest first.
         outliers: indices into ``run_times`` outside Tukey's fences; flagged, not removed.
         created_at: when the eval ran, seconds since the epoch.
