@@ -172,9 +172,7 @@ class GrowthTracker:
 
 
 def _line_filters(sites: list[GrowthSite]) -> list[tracemalloc.Filter]:
-    return [
-        tracemalloc.Filter(True, glob.escape(site.filename), site.lineno) for site in sites
-    ]
+    return [tracemalloc.Filter(True, glob.escape(site.filename), site.lineno) for site in sites]
 
 
 def _by_traceback(sites: list[GrowthSite]) -> dict[tracemalloc.Traceback, tuple[int, int]]:
