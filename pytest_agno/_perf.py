@@ -98,9 +98,16 @@ class PerfEval:
                 "an async function: use `await perf_eval.arun(...)` in an async test"
             )
         evaluation, opts = self._prepare(func, name, options)
+        first: list[str] = []
         with self._tally() as tally:
             result = evaluation.run()
-        return self._finish(evaluation, opts, result, tally)
+            for _ in range(self._confirmations()):
+                failing = self._regressions(opts, result, str(evaluation.name))[1]
+                if not failing:
+                    break
+                first = first or failing
+                result = evaluation.run()
+        return self._finish(evaluation, opts, result, tally, first)
 
     async def arun(
         self, func: Callable[[], object], *, name: str | None = None, **options: Any
@@ -108,11 +115,42 @@ class PerfEval:
         """Measure ``func`` on the running event loop; see the class docstring."""
         __tracebackhide__ = True
         evaluation, opts = self._prepare(func, name, options)
+        first: list[str] = []
         with self._tally() as tally:
             result = await evaluation.arun()
-        return self._finish(evaluation, opts, result, tally)
+            for _ in range(self._confirmations()):
+                failing = self._regressions(opts, result, str(evaluation.name))[1]
+                if not failing:
+                    break
+                first = first or failing
+                result = await evaluation.arun()
+        return self._finish(evaluation, opts, result, tally, first)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _confirmations(self) -> int:
+        settings = self._settings
+        if settings is None or not settings.compare:
+            return 0
+        return settings.confirm
+
+    def _regressions(
+        self, opts: PerfOptions, result: PerformanceResult, label: str
+    ) -> tuple[dict[str, Any] | None, list[str]]:
+        """The comparison with the baseline (None: none) and the regression rules it breaks."""
+        from agno_core.eval.performance import PerformanceResult
+
+        settings = self._settings
+        if settings is None or not settings.compare:
+            return None, []
+        baseline = settings.baseline.get(f"{self._nodeid}::{label}")
+        if baseline is None:
+            return None, []
+        comparison = result.compare(PerformanceResult.from_dict(baseline))
+        rules = settings.rules
+        if opts.max_regression is not None:
+            rules = (*rules, *regression_rules(opts.max_regression))
+        return comparison_dict(comparison), evaluate_rules(comparison, rules)
 
     def _prepare(
         self, func: Callable[[], object], name: str | None, options: dict[str, Any]
@@ -163,10 +201,9 @@ class PerfEval:
         opts: PerfOptions,
         result: PerformanceResult,
         tally: TokenTally,
+        first_failures: list[str],
     ) -> PerformanceResult:
         __tracebackhide__ = True
-        from agno_core.eval.performance import PerformanceResult
-
         self.results.append(result)
         record = EvalRecord(
             nodeid=self._nodeid,
@@ -181,20 +218,13 @@ class PerfEval:
             for check in record.gates
             if not check.passed
         ]
-        regression_lines: list[str] = []
+        comparison, regression_lines = self._regressions(opts, result, str(evaluation.name))
         settings = self._settings
         if settings is not None and settings.compare:
-            baseline = settings.baseline.get(record.key)
-            if baseline is None:
-                record.baseline = "missing"
-            else:
-                record.baseline = "compared"
-                comparison = result.compare(PerformanceResult.from_dict(baseline))
-                record.comparison = comparison_dict(comparison)
-                rules = settings.rules
-                if opts.max_regression is not None:
-                    rules = (*rules, *regression_rules(opts.max_regression))
-                regression_lines = evaluate_rules(comparison, rules)
+            record.baseline = "missing" if comparison is None else "compared"
+            record.comparison = comparison
+        if first_failures:
+            record.rerun = {"first_failures": first_failures, "confirmed": bool(regression_lines)}
         record.failures = gate_lines + regression_lines
         record.verdict = "fail" if record.failures else "pass"
         if self._session is not None:
@@ -222,7 +252,8 @@ class PerfEval:
         if regression_lines:
             settings = self._settings
             source = settings.compare if settings is not None else None
-            parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}:")
+            again = " (and again when measured once more)" if record.rerun else ""
+            parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}{again}:")
             parts += [f"  {line}" for line in regression_lines]
         site = top_growth_site(result)
         if site is not None:

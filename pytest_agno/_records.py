@@ -148,6 +148,9 @@ class EvalRecord:
         comparison: With a baseline: ``{"verdict", "metrics": [...], "skipped": [...]}``.
         tokens: Runs and tokens counted while it measured.
         result: ``PerformanceResult.to_dict()``: every sample and statistic.
+        rerun: When the first measurement broke a regression rule and was measured again
+            (``--agno-eval-confirm``): ``{"first_failures": [...], "confirmed": bool}``; the
+            result, comparison and verdict are the last measurement's.
     """
 
     nodeid: str
@@ -159,6 +162,7 @@ class EvalRecord:
     comparison: dict[str, Any] | None = None
     tokens: TokenTally = field(default_factory=TokenTally)
     result: dict[str, Any] = field(default_factory=dict)
+    rerun: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -177,6 +181,7 @@ class EvalRecord:
             "comparison": self.comparison,
             "tokens": self.tokens.to_dict(),
             "result": self.result,
+            "rerun": self.rerun,
         }
 
     @classmethod
@@ -191,6 +196,7 @@ class EvalRecord:
             comparison=data["comparison"],
             tokens=TokenTally.from_dict(data["tokens"]),
             result=data["result"],
+            rerun=data.get("rerun"),
         )
 
 

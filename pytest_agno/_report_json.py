@@ -13,9 +13,12 @@ either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12)
   ``gates`` (``gate``, ``metric``, ``unit``, ``limit``, ``measured``, ``passed``), ``baseline``
   (``"not requested"``/``"missing"``/``"compared"``), ``comparison`` (null or ``verdict``,
   ``metrics`` [``metric``, ``unit``, ``baseline``, ``current``, ``change``, ``relative_change``,
-  ``noise``, ``threshold``, ``verdict``], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
-  ``output_tokens``, ``total_tokens`` counted while it measured) and ``result`` (the full
-  ``PerformanceResult.to_dict()``: ``run_times`` in seconds, ``memory_usages`` in MiB,
+  ``noise``, ``threshold``, ``verdict``, ``basis``: ``"reference"`` when runtime was compared
+  as steady time over the reference workload, load-independent, else ``"wall"`` or
+  ``"memory"``], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
+  ``output_tokens``, ``total_tokens`` counted while it measured), ``rerun`` (null, or
+  ``first_failures`` and ``confirmed`` when a regression was measured again) and ``result``
+  (the full ``PerformanceResult.to_dict()``: ``run_times`` in seconds, ``memory_usages`` in MiB,
   ``peak_memory_usages`` and ``growth_per_iteration`` in bytes, statistics, ``growth_sites``);
 - ``tests``: each test that ran agents or evals: ``nodeid``, ``outcome``, ``duration``, ``runs``
   (``kind``, ``name``, ``run_id``, ``status``, the three token totals, ``duration``,
@@ -74,6 +77,7 @@ _METRIC_COMPARISON = _object(
         "noise": _NUMBER,
         "threshold": _NUMBER,
         "verdict": {"enum": ["regression", "improvement", "unchanged"]},
+        "basis": {"enum": ["wall", "reference", "memory"]},
     }
 )
 _COMPARISON = {
@@ -138,6 +142,12 @@ _EVAL = _object(
         "comparison": _COMPARISON,
         "tokens": _TOKENS,
         "result": _RESULT,
+        "rerun": {
+            "oneOf": [
+                {"type": "null"},
+                _object({"first_failures": _STRINGS, "confirmed": {"type": "boolean"}}),
+            ]
+        },
     }
 )
 _RUN = _object(

@@ -31,6 +31,8 @@ class EvalSettings:
         rules: It, parsed.
         baseline: ``{eval key: PerformanceResult dict}`` of the compare baseline.
         baseline_found: The compare baseline file exists.
+        confirm: How many times an eval that broke a regression rule is measured again before
+            its test fails (a rerun that passes wins); ``--agno-eval-confirm``, default 1.
     """
 
     report: bool = False
@@ -43,6 +45,7 @@ class EvalSettings:
     rules: tuple[Rule, ...] = ()
     baseline: dict[str, dict[str, Any]] = field(default_factory=dict)
     baseline_found: bool = False
+    confirm: int = 1
 
     @property
     def compare_path(self) -> Path | None:
@@ -98,6 +101,16 @@ def read_settings(config: pytest.Config) -> EvalSettings:
         compare=_option(config, "agno_eval_compare"),
         fail_expression=_option(config, "agno_eval_fail"),
     )
+    confirm = _option(config, "agno_eval_confirm")
+    if confirm is not None:
+        try:
+            settings.confirm = int(confirm)
+        except ValueError:
+            settings.confirm = -1
+        if settings.confirm < 0:
+            raise pytest.UsageError(
+                f"--agno-eval-confirm: expected a number of reruns (0 or more), got {confirm!r}"
+            )
     if settings.fail_expression:
         try:
             settings.rules = parse_rules(settings.fail_expression)

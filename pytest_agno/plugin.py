@@ -92,6 +92,12 @@ _EVAL_OPTIONS = (
         "conditions, e.g. 'regression' or 'runtime>10%%,growth>1KiB' "
         "(metrics: runtime, p95, memory, growth, any).",
     ),
+    (
+        "agno_eval_confirm",
+        "N",
+        "Measure an eval that broke a --agno-eval-fail rule again, up to N times, and fail its "
+        "test only if every rerun breaks a rule too (default 1; 0 fails at once).",
+    ),
 )
 
 

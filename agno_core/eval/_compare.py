@@ -11,6 +11,13 @@ For each metric the change ``current - baseline`` counts only when its size exce
   factor (1.2533 for a median, 2.11 for a p95, 1 for a mean, the asymptotic values for normal
   data) over ``sqrt(n)``, combined as ``sqrt(se_baseline**2 + se_current**2)``.
 
+Runtime under load: when both results carry ``steady_times`` and ``reference_times`` on the same
+kind of clock, runtime metrics compare each sample's steady time divided by the reference
+workload timed right before it (see :mod:`agno_core.eval._load`), not wall time: a busy machine
+inflates wall time, not that ratio, and the ratio also holds across machines. The values shown
+are the ratios times the baseline's median reference (seconds on the baseline's machine), and
+the comparison's ``basis`` says ``"reference"``; otherwise it is ``"wall"``.
+
 Every metric is "lower is better", so a change above the threshold is a regression and one below
 minus the threshold an improvement. A metric that either result lacks (runtime not measured,
 growth not tracked) is skipped and listed in :attr:`Comparison.skipped`.
@@ -34,6 +41,7 @@ __all__ = ["DEFAULT_METRICS", "Comparison", "MetricComparison", "Verdict", "comp
 
 Verdict = Literal["regression", "improvement", "unchanged"]
 Unit = Literal["s", "bytes"]
+Basis = Literal["wall", "reference", "memory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +94,8 @@ class MetricComparison:
         noise: standard error of the change, from the spread of both samples.
         threshold: the size a change must exceed to count.
         verdict: ``"regression"``, ``"improvement"`` or ``"unchanged"``.
+        basis: what was compared: ``"wall"`` time, steady time over the ``"reference"``
+            workload (load-independent), or ``"memory"``.
     """
 
     metric: str
@@ -97,6 +107,7 @@ class MetricComparison:
     noise: float
     threshold: float
     verdict: Verdict
+    basis: Basis = "wall"
 
     def format_value(self, value: float, *, signed: bool = False) -> str:
         """``value`` in this metric's unit, human-readable."""
@@ -161,6 +172,22 @@ class Comparison:
         return "\n".join(lines)
 
 
+def _load_corrected(current: PerformanceResult, baseline: PerformanceResult) -> bool:
+    return all(
+        len(result.steady_times) == len(result.run_times) > 0
+        and len(result.reference_times) == len(result.run_times)
+        and min(result.reference_times) > 0
+        for result in (current, baseline)
+    ) and (current.steady_clock == baseline.steady_clock)
+
+
+def _per_reference(result: PerformanceResult) -> list[float]:
+    return [
+        steady / reference
+        for steady, reference in zip(result.steady_times, result.reference_times, strict=True)
+    ]
+
+
 def _standard_error(metric: _Metric, values: Sequence[float]) -> float:
     return metric.se_factor * robust_sigma(values) / math.sqrt(len(values))
 
@@ -196,15 +223,24 @@ def compare(
         raise ValueError("tolerances and noise_factor must not be negative")
     compared: list[MetricComparison] = []
     skipped: list[str] = []
+    corrected = _load_corrected(current, baseline)
+    scale = statistics.median(baseline.reference_times) if corrected else 1.0
     for name in metrics:
         metric = _METRICS[name]
         before, after = metric.samples(baseline), metric.samples(current)
         if not before or not after:
             skipped.append(name)
             continue
-        base_value, current_value = metric.statistic(before), metric.statistic(after)
+        basis: Basis = "memory" if metric.unit == "bytes" else "wall"
+        if corrected and metric.unit == "s":
+            basis = "reference"
+            before, after = _per_reference(baseline), _per_reference(current)
+        base_value = metric.statistic(before) * (scale if basis == "reference" else 1.0)
+        current_value = metric.statistic(after) * (scale if basis == "reference" else 1.0)
         change = current_value - base_value
         noise = math.hypot(_standard_error(metric, before), _standard_error(metric, after))
+        if basis == "reference":
+            noise *= scale
         absolute = abs_tolerance_s if metric.unit == "s" else abs_tolerance_bytes
         threshold = max(rel_tolerance * abs(base_value), absolute, noise_factor * noise)
         verdict: Verdict = "unchanged"
@@ -223,6 +259,7 @@ def compare(
                 noise=noise,
                 threshold=threshold,
                 verdict=verdict,
+                basis=basis,
             )
         )
     return Comparison(metrics=tuple(compared), skipped=tuple(skipped))

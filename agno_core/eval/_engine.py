@@ -150,6 +150,9 @@ async def _measure_into(
         result.run_times = runtime.run_times
         result.cpu_times = runtime.cpu_times
         result.calls_per_sample = runtime.calls_per_sample
+        result.steady_times = runtime.steady_times
+        result.reference_times = runtime.reference_times
+        result.steady_clock = runtime.steady_clock
     growth: list[IterationGrowth] = []
     if plan.measure_memory or plan.memory_growth_tracking:
         memory = await _measure_memory(invoker, plan)

@@ -33,6 +33,10 @@ def looks_async(func: Callable[[], object]) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(type(func).__call__)
 
 
+def _no_wait() -> int:
+    return 0
+
+
 class Invoker:
     """Calls ``func`` for the measurements.
 
@@ -64,30 +68,38 @@ class Invoker:
         if self.is_async:
             await asyncio.sleep(0)
 
-    async def timed(self, loops: int) -> tuple[int, int]:
-        """Call ``func`` ``loops`` times back to back; return (wall ns, CPU ns) for all calls.
+    async def timed(
+        self, loops: int, wait_ns: Callable[[], int] = _no_wait
+    ) -> tuple[int, int, int]:
+        """Call ``func`` ``loops`` times back to back; return (wall, CPU, CPU wait) ns for all.
 
-        The loop for a sync function has no ``await`` in it, so no event-loop work can land inside
-        the timed span; the async loop awaits each call directly, in the current task.
+        ``wait_ns`` reads how long this thread has waited for a CPU so far (see
+        :class:`~agno_core.eval._load.SteadyClock`); it is read just outside the timers. The loop
+        for a sync function has no ``await`` in it, so no event-loop work can land inside the
+        timed span; the async loop awaits each call directly, in the current task.
         """
         func = self.func
         calls = range(loops)
         if self.is_async:
             async_func = cast(Callable[[], Awaitable[object]], func)
+            wait_start = wait_ns()
             cpu_start = time.process_time_ns()
             wall_start = time.perf_counter_ns()
             for _ in calls:
                 await async_func()
             wall_end = time.perf_counter_ns()
             cpu_end = time.process_time_ns()
+            wait_end = wait_ns()
         else:
+            wait_start = wait_ns()
             cpu_start = time.process_time_ns()
             wall_start = time.perf_counter_ns()
             for _ in calls:
                 func()
             wall_end = time.perf_counter_ns()
             cpu_end = time.process_time_ns()
-        return wall_end - wall_start, cpu_end - cpu_start
+            wait_end = wait_ns()
+        return wall_end - wall_start, cpu_end - cpu_start, wait_end - wait_start
 
 
 def prime_sync(func: Callable[[], object]) -> tuple[Invoker, Awaitable[Any] | None]:
