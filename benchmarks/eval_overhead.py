@@ -30,10 +30,10 @@ from typing import Any
 os.environ["AGNO_TELEMETRY"] = "false"
 os.environ.setdefault("OPENAI_API_KEY", "sk-agno-bench")
 
-from benchmarks._harness import FAST, script_mock  # noqa: E402
-from benchmarks._machine import describe  # noqa: E402
-from benchmarks._peers import agno_version, make_agent, make_team  # noqa: E402
-from pytest_agno._mock_openai import MockOpenAI  # noqa: E402
+from benchmarks._harness import FAST, script_mock
+from benchmarks._machine import describe
+from benchmarks._peers import agno_version, make_agent, make_team
+from pytest_agno._mock_openai import MockOpenAI
 
 MODES: dict[str, dict[str, Any]] = {
     "runtime + memory": {"measure_runtime": True, "measure_memory": True},
