@@ -66,7 +66,12 @@ class PerfEval:
       ``max_growth_kib`` (average growth per iteration; turns growth tracking on): absolute
       limits;
     - ``max_regression``: largest relative growth of any metric against the
-      ``--agno-eval-compare`` baseline (0.2 = 20 %), beyond measurement noise.
+      ``--agno-eval-compare`` baseline (0.2 = 20 %), beyond measurement noise;
+    - ``expect_errors``: agent/team runs that end ERROR while measuring are what the test
+      measures (by default any such run fails the eval: its numbers measure a failure).
+
+    A function that raises fails the test with its exception; the eval still appears in the
+    report, with verdict ``error``.
 
     Attributes:
         results: The results measured in this test, in order.
@@ -88,7 +93,12 @@ class PerfEval:
         self.results: list[PerformanceResult] = []
 
     def __call__(
-        self, func: Callable[[], object], *, name: str | None = None, **options: Any
+        self,
+        func: Callable[[], object],
+        *,
+        name: str | None = None,
+        expect_errors: bool = False,
+        **options: Any,
     ) -> PerformanceResult:
         """Measure ``func`` (sync, or async on a private loop); see the class docstring."""
         __tracebackhide__ = True
@@ -99,7 +109,7 @@ class PerfEval:
             )
         evaluation, opts = self._prepare(func, name, options)
         first: list[str] = []
-        with self._tally() as tally:
+        with self._tally() as tally, self._raised(evaluation, tally):
             result = evaluation.run()
             for _ in range(self._confirmations()):
                 failing = self._regressions(opts, result, str(evaluation.name))[1]
@@ -107,16 +117,21 @@ class PerfEval:
                     break
                 first = first or failing
                 result = evaluation.run()
-        return self._finish(evaluation, opts, result, tally, first)
+        return self._finish(evaluation, opts, result, tally, first, expect_errors)
 
     async def arun(
-        self, func: Callable[[], object], *, name: str | None = None, **options: Any
+        self,
+        func: Callable[[], object],
+        *,
+        name: str | None = None,
+        expect_errors: bool = False,
+        **options: Any,
     ) -> PerformanceResult:
         """Measure ``func`` on the running event loop; see the class docstring."""
         __tracebackhide__ = True
         evaluation, opts = self._prepare(func, name, options)
         first: list[str] = []
-        with self._tally() as tally:
+        with self._tally() as tally, self._raised(evaluation, tally):
             result = await evaluation.arun()
             for _ in range(self._confirmations()):
                 failing = self._regressions(opts, result, str(evaluation.name))[1]
@@ -124,7 +139,7 @@ class PerfEval:
                     break
                 first = first or failing
                 result = await evaluation.arun()
-        return self._finish(evaluation, opts, result, tally, first)
+        return self._finish(evaluation, opts, result, tally, first, expect_errors)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -189,11 +204,43 @@ class PerfEval:
     @contextmanager
     def _tally(self) -> Iterator[TokenTally]:
         tally = TokenTally()
-        if self._session is None:
-            yield tally
+        if self._session is not None:
+            with self._session.counting(tally):
+                yield tally
             return
-        with self._session.counting(tally):
+        # No report: count the runs anyway, so runs that ended ERROR still fail the eval.
+        from agno_core.run.hooks import add_run_listener
+
+        def count(output: Any) -> None:
+            if output.parent_run_id is None:  # members are in their team run's totals
+                tally.add(output)
+
+        remove = add_run_listener(count)
+        try:
             yield tally
+        finally:
+            remove()
+
+    @contextmanager
+    def _raised(self, evaluation: PerformanceEval, tally: TokenTally) -> Iterator[None]:
+        """Record the eval with verdict ``error`` when the measured function raises."""
+        from agno_core.eval.performance import PerformanceResult
+
+        try:
+            yield
+        except Exception as error:
+            if self._session is not None:
+                self._session.record_eval(
+                    EvalRecord(
+                        nodeid=self._nodeid,
+                        name=str(evaluation.name),
+                        verdict="error",
+                        failures=[f"the measured function raised {type(error).__name__}: {error}"],
+                        tokens=tally,
+                        result=PerformanceResult(name=evaluation.name).to_dict(),
+                    )
+                )
+            raise
 
     def _finish(
         self,
@@ -202,6 +249,7 @@ class PerfEval:
         result: PerformanceResult,
         tally: TokenTally,
         first_failures: list[str],
+        expect_errors: bool,
     ) -> PerformanceResult:
         __tracebackhide__ = True
         self.results.append(result)
@@ -225,6 +273,11 @@ class PerfEval:
             record.comparison = comparison
         if first_failures:
             record.rerun = {"first_failures": first_failures, "confirmed": bool(regression_lines)}
+        if tally.errors and not expect_errors:
+            gate_lines.append(
+                f"{tally.errors} of {tally.runs} measured agent/team runs ended ERROR: the "
+                "numbers measure a failure (pass expect_errors=True if that is intended)"
+            )
         record.failures = gate_lines + regression_lines
         record.verdict = "fail" if record.failures else "pass"
         if self._session is not None:

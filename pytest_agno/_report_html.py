@@ -58,8 +58,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], *, raw: bool = 
 
 
 def _verdict(record: dict[str, Any]) -> str:
-    failed = record["verdict"] == "fail"
-    text = "FAIL" if failed else "pass"
+    failed = record["verdict"] != "pass"
+    text = {"fail": "FAIL", "error": "ERROR"}.get(record["verdict"], "pass")
     if record["baseline"] == "missing":
         text += " (no baseline)"
     elif record["comparison"] is not None:

@@ -7,23 +7,26 @@ either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12)
   ``platform``;
 - ``baseline``: null, or ``{"source", "path", "found"}`` for ``--agno-eval-compare``;
   ``fail_expression``: the ``--agno-eval-fail`` expression or null;
-- ``summary``: counts: ``tests``, ``runs``, ``evals``, ``failed_evals``, ``regressions``;
+- ``summary``: counts: ``tests`` (every test), ``runs``, ``evals``, ``failed_evals`` (failed or
+  errored), ``regressions``;
 - ``evals``: one object per ``perf_eval`` call: ``key`` (``"<nodeid>::<name>"``, what baselines
-  match on), ``nodeid``, ``name``, ``verdict`` (``"pass"``/``"fail"``), ``failures`` (lines),
+  match on), ``nodeid``, ``name``, ``verdict`` (``"pass"``/``"fail"``/``"error"``: the function
+  raised), ``failures`` (lines),
   ``gates`` (``gate``, ``metric``, ``unit``, ``limit``, ``measured``, ``passed``), ``baseline``
   (``"not requested"``/``"missing"``/``"compared"``), ``comparison`` (null or ``verdict``,
   ``metrics`` [``metric``, ``unit``, ``baseline``, ``current``, ``change``, ``relative_change``,
   ``noise``, ``threshold``, ``verdict``, ``basis``: ``"reference"`` when runtime was compared
   as steady time over the reference workload, load-independent, else ``"wall"`` or
   ``"memory"``], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
-  ``output_tokens``, ``total_tokens`` counted while it measured), ``rerun`` (null, or
+  ``output_tokens``, ``total_tokens``, ``errors`` (runs that ended ERROR) counted while it
+  measured), ``rerun`` (null, or
   ``first_failures`` and ``confirmed`` when a regression was measured again) and ``result``
   (the full ``PerformanceResult.to_dict()``: ``run_times`` in seconds, ``memory_usages`` in MiB,
   ``peak_memory_usages`` and ``growth_per_iteration`` in bytes, statistics, ``growth_sites``);
-- ``tests``: each test that ran agents or evals: ``nodeid``, ``outcome``, ``duration``, ``runs``
-  (``kind``, ``name``, ``run_id``, ``status``, the three token totals, ``duration``,
-  ``time_to_first_token``, ``queue_wait``, ``models``, ``member_runs``), ``totals`` and ``evals``
-  (their keys).
+- ``tests``: every test of the session, with its outcome: ``nodeid``, ``outcome``,
+  ``duration``, ``runs`` (``kind``, ``name``, ``run_id``, ``status``, the three token totals,
+  ``duration``, ``time_to_first_token``, ``queue_wait``, ``models``, ``member_runs``),
+  ``totals`` and ``evals`` (their keys).
 """
 
 from __future__ import annotations
@@ -55,7 +58,15 @@ def _object(properties: dict[str, Any], *, extra: bool = False) -> dict[str, Any
     }
 
 
-_TOKENS = _object({"runs": _INT, "input_tokens": _INT, "output_tokens": _INT, "total_tokens": _INT})
+_TOKENS = _object(
+    {
+        "runs": _INT,
+        "input_tokens": _INT,
+        "output_tokens": _INT,
+        "total_tokens": _INT,
+        "errors": _INT,
+    }
+)
 _GATE = _object(
     {
         "gate": {"enum": ["max_runtime_ms", "max_p95_ms", "max_peak_mib", "max_growth_kib"]},
@@ -135,7 +146,7 @@ _EVAL = _object(
         "key": {"type": "string"},
         "nodeid": {"type": "string"},
         "name": {"type": "string"},
-        "verdict": {"enum": ["pass", "fail"]},
+        "verdict": {"enum": ["pass", "fail", "error"]},
         "failures": _STRINGS,
         "gates": {"type": "array", "items": _GATE},
         "baseline": {"enum": ["not requested", "missing", "compared"]},
@@ -244,7 +255,7 @@ def build_report(session: EvalSession) -> dict[str, Any]:
             "tests": len(tests),
             "runs": sum(len(test.runs) for test in tests),
             "evals": len(evals),
-            "failed_evals": sum(1 for record in evals if record.verdict == "fail"),
+            "failed_evals": sum(1 for record in evals if record.verdict != "pass"),
             "regressions": regressions,
         },
         "evals": [record.to_dict() for record in evals],

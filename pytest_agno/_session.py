@@ -127,8 +127,8 @@ class EvalSession:
     # -- report --------------------------------------------------------------------------------
 
     def reported(self) -> list[TestRecord]:
-        """Tests that ran agents or perf evals, in the order they finished."""
-        return [record for record in self.tests.values() if record.runs or record.evals]
+        """Every test of the session, in the order they finished."""
+        return list(self.tests.values())
 
     def evals(self) -> list[EvalRecord]:
         return [record for test in self.reported() for record in test.evals]

@@ -12,11 +12,13 @@ For each metric the change ``current - baseline`` counts only when its size exce
   data) over ``sqrt(n)``, combined as ``sqrt(se_baseline**2 + se_current**2)``.
 
 Runtime under load: when both results carry ``steady_times`` and ``reference_times`` on the same
-kind of clock, runtime metrics compare each sample's steady time divided by the reference
-workload timed right before it (see :mod:`agno_core.eval._load`), not wall time: a busy machine
-inflates wall time, not that ratio, and the ratio also holds across machines. The values shown
-are the ratios times the baseline's median reference (seconds on the baseline's machine), and
-the comparison's ``basis`` says ``"reference"``; otherwise it is ``"wall"``.
+kind of clock, runtime metrics compare steady time (wall time minus the time the thread waited
+for a CPU, see :mod:`agno_core.eval._load`), not wall time, with each sample's on-CPU part
+(``min(cpu, steady)``) divided by the reference workload timed right before it and multiplied by
+the baseline's median reference: seconds as the baseline's machine, unloaded, would have taken.
+The rest of a sample (sleeps, I/O waits) does not depend on CPU speed and is kept as is. A busy
+machine inflates wall time, not these; results from different machines compare the same way.
+The comparison's ``basis`` then says ``"reference"``; otherwise ``"wall"``.
 
 Every metric is "lower is better", so a change above the threshold is a regression and one below
 minus the threshold an improvement. A metric that either result lacks (runtime not measured,
@@ -176,16 +178,25 @@ def _load_corrected(current: PerformanceResult, baseline: PerformanceResult) -> 
     return all(
         len(result.steady_times) == len(result.run_times) > 0
         and len(result.reference_times) == len(result.run_times)
+        and len(result.cpu_times) == len(result.run_times)
         and min(result.reference_times) > 0
         for result in (current, baseline)
     ) and (current.steady_clock == baseline.steady_clock)
 
 
-def _per_reference(result: PerformanceResult) -> list[float]:
-    return [
-        steady / reference
-        for steady, reference in zip(result.steady_times, result.reference_times, strict=True)
-    ]
+def _per_reference(result: PerformanceResult, scale: float) -> list[float]:
+    """Each sample in the baseline machine's seconds: its on-CPU part rescaled by its reference.
+
+    Only the part of a sample spent on a CPU depends on how fast the CPU ran (load, machine);
+    the rest (sleeps, I/O waits) does not, so it is kept as measured.
+    """
+    samples = []
+    for steady, cpu, reference in zip(
+        result.steady_times, result.cpu_times, result.reference_times, strict=True
+    ):
+        on_cpu = min(cpu, steady)
+        samples.append(on_cpu * scale / reference + (steady - on_cpu))
+    return samples
 
 
 def _standard_error(metric: _Metric, values: Sequence[float]) -> float:
@@ -234,13 +245,10 @@ def compare(
         basis: Basis = "memory" if metric.unit == "bytes" else "wall"
         if corrected and metric.unit == "s":
             basis = "reference"
-            before, after = _per_reference(baseline), _per_reference(current)
-        base_value = metric.statistic(before) * (scale if basis == "reference" else 1.0)
-        current_value = metric.statistic(after) * (scale if basis == "reference" else 1.0)
+            before, after = _per_reference(baseline, scale), _per_reference(current, scale)
+        base_value, current_value = metric.statistic(before), metric.statistic(after)
         change = current_value - base_value
         noise = math.hypot(_standard_error(metric, before), _standard_error(metric, after))
-        if basis == "reference":
-            noise *= scale
         absolute = abs_tolerance_s if metric.unit == "s" else abs_tolerance_bytes
         threshold = max(rel_tolerance * abs(base_value), absolute, noise_factor * noise)
         verdict: Verdict = "unchanged"

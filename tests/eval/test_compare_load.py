@@ -106,3 +106,20 @@ def test_steady_time_leaves_out_the_cpu_wait() -> None:
         assert clock.reference_ns() > 0
     finally:
         clock.close()
+
+
+def test_only_the_on_cpu_part_is_rescaled_by_the_reference() -> None:
+    def sleeper(reference_ms: float) -> PerformanceResult:
+        return PerformanceResult(
+            run_times=[5e-3] * 5,
+            cpu_times=[0.1e-3] * 5,
+            steady_times=[5e-3] * 5,
+            reference_times=[reference_ms * 1e-3] * 5,
+            steady_clock="schedstat",
+        )
+
+    # A sleep takes as long on a CPU twice as slow: no improvement, no regression.
+    item = sleeper(0.2).compare(sleeper(0.1))["median_run_time"]
+
+    assert item.verdict == "unchanged"
+    assert item.current == pytest.approx(4.95e-3, rel=0.001)  # only 0.1 ms on a CPU, halved
