@@ -6,7 +6,9 @@ Slope method (so fixed costs cancel): the whole eval is timed at 5 and at 25 ite
 times each, interleaved with the other implementation and with the bare call; the slope
 ``(median(t25) - median(t5)) / 20`` is what one more iteration costs. The eval's overhead per
 iteration is the slope minus the measured calls one iteration makes (two with runtime + memory:
-one timed, one traced; one with growth tracking only), each at the bare call's median.
+one timed, one traced; one with growth tracking only), each at the bare call's median. Both
+the process's CPU time (the eval's cost, which machine load does not inflate) and wall time are
+reported.
 
 Subjects: ``agent.arun("hi")`` and a one-member team run on the respx mock (``keep_requests=0``,
 no db). The allocation-heavy case: 30 memory-measured calls (``measure_runtime=False``,
@@ -59,18 +61,30 @@ def _eval(impl: str, func: Callable[[], Any], iterations: int, mode: str) -> Any
     return PerformanceEval(func=func, **settings)
 
 
-async def _time_eval(impl: str, func: Callable[[], Any], iterations: int, mode: str) -> float:
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = _clock()
+    return wall - start[0], cpu - start[1]
+
+
+async def _time_eval(
+    impl: str, func: Callable[[], Any], iterations: int, mode: str
+) -> tuple[float, float]:
     evaluation = _eval(impl, func, iterations, mode)
-    start = time.perf_counter()
+    start = _clock()
     await evaluation.arun()
-    return time.perf_counter() - start
+    return _since(start)
 
 
-async def _bare(func: Callable[[], Awaitable[None]], calls: int = 20) -> float:
-    start = time.perf_counter()
+async def _bare(func: Callable[[], Awaitable[None]], calls: int = 20) -> tuple[float, float]:
+    start = _clock()
     for _ in range(calls):
         await func()
-    return (time.perf_counter() - start) / calls
+    wall, cpu = _since(start)
+    return wall / calls, cpu / calls
 
 
 async def _slopes(impls: list[str], repeats: int) -> list[dict[str, Any]]:
@@ -83,8 +97,8 @@ async def _slopes(impls: list[str], repeats: int) -> list[dict[str, Any]]:
             for _ in range(10):
                 await runner.arun("hi")
         for mode in MODES:
-            times: dict[tuple[str, int], list[float]] = {}
-            bare: dict[str, list[float]] = {}
+            times: dict[tuple[str, int], list[tuple[float, float]]] = {}
+            bare: dict[str, list[tuple[float, float]]] = {}
             for _ in range(repeats):
                 for impl in impls:
 
@@ -96,20 +110,16 @@ async def _slopes(impls: list[str], repeats: int) -> list[dict[str, Any]]:
                         elapsed = await _time_eval(impl, func, iterations, mode)
                         times.setdefault((impl, iterations), []).append(elapsed)
             for impl in impls:
-                slope = (
-                    statistics.median(times[(impl, LONG)]) - statistics.median(times[(impl, SHORT)])
-                ) / (LONG - SHORT)
-                call = statistics.median(bare[impl])
-                rows.append(
-                    {
-                        "subject": subject,
-                        "mode": mode,
-                        "impl": impl,
-                        "bare_call": call,
-                        "slope": slope,
-                        "overhead": slope - CALLS_PER_ITERATION[mode] * call,
-                    }
-                )
+                row: dict[str, Any] = {"subject": subject, "mode": mode, "impl": impl}
+                for index, clock in enumerate(("wall", "cpu")):
+                    long = statistics.median(t[index] for t in times[(impl, LONG)])
+                    short = statistics.median(t[index] for t in times[(impl, SHORT)])
+                    slope = (long - short) / (LONG - SHORT)
+                    call = statistics.median(t[index] for t in bare[impl])
+                    row[f"{clock}_bare_call"] = call
+                    row[f"{clock}_slope"] = slope
+                    row[f"{clock}_overhead"] = slope - CALLS_PER_ITERATION[mode] * call
+                rows.append(row)
     return rows
 
 
@@ -129,23 +139,23 @@ def _heavy(impls: list[str], repeats: int) -> list[dict[str, Any]]:
     floor: list[float] = []
     evals: dict[str, list[float]] = {impl: [] for impl in impls}
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(calls):
             integer_loop()
-        one = (time.perf_counter() - start) / calls
+        one = (time.process_time() - start) / calls
         bare.append(one)
         tracemalloc.start(1)
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(calls):
             integer_loop()
-        floor.append((time.perf_counter() - start) / calls / one)
+        floor.append((time.process_time() - start) / calls / one)
         tracemalloc.stop()
         for impl in impls:
             evaluation = _eval(impl, integer_loop, calls, "runtime + memory")
             evaluation.measure_runtime = False
-            start = time.perf_counter()
+            start = time.process_time()
             evaluation.run()
-            evals[impl].append((time.perf_counter() - start) / calls / one)
+            evals[impl].append((time.process_time() - start) / calls / one)
     rows = [
         {"impl": "tracemalloc alone, depth 1", "ratio": statistics.median(floor)},
         *({"impl": impl, "ratio": statistics.median(evals[impl])} for impl in impls),
@@ -165,21 +175,24 @@ def markdown(slopes: list[dict[str, Any]], heavy: list[dict[str, Any]], repeats:
     lines = [
         f"PerformanceEval overhead per iteration (slope between {SHORT} and {LONG} iterations, "
         f"median of {repeats} interleaved repeats; {machine['date']}, {machine['cores']} cores, "
-        f"load {load}; `python -m benchmarks.eval_overhead --repeats {repeats}`):",
+        f"load {load}; `python -m benchmarks.eval_overhead --repeats {repeats}`). CPU time of "
+        "the process (what the eval costs, whatever else the machine runs) and wall time:",
         "",
-        "| subject | mode | impl | bare call | slope per iteration | overhead per iteration |",
-        "| --- | --- | --- | ---: | ---: | ---: |",
+        "| subject | mode | impl | bare call CPU | overhead/iteration CPU | bare call wall "
+        "| overhead/iteration wall |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| {r['subject']} | {r['mode']} | {r['impl']} | {_ms(r['bare_call'])} | "
-        f"{_ms(r['slope'])} | {_ms(r['overhead'])} |"
+        f"| {r['subject']} | {r['mode']} | {r['impl']} | {_ms(r['cpu_bare_call'])} | "
+        f"**{_ms(r['cpu_overhead'])}** | {_ms(r['wall_bare_call'])} | "
+        f"{_ms(r['wall_overhead'])} |"
         for r in slopes
     ]
     bare = heavy[0]["bare_call"]
     lines += [
         "",
-        f"Allocation-heavy: 30 memory-measured calls of a {_ms(bare)} integer loop, whole eval "
-        "per call as a multiple of the bare call:",
+        f"Allocation-heavy: 30 memory-measured calls of a {_ms(bare)} (CPU) integer loop, "
+        "whole eval per call as a multiple of the bare call (CPU time):",
         "",
         "| measured by | x bare call |",
         "| --- | ---: |",
