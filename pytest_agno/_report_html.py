@@ -67,12 +67,34 @@ def _verdict(record: dict[str, Any]) -> str:
     return f'<span class="{"fail" if failed else "pass"}">{_e(text)}</span>'
 
 
+def _label(record: dict[str, Any]) -> str:
+    """The eval's key, prefixed with its source's index in a merged report."""
+    source = record.get("source")
+    return record["key"] if source is None else f"[{source}] {record['key']}"
+
+
+def _sources(document: dict[str, Any]) -> str:
+    rows = [
+        [
+            f"[{index}]",
+            source["path"],
+            source["provenance"]["machine"],
+            source["provenance"].get("job") or "-",
+            (source["provenance"].get("commit") or "-")[:12],
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(source["created_at"])),
+        ]
+        for index, source in enumerate(document["sources"])
+    ]
+    header = ["source", "report", "machine", "job", "commit", "created"]
+    return "<h2>Merged reports</h2>" + _table(header, rows)
+
+
 def _eval_row(record: dict[str, Any]) -> list[str]:
     result, tokens = record["result"], record["tokens"]
     timed = bool(result["run_times"])
     peaks = result["peak_memory_usages"]
     return [
-        f'<a href="#eval-{_e(record["index"])}">{_e(record["key"])}</a>',
+        f'<a href="#eval-{_e(record["index"])}">{_e(_label(record))}</a>',
         _e(format_duration(result["median_run_time"]) if timed else "-"),
         _e(format_duration(result["p95_run_time"]) if timed else "-"),
         _e(format_bytes(max(peaks)) if peaks else "-"),
@@ -120,7 +142,7 @@ def _eval_section(record: dict[str, Any]) -> str:
     result = record["result"]
     parts = [
         f'<section class="eval" id="eval-{_e(record["index"])}">',
-        f"<h3>{_e(record['key'])} {_verdict(record)}</h3>",
+        f"<h3>{_e(_label(record))} {_verdict(record)}</h3>",
     ]
     if record["failures"]:
         parts.append(f'<div class="failures">{_e(chr(10).join(record["failures"]))}</div>')
@@ -226,6 +248,8 @@ def render_html(document: dict[str, Any]) -> str:
             f"<p>Baseline <code>{_e(baseline['source'])}</code> ({_e(baseline['path'])}): "
             f"{_e(state)}.</p>"
         )
+    if document.get("sources"):
+        parts.append(_sources(document))
     parts.append("<h2>Perf evals</h2>")
     if evals:
         header = ["eval", "median", "p95", "peak", "growth/iter", "tokens/run", "verdict"]

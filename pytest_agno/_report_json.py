@@ -4,7 +4,11 @@ A saved baseline (``--agno-eval-save``) is this same document, so ``--agno-eval-
 either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12):
 
 - ``schema``: ``"pytest-agno-eval/1"``; ``created_at`` (Unix time), ``python_version``,
-  ``platform``;
+  ``platform``; ``provenance``: ``machine`` (host name), ``cpu``, ``cores``, ``job`` and
+  ``commit`` (null when unknown; see ``pytest_agno._provenance``);
+- only in a merged report (``python -m pytest_agno merge``): ``sources``, one entry per merged
+  report (``path``, ``created_at``, ``python_version``, ``platform``, ``provenance``), and a
+  ``source`` index in every eval and test;
 - ``baseline``: null, or ``{"source", "path", "found"}`` for ``--agno-eval-compare``;
   ``fail_expression``: the ``--agno-eval-fail`` expression or null;
 - ``summary``: counts: ``tests`` (every test), ``runs``, ``evals``, ``failed_evals`` (failed or
@@ -35,6 +39,8 @@ import platform
 import time
 from typing import TYPE_CHECKING, Any
 
+from pytest_agno._provenance import provenance
+
 if TYPE_CHECKING:
     from pytest_agno._session import EvalSession
 
@@ -49,13 +55,29 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 _NUMBERS = {"type": "array", "items": _NUMBER}
 
 
-def _object(properties: dict[str, Any], *, extra: bool = False) -> dict[str, Any]:
+def _object(
+    properties: dict[str, Any], *, extra: bool = False, optional: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "type": "object",
         "required": list(properties),
-        "properties": properties,
+        "properties": {**properties, **(optional or {})},
         "additionalProperties": extra,
     }
+
+
+_OPT_STRING = {"type": ["string", "null"]}
+_PROVENANCE = _object(
+    {
+        "machine": {"type": "string"},
+        "cpu": {"type": "string"},
+        "cores": _INT,
+        "job": _OPT_STRING,
+        "commit": _OPT_STRING,
+    }
+)
+# Only in a merged report (``python -m pytest_agno merge``): where each eval and test came from.
+_SOURCE = {"source": {"type": "integer", "minimum": 0}}
 
 
 _TOKENS = _object(
@@ -159,7 +181,8 @@ _EVAL = _object(
                 _object({"first_failures": _STRINGS, "confirmed": {"type": "boolean"}}),
             ]
         },
-    }
+    },
+    optional=_SOURCE,
 )
 _RUN = _object(
     {
@@ -185,6 +208,17 @@ _TEST = _object(
         "runs": {"type": "array", "items": _RUN},
         "totals": _TOKENS,
         "evals": _STRINGS,
+    },
+    optional=_SOURCE,
+)
+
+_SOURCE_ENTRY = _object(
+    {
+        "path": {"type": "string"},
+        "created_at": _NUMBER,
+        "python_version": {"type": "string"},
+        "platform": {"type": "string"},
+        "provenance": _PROVENANCE,
     }
 )
 
@@ -197,6 +231,7 @@ REPORT_SCHEMA: dict[str, Any] = {
             "created_at": _NUMBER,
             "python_version": {"type": "string"},
             "platform": {"type": "string"},
+            "provenance": _PROVENANCE,
             "baseline": {
                 "oneOf": [
                     {"type": "null"},
@@ -221,7 +256,8 @@ REPORT_SCHEMA: dict[str, Any] = {
             ),
             "evals": {"type": "array", "items": _EVAL},
             "tests": {"type": "array", "items": _TEST},
-        }
+        },
+        optional={"sources": {"type": "array", "items": _SOURCE_ENTRY}},
     ),
 }
 
@@ -249,6 +285,7 @@ def build_report(session: EvalSession) -> dict[str, Any]:
         "created_at": time.time(),
         "python_version": platform.python_version(),
         "platform": platform.platform(),
+        "provenance": provenance(session.config.rootpath),
         "baseline": baseline,
         "fail_expression": settings.fail_expression,
         "summary": {
