@@ -39,6 +39,8 @@ svg .axis, svg .tick { stroke: #7b8494; } svg .grid { stroke: #e4e7ec; }
 svg .sample { fill: #3465a4; fill-opacity: 0.75; }
 svg .marker { stroke: #b3261e; stroke-width: 1.5; } svg .marker.m1 { stroke-dasharray: 4 3; }
 svg .bar { fill: #5b8bd0; } svg .line { fill: none; stroke: #b3261e; stroke-width: 2; }
+svg .line.trend { stroke: #3465a4; } svg .band { fill: #17753a; fill-opacity: 0.12; }
+svg .regression { fill: #b3261e; }
 code { font-size: 12px; }
 """
 
@@ -138,7 +140,7 @@ def _plots(record: dict[str, Any]) -> str:
     return '<div class="plots">' + "".join(parts) + "</div>"
 
 
-def _eval_section(record: dict[str, Any]) -> str:
+def _eval_section(record: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
     result = record["result"]
     parts = [
         f'<section class="eval" id="eval-{_e(record["index"])}">',
@@ -153,6 +155,10 @@ def _eval_section(record: dict[str, Any]) -> str:
         f"{_e(record['tokens']['runs'])} agent/team runs while measuring</p>"
     )
     parts.append(_plots(record))
+    if history:
+        from pytest_agno._report_trends import trend_section
+
+        parts.append(trend_section(record["key"], history))
     if record["gates"]:
         rows = [
             [
@@ -223,8 +229,12 @@ def _test_rows(tests: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
-def render_html(document: dict[str, Any]) -> str:
-    """The whole page for a report document (see `pytest_agno._report_json`)."""
+def render_html(document: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
+    """The whole page for a report document (see `pytest_agno._report_json`).
+
+    With ``history`` (``--agno-eval-history`` entries, this run last), each eval also gets its
+    trend plots.
+    """
     evals = [dict(record, index=index) for index, record in enumerate(document["evals"])]
     summary = document["summary"]
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(document["created_at"]))
@@ -254,7 +264,7 @@ def render_html(document: dict[str, Any]) -> str:
     if evals:
         header = ["eval", "median", "p95", "peak", "growth/iter", "tokens/run", "verdict"]
         parts.append(_table(header, [_eval_row(record) for record in evals], raw=True))
-        parts.extend(_eval_section(record) for record in evals)
+        parts.extend(_eval_section(record, history) for record in evals)
     else:
         parts.append('<p class="muted">No perf evals.</p>')
     parts.append("<h2>Agent and team runs</h2>")
