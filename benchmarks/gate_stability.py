@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.gate_stability [--runs 20] [--iterations 20] [--busy 4]
-        [--phases legacy,unchanged,slowdown,leak] [--markdown PATH]
+        [--phases unchanged,slowdown,leak,legacy] [--legacy-runs N] [--markdown PATH]
 
 What a user does, scripted: an example suite (one ``perf_eval`` of ``agent.arun`` on the mock
 and the SQLite ``agent`` fixture, runtime + memory + growth) is run once on the machine as it is
@@ -168,11 +168,12 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         }
         for phase in args.phases.split(","):
             options, env, label = phases[phase]
+            runs = args.legacy_runs if phase == "legacy" and args.legacy_runs else args.runs
             busy = Busy(args.busy, args.busy_seconds) if args.busy else None
             failed = first = 0
             loads = []
             try:
-                for _ in range(args.runs):
+                for _ in range(runs):
                     code, data = _pytest(project, *options, "--agno-eval-fail=regression", env=env)
                     failed += code == 1
                     first += _first_broke(data)
@@ -184,7 +185,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                 {
                     "phase": phase,
                     "label": label,
-                    "runs": args.runs,
+                    "runs": runs,
                     "failed": failed,
                     "first_broke": first,
                     "load": statistics.median(loads),
@@ -219,7 +220,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--iterations", type=int, default=20, help="num_iterations of the gate")
     parser.add_argument("--busy", type=int, default=4, help="busy processes during the phases")
     parser.add_argument("--busy-seconds", type=float, default=900, help="their time limit")
-    parser.add_argument("--phases", default="legacy,unchanged,slowdown,leak")
+    parser.add_argument("--phases", default="unchanged,slowdown,leak,legacy")
+    parser.add_argument("--legacy-runs", type=int, default=0, help="runs of legacy (default --runs)")
     parser.add_argument("--markdown", help="also write the table to this file")
     args = parser.parse_args(argv)
     text = markdown(run(args), args)

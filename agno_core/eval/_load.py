@@ -1,9 +1,9 @@
 """Time that machine load cannot inflate: the steady clock and the reference workload.
 
-Wall time on a busy machine holds time the measuring thread spent *runnable but waiting for a
+Wall time on a busy machine holds time the process's threads spent *runnable but waiting for a
 CPU* (other processes had the cores). Linux counts that wait per thread
-(``/proc/thread-self/schedstat``, second field, nanoseconds), so a sample's **steady time** is its
-wall time minus the wait that accrued during it: sleeps and I/O waits still count (a slowdown
+(``/proc/self/task/<tid>/schedstat``, second field, nanoseconds), so a sample's **steady time**
+is its wall time minus the wait that accrued during it: sleeps and I/O waits still count (a slowdown
 from a new ``await`` of the network is seen), preemption does not. Where the kernel does not say,
 the steady time is the process's CPU time (which misses sleeps and I/O, but not load).
 
@@ -23,7 +23,7 @@ import time
 
 __all__ = ["REFERENCE_LOOPS", "SteadyClock", "reference_work"]
 
-_SCHEDSTAT = "/proc/thread-self/schedstat"
+_TASKS = "/proc/self/task"
 #: Iterations of the reference loop (~0.1 ms of CPython on a current x86 core).
 REFERENCE_LOOPS = 2_000
 
@@ -39,37 +39,54 @@ def reference_work(loops: int = REFERENCE_LOOPS) -> int:
 
 
 class SteadyClock:
-    """Reads the current thread's CPU wait (Linux) to turn wall time into steady time.
+    """Reads how long the process's threads waited for a CPU (Linux), to get steady time.
 
-    Open it in the thread that runs the samples (``/proc/thread-self`` names the opener) and
-    :meth:`close` it when done.
+    The wait of every thread counts, not only the measuring one's: an async function often waits
+    for a worker thread (a database driver's), and that thread's preemption delays it just the
+    same. A thread that ends between two readings loses its last increment (steady time then errs
+    towards wall time); a thread that runs beside the measured call without holding it up adds
+    wait it should not (steady time errs low; measure on a process without busy side threads).
 
     Attributes:
         kind: ``"schedstat"`` (wall minus CPU wait) or ``"cpu"`` (process CPU time).
     """
 
-    __slots__ = ("_fd", "kind")
+    __slots__ = ("_last", "_total", "kind")
 
     def __init__(self) -> None:
-        self._fd: int | None
+        self._last: dict[str, int] = {}
+        self._total = 0
         try:
-            self._fd = os.open(_SCHEDSTAT, os.O_RDONLY)
-            self._wait(self._fd)
+            self._last = self._read()
         except (OSError, ValueError, IndexError):
-            self._fd = None
-        self.kind = "schedstat" if self._fd is not None else "cpu"
+            self.kind = "cpu"
+        else:
+            self.kind = "schedstat" if self._last else "cpu"
 
     @staticmethod
-    def _wait(fd: int) -> int:
-        return int(os.pread(fd, 128, 0).split()[1])
+    def _read() -> dict[str, int]:
+        waits = {}
+        for tid in os.listdir(_TASKS):
+            try:
+                with open(f"{_TASKS}/{tid}/schedstat", "rb") as stat:
+                    waits[tid] = int(stat.read().split()[1])
+            except FileNotFoundError:  # the thread just ended
+                continue
+        return waits
 
     def wait_ns(self) -> int:
-        """Nanoseconds this thread has waited for a CPU so far (0 without schedstat)."""
-        return self._wait(self._fd) if self._fd is not None else 0
+        """Nanoseconds the process's threads have waited for a CPU since the clock was made."""
+        if self.kind != "schedstat":
+            return 0
+        current = self._read()
+        last = self._last
+        self._total += sum(wait - last.get(tid, 0) for tid, wait in current.items())
+        self._last = current
+        return self._total
 
     def steady_ns(self, wall_ns: int, cpu_ns: int, wait_ns: int) -> int:
         """A span's steady time from its wall time, CPU time and CPU wait (all ns)."""
-        if self._fd is None:
+        if self.kind != "schedstat":
             return cpu_ns
         return max(wall_ns - wait_ns, 0)
 
@@ -84,6 +101,5 @@ class SteadyClock:
         return self.steady_ns(wall, cpu, self.wait_ns() - wait)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        """Forget the readings (kept for symmetry with a clock that holds resources)."""
+        self._last = {}
