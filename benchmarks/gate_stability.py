@@ -219,9 +219,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=20, help="runs per phase")
     parser.add_argument("--iterations", type=int, default=20, help="num_iterations of the gate")
     parser.add_argument("--busy", type=int, default=4, help="busy processes during the phases")
-    parser.add_argument("--busy-seconds", type=float, default=900, help="their time limit")
+    parser.add_argument("--busy-seconds", type=float, default=2400, help="their time limit")
     parser.add_argument("--phases", default="unchanged,slowdown,leak,legacy")
-    parser.add_argument("--legacy-runs", type=int, default=0, help="runs of legacy (default --runs)")
+    parser.add_argument(
+        "--legacy-runs", type=int, default=0, help="runs of the legacy phase (default: --runs)"
+    )
     parser.add_argument("--markdown", help="also write the table to this file")
     args = parser.parse_args(argv)
     text = markdown(run(args), args)
