@@ -370,7 +370,21 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     text = render(json.loads(args.json.read_text()))
     print(text)
-    args.out.write_text(text)
+    args.out.write_text(text + _kept_sections(args.out))
+
+
+#: Sections of RESULTS.md written by the standalone scripts (``eval_overhead.py``,
+#: ``gate_stability.py``) start at this line; regenerating the table keeps them.
+KEPT_MARKER = "<!-- sections below are kept when the table is regenerated -->"
+
+
+def _kept_sections(path: Path) -> str:
+    try:
+        previous = path.read_text()
+    except OSError:
+        return ""
+    at = previous.find(KEPT_MARKER)
+    return "" if at < 0 else "\n" + previous[at:]
 
 
 if __name__ == "__main__":
