@@ -19,6 +19,7 @@ import os
 import time
 
 SLEEP = float(os.environ.get("SHARD_SLEEP", "0.001"))
+GATE = float(os.environ.get("SHARD_GATE_KIB", "64"))
 kept = []
 
 
@@ -29,7 +30,7 @@ def test_sleep(perf_eval):
 
 def test_leak(perf_eval):
     perf_eval(lambda: kept.append(bytearray(4096)), name="leak", num_iterations=5,
-              warmup_runs=0, measure_runtime=False, memory_growth_tracking=True)
+              warmup_runs=0, measure_runtime=False, max_growth_kib=GATE)
 
 
 def test_plain():
@@ -106,6 +107,22 @@ def test_compare_and_fail_against_a_baseline(
     assert "median_run_time" in slow["failures"][0] and "(rule: runtime>50%)" in slow["failures"][0]
     assert document["summary"]["regressions"] >= 1
     assert "FAIL [1] test_suite.py::test_sleep::sleep: median_run_time" in capsys.readouterr().out
+
+
+def test_a_jobs_absolute_gate_stands_after_comparing_again(
+    shards: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shards.runpytest("-p", "no:cacheprovider", "--agno-eval-save=main")
+    baseline = shards.path / ".agno-eval" / "main.json"
+    monkeypatch.setenv("SHARD_GATE_KIB", "1")
+    report = shard(shards, "a.json", "leak")
+
+    status, document = merge(report, "--compare", baseline, "--fail", "regression")
+
+    assert status == 1
+    leak = document["evals"][0]
+    assert leak["verdict"] == "fail" and leak["baseline"] == "compared"
+    assert any("(max_growth_kib)" in line for line in leak["failures"])
 
 
 def test_across_machines_runtime_is_a_ratio_or_not_compared(shards: pytest.Pytester) -> None:
