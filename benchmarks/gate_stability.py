@@ -119,6 +119,16 @@ def _pytest(project: Path, *args: str, env: dict[str, str] | None = None) -> tup
     return completed.returncode, data
 
 
+def _broken_metrics(data: dict[str, Any]) -> set[str]:
+    """The metrics named by the failure lines (first measurement's and final) of a run."""
+    lines = []
+    for record in data.get("evals", []):
+        lines += record["failures"]
+        if record.get("rerun"):
+            lines += record["rerun"]["first_failures"]
+    return {line.split(":", 1)[0] for line in lines}
+
+
 def _first_broke(data: dict[str, Any]) -> bool:
     return any(
         record.get("rerun") is not None or record["verdict"] == "fail"
@@ -172,11 +182,14 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             busy = Busy(args.busy, args.busy_seconds) if args.busy else None
             failed = first = 0
             loads = []
+            metrics: dict[str, int] = {}
             try:
                 for _ in range(runs):
                     code, data = _pytest(project, *options, "--agno-eval-fail=regression", env=env)
                     failed += code == 1
                     first += _first_broke(data)
+                    for metric in _broken_metrics(data):
+                        metrics[metric] = metrics.get(metric, 0) + 1
                     loads.append(os.getloadavg()[0])
             finally:
                 if busy is not None:
@@ -189,6 +202,10 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                     "failed": failed,
                     "first_broke": first,
                     "load": statistics.median(loads),
+                    "metrics": ", ".join(
+                        f"{name} x{count}" for name, count in sorted(metrics.items())
+                    )
+                    or "-",
                 }
             )
             print(rows[-1], flush=True)
@@ -204,11 +221,13 @@ def markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"then each run with `--agno-eval-fail=regression` while {args.busy} busy processes "
         "spun.",
         "",
-        "| phase | runs | test failed | first measurement broke the rule | median load (1 min) |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| phase | runs | test failed | first measurement broke the rule | metrics that broke it "
+        "(runs) | median load (1 min) |",
+        "| --- | ---: | ---: | ---: | --- | ---: |",
     ]
     lines += [
-        f"| {r['label']} | {r['runs']} | {r['failed']} | {r['first_broke']} | {r['load']:.1f} |"
+        f"| {r['label']} | {r['runs']} | {r['failed']} | {r['first_broke']} | {r['metrics']} | "
+        f"{r['load']:.1f} |"
         for r in rows
     ]
     return "\n".join(lines) + "\n"

@@ -18,9 +18,11 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 __all__ = ["Invoker", "looks_async", "prime", "prime_sync"]
+
+M = TypeVar("M")
 
 
 def looks_async(func: Callable[[], object]) -> bool:
@@ -33,8 +35,8 @@ def looks_async(func: Callable[[], object]) -> bool:
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(type(func).__call__)
 
 
-def _no_wait() -> int:
-    return 0
+def _no_mark() -> None:
+    return None
 
 
 class Invoker:
@@ -69,12 +71,14 @@ class Invoker:
             await asyncio.sleep(0)
 
     async def timed(
-        self, loops: int, wait_ns: Callable[[], int] = _no_wait
-    ) -> tuple[int, int, int]:
-        """Call ``func`` ``loops`` times back to back; return (wall, CPU, CPU wait) ns for all.
+        self,
+        loops: int,
+        mark: Callable[[], M] = _no_mark,  # type: ignore[assignment]
+    ) -> tuple[int, int, M, M]:
+        """Call ``func`` ``loops`` times back to back; return wall and CPU ns, and two marks.
 
-        ``wait_ns`` reads how long this thread has waited for a CPU so far (see
-        :class:`~agno_core.eval._load.SteadyClock`); it is read just outside the timers. The loop
+        ``mark`` reads another clock (:meth:`~agno_core.eval._load.SteadyClock.mark`) just
+        outside the timers, before and after; its readings are returned as they are. The loop
         for a sync function has no ``await`` in it, so no event-loop work can land inside the
         timed span; the async loop awaits each call directly, in the current task.
         """
@@ -82,24 +86,24 @@ class Invoker:
         calls = range(loops)
         if self.is_async:
             async_func = cast(Callable[[], Awaitable[object]], func)
-            wait_start = wait_ns()
+            mark_start = mark()
             cpu_start = time.process_time_ns()
             wall_start = time.perf_counter_ns()
             for _ in calls:
                 await async_func()
             wall_end = time.perf_counter_ns()
             cpu_end = time.process_time_ns()
-            wait_end = wait_ns()
+            mark_end = mark()
         else:
-            wait_start = wait_ns()
+            mark_start = mark()
             cpu_start = time.process_time_ns()
             wall_start = time.perf_counter_ns()
             for _ in calls:
                 func()
             wall_end = time.perf_counter_ns()
             cpu_end = time.process_time_ns()
-            wait_end = wait_ns()
-        return wall_end - wall_start, cpu_end - cpu_start, wait_end - wait_start
+            mark_end = mark()
+        return wall_end - wall_start, cpu_end - cpu_start, mark_start, mark_end
 
 
 def prime_sync(func: Callable[[], object]) -> tuple[Invoker, Awaitable[Any] | None]:

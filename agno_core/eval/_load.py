@@ -19,9 +19,11 @@ comparable (as ratios, never as absolute times).
 from __future__ import annotations
 
 import os
+import threading
 import time
+from typing import NamedTuple
 
-__all__ = ["REFERENCE_LOOPS", "SteadyClock", "reference_work"]
+__all__ = ["REFERENCE_LOOPS", "Mark", "SteadyClock", "reference_work"]
 
 _TASKS = "/proc/self/task"
 #: Iterations of the reference loop (~0.1 ms of CPython on a current x86 core).
@@ -38,68 +40,81 @@ def reference_work(loops: int = REFERENCE_LOOPS) -> int:
     return total
 
 
+class Mark(NamedTuple):
+    """One reading of a :class:`SteadyClock`: CPU wait of all threads, run time of this one."""
+
+    wait_ns: int
+    run_ns: int
+
+
 class SteadyClock:
     """Reads how long the process's threads waited for a CPU (Linux), to get steady time.
 
     The wait of every thread counts, not only the measuring one's: an async function often waits
     for a worker thread (a database driver's), and that thread's preemption delays it just the
-    same. A thread that ends between two readings loses its last increment (steady time then errs
-    towards wall time); a thread that runs beside the measured call without holding it up adds
-    wait it should not (steady time errs low; measure on a process without busy side threads).
+    same. Waits of threads that wait at the same time add up, so the subtracted wait can exceed
+    what the span lost; steady time is therefore never taken below the time the measuring thread
+    itself ran on a CPU during the span. A thread that ends between two readings loses its last
+    increment (steady time then errs towards wall time).
+
+    Create it in the thread that runs the samples.
 
     Attributes:
         kind: ``"schedstat"`` (wall minus CPU wait) or ``"cpu"`` (process CPU time).
     """
 
-    __slots__ = ("_last", "_total", "kind")
+    __slots__ = ("_last", "_self", "_total", "kind")
 
     def __init__(self) -> None:
-        self._last: dict[str, int] = {}
+        self._self = str(threading.get_native_id())
+        self._last: dict[str, tuple[int, int]] = {}
         self._total = 0
         try:
             self._last = self._read()
         except (OSError, ValueError, IndexError):
             self.kind = "cpu"
         else:
-            self.kind = "schedstat" if self._last else "cpu"
+            self.kind = "schedstat" if self._self in self._last else "cpu"
 
     @staticmethod
-    def _read() -> dict[str, int]:
-        waits = {}
+    def _read() -> dict[str, tuple[int, int]]:
+        stats = {}
         for tid in os.listdir(_TASKS):
             try:
                 with open(f"{_TASKS}/{tid}/schedstat", "rb") as stat:
-                    waits[tid] = int(stat.read().split()[1])
+                    fields = stat.read().split()
             except FileNotFoundError:  # the thread just ended
                 continue
-        return waits
+            stats[tid] = (int(fields[0]), int(fields[1]))
+        return stats
 
-    def wait_ns(self) -> int:
-        """Nanoseconds the process's threads have waited for a CPU since the clock was made."""
+    def mark(self) -> Mark:
+        """Read the clock now (all zeros without schedstat)."""
         if self.kind != "schedstat":
-            return 0
+            return Mark(0, 0)
         current = self._read()
         last = self._last
-        self._total += sum(wait - last.get(tid, 0) for tid, wait in current.items())
+        self._total += sum(wait - last.get(tid, (0, 0))[1] for tid, (_, wait) in current.items())
         self._last = current
-        return self._total
+        return Mark(self._total, current.get(self._self, (0, 0))[0])
 
-    def steady_ns(self, wall_ns: int, cpu_ns: int, wait_ns: int) -> int:
-        """A span's steady time from its wall time, CPU time and CPU wait (all ns)."""
+    def steady_ns(self, wall_ns: int, cpu_ns: int, start: Mark, end: Mark) -> int:
+        """A span's steady time from its wall time, CPU time and the marks around it (ns)."""
         if self.kind != "schedstat":
             return cpu_ns
-        return max(wall_ns - wait_ns, 0)
+        ran = end.run_ns - start.run_ns
+        return min(max(wall_ns - (end.wait_ns - start.wait_ns), ran, 0), wall_ns)
 
     def reference_ns(self) -> int:
         """The steady time of one run of :func:`reference_work`."""
-        wait = self.wait_ns()
+        start = self.mark()
         cpu = time.process_time_ns()
-        start = time.perf_counter_ns()
+        wall = time.perf_counter_ns()
         reference_work()
-        wall = time.perf_counter_ns() - start
+        wall = time.perf_counter_ns() - wall
         cpu = time.process_time_ns() - cpu
-        return self.steady_ns(wall, cpu, self.wait_ns() - wait)
+        return self.steady_ns(wall, cpu, start, self.mark())
 
     def close(self) -> None:
-        """Forget the readings (kept for symmetry with a clock that holds resources)."""
+        """Forget the readings."""
         self._last = {}

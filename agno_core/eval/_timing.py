@@ -77,13 +77,17 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-async def _sample(
-    invoker: Invoker, loops: int, clock: SteadyClock | None = None
-) -> tuple[int, ...]:
+async def _sample(invoker: Invoker, loops: int) -> tuple[int, int]:
     with gc_paused():
-        if clock is None:
-            return await invoker.timed(loops)
-        return await invoker.timed(loops, clock.wait_ns)
+        wall_ns, cpu_ns, _, _ = await invoker.timed(loops)
+    return wall_ns, cpu_ns
+
+
+async def _steady_sample(invoker: Invoker, loops: int, clock: SteadyClock) -> tuple[int, int, int]:
+    """(wall, CPU, steady) ns of one sample."""
+    with gc_paused():
+        wall_ns, cpu_ns, start, end = await invoker.timed(loops, clock.mark)
+    return wall_ns, cpu_ns, clock.steady_ns(wall_ns, cpu_ns, start, end)
 
 
 async def warm_up(invoker: Invoker, runs: int) -> list[int]:
@@ -99,7 +103,7 @@ async def calibrate(invoker: Invoker, warm_up_ns: list[int]) -> int:
     while base < _MAX_LOOPS:
         for multiplier in (1, 2, 5):
             loops = base * multiplier
-            wall_ns = (await _sample(invoker, loops))[0]
+            wall_ns, _ = await _sample(invoker, loops)
             if wall_ns >= MIN_SAMPLE_NS:
                 return loops
         base *= 10
@@ -120,10 +124,10 @@ async def measure(invoker: Invoker, *, samples: int, loops: int) -> RuntimeSampl
             await _sample(invoker, loops)
         for _ in range(samples):
             reference_times.append(clock.reference_ns() / _NS_PER_S)
-            wall_ns, cpu_ns, wait_ns = await _sample(invoker, loops, clock)
+            wall_ns, cpu_ns, steady_ns = await _steady_sample(invoker, loops, clock)
             run_times.append(wall_ns / loops / _NS_PER_S)
             cpu_times.append(cpu_ns / loops / _NS_PER_S)
-            steady_times.append(clock.steady_ns(wall_ns, cpu_ns, wait_ns) / loops / _NS_PER_S)
+            steady_times.append(steady_ns / loops / _NS_PER_S)
     finally:
         clock.close()
     return RuntimeSamples(

@@ -91,4 +91,4 @@ def test_confirm_must_be_a_count(agno_pytester: pytest.Pytester) -> None:
     result = run(agno_pytester, "--agno-eval-confirm=twice")
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--agno-eval-confirm: expected a number of reruns*"])
+    result.stderr.fnmatch_lines(["*--agno-eval-confirm: expected a whole number >= 0*"])
