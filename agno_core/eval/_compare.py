@@ -14,7 +14,7 @@ For each metric the change ``current - baseline`` counts only when its size exce
 Runtime under load: when both results carry ``steady_times`` and ``reference_times`` on the same
 kind of clock, runtime metrics compare steady time (wall time minus the time the thread waited
 for a CPU, see :mod:`agno_core.eval._load`), not wall time, with each sample's on-CPU part
-(``min(cpu, steady)``) divided by the reference workload timed right before it and multiplied by
+(``min(cpu, steady)``) divided by the reference workload timed around it and multiplied by
 the baseline's median reference: seconds as the baseline's machine, unloaded, would have taken.
 The rest of a sample (sleeps, I/O waits) does not depend on CPU speed and is kept as is. A busy
 machine inflates wall time, not these; results from different machines compare the same way.
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from agno_core.eval._result import PerformanceResult
 
 __all__ = ["DEFAULT_METRICS", "Comparison", "MetricComparison", "Verdict", "compare"]
+
+#: How many reference runs around a sample make its reference (their median).
+_REFERENCE_WINDOW = 5
 
 Verdict = Literal["regression", "improvement", "unchanged"]
 Unit = Literal["s", "bytes"]
@@ -184,15 +187,26 @@ def _load_corrected(current: PerformanceResult, baseline: PerformanceResult) -> 
     ) and (current.steady_clock == baseline.steady_clock)
 
 
+def _smoothed(values: Sequence[float], width: int = _REFERENCE_WINDOW) -> list[float]:
+    """Each value replaced by the median of the ``width`` values around it (fewer at the ends)."""
+    half = width // 2
+    return [
+        float(statistics.median(values[max(index - half, 0) : index + half + 1]))
+        for index in range(len(values))
+    ]
+
+
 def _per_reference(result: PerformanceResult, scale: float) -> list[float]:
     """Each sample in the baseline machine's seconds: its on-CPU part rescaled by its reference.
 
     Only the part of a sample spent on a CPU depends on how fast the CPU ran (load, machine);
-    the rest (sleeps, I/O waits) does not, so it is kept as measured.
+    the rest (sleeps, I/O waits) does not, so it is kept as measured. The reference of a sample
+    is the median of the references timed around it: it follows a load that comes and goes,
+    and one reference run that was itself interrupted does not distort a sample.
     """
     samples = []
     for steady, cpu, reference in zip(
-        result.steady_times, result.cpu_times, result.reference_times, strict=True
+        result.steady_times, result.cpu_times, _smoothed(result.reference_times), strict=True
     ):
         on_cpu = min(cpu, steady)
         samples.append(on_cpu * scale / reference + (steady - on_cpu))

@@ -9,15 +9,16 @@ the steady time is the process's CPU time (which misses sleeps and I/O, but not 
 
 What the steady clock cannot remove is a slower CPU while running: a hyper-thread sibling or a
 neighbour thrashing the shared cache, a frequency change. So a **reference workload** (a fixed
-pure-Python loop, ~0.1 ms) is timed on the same clock right before each sample: a load that
-slows the subject slows the reference alike, and the ratio ``sample / reference`` is a number
-that neither the load nor the machine changes much. Comparisons use that ratio when both results
-carry it (see :mod:`agno_core.eval._compare`), which also makes results from different machines
-comparable (as ratios, never as absolute times).
+piece of agent-like Python, ~0.2 ms) is timed on the same clock right before each sample: a
+load that slows the subject slows the reference alike, and the ratio ``sample / reference`` is
+a number that neither the load nor the machine changes much. Comparisons use that ratio when
+both results carry it (see :mod:`agno_core.eval._compare`), which also makes results from
+different machines comparable (as ratios, never as absolute times).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -27,16 +28,39 @@ __all__ = ["REFERENCE_LOOPS", "Mark", "SteadyClock", "reference_work"]
 
 _TASKS = "/proc/self/task"
 #: Iterations of the reference loop (~0.1 ms of CPython on a current x86 core).
-REFERENCE_LOOPS = 2_000
+REFERENCE_LOOPS = 4
+
+# A chat request's shape: what agent code builds, serialises, parses and walks.
+_PAYLOAD = {
+    "model": "reference",
+    "messages": [
+        {"role": "user" if i % 2 else "assistant", "content": f"message {i} " * 8, "index": i}
+        for i in range(24)
+    ],
+}
+
+
+class _Message:
+    __slots__ = ("content", "index", "role")
+
+    def __init__(self, role: str, content: str, index: int) -> None:
+        self.role, self.content, self.index = role, content, index
 
 
 def reference_work(loops: int = REFERENCE_LOOPS) -> int:
-    """The fixed reference workload: integer arithmetic and dict stores, as agent code does."""
+    """The fixed reference workload (~0.2 ms): what agent code does between two awaits.
+
+    Serialise and parse a chat payload, build objects and dicts from it, format strings: the
+    allocator, the interpreter and the caches are exercised the way an agent run exercises
+    them, so contention that slows one (a busy neighbour sharing caches or a core) slows the
+    other alike; a tight arithmetic loop stays in the core and would not notice.
+    """
     total = 0
-    table: dict[int, int] = {}
-    for i in range(loops):
-        total += i * i % 7
-        table[i & 63] = total
+    for _ in range(loops):
+        data = json.loads(json.dumps(_PAYLOAD))
+        messages = [_Message(**item) for item in data["messages"]]
+        table = {f"{message.role}:{message.index}": message for message in messages}
+        total += sum(len(message.content) for message in table.values()) % 97
     return total
 
 
