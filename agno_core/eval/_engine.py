@@ -7,8 +7,9 @@ Order of calls (after the priming call that created the invoker):
    ``num_iterations`` timed samples, with tracing off;
 3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on (one frame per
    allocation) for all ``num_iterations`` calls, each measured for peak and retained memory; with
-   growth tracking, a line snapshot before the first and after the last, and, when a line grew,
-   one more call traced with deep stacks to name its callers (see :mod:`._growth`).
+   growth tracking, a line snapshot before the first and after the next to last, and the last
+   iteration traced with deep stacks between two snapshots, to name callers (see
+   :mod:`._growth`).
 
 Debug logs (``debug_mode``, logger ``agno_core.eval``) are written after the measurement, so that
 log records (kept by handlers such as pytest's ``caplog``) never count as growth.
@@ -23,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from agno_core.eval import _timing
-from agno_core.eval._growth import GrowthTracker, IterationGrowth, name_sites
+from agno_core.eval._growth import GrowthTracker, IterationGrowth, combine, deep_iteration
 from agno_core.eval._invoke import Invoker
 from agno_core.eval._memory import (
     MEASURE_FRAMES,
@@ -70,6 +71,10 @@ async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
     # iteration's retained memory (its growth) holds only what the call kept.
     memory = _Memory(peaks=[0] * count, retained=[0] * count)
     tracker: GrowthTracker | None = None
+    # With growth tracking the last iteration is traced with deep stacks, to name the callers of
+    # the lines that grew; peaks and retained memory do not depend on the depth.
+    shallow = count - 1 if plan.memory_growth_tracking else count
+    shallow_changes: dict[tuple[str, int], tuple[int, int]] = {}
     with tracing(MEASURE_FRAMES):
         gc.collect()
         overhead = await call_overhead(is_async=invoker.is_async)
@@ -80,7 +85,7 @@ async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
         # Every measured call starts from collected garbage and empty free lists (a full
         # collection clears them; freed-but-cached blocks still count as traced memory).
         gc.collect()
-        for index in range(count):
+        for index in range(shallow):
             peak, retained = await measure_call(invoker)
             memory.peaks[index] = max(peak - overhead, 0)
             memory.retained[index] = retained
@@ -90,16 +95,18 @@ async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
                 # call would look as if it had freed them.
                 gc.collect()
         if tracker is not None:
-            memory.sites = tracker.finish()
-            memory.iterations = tracker.iterations(memory.retained)
-    if memory.sites:
-
-        async def once() -> None:
-            await invoker.call()
-            await invoker.settle()
-
-        with tracing(NAMING_FRAMES):
-            await name_sites(memory.sites, once)
+            shallow_changes = tracker.changes()
+    if tracker is None:
+        return memory
+    with tracing(NAMING_FRAMES):
+        (peak, retained), deep_changes, tracebacks = await deep_iteration(
+            lambda: measure_call(invoker)
+        )
+    memory.peaks[count - 1] = max(peak - overhead, 0)
+    memory.retained[count - 1] = retained
+    tracker.add_iteration(deep_changes)
+    memory.sites = tracker.sites(combine(shallow_changes, deep_changes), tracebacks)
+    memory.iterations = tracker.iterations(memory.retained)
     return memory
 
 

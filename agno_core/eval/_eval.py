@@ -32,8 +32,8 @@ class PerformanceEval:
     one-time costs; it comes on top of ``warmup_runs``), ``warmup_runs`` unmeasured calls, then
     with ``measure_runtime`` a calibration (only for calls shorter than 0.2 ms) and
     ``num_iterations`` timed samples, then with ``measure_memory`` or ``memory_growth_tracking``
-    ``num_iterations`` calls under ``tracemalloc``, then, with growth tracking and a line that
-    grew, one more call to name its callers.
+    ``num_iterations`` calls under ``tracemalloc`` (with growth tracking, the last one traced
+    with deep stacks to name callers).
 
     Runtime: ``time.perf_counter_ns`` wall time and ``time.process_time_ns`` CPU time (whole
     process) per call. GC: a full collection before the warm-ups, the young generations before
@@ -49,8 +49,9 @@ class PerformanceEval:
     Growth (``memory_growth_tracking``): tracing stays on across the iterations, so a steady leak
     shows as ``growth_per_iteration`` / ``avg_growth_per_iteration`` (what each iteration left
     live), with the responsible lines in ``growth_sites`` (top ``top_n_memory_allocations``, from
-    a line snapshot before the first iteration and one after the last). When a line grew, one
-    more unmeasured call, traced with deep stacks, names the callers of each site. The baseline
+    a line snapshot before the first iteration and one after the next-to-last, plus the last
+    iteration's growth by traceback). The last iteration is traced with deep stacks, which names
+    the callers of each site. The baseline
     is taken when tracing starts, after the priming call, warm-ups and runtime samples, so
     one-time allocations of the first call never count as growth, even with ``warmup_runs=0``.
 

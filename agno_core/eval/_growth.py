@@ -11,13 +11,13 @@ function pays for it) and by how often memory is snapshotted, so the work is spl
    :mod:`~agno_core.eval._memory`). The eval allocates nothing between the two reads that
    outlives the call, so nothing of its own counts.
 2. **Per line, twice per eval.** One line-grouped snapshot when tracing starts (the baseline) and
-   one after the last iteration: their difference, per allocating line, ranks the growth sites
-   (``size_diff``, ``count_diff``).
-3. **Per site, once.** Only when some line grew: tracing restarts with a deep stack, the function
-   is called once more (garbage collected before and after), and for each top line the
-   traceback that gained the most memory in that call names the path to it. A line that did not
-   grow in that call keeps a one-frame traceback (itself). This call is on top of
-   ``num_iterations`` and is not measured.
+   one after the next-to-last iteration: their difference, per allocating line, is the growth of
+   those iterations per line.
+3. **Per traceback, once.** The last iteration runs with tracing restarted deep (25 frames),
+   between two snapshots grouped by traceback: its growth per line is added to the rest, and for
+   each line the traceback that gained the most in it names the path to it (a line that did not
+   grow in that iteration keeps a one-frame traceback: itself). Peaks and retained memory do not
+   depend on the depth, so that iteration is measured like the others; it only runs slower.
 
 Baseline: tracing starts after the priming call, the warm-up runs and the runtime samples.
 Memory that the first call(s) allocate once (imports, caches, lazily created objects) was
@@ -41,16 +41,18 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import glob
 import importlib
 import tracemalloc
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from agno_core.eval._result import GrowthSite
 
-__all__ = ["GrowthTracker", "IterationGrowth", "name_sites"]
+__all__ = ["GrowthTracker", "IterationGrowth", "combine", "deep_iteration"]
+
+T = TypeVar("T")
 
 # Paths as code objects spell them (not resolved), to compare with frame filenames.
 _PACKAGE_DIR = Path(__file__).parent
@@ -111,19 +113,28 @@ def _diff(current: Lines, previous: Lines) -> dict[Line, tuple[int, int]]:
     return changed
 
 
-def _ranked(changes: dict[Line, tuple[int, int]], top_n: int) -> list[GrowthSite]:
+def _ranked(
+    changes: dict[Line, tuple[int, int]],
+    top_n: int,
+    tracebacks: dict[Line, tracemalloc.Traceback] | None = None,
+) -> list[GrowthSite]:
     growing = sorted(
         ((line, diff) for line, diff in changes.items() if diff[0] > 0),
         key=lambda item: item[1][0],
         reverse=True,
     )
+    found = tracebacks or {}
     return [
         GrowthSite(
             filename=filename,
             lineno=lineno,
             size_diff=size_diff,
             count_diff=count_diff,
-            traceback=[f"{filename}:{lineno}"],
+            traceback=(
+                _short_traceback(found[(filename, lineno)])
+                if (filename, lineno) in found
+                else [f"{filename}:{lineno}"]
+            ),
         )
         for (filename, lineno), (size_diff, count_diff) in growing[:top_n]
     ]
@@ -161,9 +172,22 @@ class GrowthTracker:
         self._iteration_sites.append(_ranked(_diff(current, self._previous), self._top_n))
         self._previous = current
 
-    def finish(self) -> list[GrowthSite]:
-        """The ``top_n`` lines that grew most since the baseline, with one-frame tracebacks."""
-        return _ranked(_diff(live_lines(), self._baseline), self._top_n)
+    def changes(self) -> dict[Line, tuple[int, int]]:
+        """Growth per line since the baseline (bytes, blocks), tracing still on."""
+        return _diff(live_lines(), self._baseline)
+
+    def add_iteration(self, changes: dict[Line, tuple[int, int]]) -> None:
+        """Record one iteration measured elsewhere (the deep one), for the debug logs."""
+        if self._per_iteration:
+            self._iteration_sites.append(_ranked(changes, self._top_n))
+
+    def sites(
+        self,
+        changes: dict[Line, tuple[int, int]],
+        tracebacks: dict[Line, tracemalloc.Traceback],
+    ) -> list[GrowthSite]:
+        """The ``top_n`` lines of ``changes`` that grew most, with their tracebacks if known."""
+        return _ranked(changes, self._top_n, tracebacks)
 
     def iterations(self, nets: Iterable[int]) -> list[IterationGrowth]:
         """Each iteration's net growth (``nets``) and, when recorded, its top growth sites."""
@@ -171,35 +195,50 @@ class GrowthTracker:
         return [IterationGrowth(net=net, sites=next(sites, [])) for net in nets]
 
 
-def _line_filters(sites: list[GrowthSite]) -> list[tracemalloc.Filter]:
-    return [tracemalloc.Filter(True, glob.escape(site.filename), site.lineno) for site in sites]
+def _by_traceback() -> dict[tracemalloc.Traceback, tuple[int, int]]:
+    """Live (bytes, blocks) per traceback, allocations of the eval's own left out."""
+    return {
+        stat.traceback: (stat.size, stat.count)
+        for stat in tracemalloc.take_snapshot().statistics("traceback")
+        if not _not_measured(stat.traceback[-1].filename)
+    }
 
 
-def _by_traceback(sites: list[GrowthSite]) -> dict[tracemalloc.Traceback, tuple[int, int]]:
-    snapshot = tracemalloc.take_snapshot().filter_traces(_line_filters(sites))
-    return {stat.traceback: (stat.size, stat.count) for stat in snapshot.statistics("traceback")}
+async def deep_iteration(
+    measure: Callable[[], Awaitable[T]],
+) -> tuple[T, dict[Line, tuple[int, int]], dict[Line, tracemalloc.Traceback]]:
+    """Run one measured iteration between two snapshots by traceback (tracing deep).
 
-
-async def name_sites(sites: list[GrowthSite], call: Callable[[], Awaitable[object]]) -> None:
-    """Give each of ``sites`` the traceback that gained most in one more ``call``.
-
-    Tracing must be on with deep stacks. Sites whose line gains nothing keep their traceback.
+    Returns what ``measure`` returned, the iteration's growth per line, and per line the
+    traceback that gained the most in it.
     """
-    if not sites:
-        return
     gc.collect()
-    before = _by_traceback(sites)
-    await call()
+    before = _by_traceback()
     gc.collect()
-    after = _by_traceback(sites)
+    measured = await measure()
+    after = _by_traceback()
+    changes: dict[Line, tuple[int, int]] = {}
     best: dict[Line, tuple[int, tracemalloc.Traceback]] = {}
-    for traceback, (size, _count) in after.items():
-        gained = size - before.get(traceback, (0, 0))[0]
+    for traceback in after.keys() | before.keys():
+        size, count = after.get(traceback, (0, 0))
+        old_size, old_count = before.get(traceback, (0, 0))
+        if size == old_size and count == old_count:
+            continue
         frame = traceback[-1]
         line = (frame.filename, frame.lineno)
+        total_size, total_count = changes.get(line, (0, 0))
+        changes[line] = (total_size + size - old_size, total_count + count - old_count)
+        gained = size - old_size
         if gained > 0 and gained > best.get(line, (0, traceback))[0]:
             best[line] = (gained, traceback)
-    for site in sites:
-        found = best.get((site.filename, site.lineno))
-        if found is not None:
-            site.traceback = _short_traceback(found[1])
+    return measured, changes, {line: traceback for line, (_, traceback) in best.items()}
+
+
+def combine(*parts: dict[Line, tuple[int, int]]) -> dict[Line, tuple[int, int]]:
+    """Growth per line summed over ``parts``."""
+    total: dict[Line, tuple[int, int]] = {}
+    for part in parts:
+        for line, (size, count) in part.items():
+            old_size, old_count = total.get(line, (0, 0))
+            total[line] = (old_size + size, old_count + count)
+    return total

@@ -87,14 +87,15 @@ def test_small_leak_size_within_5_percent_and_its_line_first() -> None:
     assert top.count_diff >= 10  # the bytearray and its buffer: two blocks per leak
 
 
-def test_naming_call_gives_the_callers_of_the_top_site() -> None:
+def test_the_deep_last_iteration_gives_the_callers_of_the_top_site() -> None:
     result = growth(leak_through_helper)
 
     traceback = result.growth_sites[0].traceback
     assert traceback[0] == f"{__file__}:{_line_of(_keep, 'leak-line')}"
     assert traceback[1] == f"{__file__}:{_line_of(leak_through_helper, 'caller-line')}"
-    # The naming call is not a measured iteration.
     assert len(result.growth_per_iteration) == 10
+    # Traced deep or not, the last iteration measures the same growth.
+    assert result.growth_per_iteration[-1] == pytest.approx(LEAK, rel=0.05)
 
 
 def test_intermittent_leak_is_averaged_and_named() -> None:
@@ -105,7 +106,7 @@ def test_intermittent_leak_is_averaged_and_named() -> None:
     assert sizes[4] < KIB and sizes[5] == pytest.approx(2 * LEAK, rel=0.05)
     top = result.growth_sites[0]
     assert (top.filename, top.lineno) == (__file__, _line_of(leak_every_other_call, "odd-line"))
-    # Whether or not the naming call leaked, the site's own line comes first.
+    # Whether or not the deep last iteration leaked, the site's own line comes first.
     assert top.traceback[0] == f"{__file__}:{top.lineno}"
 
 
@@ -117,21 +118,21 @@ def test_cycles_and_churn_are_no_false_leak() -> None:
     assert all(site.size_diff < 2 * KIB for site in result.growth_sites)
 
 
-def test_no_growing_line_means_no_naming_call() -> None:
+def test_growth_tracking_calls_only_priming_and_iterations() -> None:
     def count() -> None:
         _calls[0] += 1
 
     growth(count, warmup_runs=0, num_iterations=4)
 
-    # The priming call and 4 measured iterations; no line grew, so no naming call.
+    # The priming call and 4 measured iterations.
     assert _calls[0] == 1 + 4
 
 
-def test_leak_grows_the_naming_call_once() -> None:
+def test_a_leak_is_named_without_an_extra_call() -> None:
     result = growth(leak_through_helper, warmup_runs=0, num_iterations=4)
 
-    # priming + 4 measured + 1 naming call
-    assert len(_kept) == 6
+    # The priming call and 4 measured iterations (the last one traced deep names the callers).
+    assert len(_kept) == 5
     assert result.growth_sites[0].size_diff == pytest.approx(4 * LEAK, rel=0.05)
 
 
