@@ -415,12 +415,23 @@ def main(argv: list[str] | None = None) -> None:
                 versions[f"{name} (second run)"] = extra_versions[name]
     text = render(data)
     print(text)
-    # Keep the section `plugin_suite.py` writes after its marker (a figure of its own run).
-    previous = args.out.read_text() if args.out.exists() else ""
-    marker = "<!-- plugin-suite -->"
-    if marker in previous:
-        text = f"{text}\n{marker}{previous.split(marker, 1)[1]}"
-    args.out.write_text(text)
+    args.out.write_text(text + _kept_sections(args.out))
+
+
+#: Sections of RESULTS.md written by the standalone scripts (``eval_overhead.py``,
+#: ``gate_stability.py``, ``plugin_suite.py``) start at one of these lines; regenerating the
+#: table keeps everything from the first of them on.
+KEPT_MARKER = "<!-- sections below are kept when the table is regenerated -->"
+KEPT_MARKERS = (KEPT_MARKER, "<!-- plugin-suite -->")
+
+
+def _kept_sections(path: Path) -> str:
+    try:
+        previous = path.read_text()
+    except OSError:
+        return ""
+    found = [at for at in (previous.find(marker) for marker in KEPT_MARKERS) if at >= 0]
+    return "\n" + previous[min(found) :] if found else ""
 
 
 if __name__ == "__main__":

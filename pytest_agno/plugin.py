@@ -116,6 +116,23 @@ _EVAL_OPTIONS = (
         "conditions, e.g. 'regression' or 'runtime>10%%,growth>1KiB' "
         "(metrics: runtime, p95, memory, growth, any).",
     ),
+    (
+        "agno_eval_history",
+        "DIR",
+        "Append this session's perf eval results (with commit and machine) to DIR/history.jsonl; "
+        "the HTML report then plots each eval's runtime and growth over the last runs.",
+    ),
+    (
+        "agno_eval_history_size",
+        "N",
+        "How many runs --agno-eval-history keeps (default 50; older ones are dropped).",
+    ),
+    (
+        "agno_eval_confirm",
+        "N",
+        "Measure an eval that broke a --agno-eval-fail rule again, up to N times, and fail its "
+        "test only if every rerun breaks a rule too (default 1; 0 fails at once).",
+    ),
 )
 
 

@@ -33,6 +33,8 @@ PYTEST_AGNO_ALLOWED: dict[str, set[str]] = {
     "scenarios": {"perf", "mock"},
     # the package facade re-exports every part's public names (mock, stubs, postgres lazily)
     "__init__": {"mock", "stubs", "postgres", "perf", "report", "scenarios"},
+    # ``python -m pytest_agno merge ...``: merges --agno-eval-json reports (report, perf's rules)
+    "__main__": {"perf", "report"},
     # the hook layer's own helpers: zero-config asyncio, and the per-test SQLite databases
     "_asyncio_support": set(),
     "_sqlite_fixtures": set(),

@@ -11,6 +11,15 @@ For each metric the change ``current - baseline`` counts only when its size exce
   factor (1.2533 for a median, 2.11 for a p95, 1 for a mean, the asymptotic values for normal
   data) over ``sqrt(n)``, combined as ``sqrt(se_baseline**2 + se_current**2)``.
 
+Runtime under load: when both results carry ``steady_times`` and ``reference_times`` on the same
+kind of clock, runtime metrics compare steady time (wall time minus the time the thread waited
+for a CPU, see :mod:`agno_core.eval._load`), not wall time, with each sample's on-CPU part
+(``min(cpu, steady)``) divided by the reference workload timed around it and multiplied by
+the baseline's median reference: seconds as the baseline's machine, unloaded, would have taken.
+The rest of a sample (sleeps, I/O waits) does not depend on CPU speed and is kept as is. A busy
+machine inflates wall time, not these; results from different machines compare the same way.
+The comparison's ``basis`` then says ``"reference"``; otherwise ``"wall"``.
+
 Every metric is "lower is better", so a change above the threshold is a regression and one below
 minus the threshold an improvement. A metric that either result lacks (runtime not measured,
 growth not tracked) is skipped and listed in :attr:`Comparison.skipped`.
@@ -32,8 +41,12 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_METRICS", "Comparison", "MetricComparison", "Verdict", "compare"]
 
+#: How many reference runs around a sample make its reference (their median).
+_REFERENCE_WINDOW = 5
+
 Verdict = Literal["regression", "improvement", "unchanged"]
 Unit = Literal["s", "bytes"]
+Basis = Literal["wall", "reference", "memory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +99,8 @@ class MetricComparison:
         noise: standard error of the change, from the spread of both samples.
         threshold: the size a change must exceed to count.
         verdict: ``"regression"``, ``"improvement"`` or ``"unchanged"``.
+        basis: what was compared: ``"wall"`` time, steady time over the ``"reference"``
+            workload (load-independent), or ``"memory"``.
     """
 
     metric: str
@@ -97,6 +112,7 @@ class MetricComparison:
     noise: float
     threshold: float
     verdict: Verdict
+    basis: Basis = "wall"
 
     def format_value(self, value: float, *, signed: bool = False) -> str:
         """``value`` in this metric's unit, human-readable."""
@@ -161,6 +177,42 @@ class Comparison:
         return "\n".join(lines)
 
 
+def _load_corrected(current: Measured, baseline: Measured) -> bool:
+    return all(
+        len(result.steady_times) == len(result.run_times) > 0
+        and len(result.reference_times) == len(result.run_times)
+        and len(result.cpu_times) == len(result.run_times)
+        and min(result.reference_times) > 0
+        for result in (current, baseline)
+    ) and (current.steady_clock == baseline.steady_clock)
+
+
+def _smoothed(values: Sequence[float], width: int = _REFERENCE_WINDOW) -> list[float]:
+    """Each value replaced by the median of the ``width`` values around it (fewer at the ends)."""
+    half = width // 2
+    return [
+        float(statistics.median(values[max(index - half, 0) : index + half + 1]))
+        for index in range(len(values))
+    ]
+
+
+def _per_reference(result: Measured, scale: float) -> list[float]:
+    """Each sample in the baseline machine's seconds: its on-CPU part rescaled by its reference.
+
+    Only the part of a sample spent on a CPU depends on how fast the CPU ran (load, machine);
+    the rest (sleeps, I/O waits) does not, so it is kept as measured. The reference of a sample
+    is the median of the references timed around it: it follows a load that comes and goes,
+    and one reference run that was itself interrupted does not distort a sample.
+    """
+    samples = []
+    for steady, cpu, reference in zip(
+        result.steady_times, result.cpu_times, _smoothed(result.reference_times), strict=True
+    ):
+        on_cpu = min(cpu, steady)
+        samples.append(on_cpu * scale / reference + (steady - on_cpu))
+    return samples
+
+
 def _standard_error(metric: _Metric, values: Sequence[float]) -> float:
     return metric.se_factor * robust_sigma(values) / math.sqrt(len(values))
 
@@ -196,12 +248,18 @@ def compare(
         raise ValueError("tolerances and noise_factor must not be negative")
     compared: list[MetricComparison] = []
     skipped: list[str] = []
+    corrected = _load_corrected(current, baseline)
+    scale = statistics.median(baseline.reference_times) if corrected else 1.0
     for name in metrics:
         metric = _METRICS[name]
         before, after = metric.samples(baseline), metric.samples(current)
         if not before or not after:
             skipped.append(name)
             continue
+        basis: Basis = "memory" if metric.unit == "bytes" else "wall"
+        if corrected and metric.unit == "s":
+            basis = "reference"
+            before, after = _per_reference(baseline, scale), _per_reference(current, scale)
         base_value, current_value = metric.statistic(before), metric.statistic(after)
         change = current_value - base_value
         noise = math.hypot(_standard_error(metric, before), _standard_error(metric, after))
@@ -223,6 +281,7 @@ def compare(
                 noise=noise,
                 threshold=threshold,
                 verdict=verdict,
+                basis=basis,
             )
         )
     return Comparison(metrics=tuple(compared), skipped=tuple(skipped))

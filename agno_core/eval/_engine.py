@@ -5,9 +5,11 @@ Order of calls (after the priming call that created the invoker):
 1. ``warmup_runs`` unmeasured calls;
 2. runtime (``measure_runtime``): calibration if a call is shorter than a timed sample, then
    ``num_iterations`` timed samples, with tracing off;
-3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on for all
-   ``num_iterations`` calls, each measured for peak and retained memory, and, with growth tracking,
-   a snapshot after each one.
+3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on (one frame per
+   allocation) for all ``num_iterations`` calls, each measured for peak and retained memory; with
+   growth tracking, a line snapshot before the first and after the next to last, and the last
+   iteration traced with deep stacks between two snapshots, to name callers (see
+   :mod:`._growth`).
 
 Debug logs (``debug_mode``, logger ``agno_core.eval``) are written after the measurement, so that
 log records (kept by handlers such as pytest's ``caplog``) never count as growth.
@@ -19,13 +21,19 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agno_core.eval import _timing
-from agno_core.eval._growth import GrowthTracker, IterationGrowth
+from agno_core.eval._growth import GrowthTracker, IterationGrowth, combine, deep_iteration
 from agno_core.eval._invoke import Invoker
-from agno_core.eval._memory import call_overhead, measure_call, tracing
-from agno_core.eval._result import PerformanceResult
+from agno_core.eval._memory import (
+    MEASURE_FRAMES,
+    NAMING_FRAMES,
+    call_overhead,
+    measure_call,
+    tracing,
+)
+from agno_core.eval._result import GrowthSite, PerformanceResult
 from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
 
 __all__ = ["LOGGER_NAME", "Plan", "measure"]
@@ -53,42 +61,67 @@ class Plan:
 class _Memory:
     peaks: list[int]
     retained: list[int]
-    tracker: GrowthTracker | None
+    sites: list[GrowthSite] = field(default_factory=list)
+    iterations: list[IterationGrowth] = field(default_factory=list)
 
 
 async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
-    memory = _Memory(peaks=[], retained=[], tracker=None)
-    with tracing():
+    count = plan.num_iterations
+    # Filled in place: nothing the loop stores between two calls allocates a list block, so an
+    # iteration's retained memory (its growth) holds only what the call kept.
+    memory = _Memory(peaks=[0] * count, retained=[0] * count)
+    tracker: GrowthTracker | None = None
+    # With growth tracking the last iteration is traced with deep stacks, to name the callers of
+    # the lines that grew; peaks and retained memory do not depend on the depth.
+    shallow = count - 1 if plan.memory_growth_tracking else count
+    shallow_changes: dict[tuple[str, int], tuple[int, int]] = {}
+    with tracing(MEASURE_FRAMES):
         gc.collect()
         overhead = await call_overhead(is_async=invoker.is_async)
         if plan.memory_growth_tracking:
-            memory.tracker = GrowthTracker(top_n=plan.top_n_memory_allocations)
+            tracker = GrowthTracker(
+                top_n=plan.top_n_memory_allocations, per_iteration=plan.debug_mode
+            )
         # Every measured call starts from collected garbage and empty free lists (a full
         # collection clears them; freed-but-cached blocks still count as traced memory).
         gc.collect()
-        for _ in range(plan.num_iterations):
+        for index in range(shallow):
             peak, retained = await measure_call(invoker)
-            memory.peaks.append(max(peak - overhead, 0))
-            memory.retained.append(retained)
-            if memory.tracker is not None:
-                memory.tracker.record()
-                # Snapshots leave garbage and full free lists: collect them now, or the next
+            memory.peaks[index] = max(peak - overhead, 0)
+            memory.retained[index] = retained
+            if tracker is not None and plan.debug_mode:
+                tracker.record()
+                # A snapshot leaves garbage and full free lists: collect them now, or the next
                 # call would look as if it had freed them.
                 gc.collect()
+        if tracker is not None:
+            shallow_changes = tracker.changes()
+    if tracker is None:
+        return memory
+    with tracing(NAMING_FRAMES):
+        (peak, retained), deep_changes, tracebacks = await deep_iteration(
+            lambda: measure_call(invoker)
+        )
+    memory.peaks[count - 1] = max(peak - overhead, 0)
+    memory.retained[count - 1] = retained
+    tracker.add_iteration(deep_changes)
+    memory.sites = tracker.sites(combine(shallow_changes, deep_changes), tracebacks)
+    memory.iterations = tracker.iterations(memory.retained)
     return memory
 
 
 @contextlib.contextmanager
 def _frozen_heap() -> Iterator[None]:
-    """Collect, then freeze every existing object out of the collector's reach meanwhile.
+    """Freeze every existing object out of the collector's reach meanwhile.
 
     The eval collects garbage before samples and around every measured call. A full collection
-    walks every tracked object of the process (half a second with pandas, openai and pytest
-    loaded); frozen, the objects that existed before measuring are skipped, so a collection
-    only walks what the measured calls created. The memory the frozen objects hold was
-    allocated before tracing started and is not traced anyway.
+    walks every tracked object of the process (70 ms with openai loaded, half a second with
+    pandas and pytest too); frozen, the objects that existed before measuring are skipped, so a
+    collection only walks what the measured calls created. The memory the frozen objects hold
+    was allocated before tracing started and is not traced anyway. No collection first: garbage
+    that exists already is frozen with the rest and collected as usual after unfreezing, and a
+    full collection here would cost as much as all the eval's own collections together.
     """
-    gc.collect()
     gc.freeze()
     try:
         yield
@@ -125,6 +158,9 @@ async def _measure_into(
         result.run_times = runtime.run_times
         result.cpu_times = runtime.cpu_times
         result.calls_per_sample = runtime.calls_per_sample
+        result.steady_times = runtime.steady_times
+        result.reference_times = runtime.reference_times
+        result.steady_clock = runtime.steady_clock
     growth: list[IterationGrowth] = []
     if plan.measure_memory or plan.memory_growth_tracking:
         memory = await _measure_memory(invoker, plan)
@@ -132,10 +168,10 @@ async def _measure_into(
             result.peak_memory_usages = memory.peaks
             result.memory_usages = [peak / MIB for peak in memory.peaks]
             result.retained_memory_per_call = memory.retained
-        if memory.tracker is not None:
-            growth = memory.tracker.iterations()
-            result.growth_per_iteration = [iteration.net for iteration in growth]
-            result.growth_sites = memory.tracker.sites()
+        if plan.memory_growth_tracking:
+            growth = memory.iterations
+            result.growth_per_iteration = list(memory.retained)
+            result.growth_sites = memory.sites
     return growth
 
 

@@ -32,7 +32,8 @@ class PerformanceEval:
     one-time costs; it comes on top of ``warmup_runs``), ``warmup_runs`` unmeasured calls, then
     with ``measure_runtime`` a calibration (only for calls shorter than 0.2 ms) and
     ``num_iterations`` timed samples, then with ``measure_memory`` or ``memory_growth_tracking``
-    ``num_iterations`` calls under ``tracemalloc``.
+    ``num_iterations`` calls under ``tracemalloc`` (with growth tracking, the last one traced
+    with deep stacks to name callers).
 
     Runtime: ``time.perf_counter_ns`` wall time and ``time.process_time_ns`` CPU time (whole
     process) per call. GC: a full collection before the warm-ups, the young generations before
@@ -45,12 +46,19 @@ class PerformanceEval:
     (``memory_usages`` in MiB, ``peak_memory_usages`` in bytes), and the bytes still live after it
     and a collection (``retained_memory_per_call``).
 
-    Growth (``memory_growth_tracking``): tracing stays on across the iterations and a snapshot
-    after each one is diffed with the previous, so a steady leak shows as
-    ``growth_per_iteration`` / ``avg_growth_per_iteration`` with the responsible lines in
-    ``growth_sites`` (top ``top_n_memory_allocations``). The baseline snapshot is taken when
-    tracing starts, after the priming call, warm-ups and runtime samples, so one-time allocations
-    of the first call never count as growth, even with ``warmup_runs=0``.
+    Growth (``memory_growth_tracking``): tracing stays on across the iterations, so a steady leak
+    shows as ``growth_per_iteration`` / ``avg_growth_per_iteration`` (what each iteration left
+    live), with the responsible lines in ``growth_sites`` (top ``top_n_memory_allocations``, from
+    a line snapshot before the first iteration and one after the next-to-last, plus the last
+    iteration's growth by traceback). The last iteration is traced with deep stacks, which names
+    the callers of each site. The baseline
+    is taken when tracing starts, after the priming call, warm-ups and runtime samples, so
+    one-time allocations of the first call never count as growth, even with ``warmup_runs=0``.
+
+    Cost: measured calls are traced with one frame per allocation (a few times the bare call for
+    allocation-heavy code, tracemalloc's own floor); each memory-measured call is followed by a
+    full collection of what the eval's calls created (the objects that existed before are
+    frozen out of the collector's reach).
 
     Async functions are awaited directly in the current task (no new task), and after each
     memory-measured call the loop runs once (``asyncio.sleep(0)``) so tasks the call spawned take

@@ -18,9 +18,11 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 __all__ = ["Invoker", "looks_async", "prime", "prime_sync"]
+
+M = TypeVar("M")
 
 
 def looks_async(func: Callable[[], object]) -> bool:
@@ -31,6 +33,10 @@ def looks_async(func: Callable[[], object]) -> bool:
     """
     # An instance whose class defines ``async def __call__``.
     return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(type(func).__call__)
+
+
+def _no_mark() -> None:
+    return None
 
 
 class Invoker:
@@ -64,30 +70,40 @@ class Invoker:
         if self.is_async:
             await asyncio.sleep(0)
 
-    async def timed(self, loops: int) -> tuple[int, int]:
-        """Call ``func`` ``loops`` times back to back; return (wall ns, CPU ns) for all calls.
+    async def timed(
+        self,
+        loops: int,
+        mark: Callable[[], M] = _no_mark,  # type: ignore[assignment]
+    ) -> tuple[int, int, M, M]:
+        """Call ``func`` ``loops`` times back to back; return wall and CPU ns, and two marks.
 
-        The loop for a sync function has no ``await`` in it, so no event-loop work can land inside
-        the timed span; the async loop awaits each call directly, in the current task.
+        ``mark`` reads another clock (:meth:`~agno_core.eval._load.SteadyClock.mark`) just
+        outside the timers, before and after; its readings are returned as they are. The loop
+        for a sync function has no ``await`` in it, so no event-loop work can land inside the
+        timed span; the async loop awaits each call directly, in the current task.
         """
         func = self.func
         calls = range(loops)
         if self.is_async:
             async_func = cast(Callable[[], Awaitable[object]], func)
+            mark_start = mark()
             cpu_start = time.process_time_ns()
             wall_start = time.perf_counter_ns()
             for _ in calls:
                 await async_func()
             wall_end = time.perf_counter_ns()
             cpu_end = time.process_time_ns()
+            mark_end = mark()
         else:
+            mark_start = mark()
             cpu_start = time.process_time_ns()
             wall_start = time.perf_counter_ns()
             for _ in calls:
                 func()
             wall_end = time.perf_counter_ns()
             cpu_end = time.process_time_ns()
-        return wall_end - wall_start, cpu_end - cpu_start
+            mark_end = mark()
+        return wall_end - wall_start, cpu_end - cpu_start, mark_start, mark_end
 
 
 def prime_sync(func: Callable[[], object]) -> tuple[Invoker, Awaitable[Any] | None]:

@@ -32,6 +32,9 @@ class Measured(Protocol):
     created_at: float
     run_times: list[float]
     cpu_times: list[float]
+    steady_times: list[float]
+    reference_times: list[float]
+    steady_clock: str
     calls_per_sample: int
     memory_usages: list[float]
     peak_memory_usages: list[int]

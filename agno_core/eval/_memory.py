@@ -22,19 +22,23 @@ from contextlib import contextmanager
 
 from agno_core.eval._invoke import Invoker
 
-__all__ = ["TRACE_FRAMES", "call_overhead", "measure_call", "tracing"]
+__all__ = ["MEASURE_FRAMES", "NAMING_FRAMES", "call_overhead", "measure_call", "tracing"]
 
-#: Frames stored per traced allocation: enough for a useful traceback of a growth site.
-TRACE_FRAMES = 25
+#: Frames stored per traced allocation while measuring. Every allocation of the measured
+#: function pays for each stored frame (an agent run on the mock: 1.6 ms bare, 5 ms traced with
+#: one frame, 66 ms with 25), and peaks, totals and per-line grouping need only the innermost.
+MEASURE_FRAMES = 1
+#: Frames stored in the one extra call that names the path to each growth site.
+NAMING_FRAMES = 25
 _OVERHEAD_RUNS = 3
 
 
 @contextmanager
-def tracing(frames: int = TRACE_FRAMES) -> Iterator[None]:
+def tracing(frames: int = MEASURE_FRAMES) -> Iterator[None]:
     """Trace allocations for the block.
 
-    If tracing is already on (``PYTHONTRACEMALLOC``, a profiler), it is left on with its own frame
-    limit and not stopped afterwards.
+    If tracing is already on (``PYTHONTRACEMALLOC``, a profiler, or an enclosing block of this
+    function), it is left on with its own frame limit and not stopped afterwards.
     """
     started = not tracemalloc.is_tracing()
     if started:

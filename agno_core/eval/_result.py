@@ -53,13 +53,22 @@ class PerformanceResult:
         cpu_times: process CPU time per call of each sample, in seconds (all threads).
         calls_per_sample: calls timed back to back in one sample (> 1 for very fast functions;
             ``run_times`` are still per call).
+        steady_times: per call, the wall time of each sample minus the time the measuring
+            thread waited for a CPU (what machine load adds), in seconds; the process CPU time
+            where the OS does not report the wait (see ``steady_clock``).
+        reference_times: steady time of the fixed reference workload timed right before each
+            sample, in seconds: what this machine, loaded as it was, made of a known amount of
+            work. Comparisons divide each sample by its reference when both results have them.
+        steady_clock: ``"schedstat"`` (wall minus CPU wait) or ``"cpu"``; empty when runtime
+            was not measured.
         memory_usages: peak memory of each measured call above what was live before it, in MiB
             (Agno's meaning).
         peak_memory_usages: the same peaks in bytes.
         retained_memory_per_call: bytes still live after each call and a garbage collection
             (negative when a call freed more than it kept).
-        growth_per_iteration: net bytes live memory grew in each iteration, with the eval's own
-            allocations filtered out (``memory_growth_tracking`` only, else empty).
+        growth_per_iteration: net bytes live memory grew in each iteration: what its call
+            retained, the eval allocating nothing of its own in between
+            (``memory_growth_tracking`` only, else empty).
         growth_sites: the lines that grew most over the measured iterations, largest first.
         outliers: indices into ``run_times`` outside Tukey's fences; flagged, not removed.
         created_at: when the eval ran, seconds since the epoch.
@@ -72,6 +81,9 @@ class PerformanceResult:
     run_times: list[float] = field(default_factory=list)
     cpu_times: list[float] = field(default_factory=list)
     calls_per_sample: int = 1
+    steady_times: list[float] = field(default_factory=list)
+    reference_times: list[float] = field(default_factory=list)
+    steady_clock: str = ""
     memory_usages: list[float] = field(default_factory=list)
     peak_memory_usages: list[int] = field(default_factory=list)
     retained_memory_per_call: list[int] = field(default_factory=list)

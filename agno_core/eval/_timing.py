@@ -9,6 +9,10 @@ pay for collecting them here, so it measures faster than it runs in production; 
 still measured with the collector enabled. A full collection per sample would be cleaner still
 but costs tens of milliseconds in a large process (a test session), per sample.
 
+Load: before each sample a fixed reference workload is timed, and each sample's steady time
+(wall time minus the time the thread waited for a CPU) is kept next to its wall and CPU times;
+see :mod:`agno_core.eval._load`.
+
 Calibration: a sample must last at least :data:`MIN_SAMPLE_NS` so timer resolution and call
 overhead do not dominate. When a single call is shorter, calls are repeated back to back inside
 one sample (1, 2, 5, 10, 20, 50, ... calls, like ``timeit.Timer.autorange``) and every value is
@@ -25,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from agno_core.eval._invoke import Invoker
+from agno_core.eval._load import SteadyClock
 
 __all__ = [
     "MIN_SAMPLE_NS",
@@ -44,11 +49,14 @@ _NS_PER_S = 1e9
 
 @dataclass(kw_only=True, slots=True)
 class RuntimeSamples:
-    """Per-call wall and CPU times of each sample, in seconds."""
+    """Per-call wall, CPU and steady times of each sample, and the reference before each, in s."""
 
     run_times: list[float]
     cpu_times: list[float]
     calls_per_sample: int
+    steady_times: list[float]
+    reference_times: list[float]
+    steady_clock: str
 
 
 def collect_all() -> None:
@@ -71,7 +79,15 @@ def gc_paused() -> Iterator[None]:
 
 async def _sample(invoker: Invoker, loops: int) -> tuple[int, int]:
     with gc_paused():
-        return await invoker.timed(loops)
+        wall_ns, cpu_ns, _, _ = await invoker.timed(loops)
+    return wall_ns, cpu_ns
+
+
+async def _steady_sample(invoker: Invoker, loops: int, clock: SteadyClock) -> tuple[int, int, int]:
+    """(wall, CPU, steady) ns of one sample."""
+    with gc_paused():
+        wall_ns, cpu_ns, start, end = await invoker.timed(loops, clock.mark)
+    return wall_ns, cpu_ns, clock.steady_ns(wall_ns, cpu_ns, start, end)
 
 
 async def warm_up(invoker: Invoker, runs: int) -> list[int]:
@@ -95,15 +111,30 @@ async def calibrate(invoker: Invoker, warm_up_ns: list[int]) -> int:
 
 
 async def measure(invoker: Invoker, *, samples: int, loops: int) -> RuntimeSamples:
-    """Take ``samples`` timed samples of ``loops`` calls each."""
+    """Take ``samples`` timed samples of ``loops`` calls each, a reference run before each."""
     run_times: list[float] = []
     cpu_times: list[float] = []
-    if loops > 1:
-        # The first sample at a new loop count runs measurably slower (caches, branch predictors,
-        # the adaptive interpreter); it costs ~MIN_SAMPLE_NS to discard.
-        await _sample(invoker, loops)
-    for _ in range(samples):
-        wall_ns, cpu_ns = await _sample(invoker, loops)
-        run_times.append(wall_ns / loops / _NS_PER_S)
-        cpu_times.append(cpu_ns / loops / _NS_PER_S)
-    return RuntimeSamples(run_times=run_times, cpu_times=cpu_times, calls_per_sample=loops)
+    steady_times: list[float] = []
+    reference_times: list[float] = []
+    clock = SteadyClock()  # in the thread that runs the samples (it reads this thread's wait)
+    try:
+        if loops > 1:
+            # The first sample at a new loop count runs measurably slower (caches, branch
+            # predictors, the adaptive interpreter); it costs ~MIN_SAMPLE_NS to discard.
+            await _sample(invoker, loops)
+        for _ in range(samples):
+            reference_times.append(clock.reference_ns() / _NS_PER_S)
+            wall_ns, cpu_ns, steady_ns = await _steady_sample(invoker, loops, clock)
+            run_times.append(wall_ns / loops / _NS_PER_S)
+            cpu_times.append(cpu_ns / loops / _NS_PER_S)
+            steady_times.append(steady_ns / loops / _NS_PER_S)
+    finally:
+        clock.close()
+    return RuntimeSamples(
+        run_times=run_times,
+        cpu_times=cpu_times,
+        calls_per_sample=loops,
+        steady_times=steady_times,
+        reference_times=reference_times,
+        steady_clock=clock.kind,
+    )

@@ -69,7 +69,12 @@ class PerfEval:
       ``max_growth_kib`` (average growth per iteration; turns growth tracking on): absolute
       limits;
     - ``max_regression``: largest relative growth of any metric against the
-      ``--agno-eval-compare`` baseline (0.2 = 20 %), beyond measurement noise.
+      ``--agno-eval-compare`` baseline (0.2 = 20 %), beyond measurement noise;
+    - ``expect_errors``: agent/team runs that end ERROR while measuring are what the test
+      measures (by default any such run fails the eval: its numbers measure a failure).
+
+    A function that raises fails the test with its exception; the eval still appears in the
+    report, with verdict ``error``.
 
     Attributes:
         results: The results measured in this test, in order.
@@ -91,7 +96,12 @@ class PerfEval:
         self.results: list[PerformanceResult] = []
 
     def __call__(
-        self, func: Callable[[], object], *, name: str | None = None, **options: Any
+        self,
+        func: Callable[[], object],
+        *,
+        name: str | None = None,
+        expect_errors: bool = False,
+        **options: Any,
     ) -> PerformanceResult:
         """Measure ``func`` (sync, or async on a private loop); see the class docstring."""
         __tracebackhide__ = True
@@ -104,21 +114,64 @@ class PerfEval:
                 pytrace=False,
             )
         evaluation, opts = self._prepare(func, name, options)
-        with self._tally() as tally, _mocks_not_recording():
+        first: list[str] = []
+        with self._tally() as tally, self._raised(evaluation, tally), _mocks_not_recording():
             result = evaluation.run()
-        return self._finish(evaluation, opts, result, tally)
+            for _ in range(self._confirmations()):
+                failing = self._regressions(opts, result, str(evaluation.name))[1]
+                if not failing:
+                    break
+                first = first or failing
+                result = evaluation.run()
+        return self._finish(evaluation, opts, result, tally, first, expect_errors)
 
     async def arun(
-        self, func: Callable[[], object], *, name: str | None = None, **options: Any
+        self,
+        func: Callable[[], object],
+        *,
+        name: str | None = None,
+        expect_errors: bool = False,
+        **options: Any,
     ) -> PerformanceResult:
         """Measure ``func`` on the running event loop; see the class docstring."""
         __tracebackhide__ = True
         evaluation, opts = self._prepare(func, name, options)
-        with self._tally() as tally, _mocks_not_recording():
+        first: list[str] = []
+        with self._tally() as tally, self._raised(evaluation, tally), _mocks_not_recording():
             result = await evaluation.arun()
-        return self._finish(evaluation, opts, result, tally)
+            for _ in range(self._confirmations()):
+                failing = self._regressions(opts, result, str(evaluation.name))[1]
+                if not failing:
+                    break
+                first = first or failing
+                result = await evaluation.arun()
+        return self._finish(evaluation, opts, result, tally, first, expect_errors)
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _confirmations(self) -> int:
+        settings = self._settings
+        if settings is None or not settings.compare:
+            return 0
+        return settings.confirm
+
+    def _regressions(
+        self, opts: PerfOptions, result: PerformanceResult, label: str
+    ) -> tuple[dict[str, Any] | None, list[str]]:
+        """The comparison with the baseline (None: none) and the regression rules it breaks."""
+        from agno_core.eval.performance import PerformanceResult
+
+        settings = self._settings
+        if settings is None or not settings.compare:
+            return None, []
+        baseline = settings.baseline.get(f"{self._nodeid}::{label}")
+        if baseline is None:
+            return None, []
+        comparison = result.compare(PerformanceResult.from_dict(baseline))
+        rules = settings.rules
+        if opts.max_regression is not None:
+            rules = (*rules, *regression_rules(opts.max_regression))
+        return comparison_dict(comparison), evaluate_rules(comparison, rules)
 
     def _prepare(
         self, func: Callable[[], object], name: str | None, options: dict[str, Any]
@@ -157,11 +210,43 @@ class PerfEval:
     @contextmanager
     def _tally(self) -> Iterator[TokenTally]:
         tally = TokenTally()
-        if self._session is None:
-            yield tally
+        if self._session is not None:
+            with self._session.counting(tally):
+                yield tally
             return
-        with self._session.counting(tally):
+        # No report: count the runs anyway, so runs that ended ERROR still fail the eval.
+        from agno_core.run.hooks import add_run_listener
+
+        def count(output: Any) -> None:
+            if output.parent_run_id is None:  # members are in their team run's totals
+                tally.add(output)
+
+        remove = add_run_listener(count)
+        try:
             yield tally
+        finally:
+            remove()
+
+    @contextmanager
+    def _raised(self, evaluation: PerformanceEval, tally: TokenTally) -> Iterator[None]:
+        """Record the eval with verdict ``error`` when the measured function raises."""
+        from agno_core.eval.performance import PerformanceResult
+
+        try:
+            yield
+        except Exception as error:
+            if self._session is not None:
+                self._session.record_eval(
+                    EvalRecord(
+                        nodeid=self._nodeid,
+                        name=str(evaluation.name),
+                        verdict="error",
+                        failures=[f"the measured function raised {type(error).__name__}: {error}"],
+                        tokens=tally,
+                        result=PerformanceResult(name=evaluation.name).to_dict(),
+                    )
+                )
+            raise
 
     def _finish(
         self,
@@ -169,10 +254,10 @@ class PerfEval:
         opts: PerfOptions,
         result: PerformanceResult,
         tally: TokenTally,
+        first_failures: list[str],
+        expect_errors: bool,
     ) -> PerformanceResult:
         __tracebackhide__ = True
-        from agno_core.eval.performance import PerformanceResult
-
         self.results.append(result)
         record = EvalRecord(
             nodeid=self._nodeid,
@@ -187,20 +272,18 @@ class PerfEval:
             for check in record.gates
             if not check.passed
         ]
-        regression_lines: list[str] = []
+        comparison, regression_lines = self._regressions(opts, result, str(evaluation.name))
         settings = self._settings
         if settings is not None and settings.compare:
-            baseline = settings.baseline.get(record.key)
-            if baseline is None:
-                record.baseline = "missing"
-            else:
-                record.baseline = "compared"
-                comparison = result.compare(PerformanceResult.from_dict(baseline))
-                record.comparison = comparison_dict(comparison)
-                rules = settings.rules
-                if opts.max_regression is not None:
-                    rules = (*rules, *regression_rules(opts.max_regression))
-                regression_lines = evaluate_rules(comparison, rules)
+            record.baseline = "missing" if comparison is None else "compared"
+            record.comparison = comparison
+        if first_failures:
+            record.rerun = {"first_failures": first_failures, "confirmed": bool(regression_lines)}
+        if tally.errors and not expect_errors:
+            gate_lines.append(
+                f"{tally.errors} of {tally.runs} measured agent/team runs ended ERROR: the "
+                "numbers measure a failure (pass expect_errors=True if that is intended)"
+            )
         record.failures = gate_lines + regression_lines
         record.verdict = "fail" if record.failures else "pass"
         if self._session is not None:
@@ -228,7 +311,8 @@ class PerfEval:
         if regression_lines:
             settings = self._settings
             source = settings.compare if settings is not None else None
-            parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}:")
+            again = " (and again when measured once more)" if record.rerun else ""
+            parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}{again}:")
             parts += [f"  {line}" for line in regression_lines]
         site = top_growth_site(result)
         if site is not None:

@@ -271,6 +271,7 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
                 "noise": item.noise,
                 "threshold": item.threshold,
                 "verdict": item.verdict,
+                "basis": item.basis,
             }
             for item in comparison.metrics
         ],

@@ -31,6 +31,10 @@ class EvalSettings:
         rules: It, parsed.
         baseline: ``{eval key: PerformanceResult dict}`` of the compare baseline.
         baseline_found: The compare baseline file exists.
+        history_dir: Where each run's results are appended (``--agno-eval-history``).
+        history_size: How many runs the history keeps (``--agno-eval-history-size``).
+        confirm: How many times an eval that broke a regression rule is measured again before
+            its test fails (a rerun that passes wins); ``--agno-eval-confirm``, default 1.
     """
 
     report: bool = False
@@ -43,6 +47,9 @@ class EvalSettings:
     rules: tuple[Rule, ...] = ()
     baseline: dict[str, dict[str, Any]] = field(default_factory=dict)
     baseline_found: bool = False
+    confirm: int = 1
+    history_dir: Path | None = None
+    history_size: int = 50
 
     @property
     def compare_path(self) -> Path | None:
@@ -78,6 +85,16 @@ def _load_baseline(path: Path) -> dict[str, dict[str, Any]]:
         ) from error
 
 
+def _count(text: str, option: str, *, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise pytest.UsageError(f"{option}: expected a whole number >= {minimum}, got {text!r}")
+    return value
+
+
 def read_settings(config: pytest.Config) -> EvalSettings:
     """Parse the options (command line over ini) and load the compare baseline.
 
@@ -98,6 +115,16 @@ def read_settings(config: pytest.Config) -> EvalSettings:
         compare=_option(config, "agno_eval_compare"),
         fail_expression=_option(config, "agno_eval_fail"),
     )
+    history = _option(config, "agno_eval_history")
+    if history:
+        history_dir = Path(history)
+        settings.history_dir = history_dir if history_dir.is_absolute() else root / history_dir
+    size = _option(config, "agno_eval_history_size")
+    if size is not None:
+        settings.history_size = _count(size, "--agno-eval-history-size", minimum=1)
+    confirm = _option(config, "agno_eval_confirm")
+    if confirm is not None:
+        settings.confirm = _count(confirm, "--agno-eval-confirm", minimum=0)
     if settings.fail_expression:
         try:
             settings.rules = parse_rules(settings.fail_expression)
@@ -105,10 +132,17 @@ def read_settings(config: pytest.Config) -> EvalSettings:
             raise pytest.UsageError(f"--agno-eval-fail: {error}") from error
     eval_flag = config.getoption("agno_eval") or config.getini("agno_eval")
     settings.report = bool(eval_flag) or any(
-        (json_path, html_path, settings.save, settings.compare, settings.fail_expression)
+        (
+            json_path,
+            html_path,
+            settings.save,
+            settings.compare,
+            settings.fail_expression,
+            settings.history_dir,
+        )
     )
-    path = settings.compare_path
-    if path is not None and path.is_file():
-        settings.baseline = _load_baseline(path)
+    compare_path = settings.compare_path
+    if compare_path is not None and compare_path.is_file():
+        settings.baseline = _load_baseline(compare_path)
         settings.baseline_found = True
     return settings

@@ -39,6 +39,8 @@ svg .axis, svg .tick { stroke: #7b8494; } svg .grid { stroke: #e4e7ec; }
 svg .sample { fill: #3465a4; fill-opacity: 0.75; }
 svg .marker { stroke: #b3261e; stroke-width: 1.5; } svg .marker.m1 { stroke-dasharray: 4 3; }
 svg .bar { fill: #5b8bd0; } svg .line { fill: none; stroke: #b3261e; stroke-width: 2; }
+svg .line.trend { stroke: #3465a4; } svg .band { fill: #17753a; fill-opacity: 0.12; }
+svg .regression { fill: #b3261e; }
 code { font-size: 12px; }
 """
 
@@ -58,8 +60,8 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], *, raw: bool = 
 
 
 def _verdict(record: dict[str, Any]) -> str:
-    failed = record["verdict"] == "fail"
-    text = "FAIL" if failed else "pass"
+    failed = record["verdict"] != "pass"
+    text = {"fail": "FAIL", "error": "ERROR"}.get(record["verdict"], "pass")
     if record["baseline"] == "missing":
         text += " (no baseline)"
     elif record["comparison"] is not None:
@@ -67,12 +69,34 @@ def _verdict(record: dict[str, Any]) -> str:
     return f'<span class="{"fail" if failed else "pass"}">{_e(text)}</span>'
 
 
+def _label(record: dict[str, Any]) -> str:
+    """The eval's key, prefixed with its source's index in a merged report."""
+    source = record.get("source")
+    return record["key"] if source is None else f"[{source}] {record['key']}"
+
+
+def _sources(document: dict[str, Any]) -> str:
+    rows = [
+        [
+            f"[{index}]",
+            source["path"],
+            source["provenance"]["machine"],
+            source["provenance"].get("job") or "-",
+            (source["provenance"].get("commit") or "-")[:12],
+            time.strftime("%Y-%m-%d %H:%M", time.localtime(source["created_at"])),
+        ]
+        for index, source in enumerate(document["sources"])
+    ]
+    header = ["source", "report", "machine", "job", "commit", "created"]
+    return "<h2>Merged reports</h2>" + _table(header, rows)
+
+
 def _eval_row(record: dict[str, Any]) -> list[str]:
     result, tokens = record["result"], record["tokens"]
     timed = bool(result["run_times"])
     peaks = result["peak_memory_usages"]
     return [
-        f'<a href="#eval-{_e(record["index"])}">{_e(record["key"])}</a>',
+        f'<a href="#eval-{_e(record["index"])}">{_e(_label(record))}</a>',
         _e(format_duration(result["median_run_time"]) if timed else "-"),
         _e(format_duration(result["p95_run_time"]) if timed else "-"),
         _e(format_bytes(max(peaks)) if peaks else "-"),
@@ -116,11 +140,11 @@ def _plots(record: dict[str, Any]) -> str:
     return '<div class="plots">' + "".join(parts) + "</div>"
 
 
-def _eval_section(record: dict[str, Any]) -> str:
+def _eval_section(record: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
     result = record["result"]
     parts = [
         f'<section class="eval" id="eval-{_e(record["index"])}">',
-        f"<h3>{_e(record['key'])} {_verdict(record)}</h3>",
+        f"<h3>{_e(_label(record))} {_verdict(record)}</h3>",
     ]
     if record["failures"]:
         parts.append(f'<div class="failures">{_e(chr(10).join(record["failures"]))}</div>')
@@ -131,6 +155,10 @@ def _eval_section(record: dict[str, Any]) -> str:
         f"{_e(record['tokens']['runs'])} agent/team runs while measuring</p>"
     )
     parts.append(_plots(record))
+    if history:
+        from pytest_agno.report._trends import trend_section
+
+        parts.append(trend_section(record["key"], history))
     if record["gates"]:
         rows = [
             [
@@ -201,8 +229,12 @@ def _test_rows(tests: list[dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
-def render_html(document: dict[str, Any]) -> str:
-    """The whole page for a report document (see `pytest_agno.report._json`)."""
+def render_html(document: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
+    """The whole page for a report document (see `pytest_agno.report._json`).
+
+    With ``history`` (``--agno-eval-history`` entries, this run last), each eval also gets its
+    trend plots.
+    """
     evals = [dict(record, index=index) for index, record in enumerate(document["evals"])]
     summary = document["summary"]
     created = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(document["created_at"]))
@@ -226,11 +258,13 @@ def render_html(document: dict[str, Any]) -> str:
             f"<p>Baseline <code>{_e(baseline['source'])}</code> ({_e(baseline['path'])}): "
             f"{_e(state)}.</p>"
         )
+    if document.get("sources"):
+        parts.append(_sources(document))
     parts.append("<h2>Perf evals</h2>")
     if evals:
         header = ["eval", "median", "p95", "peak", "growth/iter", "tokens/run", "verdict"]
         parts.append(_table(header, [_eval_row(record) for record in evals], raw=True))
-        parts.extend(_eval_section(record) for record in evals)
+        parts.extend(_eval_section(record, history) for record in evals)
     else:
         parts.append('<p class="muted">No perf evals.</p>')
     parts.append("<h2>Agent and team runs</h2>")

@@ -4,23 +4,33 @@ A saved baseline (``--agno-eval-save``) is this same document, so ``--agno-eval-
 either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12):
 
 - ``schema``: ``"pytest-agno-eval/1"``; ``created_at`` (Unix time), ``python_version``,
-  ``platform``;
+  ``platform``; ``provenance``: ``machine`` (host name), ``cpu``, ``cores``, ``job`` and
+  ``commit`` (null when unknown; see ``pytest_agno.report._provenance``);
+- only in a merged report (``python -m pytest_agno merge``): ``sources``, one entry per merged
+  report (``path``, ``created_at``, ``python_version``, ``platform``, ``provenance``), and a
+  ``source`` index in every eval and test;
 - ``baseline``: null, or ``{"source", "path", "found"}`` for ``--agno-eval-compare``;
   ``fail_expression``: the ``--agno-eval-fail`` expression or null;
-- ``summary``: counts: ``tests``, ``runs``, ``evals``, ``failed_evals``, ``regressions``;
+- ``summary``: counts: ``tests`` (every test), ``runs``, ``evals``, ``failed_evals`` (failed or
+  errored), ``regressions``;
 - ``evals``: one object per ``perf_eval`` call: ``key`` (``"<nodeid>::<name>"``, what baselines
-  match on), ``nodeid``, ``name``, ``verdict`` (``"pass"``/``"fail"``), ``failures`` (lines),
+  match on), ``nodeid``, ``name``, ``verdict`` (``"pass"``/``"fail"``/``"error"``: the function
+  raised), ``failures`` (lines),
   ``gates`` (``gate``, ``metric``, ``unit``, ``limit``, ``measured``, ``passed``), ``baseline``
   (``"not requested"``/``"missing"``/``"compared"``), ``comparison`` (null or ``verdict``,
   ``metrics`` [``metric``, ``unit``, ``baseline``, ``current``, ``change``, ``relative_change``,
-  ``noise``, ``threshold``, ``verdict``], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
-  ``output_tokens``, ``total_tokens`` counted while it measured) and ``result`` (the full
-  ``PerformanceResult.to_dict()``: ``run_times`` in seconds, ``memory_usages`` in MiB,
+  ``noise``, ``threshold``, ``verdict``, ``basis``: ``"reference"`` when runtime was compared
+  as steady time over the reference workload, load-independent, else ``"wall"`` or
+  ``"memory"``], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
+  ``output_tokens``, ``total_tokens``, ``errors`` (runs that ended ERROR) counted while it
+  measured), ``rerun`` (null, or
+  ``first_failures`` and ``confirmed`` when a regression was measured again) and ``result``
+  (the full ``PerformanceResult.to_dict()``: ``run_times`` in seconds, ``memory_usages`` in MiB,
   ``peak_memory_usages`` and ``growth_per_iteration`` in bytes, statistics, ``growth_sites``);
-- ``tests``: each test that ran agents or evals: ``nodeid``, ``outcome``, ``duration``, ``runs``
-  (``kind``, ``name``, ``run_id``, ``status``, the three token totals, ``duration``,
-  ``time_to_first_token``, ``queue_wait``, ``models``, ``member_runs``), ``totals`` and ``evals``
-  (their keys).
+- ``tests``: every test of the session, with its outcome: ``nodeid``, ``outcome``,
+  ``duration``, ``runs`` (``kind``, ``name``, ``run_id``, ``status``, the three token totals,
+  ``duration``, ``time_to_first_token``, ``queue_wait``, ``models``, ``member_runs``),
+  ``totals`` and ``evals`` (their keys).
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ from __future__ import annotations
 import platform
 import time
 from typing import TYPE_CHECKING, Any
+
+from pytest_agno.report._provenance import provenance
 
 if TYPE_CHECKING:
     from pytest_agno.report._view import SessionView
@@ -43,16 +55,40 @@ _STRINGS = {"type": "array", "items": {"type": "string"}}
 _NUMBERS = {"type": "array", "items": _NUMBER}
 
 
-def _object(properties: dict[str, Any], *, extra: bool = False) -> dict[str, Any]:
+def _object(
+    properties: dict[str, Any], *, extra: bool = False, optional: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "type": "object",
         "required": list(properties),
-        "properties": properties,
+        "properties": {**properties, **(optional or {})},
         "additionalProperties": extra,
     }
 
 
-_TOKENS = _object({"runs": _INT, "input_tokens": _INT, "output_tokens": _INT, "total_tokens": _INT})
+_OPT_STRING = {"type": ["string", "null"]}
+_PROVENANCE = _object(
+    {
+        "machine": {"type": "string"},
+        "cpu": {"type": "string"},
+        "cores": _INT,
+        "job": _OPT_STRING,
+        "commit": _OPT_STRING,
+    }
+)
+# Only in a merged report (``python -m pytest_agno merge``): where each eval and test came from.
+_SOURCE = {"source": {"type": "integer", "minimum": 0}}
+
+
+_TOKENS = _object(
+    {
+        "runs": _INT,
+        "input_tokens": _INT,
+        "output_tokens": _INT,
+        "total_tokens": _INT,
+        "errors": _INT,
+    }
+)
 _GATE = _object(
     {
         "gate": {"enum": ["max_runtime_ms", "max_p95_ms", "max_peak_mib", "max_growth_kib"]},
@@ -74,6 +110,7 @@ _METRIC_COMPARISON = _object(
         "noise": _NUMBER,
         "threshold": _NUMBER,
         "verdict": {"enum": ["regression", "improvement", "unchanged"]},
+        "basis": {"enum": ["wall", "reference", "memory"]},
     }
 )
 _COMPARISON = {
@@ -131,14 +168,21 @@ _EVAL = _object(
         "key": {"type": "string"},
         "nodeid": {"type": "string"},
         "name": {"type": "string"},
-        "verdict": {"enum": ["pass", "fail"]},
+        "verdict": {"enum": ["pass", "fail", "error"]},
         "failures": _STRINGS,
         "gates": {"type": "array", "items": _GATE},
         "baseline": {"enum": ["not requested", "missing", "compared"]},
         "comparison": _COMPARISON,
         "tokens": _TOKENS,
         "result": _RESULT,
-    }
+        "rerun": {
+            "oneOf": [
+                {"type": "null"},
+                _object({"first_failures": _STRINGS, "confirmed": {"type": "boolean"}}),
+            ]
+        },
+    },
+    optional=_SOURCE,
 )
 _RUN = _object(
     {
@@ -164,6 +208,17 @@ _TEST = _object(
         "runs": {"type": "array", "items": _RUN},
         "totals": _TOKENS,
         "evals": _STRINGS,
+    },
+    optional=_SOURCE,
+)
+
+_SOURCE_ENTRY = _object(
+    {
+        "path": {"type": "string"},
+        "created_at": _NUMBER,
+        "python_version": {"type": "string"},
+        "platform": {"type": "string"},
+        "provenance": _PROVENANCE,
     }
 )
 
@@ -176,6 +231,7 @@ REPORT_SCHEMA: dict[str, Any] = {
             "created_at": _NUMBER,
             "python_version": {"type": "string"},
             "platform": {"type": "string"},
+            "provenance": _PROVENANCE,
             "baseline": {
                 "oneOf": [
                     {"type": "null"},
@@ -200,7 +256,8 @@ REPORT_SCHEMA: dict[str, Any] = {
             ),
             "evals": {"type": "array", "items": _EVAL},
             "tests": {"type": "array", "items": _TEST},
-        }
+        },
+        optional={"sources": {"type": "array", "items": _SOURCE_ENTRY}},
     ),
 }
 
@@ -228,13 +285,14 @@ def build_report(session: SessionView) -> dict[str, Any]:
         "created_at": time.time(),
         "python_version": platform.python_version(),
         "platform": platform.platform(),
+        "provenance": provenance(session.config.rootpath),
         "baseline": baseline,
         "fail_expression": settings.fail_expression,
         "summary": {
             "tests": len(tests),
             "runs": sum(len(test.runs) for test in tests),
             "evals": len(evals),
-            "failed_evals": sum(1 for record in evals if record.verdict == "fail"),
+            "failed_evals": sum(1 for record in evals if record.verdict != "pass"),
             "regressions": regressions,
         },
         "evals": [record.to_dict() for record in evals],

@@ -80,7 +80,8 @@ class RunRecord:
 
 @dataclass(kw_only=True, slots=True)
 class TokenTally:
-    """Runs and tokens counted while a perf eval measured (every call, warm-ups included).
+    """Runs, tokens and runs that ended ERROR counted while a perf eval measured (every call,
+    warm-ups included).
 
     Only integers are updated while counting, so the tally itself never shows up as memory
     growth in the eval it counts for.
@@ -90,12 +91,15 @@ class TokenTally:
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
+    errors: int = 0
 
     def add(self, output: RunOutput) -> None:
         self.runs += 1
         self.input_tokens += output.metrics.input_tokens
         self.output_tokens += output.metrics.output_tokens
         self.total_tokens += output.metrics.total_tokens
+        if output.status.value == "ERROR":
+            self.errors += 1
 
     @property
     def tokens_per_run(self) -> float | None:
@@ -106,7 +110,7 @@ class TokenTally:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TokenTally:
-        return cls(**data)
+        return cls(**{"errors": 0, **data})
 
 
 @dataclass(kw_only=True, slots=True)
@@ -140,7 +144,9 @@ class EvalRecord:
     Attributes:
         nodeid: The test that ran it.
         name: The eval's name (unique within the test).
-        verdict: ``"pass"``, or ``"fail"`` when a gate was crossed or a regression rule hit.
+        verdict: ``"pass"``; ``"fail"`` when a gate was crossed, a regression rule hit, or a
+            measured run ended ERROR (unless ``expect_errors=True``); ``"error"`` when the
+            measured function raised (no result: ``result`` holds empty samples).
         failures: One line per crossed gate or regression, as shown in the failure.
         gates: The absolute limits checked.
         baseline: ``"not requested"`` (no ``--agno-eval-compare``), ``"missing"`` (the
@@ -148,6 +154,9 @@ class EvalRecord:
         comparison: With a baseline: ``{"verdict", "metrics": [...], "skipped": [...]}``.
         tokens: Runs and tokens counted while it measured.
         result: ``PerformanceResult.to_dict()``: every sample and statistic.
+        rerun: When the first measurement broke a regression rule and was measured again
+            (``--agno-eval-confirm``): ``{"first_failures": [...], "confirmed": bool}``; the
+            result, comparison and verdict are the last measurement's.
     """
 
     nodeid: str
@@ -159,6 +168,7 @@ class EvalRecord:
     comparison: dict[str, Any] | None = None
     tokens: TokenTally = field(default_factory=TokenTally)
     result: dict[str, Any] = field(default_factory=dict)
+    rerun: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:
@@ -177,6 +187,7 @@ class EvalRecord:
             "comparison": self.comparison,
             "tokens": self.tokens.to_dict(),
             "result": self.result,
+            "rerun": self.rerun,
         }
 
     @classmethod
@@ -191,6 +202,7 @@ class EvalRecord:
             comparison=data["comparison"],
             tokens=TokenTally.from_dict(data["tokens"]),
             result=data["result"],
+            rerun=data.get("rerun"),
         )
 
 
@@ -225,6 +237,7 @@ class TestRecord:
             tally.input_tokens += run.input_tokens
             tally.output_tokens += run.output_tokens
             tally.total_tokens += run.total_tokens
+            tally.errors += run.status == "ERROR"
         return tally
 
     def to_dict(self) -> dict[str, Any]:

@@ -127,8 +127,8 @@ class EvalSession:
     # -- report --------------------------------------------------------------------------------
 
     def reported(self) -> list[TestRecord]:
-        """Tests that ran agents or perf evals, in the order they finished."""
-        return [record for record in self.tests.values() if record.runs or record.evals]
+        """Every test of the session, in the order they finished."""
+        return list(self.tests.values())
 
     def evals(self) -> list[EvalRecord]:
         return [record for test in self.reported() for record in test.evals]
@@ -141,10 +141,18 @@ class EvalSession:
 
         settings = self.settings
         targets = [("JSON report", settings.json_path), ("baseline", settings.save_path)]
-        needed = any(path for _, path in targets) or settings.html_path is not None
+        needed = any(path for _, path in targets) or settings.html_path or settings.history_dir
         if not needed:
             return
         document = build_report(self)
+        history = None
+        if settings.history_dir is not None:
+            from pytest_agno.report._history import HISTORY_FILE, append_history, history_entry
+
+            history = append_history(
+                settings.history_dir, history_entry(document), limit=settings.history_size
+            )
+            self.written.append(("history", settings.history_dir / HISTORY_FILE))
         text = json.dumps(document, indent=2) + "\n"
         for label, path in targets:
             if path is not None:
@@ -155,7 +163,7 @@ class EvalSession:
             from pytest_agno.report._html import render_html
 
             settings.html_path.parent.mkdir(parents=True, exist_ok=True)
-            settings.html_path.write_text(render_html(document), encoding="utf-8")
+            settings.html_path.write_text(render_html(document, history), encoding="utf-8")
             self.written.append(("HTML report", settings.html_path))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:

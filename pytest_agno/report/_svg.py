@@ -1,4 +1,4 @@
-"""Small inline SVG plots for the HTML report: a strip plot and a bar chart, no dependencies.
+"""Small inline SVG plots for the HTML report: strip plot, bar chart, trend; no dependencies.
 
 Every text that reaches the markup goes through `html.escape`; numbers are formatted here.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-__all__ = ["bar_chart", "strip_plot"]
+__all__ = ["bar_chart", "strip_plot", "trend_plot"]
 
 WIDTH, HEIGHT = 640, 180
 _LEFT, _RIGHT, _TOP, _BOTTOM = 72, 40, 40, 36
@@ -163,5 +163,77 @@ def bar_chart(
     body.append(
         f'<text x="{(WIDTH + _LEFT) / 2:.0f}" y="{HEIGHT - 4}" text-anchor="middle" '
         'class="muted">iteration</text>'
+    )
+    return _svg(kind, title, body)
+
+
+def trend_plot(
+    kind: str,
+    title: str,
+    values: Sequence[float | None],
+    fmt: Formatter,
+    *,
+    band: tuple[float, float] | None = None,
+    regressions: Sequence[int] = (),
+    labels: Sequence[str] = (),
+) -> str:
+    """One point per run (oldest left), joined by a line, over the baseline's band.
+
+    Args:
+        kind: CSS class of the plot (``"trend-runtime"``).
+        title: The plot's accessible title, ``"<heading> of <subject>"``.
+        values: One value per run; None where the run did not measure it (a gap).
+        fmt: Formats an axis value.
+        band: ``(low, high)``: the baseline plus and minus its threshold, drawn as a band.
+        regressions: Indices of runs whose comparison called this metric a regression (drawn
+            as larger red points).
+        labels: A tooltip per run (date, commit, machine).
+    """
+    measured = [value for value in values if value is not None]
+    if not measured:
+        return _empty(kind, title, "not measured in these runs")
+    series: list[float] = [*measured, *(band or ())]
+    low, high = min(0.0, *series), max(series) * 1.1
+    if high <= low:
+        high = low + 1.0
+    plot_height = HEIGHT - _TOP - _BOTTOM
+    step = (WIDTH - _LEFT - _RIGHT) / max(len(values) - 1, 1)
+
+    def y_of(value: float) -> float:
+        return _TOP + (high - value) / (high - low) * plot_height
+
+    body = []
+    for value in _ticks(low, high, 4):
+        y = y_of(value)
+        body.append(
+            f'<line class="grid" x1="{_LEFT}" y1="{y:.1f}" x2="{WIDTH - _RIGHT}" y2="{y:.1f}"/>'
+            f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(fmt(value))}</text>'
+        )
+    if band is not None:
+        top, bottom = y_of(max(band)), y_of(min(band))
+        body.append(
+            f'<rect class="band" x="{_LEFT}" y="{top:.1f}" width="{WIDTH - _LEFT - _RIGHT}" '
+            f'height="{max(bottom - top, 1.0):.1f}"><title>'
+            f"{escape(f'baseline band {fmt(min(band))} to {fmt(max(band))}')}</title></rect>"
+        )
+    points = [
+        (_LEFT + index * step, y_of(value), index, value)
+        for index, value in enumerate(values)
+        if value is not None
+    ]
+    if len(points) > 1:
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
+        body.append(f'<polyline class="line trend" points="{line}"/>')
+    marked = set(regressions)
+    for x, y, index, value in points:
+        css, radius = ("regression", 5.5) if index in marked else ("sample", 3.5)
+        label = labels[index] if index < len(labels) else f"run {index + 1}"
+        body.append(
+            f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="{radius}">'
+            f"<title>{escape(f'{label}: {fmt(value)}')}</title></circle>"
+        )
+    body.append(
+        f'<text x="{(WIDTH + _LEFT) / 2:.0f}" y="{HEIGHT - 4}" text-anchor="middle" '
+        f'class="muted">last {len(values)} runs, oldest left</text>'
     )
     return _svg(kind, title, body)

@@ -42,7 +42,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> 
 
 def eval_verdict(record: EvalRecord) -> str:
     """``pass`` or ``FAIL``, with the baseline comparison's verdict when one was asked for."""
-    verdict = "FAIL" if record.verdict == "fail" else "pass"
+    verdict = {"fail": "FAIL", "error": "ERROR"}.get(record.verdict, "pass")
     if record.baseline == "missing":
         return f"{verdict} (no baseline)"
     if record.comparison is not None:
@@ -101,7 +101,7 @@ def write_summary(terminal: Any, session: SessionView) -> None:
             "nothing compared (recorded as 'no baseline')"
         )
     if evals:
-        failed = sum(1 for record in evals if record.verdict == "fail")
+        failed = sum(1 for record in evals if record.verdict != "pass")
         terminal.write_line(f"perf evals: {len(evals)} ({failed} crossed a gate)")
         header = ["eval", "median", "p95", "peak", "growth/iter", "tokens/run", "verdict"]
         for line in _table(header, [_eval_row(record) for record in evals], width):

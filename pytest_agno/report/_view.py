@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    import pytest
+
     from pytest_agno.report._records import EvalRecord, TestRecord
 
 __all__ = ["ReportSettings", "SessionView"]
@@ -24,6 +26,8 @@ class ReportSettings(Protocol):
     compare: str | None
     baseline_found: bool
     fail_expression: str | None
+    history_dir: Path | None
+    history_size: int
 
     @property
     def save_path(self) -> Path | None: ...
@@ -36,6 +40,7 @@ class SessionView(Protocol):
 
     settings: ReportSettings
     written: list[tuple[str, Path]]
+    config: pytest.Config
 
     def reported(self) -> list[TestRecord]: ...
     def evals(self) -> list[EvalRecord]: ...

@@ -117,3 +117,29 @@ def test_html_report_renders_its_plots_in_chromium(
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (WIDTH, HEIGHT)
     assert len(data) > 30_000  # a blank page compresses to a few KiB; this one has plots
+
+
+def test_trend_plots_render_in_chromium(
+    agno_pytester: pytest.Pytester, chromium: Path, tmp_path: Path
+) -> None:
+    agno_pytester.makepyfile(
+        """
+        kept = []
+
+
+        def test_leak(perf_eval):
+            perf_eval(lambda: kept.append(bytearray(2048)), name="leak", num_iterations=4,
+                      warmup_runs=0, memory_growth_tracking=True)
+        """
+    )
+    for _ in range(3):
+        agno_pytester.runpytest(
+            "-p", "no:cacheprovider", "--agno-eval-history=hist", "--agno-eval-html=report.html"
+        ).assert_outcomes(passed=1)
+    page = (agno_pytester.path / "report.html").resolve()
+
+    dom = browse(chromium, tmp_path, "--dump-dom", page.as_uri()).stdout
+    parsed = SvgCount()
+    parsed.feed(dom)
+    assert parsed.plots[-2:] == ["plot trend-runtime", "plot trend-growth"]
+    assert "last 3 runs, oldest left" in dom

@@ -1,0 +1,228 @@
+"""PerformanceEval's cost per measured iteration, agno_core and Agno side by side, one process.
+
+Usage: ``python -m benchmarks.eval_overhead [--repeats N] [--markdown PATH]``.
+
+Slope method (so fixed costs cancel): the whole eval is timed at 5 and at 25 iterations, several
+times each, interleaved with the other implementation and with the bare call; the slope
+``(median(t25) - median(t5)) / 20`` is what one more iteration costs. The eval's overhead per
+iteration is the slope minus the measured calls one iteration makes (two with runtime + memory:
+one timed, one traced; one with growth tracking only), each at the bare call's median. Both
+the process's CPU time (the eval's cost, which machine load does not inflate) and wall time are
+reported.
+
+Subjects: ``agent.arun("hi")`` and a one-member team run on the respx mock (``keep_requests=0``,
+no db). The allocation-heavy case: 30 memory-measured calls (``measure_runtime=False``,
+``warmup_runs=0``) of a ~2.7 ms pure-Python integer loop, as a multiple of the bare call, next to
+tracemalloc alone at traceback depth 1 (its floor).
+
+Not a test: a figure of the machine it runs on. ``--markdown`` writes the tables to a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+os.environ["AGNO_TELEMETRY"] = "false"
+os.environ.setdefault("OPENAI_API_KEY", "sk-agno-bench")
+
+from benchmarks._harness import FAST, script_mock
+from benchmarks._machine import describe
+from benchmarks._peers import agno_version, make_agent, make_team
+from pytest_agno import MockOpenAI
+
+MODES: dict[str, dict[str, Any]] = {
+    "runtime + memory": {"measure_runtime": True, "measure_memory": True},
+    # Agno tracks growth only while measuring memory; agno_core makes the same one call either way.
+    "growth tracking": {
+        "measure_runtime": False,
+        "measure_memory": True,
+        "memory_growth_tracking": True,
+    },
+}
+CALLS_PER_ITERATION = {"runtime + memory": 2, "growth tracking": 1}
+SHORT, LONG = 5, 25
+
+
+def _eval(impl: str, func: Callable[[], Any], iterations: int, mode: str) -> Any:
+    settings = {"num_iterations": iterations, "warmup_runs": 0, **MODES[mode]}
+    if impl == "agno":
+        from agno.eval.performance import PerformanceEval as AgnoPerformanceEval
+
+        return AgnoPerformanceEval(func=func, show_spinner=False, telemetry=False, **settings)
+    from agno_core.eval.performance import PerformanceEval
+
+    return PerformanceEval(func=func, **settings)
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = _clock()
+    return wall - start[0], cpu - start[1]
+
+
+async def _time_eval(
+    impl: str, func: Callable[[], Any], iterations: int, mode: str
+) -> tuple[float, float]:
+    evaluation = _eval(impl, func, iterations, mode)
+    start = _clock()
+    await evaluation.arun()
+    return _since(start)
+
+
+async def _bare(func: Callable[[], Awaitable[None]], calls: int = 20) -> tuple[float, float]:
+    start = _clock()
+    for _ in range(calls):
+        await func()
+    wall, cpu = _since(start)
+    return wall / calls, cpu / calls
+
+
+async def _slopes(impls: list[str], repeats: int) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for subject in ("agent", "team"):
+        funcs = {}
+        for impl in impls:
+            runner = make_agent(impl, model_id=FAST) if subject == "agent" else make_team(impl)
+            funcs[impl] = runner.arun
+            for _ in range(10):
+                await runner.arun("hi")
+        for mode in MODES:
+            times: dict[tuple[str, int], list[tuple[float, float]]] = {}
+            bare: dict[str, list[tuple[float, float]]] = {}
+            for _ in range(repeats):
+                for impl in impls:
+
+                    async def func(run: Any = funcs[impl]) -> None:
+                        await run("hi")  # Agno's arun() wants an `async def`
+
+                    bare.setdefault(impl, []).append(await _bare(func))
+                    for iterations in (SHORT, LONG):
+                        elapsed = await _time_eval(impl, func, iterations, mode)
+                        times.setdefault((impl, iterations), []).append(elapsed)
+            for impl in impls:
+                row: dict[str, Any] = {"subject": subject, "mode": mode, "impl": impl}
+                for index, clock in enumerate(("wall", "cpu")):
+                    long = statistics.median(t[index] for t in times[(impl, LONG)])
+                    short = statistics.median(t[index] for t in times[(impl, SHORT)])
+                    slope = (long - short) / (LONG - SHORT)
+                    call = statistics.median(t[index] for t in bare[impl])
+                    row[f"{clock}_bare_call"] = call
+                    row[f"{clock}_slope"] = slope
+                    row[f"{clock}_overhead"] = slope - CALLS_PER_ITERATION[mode] * call
+                rows.append(row)
+    return rows
+
+
+def integer_loop() -> int:
+    """About 2.7 ms of pure-Python integer arithmetic (every step allocates an int)."""
+    total = 0
+    for i in range(50_000):
+        total += i * i % 7
+    return total
+
+
+def _heavy(impls: list[str], repeats: int) -> list[dict[str, Any]]:
+    calls = 30
+    for _ in range(20):
+        integer_loop()
+    bare: list[float] = []
+    floor: list[float] = []
+    evals: dict[str, list[float]] = {impl: [] for impl in impls}
+    for _ in range(repeats):
+        start = time.process_time()
+        for _ in range(calls):
+            integer_loop()
+        one = (time.process_time() - start) / calls
+        bare.append(one)
+        tracemalloc.start(1)
+        start = time.process_time()
+        for _ in range(calls):
+            integer_loop()
+        floor.append((time.process_time() - start) / calls / one)
+        tracemalloc.stop()
+        for impl in impls:
+            evaluation = _eval(impl, integer_loop, calls, "runtime + memory")
+            evaluation.measure_runtime = False
+            start = time.process_time()
+            evaluation.run()
+            evals[impl].append((time.process_time() - start) / calls / one)
+    rows = [
+        {"impl": "tracemalloc alone, depth 1", "ratio": statistics.median(floor)},
+        *({"impl": impl, "ratio": statistics.median(evals[impl])} for impl in impls),
+    ]
+    for row in rows:
+        row["bare_call"] = statistics.median(bare)
+    return rows
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def markdown(slopes: list[dict[str, Any]], heavy: list[dict[str, Any]], repeats: int) -> str:
+    machine = describe()
+    load = ", ".join(f"{x:.2f}" for x in machine["load_average"])
+    lines = [
+        f"PerformanceEval overhead per iteration (slope between {SHORT} and {LONG} iterations, "
+        f"median of {repeats} interleaved repeats; {machine['date']}, {machine['cores']} cores, "
+        f"load {load}; `python -m benchmarks.eval_overhead --repeats {repeats}`). CPU time of "
+        "the process (what the eval costs, whatever else the machine runs) and wall time:",
+        "",
+        "| subject | mode | impl | bare call CPU | overhead/iteration CPU | bare call wall "
+        "| overhead/iteration wall |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {r['subject']} | {r['mode']} | {r['impl']} | {_ms(r['cpu_bare_call'])} | "
+        f"**{_ms(r['cpu_overhead'])}** | {_ms(r['wall_bare_call'])} | "
+        f"{_ms(r['wall_overhead'])} |"
+        for r in slopes
+    ]
+    bare = heavy[0]["bare_call"]
+    lines += [
+        "",
+        f"Allocation-heavy: 30 memory-measured calls of a {_ms(bare)} (CPU) integer loop, "
+        "whole eval per call as a multiple of the bare call (CPU time):",
+        "",
+        "| measured by | x bare call |",
+        "| --- | ---: |",
+    ]
+    lines += [f"| {r['impl']} | {r['ratio']:.1f}x |" for r in heavy]
+    return "\n".join(lines) + "\n"
+
+
+async def _main_async(impls: list[str], repeats: int) -> list[dict[str, Any]]:
+    return await _slopes(impls, repeats)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats per figure")
+    parser.add_argument("--markdown", help="also write the tables to this file")
+    parser.add_argument("--no-agno", action="store_true", help="agno_core only")
+    args = parser.parse_args(argv)
+    impls = ["agno_core"] + ([] if args.no_agno or agno_version() is None else ["agno"])
+    with MockOpenAI() as mock:
+        script_mock(mock)
+        mock.keep_requests = 0
+        slopes = asyncio.run(_main_async(impls, args.repeats))
+    heavy = _heavy(impls, args.repeats)
+    text = markdown(slopes, heavy, args.repeats)
+    print(text)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as out:
+            out.write(text)
+
+
+if __name__ == "__main__":
+    main()
