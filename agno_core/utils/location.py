@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-import httpx
+import openai
 
 from agno_core._sync import run_sync
 
@@ -27,7 +27,8 @@ _failed_at: float | None = None
 
 
 async def _lookup(timeout: float) -> dict[str, Any]:
-    async with httpx.AsyncClient(timeout=timeout) as client:
+    # The SDK's own client class: httpx on openai 2.x, httpx2 on 3.x (agno_core needs neither).
+    async with openai.DefaultAsyncHttpxClient(timeout=timeout) as client:
         ip = (await client.get(_IP_URL)).json()["ip"]
         response = await client.get(_GEO_URL.format(ip=ip))
         response.raise_for_status()

@@ -10,11 +10,11 @@ Best effort: if anything about it fails, the run goes on as before, only its fir
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from typing import Any
 
-import httpx
 import openai
 
 from agno_core.models.base import Model, ModelRequest
@@ -76,7 +76,7 @@ def _sse(events: list[dict[str, Any]], *, done: bool) -> bytes:
     return ("".join(lines) + ("data: [DONE]\n\n" if done else "")).encode()
 
 
-def _answer(request: httpx.Request) -> httpx.Response:
+def _answer(request: Any) -> Any:
     body = json.loads(request.content or b"{}")
     stream = body.get("stream") is True
     if request.url.path.endswith("/chat/completions"):
@@ -91,7 +91,7 @@ def _answer(request: httpx.Request) -> httpx.Response:
             }
             choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": "stop"}
             completion = {**_CHUNK, "object": "chat.completion", "choices": [choice]}
-            return httpx.Response(200, json={**completion, "usage": _USAGE_CHAT})
+            return _http().Response(200, json={**completion, "usage": _USAGE_CHAT})
         delta = {"index": 0, "delta": {"role": "assistant", "content": "ok", "refusal": None}}
         chunks = [
             {**_CHUNK, "choices": [{**delta, "finish_reason": None}]},
@@ -100,7 +100,7 @@ def _answer(request: httpx.Request) -> httpx.Response:
         ]
         return _stream(_sse(chunks, done=True))
     if not stream:
-        return httpx.Response(200, json=_RESPONSE)
+        return _http().Response(200, json=_RESPONSE)
     text = {"item_id": "msg_warm", "output_index": 0, "content_index": 0}
     events = [
         {
@@ -115,8 +115,18 @@ def _answer(request: httpx.Request) -> httpx.Response:
     return _stream(_sse(events, done=False))
 
 
-def _stream(content: bytes) -> httpx.Response:
-    return httpx.Response(200, content=content, headers={"content-type": "text/event-stream"})
+def _stream(content: bytes) -> Any:
+    headers = {"content-type": "text/event-stream"}
+    return _http().Response(200, content=content, headers=headers)
+
+
+def _http() -> Any:
+    """The HTTP library the SDK sends through: ``httpx`` (openai 2.x) or ``httpx2`` (3.x).
+
+    Both have the same `Response` and `MockTransport`; the SDK's default client class says which.
+    """
+    base = openai.DefaultAsyncHttpxClient.__mro__[1]
+    return importlib.import_module(base.__module__.split(".", 1)[0])
 
 
 async def warm_up(model: Model) -> None:
@@ -129,8 +139,11 @@ async def warm_up(model: Model) -> None:
     if kind in _warmed:
         return
     _warmed.add(kind)  # first: a failed warm-up is not retried on every run
-    http_client = openai.DefaultAsyncHttpxClient(transport=httpx.MockTransport(_answer))
-    if not isinstance(http_client, httpx.AsyncClient):  # an SDK on another HTTP layer
+    try:
+        http = _http()
+        http_client = openai.DefaultAsyncHttpxClient(transport=http.MockTransport(_answer))
+    except Exception as exc:  # an SDK on an HTTP layer we do not know: no warm-up
+        _log.debug("openai warm-up of %s skipped: %r", kind.__name__, exc)
         return
     client = openai.AsyncOpenAI(
         api_key="warm-up", base_url="http://warm-up.invalid/v1", http_client=http_client
