@@ -1,10 +1,12 @@
 """The scripted OpenAI server: `MockOpenAI`, its replies and the requests it records.
 
 Owns the mock at the HTTP layer (``_openai``: routes and the script, through respx), the OpenAI wire
-formats it speaks (``_wire``: Chat Completions and Responses payloads, SSE streams) and the scripted
-replies (``_replies``). It may import the standard library, httpx and respx only: no other part of
-pytest_agno and nothing of agno_core, so it serves any code that speaks to OpenAI. Importing it
-of one of its names loads respx; the plugin does so only inside the ``mock_model`` fixture.
+formats it speaks (``_wire``: Chat Completions and Responses payloads, SSE streams), the scripted
+replies (``_replies``), how much it keeps of what it served (``_recording``), the openai 3.x bridge
+(``_httpx2``, ``_transport_patch``) and record/replay cassettes (``_cassette*``). It may import the
+standard library, pytest, httpx, httpx2 and respx only: no other part of pytest_agno and nothing
+of agno_core, so it serves any code that speaks to OpenAI. Using one of its names loads respx; the
+plugin does so only inside the ``mock_model`` fixture.
 """
 
 from __future__ import annotations

@@ -15,8 +15,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Coroutine, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Coroutine, Mapping, Sequence
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Unpack
@@ -26,6 +25,7 @@ import respx
 
 from pytest_agno.mock import _wire as wire
 from pytest_agno.mock._httpx2 import ScriptedHttpx2
+from pytest_agno.mock._recording import keep_latest, recording_bound, trim
 from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
 from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
@@ -35,7 +35,6 @@ __all__ = [
     "Reply",
     "ReplyOptions",
     "RequestPredicate",
-    "evaluating",
 ]
 
 # Set while respx's *async* handler resolves a request: the side effect may then return a
@@ -43,24 +42,6 @@ __all__ = [
 # would not await it, so sync clients get `time.sleep` instead. The event loop alone cannot tell:
 # a sync client may well be called from inside a running loop.
 _ASYNC_CLIENT: ContextVar[bool] = ContextVar("pytest_agno_mock_async_client", default=False)
-
-# How many `evaluating()` blocks are open (perf_eval measuring): while any is, a mock whose
-# `keep_requests` is None records no request, so the measurement sees no growth from the mock.
-_evaluations = 0
-_evaluations_lock = threading.Lock()
-
-
-@contextmanager
-def evaluating() -> Iterator[None]:
-    """While open, mocks with ``keep_requests=None`` record nothing (see `MockOpenAI`)."""
-    global _evaluations
-    with _evaluations_lock:
-        _evaluations += 1
-    try:
-        yield
-    finally:
-        with _evaluations_lock:
-            _evaluations -= 1
 
 
 class _Router(respx.MockRouter):
@@ -152,9 +133,9 @@ class MockOpenAI:
         self._keep = value
         if value is not None:
             with self._lock:
-                _trim(self.requests, value)
+                trim(self.requests, value)
                 for reply in self._queue:
-                    _trim(reply.answered, value)
+                    trim(reply.answered, value)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -447,23 +428,17 @@ class MockOpenAI:
     def _answer(self, endpoint: Endpoint, request: httpx.Request) -> _Answer:
         recorded = RecordedRequest.parse(endpoint, request)
         latency, problem = 0.0, ""
-        keep = self._keep if self._keep is not None or not _evaluations else 0
+        keep = recording_bound(self._keep)
         with self._lock:
             self.request_count += 1
-            if keep != 0:
-                self.requests.append(recorded)
-                if keep is not None:
-                    _trim(self.requests, keep)
+            keep_latest(self.requests, recorded, keep)
             try:
                 reply = next((reply for reply in self._queue if reply.accepts(recorded)), None)
             except Exception as error:  # a broken `match=` must fail the test, not the transport
                 reply, problem = None, f" (a match= predicate raised {error!r})"
             if reply is not None:
                 reply.count += 1
-                if keep != 0:
-                    reply.answered.append(recorded)
-                    if keep is not None:
-                        _trim(reply.answered, keep)
+                keep_latest(reply.answered, recorded, keep)
                 if reply.remaining == 0:
                     self._queue.remove(reply)
                 latency = reply.latency
@@ -504,12 +479,6 @@ class MockOpenAI:
 
 
 _Answer = httpx.Response | Coroutine[Any, Any, httpx.Response]
-
-
-def _trim(log: list[Any], keep: int) -> None:
-    """Drop all but the last ``keep`` entries of ``log``, in place."""
-    if len(log) > keep:
-        del log[: len(log) - keep]
 
 
 async def _after(latency: float, response: httpx.Response) -> httpx.Response:

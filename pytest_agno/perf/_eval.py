@@ -324,7 +324,7 @@ class PerfEval:
 @contextmanager
 def _mocks_not_recording() -> Iterator[None]:
     """`MockOpenAI.requests` stays as it is while an eval measures (unless bounded: see there)."""
-    module = sys.modules.get("pytest_agno.mock._openai")
+    module = sys.modules.get("pytest_agno.mock._recording")
     if module is None:  # no mock in this process, and no reason to import one
         yield
         return
