@@ -4,6 +4,7 @@ history users read back (``get_chat_history``)."""
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,12 +20,26 @@ __all__ = [
     "chat_history",
     "filter_tool_calls",
     "history",
+    "messages_limit",
     "session_messages",
 ]
+
+log = logging.getLogger("agno_core")
 
 DEFAULT_HISTORY_RUNS = 3
 # Runs whose messages are not history by default (as in Agno).
 HISTORY_SKIP_STATUSES = (RunStatus.paused, RunStatus.cancelled, RunStatus.error)
+
+
+def messages_limit(num_history_runs: int | None, num_history_messages: int | None) -> int | None:
+    """The ``num_history_messages`` a runner keeps: none when ``num_history_runs`` is set too
+    (Agno's rule: the runs limit wins, with a warning)."""
+    if num_history_runs is not None and num_history_messages is not None:
+        log.warning(
+            "num_history_messages and num_history_runs cannot both be set: using num_history_runs"
+        )
+        return None
+    return num_history_messages
 
 
 def _uses_history(owner: RunOwner, ctx: RunContext) -> bool:

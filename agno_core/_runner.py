@@ -111,6 +111,16 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     _scheduler: BackgroundScheduler | None
     _unsaved: dict[str, RunOutput] | None
 
+    def _init_run_state(self, debug_mode: bool) -> None:
+        """The per-instance run machinery, empty until first used (and debug logs if asked)."""
+        self._resolved_tools = None
+        self._scheduler = None
+        self._unsaved = None
+        if debug_mode:
+            from agno_core._logging import enable_debug
+
+            enable_debug()
+
     # -- identity ---------------------------------------------------------------------------
     @property
     def id(self) -> str:

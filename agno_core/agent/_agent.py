@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core._history import messages_limit
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._unsupported import check_arguments
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from agno_core.models.message import Message
 
 __all__ = ["Agent"]
-
-log = logging.getLogger("agno_core")
 
 
 class Agent(RunnerBase):
@@ -177,12 +175,6 @@ class Agent(RunnerBase):
                 "Agent(instructions=<callable>) is not supported by agno_core: give a string "
                 "or a list of strings (a callable system_message is supported)"
             )
-        if num_history_runs is not None and num_history_messages is not None:
-            log.warning(
-                "num_history_messages and num_history_runs cannot both be set: "
-                "using num_history_runs"
-            )
-            num_history_messages = None
         self.model = model
         self.name = name
         self._id = id
@@ -203,7 +195,7 @@ class Agent(RunnerBase):
         self.user_id = user_id
         self.add_history_to_context = add_history_to_context
         self.num_history_runs = num_history_runs
-        self.num_history_messages = num_history_messages
+        self.num_history_messages = messages_limit(num_history_runs, num_history_messages)
         self.max_tool_calls_from_history = max_tool_calls_from_history
         self.search_past_sessions = bool(search_past_sessions or search_session_history)
         self.num_past_sessions_to_search = (
@@ -243,10 +235,4 @@ class Agent(RunnerBase):
         self.background_concurrency = background_concurrency
         self.debug_mode = debug_mode
         self.telemetry = telemetry
-        self._resolved_tools = None
-        self._scheduler = None
-        self._unsaved = None
-        if debug_mode:
-            from agno_core._logging import enable_debug
-
-            enable_debug()
+        self._init_run_state(debug_mode)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
 from agno_core._runner import RunnerBase
 from agno_core.run._output import RunOutput, TeamRunOutput
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from agno_core.run._context import RunContext
 
 __all__ = ["Team"]
-
-log = logging.getLogger("agno_core")
 
 
 class Team(RunnerBase):
@@ -225,14 +223,8 @@ class Team(RunnerBase):
         self.resolve_in_context = resolve_in_context
         self.metadata = metadata
         self.add_history_to_context = add_history_to_context
-        if num_history_runs is not None and num_history_messages is not None:
-            log.warning(
-                "num_history_messages and num_history_runs cannot both be set: "
-                "using num_history_runs"
-            )
-            num_history_messages = None
         self.num_history_runs = num_history_runs
-        self.num_history_messages = num_history_messages
+        self.num_history_messages = messages_limit(num_history_runs, num_history_messages)
         self.max_tool_calls_from_history = max_tool_calls_from_history
         self.search_past_sessions = search_past_sessions
         self.num_past_sessions_to_search = num_past_sessions_to_search
@@ -250,14 +242,8 @@ class Team(RunnerBase):
         self.background_concurrency = background_concurrency
         self.debug_mode = debug_mode
         self.telemetry = telemetry
-        self._resolved_tools = None
-        self._scheduler = None
-        self._unsaved = None
         self._member_tools = None
-        if debug_mode:
-            from agno_core._logging import enable_debug
-
-            enable_debug()
+        self._init_run_state(debug_mode)
 
     # -- Agno's team API --------------------------------------------------------------------
     def initialize_team(self, debug_mode: bool | None = None) -> None:
