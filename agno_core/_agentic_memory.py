@@ -9,6 +9,7 @@ import functools
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
+from agno_core._memory import count_memory_call
 from agno_core.memory._user_memory import UserMemory
 from agno_core.models.base import ModelRequest, ModelResult
 from agno_core.models.message import Message
@@ -135,14 +136,7 @@ async def _carry_out(
                     result = item
         if result is None:
             break
-        ctx.output.metrics.add_model_usage(
-            result.usage,
-            model_id=model.id,
-            provider=model.provider,
-            model_type="memory_model",
-            duration=result.duration,
-            time_to_first_token=result.time_to_first_token,
-        )
+        count_memory_call(ctx, model, result)
         messages.append(
             Message(role="assistant", content=result.content, tool_calls=result.tool_calls)
         )

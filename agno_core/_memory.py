@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from agno_core.models.base import ModelRequest, ModelResult
+from agno_core.models.base import Model, ModelRequest, ModelResult
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._engine import make_event
@@ -18,7 +18,7 @@ from agno_core.run._engine import make_event
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext, RunOwner
 
-__all__ = ["MEMORY_SCHEMA_NAME", "update_memories"]
+__all__ = ["MEMORY_SCHEMA_NAME", "count_memory_call", "update_memories"]
 
 log = logging.getLogger("agno_core")
 
@@ -74,14 +74,7 @@ async def update_memories(self: RunOwner, ctx: RunContext) -> AsyncGenerator[ev.
     except Exception as exc:  # a failed memory update must not fail the answer
         log.warning("memory update of run %s failed: %s", ctx.output.run_id, exc)
     if result is not None:
-        ctx.output.metrics.add_model_usage(
-            result.usage,
-            model_id=model.id,
-            provider=model.provider,
-            model_type="memory_model",
-            duration=result.duration,
-            time_to_first_token=result.time_to_first_token,
-        )
+        count_memory_call(ctx, model, result)
         try:
             extracted = _MemoryExtraction.model_validate_json(result.content or "")
         except ValueError:
@@ -100,3 +93,15 @@ async def update_memories(self: RunOwner, ctx: RunContext) -> AsyncGenerator[ev.
                 team_id=self.id if self.kind == "team" else None,
             )
     yield make_event(ctx, ev.MemoryUpdateCompletedEvent, "memory_update_completed", memories=new)
+
+
+def count_memory_call(ctx: RunContext, model: Model, result: ModelResult) -> None:
+    """Add a memory model call's usage to the run's metrics (under ``"memory_model"``)."""
+    ctx.output.metrics.add_model_usage(
+        result.usage,
+        model_id=model.id,
+        provider=model.provider,
+        model_type="memory_model",
+        duration=result.duration,
+        time_to_first_token=result.time_to_first_token,
+    )
