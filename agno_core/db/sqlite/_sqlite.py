@@ -7,6 +7,7 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ class SqliteDb(SqlDb):
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             try:
                 cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _set_wal(cursor, self.busy_timeout)
                 cursor.execute("PRAGMA synchronous=NORMAL")
                 cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
                 cursor.close()
@@ -152,6 +153,26 @@ class SqliteDb(SqlDb):
                 raise
 
         return engine
+
+
+def _set_wal(cursor: Any, busy_timeout: float) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting for another connection that converts the file too.
+
+    Turning a new database to WAL needs an exclusive lock, and SQLite answers "database is
+    locked" at once (no busy handler) while another process opens the same new file: wait and
+    retry, within the busy timeout. Only the first opens of a new file can meet this.
+    """
+    deadline = time.monotonic() + busy_timeout
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:
+            if "database is locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)  # connection setup, rare: the loop waits a few milliseconds
+            delay = min(delay * 2, 0.1)
 
 
 def _check_path(path: Path) -> None:
