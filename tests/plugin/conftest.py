@@ -29,7 +29,6 @@ from tests.plugin.openai_server import OpenAIServer
 
 INI = """
 [pytest]
-asyncio_mode = auto
 asyncio_default_fixture_loop_scope = function
 filterwarnings = error
 """
@@ -37,7 +36,9 @@ filterwarnings = error
 
 @pytest.fixture
 def agno_pytester(pytester: pytest.Pytester) -> Iterator[pytest.Pytester]:
-    """A `pytester` whose generated suite runs async tests (asyncio auto mode), warnings as errors.
+    """A `pytester` project as a user starts one: pytest-asyncio in its default strict mode (async
+    tests run because they use the plugin's fixtures), warnings as errors. Only the fixture loop
+    scope is set, which silences pytest-asyncio's own deprecation warning.
 
     The objects alive before the generated suite runs (this whole test session) are frozen out
     of the garbage collector meanwhile: `PerformanceEval` collects garbage about twenty times
