@@ -18,7 +18,7 @@ SUITE = """
 import os
 import time
 
-SLEEP = float(os.environ.get("SHARD_SLEEP", "0.001"))
+SLEEP = float(os.environ.get("SHARD_SLEEP", "0.004"))
 GATE = float(os.environ.get("SHARD_GATE_KIB", "64"))
 kept = []
 
@@ -93,7 +93,7 @@ def test_compare_and_fail_against_a_baseline(
     shards.runpytest("-p", "no:cacheprovider", "--agno-eval-save=main")
     baseline = shards.path / ".agno-eval" / "main.json"
     unchanged = shard(shards, "a.json", "sleep or leak")
-    monkeypatch.setenv("SHARD_SLEEP", "0.005")
+    monkeypatch.setenv("SHARD_SLEEP", "0.02")
     slower = shard(shards, "b.json", "sleep")
 
     status, document = merge(unchanged, "--compare", baseline, "--fail", "runtime>50%")
