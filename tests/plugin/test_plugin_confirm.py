@@ -42,13 +42,13 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 
 def saved_baseline(pytester: pytest.Pytester) -> None:
-    write(pytester, 0.001, 0.001)
+    write(pytester, 0.004, 0.004)
     pytester.runpytest("-p", "no:cacheprovider", "--agno-eval-save=main").assert_outcomes(passed=1)
 
 
 def test_a_regression_that_does_not_repeat_passes(agno_pytester: pytest.Pytester) -> None:
     saved_baseline(agno_pytester)
-    write(agno_pytester, 0.005, 0.001)
+    write(agno_pytester, 0.02, 0.004)
 
     result = run(agno_pytester)
 
@@ -63,7 +63,7 @@ def test_a_regression_that_does_not_repeat_passes(agno_pytester: pytest.Pytester
 
 def test_a_regression_that_repeats_fails_and_says_so(agno_pytester: pytest.Pytester) -> None:
     saved_baseline(agno_pytester)
-    write(agno_pytester, 0.005, 0.005)
+    write(agno_pytester, 0.02, 0.02)
 
     result = run(agno_pytester)
 
@@ -76,7 +76,7 @@ def test_a_regression_that_repeats_fails_and_says_so(agno_pytester: pytest.Pytes
 
 def test_confirm_zero_fails_at_once(agno_pytester: pytest.Pytester) -> None:
     saved_baseline(agno_pytester)
-    write(agno_pytester, 0.005, 0.001)
+    write(agno_pytester, 0.02, 0.004)
 
     result = run(agno_pytester, "--agno-eval-confirm=0")
 
@@ -86,7 +86,7 @@ def test_confirm_zero_fails_at_once(agno_pytester: pytest.Pytester) -> None:
 
 
 def test_confirm_must_be_a_count(agno_pytester: pytest.Pytester) -> None:
-    write(agno_pytester, 0.001, 0.001)
+    write(agno_pytester, 0.004, 0.004)
 
     result = run(agno_pytester, "--agno-eval-confirm=twice")
 
