@@ -11,6 +11,7 @@ Invariants the runtime keeps (and the tests check):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -37,6 +38,13 @@ _TOKEN_FIELDS = (
 
 TOOL_CALL_KEY = "tool_call"
 MEMBER_PREFIX = "member_"
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    # ``dataclasses.fields`` walks every field object on each call; a stored run serialises
+    # several of these entries.
+    return tuple(f.name for f in fields(cls))
 
 
 def is_tool_key(key: str) -> bool:
@@ -153,7 +161,7 @@ class ModelMetrics(TokenCounts):
     cost: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelMetrics:
@@ -178,7 +186,7 @@ class ToolCallMetrics:
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCallMetrics:
