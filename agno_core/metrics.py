@@ -11,7 +11,6 @@ Invariants the runtime keeps (and the tests check):
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -40,11 +39,16 @@ TOOL_CALL_KEY = "tool_call"
 MEMBER_PREFIX = "member_"
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: Any) -> tuple[str, ...]:
     # ``dataclasses.fields`` walks every field object on each call; a stored run serialises
     # several of these entries.
-    return tuple(f.name for f in fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def is_tool_key(key: str) -> bool:
