@@ -99,7 +99,7 @@ class Statement:
             if merged[name] is not None:
                 merged[name] = json_text(merged[name])
         if self.positional:
-            return self, tuple(merged.get(name) for name in self.names)
+            return self, tuple(map(merged.get, self.names))
         return self, {name: merged.get(name) for name in self.names}
 
     def rows(self, raw_rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
