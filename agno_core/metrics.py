@@ -39,6 +39,18 @@ TOOL_CALL_KEY = "tool_call"
 MEMBER_PREFIX = "member_"
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: Any) -> tuple[str, ...]:
+    # ``dataclasses.fields`` walks every field object on each call; a stored run serialises
+    # several of these entries.
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def is_tool_key(key: str) -> bool:
     """True for ``details`` keys holding `ToolCallMetrics` (``tool_call``, ``member_tool_call``)."""
     return key.endswith(TOOL_CALL_KEY)
@@ -72,8 +84,16 @@ class TokenCounts:
 
     def add_tokens(self, other: TokenCounts) -> None:
         """Add ``other``'s token counts to this object in place."""
-        for name in _TOKEN_FIELDS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Spelled out (not a loop over `_TOKEN_FIELDS`): a team run adds counts a dozen times.
+        self.input_tokens += other.input_tokens
+        self.output_tokens += other.output_tokens
+        self.total_tokens += other.total_tokens
+        self.cache_read_tokens += other.cache_read_tokens
+        self.cache_write_tokens += other.cache_write_tokens
+        self.reasoning_tokens += other.reasoning_tokens
+        self.audio_input_tokens += other.audio_input_tokens
+        self.audio_output_tokens += other.audio_output_tokens
+        self.audio_total_tokens += other.audio_total_tokens
 
     def tokens_dict(self) -> dict[str, int]:
         """The token fields as a dict."""
@@ -126,7 +146,7 @@ class MessageMetrics(TokenCounts):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MessageMetrics:
-        names = {f.name for f in fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
@@ -153,11 +173,11 @@ class ModelMetrics(TokenCounts):
     cost: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelMetrics:
-        names = {f.name for f in fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
@@ -178,11 +198,11 @@ class ToolCallMetrics:
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCallMetrics:
-        names = {f.name for f in fields(cls)}
+        names = _field_names(cls)
         return cls(**{k: v for k, v in data.items() if k in names})
 
 

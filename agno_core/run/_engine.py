@@ -161,14 +161,15 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     if ctx.stream_events:
                         yield event
         await _finish(ctx, RunStatus.completed, None)
-        yield make_event(
-            ctx,
-            ev.RunCompletedEvent,
-            "run_completed",
-            content=o.content,
-            metrics=o.metrics,
-            run_output=o,
-        )
+        if ctx.stream:  # a run that is not streamed is consumed: nobody would see the event
+            yield make_event(
+                ctx,
+                ev.RunCompletedEvent,
+                "run_completed",
+                content=o.content,
+                metrics=o.metrics,
+                run_output=o,
+            )
     except asyncio.CancelledError:
         propagate = await _on_cancelled(ctx)
         if propagate:

@@ -58,7 +58,17 @@ def test_positional_statement_binds_in_order_with_json_serialized() -> None:
     assert statement.positional
     assert statement.sql.count("?") == 4  # data, run_id and the two expanded IN members
     _, params = statement.bind({"p_run_id": "r1", "p_data": {"a": [1, "é"]}})
-    assert params == (json.dumps({"a": [1, "é"]}), "r1", "PENDING", "RUNNING")
+    assert isinstance(params[0], str)  # text: bytes would be stored by SQLite as a BLOB
+    assert json.loads(params[0]) == {"a": [1, "é"]}
+    assert params[1:] == ("r1", "PENDING", "RUNNING")
+
+
+def test_json_parameters_fall_back_to_json_dumps_for_what_the_fast_serializer_refuses() -> None:
+    statement = Statement.compile(_update(), sqlite.dialect())
+    _, params = statement.bind({"p_run_id": "r1", "p_data": {"s": "\ud800"}})
+    assert params[0] == json.dumps({"s": "\ud800"})  # a lone surrogate, escaped
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        statement.bind({"p_run_id": "r1", "p_data": {"x": object()}})
 
 
 def test_named_statement_binds_every_name_missing_ones_as_null() -> None:

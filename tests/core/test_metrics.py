@@ -249,3 +249,12 @@ def test_run_metrics_round_trip_through_dicts() -> None:
     [entry] = metrics.details["model"]
     assert (entry.requests, entry.duration, entry.time_to_first_token) == (2, 1.0, 0.1)
     assert _sum_of_model_entries(metrics) == metrics.tokens_dict()
+
+
+def test_add_tokens_adds_every_token_field() -> None:
+    # add_tokens spells its fields out: a token field added later must be summed too.
+    names = [name for name in TokenCounts.__dataclass_fields__]
+    mine = ModelMetrics(id="m", provider="p", **{n: i + 1 for i, n in enumerate(names)})
+    other = RunMetrics(**{n: 100 * (i + 1) for i, n in enumerate(names)})
+    mine.add_tokens(other)
+    assert mine.tokens_dict() == {n: 101 * (i + 1) for i, n in enumerate(names)}
