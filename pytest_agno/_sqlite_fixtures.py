@@ -85,8 +85,13 @@ def sqlite_db(tmp_path: Path, agno_sqlite_template: Path) -> Iterator[SqlDb]:
         source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
         if source.exists():
             shutil.copyfile(source, directory / f"agno.db{suffix}")
+    db = SqliteDb(db_file=directory / "agno.db")
+    # The copy has the tables this agno_core makes (the template was made by it, with the same
+    # table names): the check a db makes on first use (a query on a connection of its own) has
+    # nothing to find out.
+    db._schema_ready = True
     try:
-        yield SqliteDb(db_file=directory / "agno.db")
+        yield db
     finally:
         if in_ram:
             shutil.rmtree(directory, ignore_errors=True)
