@@ -111,18 +111,29 @@ def table(slopes: dict[str, float]) -> str:
 
 
 NOTES = """
-- Before (the same benchmark, 50/200 tests, on the branch's starting point, 2026-12-04 16:16 UTC,
-  load average ~12): `agent` 80.61 ms, `team` 92.07 ms, `pg_db` 174.11 ms over a plain test.
-  What changed: `sqlite_db` copies a per-session template (schema made once) into RAM
-  (`/dev/shm`) instead of creating the schema on disk per test; the SDK client of each event loop
-  reuses one TLS context (an `SSLContext` with the CA bundle loaded costs 20-100 ms per client);
-  the SDK's first-use costs are paid once per process, before any run is timed.
-- What is left per agent test is mostly waiting for threads: aiosqlite's connection thread (open,
-  schema-version read, closed with the loop) and the SDK client's first request, which asks the
-  loop's default executor for the platform name. On a busy machine each thread handoff waits for
-  a core. `team` builds two clients and two agents; `pg_db` is dominated by `CREATE DATABASE ...
-  TEMPLATE` and `DROP DATABASE` per test. The machine is shared: the load average above and the
-  plain test's slope show the noise.
+- Before, at the same load (the branch's starting point a4b9e33, the same benchmark, one round,
+  2026-12-04 20:00 UTC, load average 0.4-0.8): `agent` 15.38 ms, `team` 15.46 ms, `pg_db`
+  63.04 ms over a plain test (0.51 ms). Earlier figures, busier machine: 16.41 / 18.61 / 104.16
+  ms at load ~4-7 (17:14 UTC); 20.51 / 34.94 / 133.87 ms at load ~5 (18:32 UTC); 80.61 / 92.07 /
+  174.11 ms before the template copy (16:16 UTC, load ~12).
+- What changed: no thread per event loop for the SDK (its platform name comes from the process's
+  warm-up instead of the loop's default executor); SQLAlchemy tables built and statements compiled
+  once per process (2-3 ms of CPU per db before); a SQLite connection's pragmas set in one hop to
+  aiosqlite's thread, not seven; `sqlite_db` skips the schema check of its template copy and no
+  longer asks for pytest's `tmp_path` when the file lives in RAM (~2 ms CPU); PostgreSQL: `pg_db`
+  clones a template that already has the tables (they were created per test), clones are made
+  ahead of need and dropped after use by a background thread on one held admin connection
+  (`STRATEGY FILE_COPY` on the server the plugin starts, which does not sync to disk), and no
+  hstore type lookup per engine.
+- What is left (target 5 ms missed): per agent test ~7-9 ms of CPU in one process (pytest-asyncio's
+  loop ~0.7, `mock_model` ~1.6 - respx builds and starts a dozen `unittest.mock` patches per test,
+  its cheaper `using="httpx"` mocker breaks recording a cassette over the scripted mock -, the run
+  itself ~4-5 with a fresh SDK client, engine and SQLite connection per loop) plus the wait for
+  aiosqlite's connection thread (one per test: start, ~9 hops to open, 1-2 to close). Removing
+  that thread means sharing a connection between tests' loops, which the brief rules out.
+  `pg_db` is dominated by connecting to a new database (a backend started per connection, then
+  SQLAlchemy's dialect initialisation: 4 queries) and by the clone and drop the server does in
+  the background, which on 2 cores still competes with the test for CPU.
 """
 
 

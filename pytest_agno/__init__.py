@@ -14,7 +14,8 @@ package is what test code imports; everything a user touches is exported here::
   and `arun_background`;
 - performance: `PerfEval` (the ``perf_eval`` fixture's type) and `PerfGateError`;
 - scenarios: `CancelScenario` (the ``cancel_scenario`` fixture's type);
-- PostgreSQL: `PostgresServer` (the ``agno_pg_server`` fixture's type), `start_postgres` and
+- PostgreSQL: `PostgresServer` (the ``agno_pg_server`` fixture's type), `DatabasePool` (the
+  per-test databases' pool fixtures' type), `start_postgres` and
   `connect_external` (a throwaway server from the machine's binaries, or an existing one) and
   `PostgresUnavailable`;
 - the ``--agno-eval`` report: `REPORT_SCHEMA` (its JSON Schema) and its records (`TestRecord`,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
         UnusedRepliesWarning,
     )
     from pytest_agno.postgres import (
+        DatabasePool,
         PostgresServer,
         PostgresUnavailable,
         connect_external,
@@ -76,6 +78,7 @@ __all__ = [
     "CancelScenario",
     "CassetteMock",
     "CassetteOptions",
+    "DatabasePool",
     "EvalRecord",
     "GateCheck",
     "MockOpenAI",
@@ -118,7 +121,13 @@ _LAZY = {
         "pytest_agno.mock",
     ),
     **dict.fromkeys(
-        ("PostgresServer", "PostgresUnavailable", "connect_external", "start_postgres"),
+        (
+            "DatabasePool",
+            "PostgresServer",
+            "PostgresUnavailable",
+            "connect_external",
+            "start_postgres",
+        ),
         "pytest_agno.postgres",
     ),
     **dict.fromkeys(

@@ -66,7 +66,7 @@ def agno_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 
 
 @pytest.fixture
-def sqlite_db(tmp_path: Path, agno_sqlite_template: Path) -> Iterator[SqlDb]:
+def sqlite_db(request: pytest.FixtureRequest, agno_sqlite_template: Path) -> Iterator[SqlDb]:
     """A `SqliteDb` of the test's own (``agno.db``, in RAM where ``/dev/shm`` exists, else in
     the test's tmp dir), with the schema already in place.
 
@@ -80,13 +80,21 @@ def sqlite_db(tmp_path: Path, agno_sqlite_template: Path) -> Iterator[SqlDb]:
 
     session_dir = agno_sqlite_template.parent.parent
     in_ram = session_dir.parent == _RAM_DIR
-    directory = Path(tempfile.mkdtemp(prefix="test-", dir=session_dir)) if in_ram else tmp_path
+    if in_ram:
+        directory = Path(tempfile.mkdtemp(prefix="test-", dir=session_dir))
+    else:  # only then: pytest's tmp_path (a numbered directory, kept) costs ~1 ms a test
+        directory = request.getfixturevalue("tmp_path")
     for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if any
         source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
         if source.exists():
             shutil.copyfile(source, directory / f"agno.db{suffix}")
+    db = SqliteDb(db_file=directory / "agno.db")
+    # The copy has the tables this agno_core makes (the template was made by it, with the same
+    # table names): the check a db makes on first use (a query on a connection of its own) has
+    # nothing to find out.
+    db._schema_ready = True
     try:
-        yield SqliteDb(db_file=directory / "agno.db")
+        yield db
     finally:
         if in_ram:
             shutil.rmtree(directory, ignore_errors=True)

@@ -396,6 +396,7 @@ PYTEST_AGNO_FACADES: dict[str, list[str]] = {
     ],
     "pytest_agno.perf": ["PerfEval", "PerfGateError"],
     "pytest_agno.postgres": [
+        "DatabasePool",
         "PostgresServer",
         "PostgresUnavailable",
         "connect_external",

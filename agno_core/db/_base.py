@@ -23,6 +23,10 @@ from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_table
 
 __all__ = ["DbBase"]
 
+# Compiled statements shared by the db objects of one class, table set and dialect version.
+_COMPILED: dict[Hashable, Statement] = {}
+_COMPILED_MAX = 512
+
 
 class DbBase:
     """Plumbing shared by the SQL stores (see `SqlDb` for the arguments).
@@ -197,10 +201,29 @@ class DbBase:
         return self.db_url
 
     def _statement(self, engine: AsyncEngine, key: Hashable, build: Callable[[], Any]) -> Statement:
-        """The statement ``build()`` makes, compiled once for this db's dialect (see `_direct`)."""
+        """The statement ``build()`` makes, compiled once for this db's dialect (see `_direct`).
+
+        ``build`` depends only on the db's class and its tables, and those are shared by every
+        db with the same table names (`build_tables`): so is the compiled statement, which a
+        suite making a db per test would otherwise compile per test (1-2 ms a run).
+        """
         statement = self._statements.get(key)
         if statement is None:
-            statement = Statement.compile(build(), engine.dialect)
+            dialect = engine.dialect
+            shared = (
+                type(self),
+                self.tables,
+                dialect.name,
+                dialect.driver,
+                dialect.server_version_info,
+                key,
+            )
+            statement = _COMPILED.get(shared)
+            if statement is None:
+                statement = Statement.compile(build(), dialect)
+                if len(_COMPILED) >= _COMPILED_MAX:
+                    _COMPILED.clear()
+                _COMPILED[shared] = statement
             self._statements[key] = statement
         return statement
 

@@ -19,13 +19,24 @@ if TYPE_CHECKING:
         connect_external,
         start_postgres,
     )
+    from pytest_agno.postgres._pool import DatabasePool
 
-__all__ = ["PostgresServer", "PostgresUnavailable", "connect_external", "start_postgres"]
+__all__ = [
+    "DatabasePool",
+    "PostgresServer",
+    "PostgresUnavailable",
+    "connect_external",
+    "start_postgres",
+]
 
 
 def __getattr__(name: str) -> Any:
     # The plugin imports this package for its fixtures on every pytest start; the launcher
     # loads on first use of one of its names.
+    if name == "DatabasePool":
+        from pytest_agno.postgres import _pool
+
+        return _pool.DatabasePool
     if name in __all__:
         from pytest_agno.postgres import _launcher
 

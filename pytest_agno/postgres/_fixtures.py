@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NoReturn
@@ -10,11 +11,12 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_agno.postgres._launcher import PostgresServer
+    from pytest_agno.postgres._pool import DatabasePool
 
 # The plugin defines these fixtures on every pytest start: the launcher (subprocess, sockets,
 # psycopg's helpers) is imported only when a test asks for a server.
 
-__all__ = ["agno_pg_server", "pg_url"]
+__all__ = ["agno_pg_pool", "agno_pg_server", "database_pool", "ensure_database", "pg_url"]
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +33,7 @@ def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     try:
         server = _open_server(request)
         try:
-            _ensure_database(server, TEMPLATE_DATABASE)
+            ensure_database(server, TEMPLATE_DATABASE)
         except BaseException:
             server.stop()
             raise
@@ -45,16 +47,44 @@ def agno_pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
         server.stop()
 
 
-@pytest.fixture
-def pg_url(agno_pg_server: PostgresServer) -> Iterator[str]:
-    """SQLAlchemy URL (`postgresql+psycopg://`) of a fresh database, dropped after the test."""
+@pytest.fixture(scope="session")
+def agno_pg_pool(agno_pg_server: PostgresServer) -> Iterator[DatabasePool]:
+    """The databases `pg_url` hands out: empty clones of the template, made ahead, dropped after.
+
+    A background thread keeps a couple of fresh clones ready and drops the databases the tests
+    are done with, so a test's setup only takes a name and its teardown only hands it back.
+    Every database serves one test; the last ones are dropped at the end of the session.
+    """
     from pytest_agno.postgres._launcher import TEMPLATE_DATABASE
 
-    name = agno_pg_server.create_database(template=TEMPLATE_DATABASE)
+    with database_pool(agno_pg_server, TEMPLATE_DATABASE) as pool:
+        yield pool
+
+
+@pytest.fixture
+def pg_url(agno_pg_pool: DatabasePool, agno_pg_server: PostgresServer) -> Iterator[str]:
+    """SQLAlchemy URL (`postgresql+psycopg://`) of a fresh, empty database of the test's own.
+
+    No other test uses it; it is dropped after the test (in the background).
+    """
+    name = agno_pg_pool.take()
     try:
         yield agno_pg_server.url(name)
     finally:
-        agno_pg_server.drop_database(name)
+        agno_pg_pool.give_back(name)
+
+
+@contextlib.contextmanager
+def database_pool(server: PostgresServer, template: str) -> Iterator[DatabasePool]:
+    """A `DatabasePool` of ``template``'s clones on ``server``, closed (all dropped) at exit."""
+    from pytest_agno.postgres._pool import DatabasePool
+
+    # A server of ours does not sync to disk: copying the template's files is the cheap clone.
+    pool = DatabasePool(server, template, file_copy=server.data_dir is not None)
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 def _open_server(request: pytest.FixtureRequest) -> PostgresServer:
@@ -79,13 +109,18 @@ def _configured_url(config: pytest.Config) -> str | None:
     return str(value) if value else None
 
 
-def _ensure_database(server: PostgresServer, name: str) -> None:
+def ensure_database(server: PostgresServer, name: str, *, template: str | None = None) -> None:
+    """Create database ``name`` (from ``template``) unless it exists.
+
+    Raises:
+        PostgresUnavailable: The server refused for another reason (the message says why).
+    """
     import psycopg
 
     from pytest_agno.postgres._launcher import PostgresUnavailable, _mask
 
     try:
-        server.create_database(name)
+        server.create_database(name, template=template)
     except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
         # Made by an earlier run or, under xdist, by another worker racing us (which surfaces
         # as a unique violation on pg_database).

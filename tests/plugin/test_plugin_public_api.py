@@ -133,6 +133,8 @@ def test_every_fixture_has_a_documented_first_paragraph(pytester: pytest.Pyteste
         "cancel_scenario",
         "perf_eval",
         "agno_pg_server",
+        "agno_pg_pool",
+        "agno_pg_tables_pool",
         "pg_url",
         "agno_sqlite_template",
     ]

@@ -73,12 +73,15 @@ class PostgresDb(SqlDb):
             await conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
 
     def _create_engine(self) -> AsyncEngine:
+        # No hstore column here: SQLAlchemy's lookup of the hstore type would be one more
+        # catalog query per engine, i.e. per event loop (per test in a suite).
+        options = {"use_native_hstore": False, **self._engine_kwargs}
         return create_async_engine(
             self._url,
             pool_size=self.pool_size,
             max_overflow=self.max_overflow,
             pool_pre_ping=False,
-            **self._engine_kwargs,
+            **options,
         )
 
 

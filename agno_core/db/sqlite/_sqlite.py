@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.util import await_only
 
 from agno_core.db._direct import HotPath
 from agno_core.db._errors import sqlite_problem
@@ -136,14 +137,12 @@ class SqliteDb(SqlDb):
         )
         busy_ms = int(self.busy_timeout * 1000)
 
+        busy_timeout = self.busy_timeout
+
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             try:
-                cursor = dbapi_connection.cursor()
-                _set_wal(cursor, self.busy_timeout)
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-                cursor.close()
+                _run_in_worker(dbapi_connection, _setup, busy_timeout, busy_ms)
             except Exception:
                 # Not a usable database (a text file, a corrupt one): the pool will not close
                 # a connection whose setup failed, and its aiosqlite thread would outlive the
@@ -153,6 +152,32 @@ class SqliteDb(SqlDb):
                 raise
 
         return engine
+
+
+def _run_in_worker(dbapi_connection: Any, job: Any, *args: Any) -> Any:
+    """``job(sqlite3_connection, *args)`` in the connection's aiosqlite thread: one hop.
+
+    Through SQLAlchemy's adapter each ``cursor()``, ``execute()`` and ``close()`` is a hop of
+    its own to that thread and back (0.1-0.5 ms each on a busy machine); a connection's setup
+    made seven of them. ``Connection._execute`` is the primitive aiosqlite builds every method
+    on (see `agno_core.db._sqlite_commits`). Without it (another adapter), the cursor is used.
+    """
+    driver: Any = getattr(dbapi_connection, "_connection", None)
+    execute: Any = getattr(driver, "_execute", None)
+    conn = getattr(driver, "_conn", None) if execute is not None else None
+    if conn is None:
+        return job(dbapi_connection, *args)
+    return await_only(execute(job, conn, *args))
+
+
+def _setup(conn: Any, busy_timeout: float, busy_ms: int) -> None:
+    cursor = conn.cursor()
+    try:
+        _set_wal(cursor, busy_timeout)
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+    finally:
+        cursor.close()
 
 
 def _set_wal(cursor: Any, busy_timeout: float) -> None:
@@ -171,7 +196,7 @@ def _set_wal(cursor: Any, busy_timeout: float) -> None:
         except Exception as exc:
             if "database is locked" not in str(exc) or time.monotonic() >= deadline:
                 raise
-            time.sleep(delay)  # connection setup, rare: the loop waits a few milliseconds
+            time.sleep(delay)  # connection setup, rare: waits a few milliseconds
             delay = min(delay * 2, 0.1)
 
 

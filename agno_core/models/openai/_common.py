@@ -111,10 +111,11 @@ class OpenAIBase(Model):
 
     async def prepare(self) -> None:
         """Build this loop's client; once per process, pay the SDK's first-use costs."""
-        from agno_core.models.openai._warmup import warm_up
+        from agno_core.models.openai._warmup import supply_platform, warm_up
 
-        self.get_client()
+        client = self.get_client()
         await warm_up(self)
+        supply_platform(client)
 
     def sampling_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {}

@@ -20,7 +20,7 @@ import openai
 from agno_core.models.base import Model, ModelRequest
 from agno_core.models.message import Message
 
-__all__ = ["warm_up"]
+__all__ = ["supply_platform", "warm_up"]
 
 _log = logging.getLogger("agno_core.models")
 _warmed: set[type[Any]] = set()
@@ -158,3 +158,21 @@ async def warm_up(model: Model) -> None:
         _log.debug("openai warm-up of %s failed: %r", kind.__name__, exc)
     finally:
         await client.close()
+    global _platform
+    if _platform is None:
+        _platform = getattr(client, "_platform", None)
+
+
+_platform: Any = None
+
+
+def supply_platform(client: openai.AsyncOpenAI) -> None:
+    """Give a new client the platform description the warm-up's client found.
+
+    The SDK's first request on each client asks the event loop's default executor (a thread,
+    started per loop) for the platform name, which cannot change within a process: a test suite
+    paid that thread and its shutdown per test. A client gets the warm-up's answer instead (none
+    before the first warm-up: the client then asks, as it would without this).
+    """
+    if _platform is not None and getattr(client, "_platform", False) is None:
+        client._platform = _platform
