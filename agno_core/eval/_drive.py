@@ -91,4 +91,6 @@ def measure_sync(func: Callable[[], object], plan: Plan) -> PerformanceResult:
 
 async def measure_async(func: Callable[[], object], plan: Plan) -> PerformanceResult:
     """Prime ``func`` and measure it on the running loop, in the current task."""
-    return await _measure_async(func, plan, None)
+    # _measure_async() inlined: one frame less under the traced calls.
+    invoker = await prime(func, None)
+    return await measure(invoker, plan)

@@ -245,6 +245,23 @@ def test_few_eval_frames_under_a_traced_call() -> None:
 
     PerformanceEval(func=func, num_iterations=2, warmup_runs=0, measure_runtime=False).run()
 
+    assert 0 < len(_own_frames(func.stack)) <= 5, func.stack
+
+
+async def test_few_eval_frames_under_a_traced_async_call() -> None:
+    func = _Traced()
+
+    async def measured() -> None:
+        func()
+
+    await PerformanceEval(
+        func=measured, num_iterations=2, warmup_runs=0, measure_runtime=False
+    ).arun()
+
+    # arun, measure_async, the engine's two, the call (measured() itself is the test's).
+    assert 0 < len(_own_frames(func.stack)) <= 5, func.stack
+
+
+def _own_frames(stack: list[str]) -> list[str]:
     package = str(Path(sys.modules[PerformanceEval.__module__].__file__ or "").parent)
-    own = [name for name in func.stack if name.startswith(package)]
-    assert 0 < len(own) <= 5, func.stack
+    return [name for name in stack if name.startswith(package)]
