@@ -59,9 +59,11 @@ def calls_per_iteration(impl: str, mode: str) -> float:
         return 1.0
     if impl == "agno":
         return 2.0
-    from agno_core.eval._engine import MEMORY_SAMPLES_WITH_RUNTIME
+    from agno_core.eval import _engine
 
-    traced = min(LONG, MEMORY_SAMPLES_WITH_RUNTIME) - min(SHORT, MEMORY_SAMPLES_WITH_RUNTIME)
+    # Versions without the sample measured memory on every iteration (a "before" run).
+    sample = getattr(_engine, "MEMORY_SAMPLES_WITH_RUNTIME", LONG)
+    traced = min(LONG, sample) - min(SHORT, sample)
     return 1.0 + traced / (LONG - SHORT)
 
 
