@@ -98,8 +98,12 @@ def make_agent(
     return Agent(name=name, model=_chat(impl, model_id), db=db, **kwargs)
 
 
-def make_team(impl: str, *, db: Any = None) -> Any:
-    """A team with one member; the scripted leader delegates once, then answers."""
+def make_team(impl: str, *, db: Any = None, leader: str = LEADER) -> Any:
+    """A team with one member; the scripted leader delegates once, then answers.
+
+    ``leader`` is the leader's model id: with ``FAST`` the leader answers at once, without
+    delegating (one model request).
+    """
     member = make_agent(impl, model_id=MEMBER, name="member")
     if impl == "agno":
         from agno.team import Team as AgnoTeam
@@ -107,13 +111,13 @@ def make_team(impl: str, *, db: Any = None) -> Any:
         return AgnoTeam(
             name="bench-team",
             members=[member],
-            model=_chat(impl, LEADER),
+            model=_chat(impl, leader),
             db=db,
             telemetry=False,
         )
     from agno_core.team import Team
 
-    return Team(name="bench-team", members=[member], model=_chat(impl, LEADER), db=db)
+    return Team(name="bench-team", members=[member], model=_chat(impl, leader), db=db)
 
 
 async def drain(impl: str, runner: Any) -> None:

@@ -5,13 +5,18 @@ Usage: ``python -m benchmarks.eval_overhead [--repeats N] [--markdown PATH]``.
 Slope method (so fixed costs cancel): the whole eval is timed at 5 and at 25 iterations, several
 times each, interleaved with the other implementation and with the bare call; the slope
 ``(median(t25) - median(t5)) / 20`` is what one more iteration costs. The eval's overhead per
-iteration is the slope minus the measured calls one iteration makes (two with runtime + memory:
-one timed, one traced; one with growth tracking only), each at the bare call's median. Both
-the process's CPU time (the eval's cost, which machine load does not inflate) and wall time are
+iteration is the slope minus the measured calls one more iteration makes, each at the bare
+call's median: Agno's runtime + memory makes two (one timed, one traced); agno_core's makes one
+timed call, plus a traced one only up to its memory sample (``MEMORY_SAMPLES_WITH_RUNTIME``,
+5: none between 5 and 25 iterations, so the traced calls are a fixed cost there, shown in the
+whole-eval column); growth tracking makes one traced call per iteration in both. Both the
+process's CPU time (the eval's cost, which machine load does not inflate) and wall time are
 reported.
 
-Subjects: ``agent.arun("hi")`` and a one-member team run on the respx mock (``keep_requests=0``,
-no db). The allocation-heavy case: 30 memory-measured calls (``measure_runtime=False``,
+Subjects: ``agent.arun("hi")`` and two one-member team runs on the respx mock
+(``keep_requests=0``, no db): the leader answering at once (one model request, the issue's
+~1.1 ms team) and the leader delegating once to the member, then answering (three requests).
+The allocation-heavy case: 30 memory-measured calls (``measure_runtime=False``,
 ``warmup_runs=0``) of a ~2.7 ms pure-Python integer loop, as a multiple of the bare call, next to
 tracemalloc alone at traceback depth 1 (its floor).
 
@@ -46,8 +51,25 @@ MODES: dict[str, dict[str, Any]] = {
         "memory_growth_tracking": True,
     },
 }
-CALLS_PER_ITERATION = {"runtime + memory": 2, "growth tracking": 1}
+
+
+def calls_per_iteration(impl: str, mode: str) -> float:
+    """Measured calls one more iteration makes between ``SHORT`` and ``LONG`` iterations."""
+    if mode == "growth tracking":
+        return 1.0
+    if impl == "agno":
+        return 2.0
+    from agno_core.eval import _engine
+
+    # Versions without the sample measured memory on every iteration (a "before" run).
+    sample = getattr(_engine, "MEMORY_SAMPLES_WITH_RUNTIME", LONG)
+    traced = min(LONG, sample) - min(SHORT, sample)
+    return 1.0 + traced / (LONG - SHORT)
+
+
 SHORT, LONG = 5, 25
+TEAM_DIRECT = "team, leader answers (1 request)"
+SUBJECTS = ("agent", TEAM_DIRECT, "team, one delegation (3 requests)")
 
 
 def _eval(impl: str, func: Callable[[], Any], iterations: int, mode: str) -> Any:
@@ -89,10 +111,15 @@ async def _bare(func: Callable[[], Awaitable[None]], calls: int = 20) -> tuple[f
 
 async def _slopes(impls: list[str], repeats: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for subject in ("agent", "team"):
+    for subject in SUBJECTS:
         funcs = {}
         for impl in impls:
-            runner = make_agent(impl, model_id=FAST) if subject == "agent" else make_team(impl)
+            if subject == "agent":
+                runner = make_agent(impl, model_id=FAST)
+            elif subject == TEAM_DIRECT:
+                runner = make_team(impl, leader=FAST)
+            else:
+                runner = make_team(impl)
             funcs[impl] = runner.arun
             for _ in range(10):
                 await runner.arun("hi")
@@ -118,7 +145,8 @@ async def _slopes(impls: list[str], repeats: int) -> list[dict[str, Any]]:
                     call = statistics.median(t[index] for t in bare[impl])
                     row[f"{clock}_bare_call"] = call
                     row[f"{clock}_slope"] = slope
-                    row[f"{clock}_overhead"] = slope - CALLS_PER_ITERATION[mode] * call
+                    row[f"{clock}_overhead"] = slope - calls_per_iteration(impl, mode) * call
+                    row[f"{clock}_eval_{LONG}"] = long / LONG
                 rows.append(row)
     return rows
 
@@ -179,13 +207,13 @@ def markdown(slopes: list[dict[str, Any]], heavy: list[dict[str, Any]], repeats:
         "the process (what the eval costs, whatever else the machine runs) and wall time:",
         "",
         "| subject | mode | impl | bare call CPU | overhead/iteration CPU | bare call wall "
-        "| overhead/iteration wall |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+        f"| overhead/iteration wall | whole eval at {LONG} iterations, per iteration, CPU |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
         f"| {r['subject']} | {r['mode']} | {r['impl']} | {_ms(r['cpu_bare_call'])} | "
         f"**{_ms(r['cpu_overhead'])}** | {_ms(r['wall_bare_call'])} | "
-        f"{_ms(r['wall_overhead'])} |"
+        f"{_ms(r['wall_overhead'])} | {_ms(r[f'cpu_eval_{LONG}'])} |"
         for r in slopes
     ]
     bare = heavy[0]["bare_call"]

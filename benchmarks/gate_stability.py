@@ -3,7 +3,7 @@
 Usage::
 
     python -m benchmarks.gate_stability [--runs 20] [--iterations 20] [--busy 4]
-        [--phases unchanged,slowdown,leak,legacy] [--legacy-runs N] [--markdown PATH]
+        [--phases unchanged,slowdown,leak,p95,legacy] [--legacy-runs N] [--markdown PATH]
 
 What a user does, scripted: an example suite (one ``perf_eval`` of ``agent.arun`` on the mock
 and the SQLite ``agent`` fixture, runtime + memory + growth) is run once on the machine as it is
@@ -15,8 +15,13 @@ they stop on their own after ``--busy-seconds``), the suite is rerun ``--runs`` 
 - ``slowdown``: the measured function does 25% more work (a loop calibrated against the
   baseline's own steady time per call); every passing run is a miss;
 - ``leak``: the function keeps 4 KiB more per call; every passing run is a miss;
+- ``p95``: the same code under the previous default rule, which gated the p95 run time too
+  (``--agno-eval-fail=regression,p95>10%``, the same test ``regression`` applied to p95 before);
 - ``legacy``: the same code, compared the way gates compared before load correction (wall
   time: the baseline's reference samples removed; no confirming rerun).
+
+The last column counts the runs whose final comparison called the p95 run time a regression,
+whether or not a rule gated it.
 
 Each run writes its JSON report, so the table also counts the runs whose *first* measurement
 broke the rule (and was measured again, ``--agno-eval-confirm``). Not a test: a figure of the
@@ -129,6 +134,15 @@ def _broken_metrics(data: dict[str, Any]) -> set[str]:
     return {line.split(":", 1)[0] for line in lines}
 
 
+def _p95_read_as_regression(data: dict[str, Any]) -> bool:
+    """Whether the (last) comparison called the p95 run time a regression (gated or not)."""
+    for record in data.get("evals", []):
+        for item in (record.get("comparison") or {}).get("metrics", []):
+            if item["metric"] == "p95_run_time" and item["verdict"] == "regression":
+                return True
+    return False
+
+
 def _first_broke(data: dict[str, Any]) -> bool:
     return any(
         record.get("rerun") is not None or record["verdict"] == "fail"
@@ -164,6 +178,11 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                 {},
                 "unchanged code, wall-time comparison, no rerun (before)",
             ),
+            "p95": (
+                ["--agno-eval-compare=base", "--agno-eval-fail=regression,p95>10%"],
+                {},
+                "unchanged code, previous rule (p95 gated too: `regression,p95>10%`)",
+            ),
             "unchanged": (["--agno-eval-compare=base"], {}, "unchanged code"),
             "slowdown": (
                 ["--agno-eval-compare=base"],
@@ -180,14 +199,17 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             options, env, label = phases[phase]
             runs = args.legacy_runs if phase == "legacy" and args.legacy_runs else args.runs
             busy = Busy(args.busy, args.busy_seconds) if args.busy else None
-            failed = first = 0
+            failed = first = p95 = 0
             loads = []
             metrics: dict[str, int] = {}
             try:
                 for _ in range(runs):
-                    code, data = _pytest(project, *options, "--agno-eval-fail=regression", env=env)
+                    if not any(option.startswith("--agno-eval-fail=") for option in options):
+                        options = [*options, "--agno-eval-fail=regression"]
+                    code, data = _pytest(project, *options, env=env)
                     failed += code == 1
                     first += _first_broke(data)
+                    p95 += _p95_read_as_regression(data)
                     for metric in _broken_metrics(data):
                         metrics[metric] = metrics.get(metric, 0) + 1
                     loads.append(os.getloadavg()[0])
@@ -201,6 +223,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                     "runs": runs,
                     "failed": failed,
                     "first_broke": first,
+                    "p95": p95,
                     "load": statistics.median(loads),
                     "metrics": ", ".join(
                         f"{name} x{count}" for name, count in sorted(metrics.items())
@@ -222,12 +245,12 @@ def markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "spun.",
         "",
         "| phase | runs | test failed | first measurement broke the rule | metrics that broke it "
-        "(runs) | median load (1 min) |",
-        "| --- | ---: | ---: | ---: | --- | ---: |",
+        "(runs) | p95 read as a regression (runs) | median load (1 min) |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     lines += [
         f"| {r['label']} | {r['runs']} | {r['failed']} | {r['first_broke']} | {r['metrics']} | "
-        f"{r['load']:.1f} |"
+        f"{r['p95']} | {r['load']:.1f} |"
         for r in rows
     ]
     return "\n".join(lines) + "\n"
@@ -239,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--iterations", type=int, default=20, help="num_iterations of the gate")
     parser.add_argument("--busy", type=int, default=4, help="busy processes during the phases")
     parser.add_argument("--busy-seconds", type=float, default=2400, help="their time limit")
-    parser.add_argument("--phases", default="unchanged,slowdown,leak,legacy")
+    parser.add_argument("--phases", default="unchanged,slowdown,leak,p95,legacy")
     parser.add_argument(
         "--legacy-runs", type=int, default=0, help="runs of the legacy phase (default: --runs)"
     )

@@ -6,10 +6,15 @@ Order of calls (after the priming call that created the invoker):
 2. runtime (``measure_runtime``): calibration if a call is shorter than a timed sample, then
    ``num_iterations`` timed samples, with tracing off;
 3. memory (``measure_memory`` or ``memory_growth_tracking``): tracing on (one frame per
-   allocation) for all ``num_iterations`` calls, each measured for peak and retained memory; with
-   growth tracking, a line snapshot before the first and after the next to last, and the last
-   iteration traced with deep stacks between two snapshots, to name callers (see
+   allocation) for ``num_iterations`` calls (at most :data:`MEMORY_SAMPLES_WITH_RUNTIME` when
+   runtime is measured too and growth is not tracked), each measured for peak and retained
+   memory; with growth tracking, a line snapshot before the first and after the next to last,
+   and the last iteration traced with deep stacks between two snapshots, to name callers (see
    :mod:`._growth`).
+
+``tracemalloc`` walks the whole Python stack on every traced allocation (to count the frames,
+whatever it stores), so the traced calls are made with as few of the eval's own frames under
+them as the structure allows.
 
 Debug logs (``debug_mode``, logger ``agno_core.eval``) are written after the measurement, so that
 log records (kept by handlers such as pytest's ``caplog``) never count as growth.
@@ -20,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -36,9 +42,15 @@ from agno_core.eval._memory import (
 from agno_core.eval._result import GrowthSite, PerformanceResult
 from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
 
-__all__ = ["LOGGER_NAME", "Plan", "measure"]
+__all__ = ["LOGGER_NAME", "MEMORY_SAMPLES_WITH_RUNTIME", "Plan", "measure", "memory_samples"]
 
 LOGGER_NAME = "agno_core.eval"
+#: Memory-measured iterations when runtime is measured too and growth is not tracked (all of
+#: them when fewer). A memory-measured call runs traced, 3-5x slower than the call itself for
+#: agent code; its peak barely varies from call to call, so a few samples give the peak and
+#: its spread, and the iterations a user adds for runtime precision cost a timed call each.
+#: Growth tracking (and memory without runtime) measures every iteration.
+MEMORY_SAMPLES_WITH_RUNTIME = 5
 logger = logging.getLogger(LOGGER_NAME)
 
 
@@ -65,8 +77,15 @@ class _Memory:
     iterations: list[IterationGrowth] = field(default_factory=list)
 
 
+def memory_samples(plan: Plan) -> int:
+    """How many iterations are memory-measured (see :data:`MEMORY_SAMPLES_WITH_RUNTIME`)."""
+    if plan.memory_growth_tracking or not plan.measure_runtime:
+        return plan.num_iterations
+    return min(plan.num_iterations, MEMORY_SAMPLES_WITH_RUNTIME)
+
+
 async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
-    count = plan.num_iterations
+    count = memory_samples(plan)
     # Filled in place: nothing the loop stores between two calls allocates a list block, so an
     # iteration's retained memory (its growth) holds only what the call kept.
     memory = _Memory(peaks=[0] * count, retained=[0] * count)
@@ -86,9 +105,18 @@ async def _measure_memory(invoker: Invoker, plan: Plan) -> _Memory:
         # collection clears them; freed-but-cached blocks still count as traced memory).
         gc.collect()
         for index in range(shallow):
-            peak, retained = await measure_call(invoker)
-            memory.peaks[index] = max(peak - overhead, 0)
-            memory.retained[index] = retained
+            # measure_call() inlined: a frame less under every traced allocation. The call's
+            # coroutine object existed before the first reading: it is kept until the last one,
+            # or its release would count as memory the measured call freed.
+            call = invoker.traced()
+            before, peak = await call
+            gc.collect()
+            memory.retained[index] = tracemalloc.get_traced_memory()[0] - before
+            memory.peaks[index] = max(peak - before - overhead, 0)
+            # The two readings were allocated in _invoke.py, whose lines count as the measured
+            # function's (C callables): release them before the next reading or a snapshot.
+            before = peak = 0
+            del call
             if tracker is not None and plan.debug_mode:
                 tracker.record()
                 # A snapshot leaves garbage and full free lists: collect them now, or the next
@@ -138,41 +166,35 @@ async def measure(invoker: Invoker, plan: Plan) -> PerformanceResult:
         warmup_runs=plan.warmup_runs,
     )
     # Everything that existed before measuring is frozen out of the collector's reach, so the
-    # collections around samples and calls stay cheap however big the process is.
+    # collections around samples and calls stay cheap however big the process is. (The phases
+    # run right here, not in a helper: a frame less under every traced allocation.)
+    growth: list[IterationGrowth] = []
     with _frozen_heap():
-        growth = await _measure_into(result, invoker, plan)
+        _timing.collect_all()
+        warm_up_ns = await _timing.warm_up(invoker, plan.warmup_runs)
+        if plan.measure_runtime:
+            loops = await _timing.calibrate(invoker, warm_up_ns)
+            runtime = await _timing.measure(invoker, samples=plan.num_iterations, loops=loops)
+            result.run_times = runtime.run_times
+            result.cpu_times = runtime.cpu_times
+            result.calls_per_sample = runtime.calls_per_sample
+            result.steady_times = runtime.steady_times
+            result.reference_times = runtime.reference_times
+            result.steady_clock = runtime.steady_clock
+        if plan.measure_memory or plan.memory_growth_tracking:
+            memory = await _measure_memory(invoker, plan)
+            if plan.measure_memory:
+                result.peak_memory_usages = memory.peaks
+                result.memory_usages = [peak / MIB for peak in memory.peaks]
+                result.retained_memory_per_call = memory.retained
+            if plan.memory_growth_tracking:
+                growth = memory.iterations
+                result.growth_per_iteration = list(memory.retained)
+                result.growth_sites = memory.sites
     result.compute_stats()
     if plan.debug_mode:
         _log(result, growth)
     return result
-
-
-async def _measure_into(
-    result: PerformanceResult, invoker: Invoker, plan: Plan
-) -> list[IterationGrowth]:
-    _timing.collect_all()
-    warm_up_ns = await _timing.warm_up(invoker, plan.warmup_runs)
-    if plan.measure_runtime:
-        loops = await _timing.calibrate(invoker, warm_up_ns)
-        runtime = await _timing.measure(invoker, samples=plan.num_iterations, loops=loops)
-        result.run_times = runtime.run_times
-        result.cpu_times = runtime.cpu_times
-        result.calls_per_sample = runtime.calls_per_sample
-        result.steady_times = runtime.steady_times
-        result.reference_times = runtime.reference_times
-        result.steady_clock = runtime.steady_clock
-    growth: list[IterationGrowth] = []
-    if plan.measure_memory or plan.memory_growth_tracking:
-        memory = await _measure_memory(invoker, plan)
-        if plan.measure_memory:
-            result.peak_memory_usages = memory.peaks
-            result.memory_usages = [peak / MIB for peak in memory.peaks]
-            result.retained_memory_per_call = memory.retained
-        if plan.memory_growth_tracking:
-            growth = memory.iterations
-            result.growth_per_iteration = list(memory.retained)
-            result.growth_sites = memory.sites
-    return growth
 
 
 def _log(result: PerformanceResult, growth: list[IterationGrowth]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
+import tracemalloc
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
@@ -60,15 +61,27 @@ class Invoker:
         else:
             self.func()
 
-    async def settle(self) -> None:
-        """Let tasks the call spawned take one step before memory is read (async only).
+    async def traced(self) -> tuple[int, int]:
+        """Call ``func`` once with tracing on: the traced bytes before it and the peak since.
 
-        One ``asyncio.sleep(0)``: a task created by ``func`` with ``asyncio.create_task`` runs up
-        to its first real suspension, so what it allocates by then is seen. Tasks still waiting on
-        I/O or timers are not awaited (they may never finish).
+        The call is made right here, not through :meth:`call`: ``tracemalloc`` walks the whole
+        Python stack on every allocation (to count its frames, even when it stores one), so each
+        frame between the measurement and the measured function makes every traced allocation
+        dearer.
+
+        For an async ``func``, one ``asyncio.sleep(0)`` follows the call: a task it created with
+        ``asyncio.create_task`` runs up to its first real suspension, so what it allocates by
+        then is seen. Tasks still waiting on I/O or timers are not awaited (they may never
+        finish).
         """
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
         if self.is_async:
+            await cast(Callable[[], Awaitable[object]], self.func)()
             await asyncio.sleep(0)
+        else:
+            self.func()
+        return before, tracemalloc.get_traced_memory()[1]
 
     async def timed(
         self,

@@ -55,17 +55,17 @@ async def measure_call(invoker: Invoker, *, collect: bool = True) -> tuple[int, 
 
     ``collect=False`` skips the collection after the call (for calls that make no garbage).
     A plain tuple: objects built by generated code (a dataclass ``__init__`` runs in a
-    ``<string>`` frame) would escape the growth filters.
+    ``<string>`` frame) would escape the growth filters. (The engine's loop inlines this, one
+    frame fewer under every traced allocation.)
     """
-    before = tracemalloc.get_traced_memory()[0]
-    tracemalloc.reset_peak()
-    await invoker.call()
-    await invoker.settle()
-    peak = tracemalloc.get_traced_memory()[1] - before
+    # The coroutine existed before the first reading: kept until the last (see _engine).
+    call = invoker.traced()
+    before, peak = await call
     if collect:
         gc.collect()
     retained = tracemalloc.get_traced_memory()[0] - before
-    return max(peak, 0), retained
+    del call
+    return max(peak - before, 0), retained
 
 
 def _noop() -> None:

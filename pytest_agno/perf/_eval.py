@@ -68,8 +68,9 @@ class PerfEval:
     - ``max_runtime_ms`` (median), ``max_p95_ms``, ``max_peak_mib`` (highest peak),
       ``max_growth_kib`` (average growth per iteration; turns growth tracking on): absolute
       limits;
-    - ``max_regression``: largest relative growth of any metric against the
-      ``--agno-eval-compare`` baseline (0.2 = 20 %), beyond measurement noise;
+    - ``max_regression``: largest relative growth of the median runtime, the median peak
+      memory or the growth per iteration (not the p95) against the ``--agno-eval-compare``
+      baseline (0.2 = 20 %), beyond measurement noise;
     - ``expect_errors``: agent/team runs that end ERROR while measuring are what the test
       measures (by default any such run fails the eval: its numbers measure a failure).
 

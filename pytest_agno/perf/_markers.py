@@ -82,7 +82,8 @@ class PerfOptions:
 
     Attributes:
         gates: Absolute limits by gate keyword (see `pytest_agno.perf._gates.GATES`).
-        max_regression: Largest allowed relative growth of any metric against the baseline.
+        max_regression: Largest allowed relative growth of the median runtime, the median peak
+            memory or the growth per iteration against the baseline (not the p95).
         eval_kwargs: Settings passed on to `PerformanceEval`.
     """
 

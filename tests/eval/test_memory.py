@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import statistics
+import sys
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from agno_core.eval._engine import MEMORY_SAMPLES_WITH_RUNTIME
 from agno_core.eval.performance import PerformanceEval
 
 MIB = 1024 * 1024
@@ -174,3 +178,90 @@ def test_state_is_restored_when_func_raises() -> None:
     assert calls > 1
     assert not tracemalloc.is_tracing()
     assert gc.isenabled()
+
+
+class _Traced:
+    """Counts calls made while tracemalloc traces, and keeps the deepest stack seen then."""
+
+    def __init__(self) -> None:
+        self.traced_calls = 0
+        self.untraced_calls = 0
+        self.stack: list[str] = []
+
+    def __call__(self) -> None:
+        if not tracemalloc.is_tracing():
+            self.untraced_calls += 1
+            return
+        self.traced_calls += 1
+        frame = sys._getframe(1)
+        stack = []
+        while frame is not None:
+            stack.append(frame.f_code.co_filename)
+            frame = frame.f_back  # type: ignore[assignment]
+        self.stack = stack
+
+
+def test_with_runtime_memory_is_measured_on_a_bounded_sample() -> None:
+    func = _Traced()
+
+    result = PerformanceEval(func=func, num_iterations=12, warmup_runs=0).run()
+
+    assert len(result.run_times) == 12
+    assert len(result.peak_memory_usages) == MEMORY_SAMPLES_WITH_RUNTIME
+    assert len(result.memory_usages) == len(result.retained_memory_per_call)
+    assert len(result.retained_memory_per_call) == MEMORY_SAMPLES_WITH_RUNTIME
+    assert func.traced_calls == MEMORY_SAMPLES_WITH_RUNTIME
+    assert func.untraced_calls >= 1 + 12  # the priming call and the timed ones
+    assert result.max_memory_usage == max(result.memory_usages)
+
+
+def test_fewer_iterations_than_the_sample_measure_memory_on_each() -> None:
+    result = PerformanceEval(func=keep_one_mib, num_iterations=3, warmup_runs=0).run()
+
+    assert len(result.run_times) == len(result.retained_memory_per_call) == 3
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"measure_runtime": False},
+        {"memory_growth_tracking": True},
+        {"measure_runtime": True, "memory_growth_tracking": True},
+    ],
+)
+def test_memory_alone_or_growth_measures_every_iteration(settings: dict[str, Any]) -> None:
+    func = _Traced()
+
+    result = PerformanceEval(func=func, num_iterations=12, warmup_runs=0, **settings).run()
+
+    assert func.traced_calls == 12
+    assert len(result.peak_memory_usages) == 12
+
+
+def test_few_eval_frames_under_a_traced_call() -> None:
+    # tracemalloc walks the whole stack on every allocation: the eval keeps its own frames
+    # under the measured function few (the run method, the driver, the engine's two, the call).
+    func = _Traced()
+
+    PerformanceEval(func=func, num_iterations=2, warmup_runs=0, measure_runtime=False).run()
+
+    assert 0 < len(_own_frames(func.stack)) <= 5, func.stack
+
+
+async def test_few_eval_frames_under_a_traced_async_call() -> None:
+    func = _Traced()
+
+    async def measured() -> None:
+        func()
+
+    await PerformanceEval(
+        func=measured, num_iterations=2, warmup_runs=0, measure_runtime=False
+    ).arun()
+
+    # arun, measure_async, the engine's two, the call (measured() itself is the test's).
+    assert 0 < len(_own_frames(func.stack)) <= 5, func.stack
+
+
+def _own_frames(stack: list[str]) -> list[str]:
+    package = str(Path(sys.modules[PerformanceEval.__module__].__file__ or "").parent)
+    return [name for name in stack if name.startswith(package)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agno_core.eval.performance import MetricComparison
-from pytest_agno.perf._gates import Rule, parse_rules, regression_rules
+from pytest_agno.perf._gates import GATED_BY_DEFAULT, Rule, parse_rules, regression_rules
 
 
 def comparison(
@@ -64,6 +64,28 @@ def test_regression_rule_follows_the_comparison_verdict() -> None:
     [rule] = parse_rules("regression")
     assert rule.hit(comparison(verdict="regression"))
     assert not rule.hit(comparison(verdict="unchanged"))
+    for metric in ("median_peak_memory", "avg_growth_per_iteration"):
+        assert rule.hit(comparison(metric, baseline=100, current=300, verdict="regression"))
+
+
+def test_p95_is_judged_only_by_a_rule_that_names_it() -> None:
+    # The p95 of a few dozen samples is nearly their maximum: one preemption sets it.
+    p95 = comparison("p95_run_time", current=2.0, verdict="regression")
+    assert {
+        "median_run_time",
+        "median_peak_memory",
+        "avg_growth_per_iteration",
+    } == GATED_BY_DEFAULT
+    for expression in ("regression", "any>10%", "any>1%"):
+        [rule] = parse_rules(expression)
+        assert not rule.hit(p95), expression
+        assert rule.hit(comparison(current=2.0)), expression  # the median still fails
+    [max_regression] = regression_rules(0.1)
+    assert not max_regression.hit(p95)
+    for expression in ("p95>10%", "p95_run_time>500ms"):
+        [named] = parse_rules(expression)
+        assert named.hit(p95), expression
+        assert not named.hit(comparison("p95_run_time", current=1.05)), expression
 
 
 def test_relative_and_absolute_limits_and_the_noise_band() -> None:
@@ -78,8 +100,11 @@ def test_relative_and_absolute_limits_and_the_noise_band() -> None:
     assert not absolute.hit(comparison(growth, baseline=0, current=1000, noise=10))
 
 
-def test_max_regression_covers_every_metric() -> None:
+def test_max_regression_covers_the_default_metrics() -> None:
     [rule] = regression_rules(0.5)
     assert rule.metric is None and rule.relative and rule.limit == 0.5
     assert rule.hit(comparison("median_peak_memory", baseline=100, current=200, noise=1))
     assert not rule.hit(comparison("median_peak_memory", baseline=100, current=140, noise=1))
+    assert rule.hit(comparison(current=1.6))
+    assert rule.hit(comparison("avg_growth_per_iteration", baseline=100, current=200, noise=1))
+    assert not rule.hit(comparison("p95_run_time", current=3.0))
