@@ -76,6 +76,12 @@ class Team(RunnerBase):
             ``enable_agentic_memory``, ``search_past_sessions`` and ``store_tool_messages``/
             ``store_history_messages``: they apply to the leader's own run. Members receive
             the team run's ``dependencies`` and ``metadata`` (merged over their own).
+        session_state, add_session_state_to_context, overwrite_db_session_state,
+            enable_agentic_state: As for `Agent`, for the team's session. The state is shared:
+            each member run (nested teams' members too) works on the team run's state dict,
+            so a member's tools (``run_context.session_state``), its ``{name}`` placeholders
+            and its ``update_session_state`` tool see and change the one state, which the team
+            stores with its session at the end of the run.
 
     Raises:
         UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
@@ -172,6 +178,10 @@ class Team(RunnerBase):
         enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
         tool_choice: str | dict[str, Any] | None = None,
+        session_state: dict[str, Any] | None = None,
+        add_session_state_to_context: bool = False,
+        overwrite_db_session_state: bool = False,
+        enable_agentic_state: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         stream: bool | None = None,
@@ -235,6 +245,10 @@ class Team(RunnerBase):
         self.enable_agentic_memory = enable_agentic_memory
         self.tool_call_limit = tool_call_limit
         self.tool_choice = tool_choice
+        self.session_state = session_state
+        self.add_session_state_to_context = add_session_state_to_context
+        self.overwrite_db_session_state = overwrite_db_session_state
+        self.enable_agentic_state = enable_agentic_state
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
         self.stream = stream
