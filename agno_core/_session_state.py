@@ -38,6 +38,7 @@ log = logging.getLogger("agno_core")
 _TRANSIENT = ("current_user_id", "current_session_id", "current_run_id")
 # ctx.extra key: the team run's state a member run works on.
 _SHARED = "team_session_state"
+_LOADED = "session_state_loaded"
 
 
 def _team_state(ctx: RunContext) -> dict[str, Any] | None:
@@ -69,7 +70,10 @@ def merge(into: dict[str, Any], other: dict[str, Any]) -> None:
 
 
 async def load_session_state(owner: RunOwner, ctx: RunContext) -> None:
-    """Put the run's session state into its `RunContext`."""
+    """Put the run's session state into its `RunContext` (once per run)."""
+    if ctx.extra.get(_LOADED):
+        return
+    ctx.extra[_LOADED] = True
     shared = _team_state(ctx)
     if shared is not None:
         # A member run: the team's state itself (the call's session_state= merged into it).

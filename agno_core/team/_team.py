@@ -10,8 +10,15 @@ from pydantic import BaseModel
 
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
+from agno_core._run_tools import clear_factory_cache, is_tool_factory
 from agno_core._runner import RunnerBase
+from agno_core._session_state import load_session_state, uses_session_state
 from agno_core.run._output import RunOutput, TeamRunOutput
+from agno_core.team._member_factory import (
+    clear_members_cache,
+    is_member_factory,
+    resolve_members,
+)
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
@@ -20,6 +27,7 @@ from agno_core.team._tasks import next_turn
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
+    UnsupportedParameterError,
     reject_parameters,
 )
 from agno_core.tools import Function
@@ -48,7 +56,17 @@ class Team(RunnerBase):
 
     Args:
         members: The member agents (or nested teams), with distinct ids (from their names
-            unless given); a duplicate raises ``ValueError``.
+            unless given); a duplicate raises ``ValueError``. Or a member factory: a callable
+            (maybe async) declaring any of ``team``, ``run_context``, ``session_state``, called
+            at the start of each run for that run's members, which ``members`` then holds
+            (kept in ``members_factory``). Concurrent runs of one team share ``members``: give
+            each user or session its own team when the factory's answer differs between them.
+        tools: The leader's tools, or a tool factory (a callable returning them per run).
+        cache_callables: Keep what the tool and member factories return per cache key
+            (default on), instead of calling them each run.
+        callable_tools_cache_key, callable_members_cache_key: Callables (taking ``team``,
+            ``run_context``, ``session_state`` as they declare) returning the cache key; the
+            default key is the run's user id, else its session id.
         model: The leader's model (default ``OpenAIChat(id="gpt-4o")``); a member agent without
             a model of its own uses it.
         mode: A `TeamMode` (or its value). Sets ``respond_directly`` and
@@ -69,7 +87,7 @@ class Team(RunnerBase):
             db (``aget_run_output``) carries ``member_responses``.
         stream_member_events: In a streamed team run, pass the members' events through.
         show_members_responses: ``print_response`` also prints each member's answer.
-        name, id, db, description, role, instructions, tools, ...: As for `Agent`; so are the
+        name, id, db, description, role, instructions, ...: As for `Agent`; so are the
             context options (``add_datetime_to_context``, ``system_message_role``,
             ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
             (``num_history_messages``, ``max_tool_calls_from_history``), ``tool_choice``,
@@ -93,11 +111,13 @@ class Team(RunnerBase):
         "_member_tools",
         "add_member_tools_to_context",
         "add_team_history_to_members",
+        "callable_members_cache_key",
         "delegate_to_all_members",
         "determine_input_for_members",
         "get_member_information_tool",
         "max_iterations",
         "members",
+        "members_factory",
         "mode",
         "num_team_history_runs",
         "respond_directly",
@@ -108,6 +128,8 @@ class Team(RunnerBase):
     )
 
     members: list[RunnerBase]
+    members_factory: Callable[..., Any] | None
+    callable_members_cache_key: Callable[..., Any] | None
     mode: TeamMode
     respond_directly: bool
     delegate_to_all_members: bool
@@ -125,7 +147,7 @@ class Team(RunnerBase):
 
     def __init__(
         self,
-        members: Sequence[RunnerBase],
+        members: Sequence[RunnerBase] | Callable[..., Any],
         *,
         model: Model | None = None,
         name: str | None = None,
@@ -140,7 +162,7 @@ class Team(RunnerBase):
         num_team_history_runs: int = 3,
         get_member_information_tool: bool = False,
         add_member_tools_to_context: bool = False,
-        tools: Sequence[Any] | None = None,
+        tools: Sequence[Any] | Callable[..., Any] | None = None,
         db: SqlDb | None = None,
         description: str | None = None,
         role: str | None = None,
@@ -182,6 +204,9 @@ class Team(RunnerBase):
         add_session_state_to_context: bool = False,
         overwrite_db_session_state: bool = False,
         enable_agentic_state: bool = False,
+        cache_callables: bool = True,
+        callable_tools_cache_key: Callable[..., Any] | None = None,
+        callable_members_cache_key: Callable[..., Any] | None = None,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         stream: bool | None = None,
@@ -193,7 +218,12 @@ class Team(RunnerBase):
     ) -> None:
         if unsupported:
             reject_parameters("Team", unsupported)
-        self.members = checked_members(members)
+        if is_member_factory(members):
+            self.members_factory = members  # type: ignore[assignment]
+            self.members = []
+        else:
+            self.members_factory = None
+            self.members = checked_members(members)  # type: ignore[arg-type]
         self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
             mode, respond_directly, delegate_to_all_members
         )
@@ -210,7 +240,10 @@ class Team(RunnerBase):
         self.model = model
         self.name = name
         self._id = id
-        self.tools = list(tools) if tools else None
+        if is_tool_factory(tools):
+            self.tools = tools  # type: ignore[assignment]
+        else:
+            self.tools = list(tools) if tools else None  # type: ignore[arg-type]
         self.db = db
         self.description = description
         self.role = role
@@ -249,6 +282,9 @@ class Team(RunnerBase):
         self.add_session_state_to_context = add_session_state_to_context
         self.overwrite_db_session_state = overwrite_db_session_state
         self.enable_agentic_state = enable_agentic_state
+        self.cache_callables = cache_callables
+        self.callable_tools_cache_key = callable_tools_cache_key
+        self.callable_members_cache_key = callable_members_cache_key
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
         self.stream = stream
@@ -293,6 +329,31 @@ class Team(RunnerBase):
     def get_member_information(self) -> str:
         """What the ``get_member_information`` tool returns: the members' ids, names, roles."""
         return members_text(self)
+
+    def clear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
+        """Forget what the tool factory (``kind="tools"``) or the member factory
+        (``"members"``) returned; every cache without ``kind``.
+
+        Raises:
+            ValueError: an unknown ``kind``.
+            UnsupportedParameterError: ``close=True`` (closing cached tools).
+        """
+        if close:
+            raise UnsupportedParameterError(
+                "Team.clear_callable_cache(close=True) is not supported by agno_core"
+            )
+        if kind not in (None, "tools", "members", "knowledge"):
+            raise ValueError(
+                f"Invalid kind: {kind!r}. Expected 'tools', 'knowledge', 'members', or None."
+            )
+        if kind in (None, "tools"):
+            clear_factory_cache(self)
+        if kind in (None, "members"):
+            clear_members_cache(self)
+
+    async def aclear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
+        """`clear_callable_cache` (async twin, as in Agno)."""
+        self.clear_callable_cache(kind, close)
 
     def add_tool(self, tool: Any) -> None:
         """Give the leader one more tool (a function, `Function` or `Toolkit`)."""
@@ -358,6 +419,15 @@ class Team(RunnerBase):
         if self.mode is TeamMode.tasks:
             ctx.extra["next_turn"] = partial(next_turn, self)
         return ctx
+
+    async def _build_messages(self, ctx: RunContext) -> list[Message]:
+        if self.members_factory is not None:
+            # The factory may read the run's session state: load it first.
+            if uses_session_state(self, ctx):
+                await load_session_state(self, ctx)
+            self.members = await resolve_members(self, ctx)
+            self.initialize_team()
+        return await super()._build_messages(ctx)
 
     def _new_output(self, **kwargs: Any) -> RunOutput:
         return TeamRunOutput(team_id=self.id, team_name=self.name, **kwargs)
