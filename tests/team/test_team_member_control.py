@@ -331,11 +331,6 @@ def test_a_typo_is_a_plain_type_error() -> None:
     assert not isinstance(info.value, UnsupportedParameterError)
 
 
-def test_a_member_factory_is_refused() -> None:
-    with pytest.raises(UnsupportedParameterError, match="member factory"):
-        Team(lambda: [Agent(name="A")])  # type: ignore[arg-type]
-
-
 def test_agno_methods_agno_core_lacks_are_refused_by_name() -> None:
     team = Team([])
 
