@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
+from agno_core._prompt import instructions_text
 from agno_core._run_tools import clear_factory_cache, is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state, uses_session_state
@@ -87,6 +88,8 @@ class Team(RunnerBase):
             db (``aget_run_output``) carries ``member_responses``.
         stream_member_events: In a streamed team run, pass the members' events through.
         show_members_responses: ``print_response`` also prints each member's answer.
+        use_instruction_tags: Put the leader's instructions in ``<instructions>`` tags in its
+            system message.
         name, id, db, description, role, instructions, ...: As for `Agent`; so are the
             context options (``add_datetime_to_context``, ``system_message_role``,
             ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
@@ -125,6 +128,7 @@ class Team(RunnerBase):
         "show_members_responses",
         "store_member_responses",
         "stream_member_events",
+        "use_instruction_tags",
     )
 
     members: list[RunnerBase]
@@ -143,6 +147,7 @@ class Team(RunnerBase):
     store_member_responses: bool
     stream_member_events: bool
     show_members_responses: bool
+    use_instruction_tags: bool
     _member_tools: tuple[tuple[Any, ...], list[Function]] | None
 
     def __init__(
@@ -167,6 +172,7 @@ class Team(RunnerBase):
         description: str | None = None,
         role: str | None = None,
         instructions: str | list[str] | None = None,
+        use_instruction_tags: bool = False,
         expected_output: str | None = None,
         additional_context: str | None = None,
         markdown: bool = False,
@@ -248,6 +254,7 @@ class Team(RunnerBase):
         self.description = description
         self.role = role
         self.instructions = instructions
+        self.use_instruction_tags = use_instruction_tags
         self.expected_output = expected_output
         self.additional_context = additional_context
         self.markdown = markdown
@@ -460,6 +467,9 @@ class Team(RunnerBase):
 
     def _system_parts(self) -> list[str]:
         parts = super()._system_parts()
+        if self.use_instruction_tags and self.instructions:
+            text = instructions_text(self.instructions)
+            parts = [f"<instructions>\n{p}\n</instructions>" if p == text else p for p in parts]
         if self.members:
             parts.append(team_block(self))
         return parts

@@ -71,7 +71,6 @@ UNSUPPORTED_PARAMETERS = frozenset(
         "store_media",
         "tool_hooks",
         "update_knowledge",
-        "use_instruction_tags",
         "use_json_mode",
     }
 )
