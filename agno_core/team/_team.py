@@ -14,6 +14,7 @@ from agno_core._prompt import instructions_text
 from agno_core._run_tools import clear_factory_cache, is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state, uses_session_state
+from agno_core._sync import run_sync
 from agno_core.run._output import RunOutput, TeamRunOutput
 from agno_core.team._member_factory import (
     clear_members_cache,
@@ -24,6 +25,7 @@ from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
 from agno_core.team._roster import checked_members, members_text, team_block
+from agno_core.team._session import TeamSession, load_team_session
 from agno_core.team._tasks import next_turn
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
@@ -361,6 +363,16 @@ class Team(RunnerBase):
     async def aclear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
         """`clear_callable_cache` (async twin, as in Agno)."""
         self.clear_callable_cache(kind, close)
+
+    async def aget_session(self, session_id: str | None = None) -> TeamSession | None:
+        """The stored session (default: the team's ``session_id``): its team runs, with their
+        member runs when the team stores them, and its state; None when nothing is stored."""
+        sid = session_id or self.session_id
+        return await load_team_session(self, sid) if sid else None
+
+    def get_session(self, session_id: str | None = None) -> TeamSession | None:
+        """Synchronous `aget_session`."""
+        return run_sync(self.aget_session(session_id))
 
     def add_tool(self, tool: Any) -> None:
         """Give the leader one more tool (a function, `Function` or `Toolkit`)."""
