@@ -92,6 +92,8 @@ class Team(RunnerBase):
         show_members_responses: ``print_response`` also prints each member's answer.
         use_instruction_tags: Put the leader's instructions in ``<instructions>`` tags in its
             system message.
+        cache_session: ``get_session()`` keeps the session it read in memory and answers from
+            it, until this team runs in that session again (the next call reads it afresh).
         name, id, db, description, role, instructions, ...: As for `Agent`; so are the
             context options (``add_datetime_to_context``, ``system_message_role``,
             ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
@@ -113,9 +115,11 @@ class Team(RunnerBase):
 
     kind = "team"
     __slots__ = (
+        "_cached_sessions",
         "_member_tools",
         "add_member_tools_to_context",
         "add_team_history_to_members",
+        "cache_session",
         "callable_members_cache_key",
         "delegate_to_all_members",
         "determine_input_for_members",
@@ -150,6 +154,8 @@ class Team(RunnerBase):
     stream_member_events: bool
     show_members_responses: bool
     use_instruction_tags: bool
+    cache_session: bool
+    _cached_sessions: dict[str, TeamSession]
     _member_tools: tuple[tuple[Any, ...], list[Function]] | None
 
     def __init__(
@@ -215,6 +221,7 @@ class Team(RunnerBase):
         cache_callables: bool = True,
         callable_tools_cache_key: Callable[..., Any] | None = None,
         callable_members_cache_key: Callable[..., Any] | None = None,
+        cache_session: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         stream: bool | None = None,
@@ -294,6 +301,8 @@ class Team(RunnerBase):
         self.cache_callables = cache_callables
         self.callable_tools_cache_key = callable_tools_cache_key
         self.callable_members_cache_key = callable_members_cache_key
+        self.cache_session = cache_session
+        self._cached_sessions = {}
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
         self.stream = stream
@@ -368,7 +377,15 @@ class Team(RunnerBase):
         """The stored session (default: the team's ``session_id``): its team runs, with their
         member runs when the team stores them, and its state; None when nothing is stored."""
         sid = session_id or self.session_id
-        return await load_team_session(self, sid) if sid else None
+        if not sid:
+            return None
+        cached = self._cached_sessions.get(sid) if self.cache_session else None
+        if cached is not None:
+            return cached
+        session = await load_team_session(self, sid)
+        if session is not None and self.cache_session:
+            self._cached_sessions[sid] = session
+        return session
 
     def get_session(self, session_id: str | None = None) -> TeamSession | None:
         """Synchronous `aget_session`."""
@@ -435,6 +452,9 @@ class Team(RunnerBase):
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         self.initialize_team()
         ctx = super()._make_ctx(**kwargs)
+        if self._cached_sessions:
+            # This run changes the session: the next get_session() reads it afresh.
+            self._cached_sessions.pop(ctx.output.session_id, None)
         if self.mode is TeamMode.tasks:
             ctx.extra["next_turn"] = partial(next_turn, self)
         return ctx

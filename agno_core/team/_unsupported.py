@@ -26,7 +26,6 @@ UNSUPPORTED_PARAMETERS = frozenset(
         "add_search_knowledge_instructions",
         "add_session_summary_to_context",
         "additional_input",
-        "cache_session",
         "callable_knowledge_cache_key",
         "checkpoint",
         "compress_tool_results",

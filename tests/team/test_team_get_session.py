@@ -60,3 +60,34 @@ async def test_no_session_without_runs_or_db(make_team: TeamMaker, agno_db: SqlD
     assert await team.aget_session("never-ran") is None
     team.db = None
     assert team.get_session("never-ran") is None
+
+
+async def test_cache_session_answers_from_memory_until_the_team_runs_again(
+    mock_model: MockOpenAI, make_team: TeamMaker, agno_db: SqlDb
+) -> None:
+    team = make_team(db=agno_db, session_id="s3", cache_session=True)
+    other = make_team(db=agno_db, session_id="s3")  # another writer of the same session
+    reply(mock_model, "One.")
+    reply(mock_model, "Two.")
+    reply(mock_model, "Three.")
+
+    await team.arun("first")
+    cached = team.get_session()
+    assert cached is not None and len(cached.runs) == 1
+    await other.arun("second")
+    assert team.get_session() is cached  # from memory: the other writer's run is not read
+    assert len(other.get_session().runs) == 2  # type: ignore[union-attr]
+    await team.arun("third")  # this team's own run refreshes it
+    fresh = team.get_session()
+    assert fresh is not cached and fresh is not None and len(fresh.runs) == 3
+
+
+async def test_without_cache_session_every_read_goes_to_the_db(
+    mock_model: MockOpenAI, make_team: TeamMaker, agno_db: SqlDb
+) -> None:
+    team = make_team(db=agno_db, session_id="s4")
+    reply(mock_model, "One.")
+
+    await team.arun("first")
+
+    assert team.get_session() is not team.get_session()
