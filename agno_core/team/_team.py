@@ -11,26 +11,21 @@ from pydantic import BaseModel
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
 from agno_core._prompt import instructions_text
-from agno_core._run_tools import clear_factory_cache, is_tool_factory
+from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state, uses_session_state
-from agno_core._sync import run_sync
 from agno_core.run._output import RunOutput, TeamRunOutput
-from agno_core.team._member_factory import (
-    clear_members_cache,
-    is_member_factory,
-    resolve_members,
-)
+from agno_core.team._member_factory import is_member_factory, resolve_members
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
 from agno_core.team._roster import checked_members, members_text, team_block
-from agno_core.team._session import TeamSession, load_team_session
+from agno_core.team._session import TeamSession
 from agno_core.team._tasks import next_turn
+from agno_core.team._team_api import TeamSessionApi
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
-    UnsupportedParameterError,
     reject_parameters,
 )
 from agno_core.tools import Function
@@ -44,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["Team"]
 
 
-class Team(RunnerBase):
+class Team(TeamSessionApi, RunnerBase):
     """A team of agents (or nested teams) led by a model that works with them through tools.
 
     How the leader uses its members is the ``mode`` (`TeamMode`): ``coordinate`` (default:
@@ -347,49 +342,6 @@ class Team(RunnerBase):
     def get_member_information(self) -> str:
         """What the ``get_member_information`` tool returns: the members' ids, names, roles."""
         return members_text(self)
-
-    def clear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
-        """Forget what the tool factory (``kind="tools"``) or the member factory
-        (``"members"``) returned; every cache without ``kind``.
-
-        Raises:
-            ValueError: an unknown ``kind``.
-            UnsupportedParameterError: ``close=True`` (closing cached tools).
-        """
-        if close:
-            raise UnsupportedParameterError(
-                "Team.clear_callable_cache(close=True) is not supported by agno_core"
-            )
-        if kind not in (None, "tools", "members", "knowledge"):
-            raise ValueError(
-                f"Invalid kind: {kind!r}. Expected 'tools', 'knowledge', 'members', or None."
-            )
-        if kind in (None, "tools"):
-            clear_factory_cache(self)
-        if kind in (None, "members"):
-            clear_members_cache(self)
-
-    async def aclear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
-        """`clear_callable_cache` (async twin, as in Agno)."""
-        self.clear_callable_cache(kind, close)
-
-    async def aget_session(self, session_id: str | None = None) -> TeamSession | None:
-        """The stored session (default: the team's ``session_id``): its team runs, with their
-        member runs when the team stores them, and its state; None when nothing is stored."""
-        sid = session_id or self.session_id
-        if not sid:
-            return None
-        cached = self._cached_sessions.get(sid) if self.cache_session else None
-        if cached is not None:
-            return cached
-        session = await load_team_session(self, sid)
-        if session is not None and self.cache_session:
-            self._cached_sessions[sid] = session
-        return session
-
-    def get_session(self, session_id: str | None = None) -> TeamSession | None:
-        """Synchronous `aget_session`."""
-        return run_sync(self.aget_session(session_id))
 
     def add_tool(self, tool: Any) -> None:
         """Give the leader one more tool (a function, `Function` or `Toolkit`)."""
