@@ -18,7 +18,7 @@ from agno_core.tools._toolkit import Toolkit
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext, RunOwner
 
-__all__ = ["build_messages", "static_parts", "system_message"]
+__all__ = ["build_messages", "instructions_text", "static_parts", "system_message"]
 
 
 def _input_text(value: Any) -> str:
@@ -27,6 +27,14 @@ def _input_text(value: Any) -> str:
     if isinstance(value, BaseModel):
         return value.model_dump_json()
     return json.dumps(value, default=str)
+
+
+def instructions_text(instructions: str | list[str]) -> str:
+    """The instructions as the system message shows them (several as a list)."""
+    items = [instructions] if isinstance(instructions, str) else instructions
+    if len(items) == 1:
+        return items[0]
+    return "Instructions:\n" + "\n".join(f"- {i}" for i in items)
 
 
 def static_parts(self: RunOwner) -> list[str]:
@@ -38,11 +46,7 @@ def static_parts(self: RunOwner) -> list[str]:
     if self.role:
         parts.append(f"Your role: {self.role}")
     if self.instructions:
-        items = [self.instructions] if isinstance(self.instructions, str) else self.instructions
-        if len(items) == 1:
-            parts.append(items[0])
-        else:
-            parts.append("Instructions:\n" + "\n".join(f"- {i}" for i in items))
+        parts.append(instructions_text(self.instructions))
     if isinstance(self.tools, list):
         for item in self.tools:
             if isinstance(item, Toolkit) and item.add_instructions and item.instructions:

@@ -5,6 +5,9 @@ A run's state is the session's stored state (a new session starts from the agent
 ``session_state``) with the call's ``session_state=`` merged over it (``overwrite_db_session_state``
 ignores what is stored). The keys ``current_user_id``, ``current_session_id`` and
 ``current_run_id`` are there during the run and never stored.
+
+A member run of a team that has session state works on the team run's own state dict (shared, as
+Agno shares it): it reads nothing from the db and stores nothing; the team run stores the state.
 """
 
 from __future__ import annotations
@@ -33,12 +36,24 @@ __all__ = [
 log = logging.getLogger("agno_core")
 
 _TRANSIENT = ("current_user_id", "current_session_id", "current_run_id")
+# ctx.extra key: the team run's state a member run works on.
+_SHARED = "team_session_state"
+_LOADED = "session_state_loaded"
+
+
+def _team_state(ctx: RunContext) -> dict[str, Any] | None:
+    """The state of the team run a member run belongs to (None: no parent, or no state)."""
+    parent = ctx.parent
+    if parent is None or parent.options.public is None:
+        return None
+    return parent.options.public.session_state
 
 
 def uses_session_state(owner: RunOwner, ctx: RunContext) -> bool:
     """Whether the run works with session state (only then is it read from the db)."""
     return (
-        owner.session_state is not None
+        _team_state(ctx) is not None
+        or owner.session_state is not None
         or ctx.options.session_state is not None
         or owner.enable_agentic_state
         or bool(owner.add_session_state_to_context or ctx.options.add_session_state_to_context)
@@ -55,7 +70,17 @@ def merge(into: dict[str, Any], other: dict[str, Any]) -> None:
 
 
 async def load_session_state(owner: RunOwner, ctx: RunContext) -> None:
-    """Put the run's session state into its `RunContext`."""
+    """Put the run's session state into its `RunContext` (once per run)."""
+    if ctx.extra.get(_LOADED):
+        return
+    ctx.extra[_LOADED] = True
+    shared = _team_state(ctx)
+    if shared is not None:
+        # A member run: the team's state itself (the call's session_state= merged into it).
+        merge(shared, copy.deepcopy(ctx.options.session_state or {}))
+        public_context(ctx).session_state = shared
+        ctx.extra[_SHARED] = shared
+        return
     o = ctx.output
     stored = None
     if ctx.db is not None and not owner.overwrite_db_session_state:
@@ -75,9 +100,19 @@ def stored_form(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def final_state(ctx: RunContext) -> dict[str, Any] | None:
-    """The run's session state as it is stored (None: the run has none)."""
+    """The run's session state as it is stored (None: the run has none, or it is a member run
+    on its team's state, which the team run stores)."""
     public = ctx.options.public
     if public is None or public.session_state is None:
+        return None
+    shared = ctx.extra.get(_SHARED)
+    if shared is not None:
+        if public.session_state is not shared:
+            # A member tool replaced the dict: its content becomes the team's state.
+            replaced = public.session_state
+            shared.clear()
+            shared.update(replaced)
+            public.session_state = shared
         return None
     return stored_form(public.session_state)
 

@@ -28,7 +28,7 @@ from agno_core.run._context import RunContext
 from agno_core.run._output import ToolExecution
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
-from agno_core.run._tools import execute_tool
+from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
 from agno_core.run.base import RunStatus
 
 __all__ = ["OutputValidationError", "consume", "drive"]
@@ -420,7 +420,17 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             return
         if not ctx.stream and result.content:
             ctx.extra["partial"] = [result.content]
-        for call in result.tool_calls:
+        calls = result.tool_calls
+        if len(calls) > 1 and runs_concurrently(functions, calls):
+            # A team's delegations of one response run concurrently, as Agno runs them.
+            async with contextlib.aclosing(
+                _tool_steps_together(ctx, functions, calls, limit, tool_calls_made)
+            ) as steps:
+                async for event in steps:
+                    yield event
+            tool_calls_made += len(calls)
+            calls = []
+        for call in calls:
             # The limit counts calls, including several asked for in one response.
             allowed = limit is None or tool_calls_made < limit
             async with contextlib.aclosing(_tool_step(ctx, functions, call, allowed)) as steps:
@@ -435,6 +445,25 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
         model_id=model.id,
     )
+
+
+async def _tool_steps_together(
+    ctx: RunContext, functions: dict[str, Any], calls: list[ToolCall], limit: int | None, made: int
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """The tool calls of one response, run concurrently; recorded in the order of ``calls``."""
+    o = ctx.output
+    tools_at, messages_at = len(o.tools), len(o.messages)
+    steps = [
+        _tool_step(ctx, functions, call, limit is None or made + index < limit)
+        for index, call in enumerate(calls)
+    ]
+    try:
+        async with contextlib.aclosing(merge_steps(steps)) as events:
+            async for event in events:
+                yield event
+    finally:
+        in_call_order(o.tools, tools_at, calls, lambda t: t.tool_call_id)
+        in_call_order(o.messages, messages_at, calls, lambda m: m.tool_call_id)
 
 
 async def _tool_step(

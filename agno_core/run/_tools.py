@@ -21,11 +21,24 @@ from agno_core.tools import Function
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext
 
-__all__ = ["EVENT_STREAM_ATTR", "execute_tool", "result_text"]
+__all__ = [
+    "CONCURRENT_ATTR",
+    "EVENT_STREAM_ATTR",
+    "execute_tool",
+    "in_call_order",
+    "merge_steps",
+    "result_text",
+    "runs_concurrently",
+]
 
 # A tool whose entrypoint carries this attribute runs as an async generator of run events (a
 # team's delegation to a member streams the member's events).
 EVENT_STREAM_ATTR = "__agno_event_stream__"
+# A tool whose entrypoint carries this attribute runs concurrently with the other calls of the
+# model response that asked for it, when the response asks for it more than once (a team's
+# delegations to members, as Agno runs them).
+CONCURRENT_ATTR = "__agno_concurrent__"
+_DONE = object()
 
 
 def result_text(result: Any) -> str:
@@ -99,3 +112,56 @@ async def execute_tool(
             duration=time.perf_counter() - start,
             error=error,
         )
+
+
+def runs_concurrently(functions: dict[str, Function], calls: list[ToolCall]) -> bool:
+    """Whether one response's tool calls run together: it asks for a concurrent tool twice."""
+    together = 0
+    for call in calls:
+        function = functions.get(call.name)
+        if function is not None and getattr(function.entrypoint, CONCURRENT_ATTR, False):
+            together += 1
+    return together > 1
+
+
+async def merge_steps(steps: list[AsyncGenerator[Any, None]]) -> AsyncGenerator[Any, None]:
+    """Run the tool ``steps`` concurrently, yielding their events as they come.
+
+    When the consumer stops early (a cancel, an error), every step still running is cancelled
+    and awaited before this ends; a step's error is raised once every step is done.
+    """
+    queue: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def pump(step: AsyncGenerator[Any, None]) -> None:
+        try:
+            async with contextlib.aclosing(step) as events:
+                async for event in events:
+                    queue.put_nowait(event)
+        finally:
+            queue.put_nowait(_DONE)
+
+    tasks = [asyncio.create_task(pump(step), name="agno-tool-call") for step in steps]
+    try:
+        running = len(tasks)
+        while running:
+            item = await queue.get()
+            if item is _DONE:
+                running -= 1
+            else:
+                yield item
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+
+
+def in_call_order(items: list[Any], start: int, calls: list[ToolCall], id_of: Any) -> None:
+    """Put ``items[start:]`` (tool executions or tool messages of concurrent calls, in the
+    order they finished) back into the order of ``calls``."""
+    order = {call.id: index for index, call in enumerate(calls)}
+    tail = items[start:]
+    tail.sort(key=lambda item: order.get(id_of(item), len(order)))
+    items[start:] = tail

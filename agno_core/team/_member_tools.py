@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agno_core.run._tools import EVENT_STREAM_ATTR
+from agno_core.run._tools import CONCURRENT_ATTR, EVENT_STREAM_ATTR
 from agno_core.team._delegation import run_all_members, run_one_member
 from agno_core.team._modes import TeamMode
 from agno_core.team._roster import DELEGATE_ALL, DELEGATE_ONE, MEMBER_INFO, members_text
@@ -51,7 +51,7 @@ def _delegate_one(team: Team) -> Function:
             "required": ["member_id", "task"],
             "additionalProperties": False,
         },
-        entrypoint=_with_streamer(streamer),
+        entrypoint=_with_streamer(streamer, concurrent=not team.respond_directly),
         # Route mode: the member's answer is the run's answer.
         stop_after_tool_call=team.respond_directly,
         show_result=team.respond_directly,
@@ -96,13 +96,15 @@ def _member_information(team: Team) -> Function:
     )
 
 
-def _with_streamer(streamer: Any) -> Any:
-    """An entrypoint the engine runs through ``streamer`` (an async generator of events)."""
+def _with_streamer(streamer: Any, *, concurrent: bool = False) -> Any:
+    """An entrypoint the engine runs through ``streamer`` (an async generator of events);
+    ``concurrent``: several calls of it in one model response run together."""
 
     def delegate(**_: Any) -> str:  # pragma: no cover - the engine calls the streamer instead
         raise RuntimeError("delegation runs through the run engine")
 
     setattr(delegate, EVENT_STREAM_ATTR, streamer)
+    setattr(delegate, CONCURRENT_ATTR, concurrent)
     return delegate
 
 

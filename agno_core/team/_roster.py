@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from agno_core._runner import RunnerBase
 from agno_core.team._modes import TeamMode
-from agno_core.team._unsupported import UnsupportedParameterError
 
 if TYPE_CHECKING:
     from agno_core.team._view import TeamView as Team
@@ -142,11 +141,6 @@ def find_member(team: Team, member_id: str) -> RunnerBase | None:
 
 def checked_members(members: Sequence[RunnerBase]) -> list[RunnerBase]:
     """The members as a list; two members with one id could never both be delegated to."""
-    if callable(members) and not isinstance(members, RunnerBase):
-        raise UnsupportedParameterError(
-            "Team(members=<callable>) (a member factory) is not supported by agno_core: pass "
-            "the list of members"
-        )
     checked = list(members)
     seen: set[str] = set()
     for member in checked:

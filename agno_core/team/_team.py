@@ -10,13 +10,19 @@ from pydantic import BaseModel
 
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
+from agno_core._prompt import instructions_text
+from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
+from agno_core._session_state import load_session_state, uses_session_state
 from agno_core.run._output import RunOutput, TeamRunOutput
+from agno_core.team._member_factory import is_member_factory, resolve_members
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
 from agno_core.team._printing import print_team_response
 from agno_core.team._roster import checked_members, members_text, team_block
+from agno_core.team._session import TeamSession
 from agno_core.team._tasks import next_turn
+from agno_core.team._team_api import TeamSessionApi
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
@@ -33,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["Team"]
 
 
-class Team(RunnerBase):
+class Team(TeamSessionApi, RunnerBase):
     """A team of agents (or nested teams) led by a model that works with them through tools.
 
     How the leader uses its members is the ``mode`` (`TeamMode`): ``coordinate`` (default:
@@ -48,7 +54,17 @@ class Team(RunnerBase):
 
     Args:
         members: The member agents (or nested teams), with distinct ids (from their names
-            unless given); a duplicate raises ``ValueError``.
+            unless given); a duplicate raises ``ValueError``. Or a member factory: a callable
+            (maybe async) declaring any of ``team``, ``run_context``, ``session_state``, called
+            at the start of each run for that run's members, which ``members`` then holds
+            (kept in ``members_factory``). Concurrent runs of one team share ``members``: give
+            each user or session its own team when the factory's answer differs between them.
+        tools: The leader's tools, or a tool factory (a callable returning them per run).
+        cache_callables: Keep what the tool and member factories return per cache key
+            (default on), instead of calling them each run.
+        callable_tools_cache_key, callable_members_cache_key: Callables (taking ``team``,
+            ``run_context``, ``session_state`` as they declare) returning the cache key; the
+            default key is the run's user id, else its session id.
         model: The leader's model (default ``OpenAIChat(id="gpt-4o")``); a member agent without
             a model of its own uses it.
         mode: A `TeamMode` (or its value). Sets ``respond_directly`` and
@@ -69,13 +85,23 @@ class Team(RunnerBase):
             db (``aget_run_output``) carries ``member_responses``.
         stream_member_events: In a streamed team run, pass the members' events through.
         show_members_responses: ``print_response`` also prints each member's answer.
-        name, id, db, description, role, instructions, tools, ...: As for `Agent`; so are the
+        use_instruction_tags: Put the leader's instructions in ``<instructions>`` tags in its
+            system message.
+        cache_session: ``get_session()`` keeps the session it read in memory and answers from
+            it, until this team runs in that session again (the next call reads it afresh).
+        name, id, db, description, role, instructions, ...: As for `Agent`; so are the
             context options (``add_datetime_to_context``, ``system_message_role``,
             ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
             (``num_history_messages``, ``max_tool_calls_from_history``), ``tool_choice``,
             ``enable_agentic_memory``, ``search_past_sessions`` and ``store_tool_messages``/
             ``store_history_messages``: they apply to the leader's own run. Members receive
             the team run's ``dependencies`` and ``metadata`` (merged over their own).
+        session_state, add_session_state_to_context, overwrite_db_session_state,
+            enable_agentic_state: As for `Agent`, for the team's session. The state is shared:
+            each member run (nested teams' members too) works on the team run's state dict,
+            so a member's tools (``run_context.session_state``), its ``{name}`` placeholders
+            and its ``update_session_state`` tool see and change the one state, which the team
+            stores with its session at the end of the run.
 
     Raises:
         UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
@@ -84,14 +110,18 @@ class Team(RunnerBase):
 
     kind = "team"
     __slots__ = (
+        "_cached_sessions",
         "_member_tools",
         "add_member_tools_to_context",
         "add_team_history_to_members",
+        "cache_session",
+        "callable_members_cache_key",
         "delegate_to_all_members",
         "determine_input_for_members",
         "get_member_information_tool",
         "max_iterations",
         "members",
+        "members_factory",
         "mode",
         "num_team_history_runs",
         "respond_directly",
@@ -99,9 +129,12 @@ class Team(RunnerBase):
         "show_members_responses",
         "store_member_responses",
         "stream_member_events",
+        "use_instruction_tags",
     )
 
     members: list[RunnerBase]
+    members_factory: Callable[..., Any] | None
+    callable_members_cache_key: Callable[..., Any] | None
     mode: TeamMode
     respond_directly: bool
     delegate_to_all_members: bool
@@ -115,11 +148,14 @@ class Team(RunnerBase):
     store_member_responses: bool
     stream_member_events: bool
     show_members_responses: bool
+    use_instruction_tags: bool
+    cache_session: bool
+    _cached_sessions: dict[str, TeamSession]
     _member_tools: tuple[tuple[Any, ...], list[Function]] | None
 
     def __init__(
         self,
-        members: Sequence[RunnerBase],
+        members: Sequence[RunnerBase] | Callable[..., Any],
         *,
         model: Model | None = None,
         name: str | None = None,
@@ -134,11 +170,12 @@ class Team(RunnerBase):
         num_team_history_runs: int = 3,
         get_member_information_tool: bool = False,
         add_member_tools_to_context: bool = False,
-        tools: Sequence[Any] | None = None,
+        tools: Sequence[Any] | Callable[..., Any] | None = None,
         db: SqlDb | None = None,
         description: str | None = None,
         role: str | None = None,
         instructions: str | list[str] | None = None,
+        use_instruction_tags: bool = False,
         expected_output: str | None = None,
         additional_context: str | None = None,
         markdown: bool = False,
@@ -172,6 +209,14 @@ class Team(RunnerBase):
         enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
         tool_choice: str | dict[str, Any] | None = None,
+        session_state: dict[str, Any] | None = None,
+        add_session_state_to_context: bool = False,
+        overwrite_db_session_state: bool = False,
+        enable_agentic_state: bool = False,
+        cache_callables: bool = True,
+        callable_tools_cache_key: Callable[..., Any] | None = None,
+        callable_members_cache_key: Callable[..., Any] | None = None,
+        cache_session: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         stream: bool | None = None,
@@ -183,7 +228,12 @@ class Team(RunnerBase):
     ) -> None:
         if unsupported:
             reject_parameters("Team", unsupported)
-        self.members = checked_members(members)
+        if is_member_factory(members):
+            self.members_factory = members  # type: ignore[assignment]
+            self.members = []
+        else:
+            self.members_factory = None
+            self.members = checked_members(members)  # type: ignore[arg-type]
         self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
             mode, respond_directly, delegate_to_all_members
         )
@@ -200,11 +250,15 @@ class Team(RunnerBase):
         self.model = model
         self.name = name
         self._id = id
-        self.tools = list(tools) if tools else None
+        if is_tool_factory(tools):
+            self.tools = tools  # type: ignore[assignment]
+        else:
+            self.tools = list(tools) if tools else None  # type: ignore[arg-type]
         self.db = db
         self.description = description
         self.role = role
         self.instructions = instructions
+        self.use_instruction_tags = use_instruction_tags
         self.expected_output = expected_output
         self.additional_context = additional_context
         self.markdown = markdown
@@ -235,6 +289,15 @@ class Team(RunnerBase):
         self.enable_agentic_memory = enable_agentic_memory
         self.tool_call_limit = tool_call_limit
         self.tool_choice = tool_choice
+        self.session_state = session_state
+        self.add_session_state_to_context = add_session_state_to_context
+        self.overwrite_db_session_state = overwrite_db_session_state
+        self.enable_agentic_state = enable_agentic_state
+        self.cache_callables = cache_callables
+        self.callable_tools_cache_key = callable_tools_cache_key
+        self.callable_members_cache_key = callable_members_cache_key
+        self.cache_session = cache_session
+        self._cached_sessions = {}
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
         self.stream = stream
@@ -341,9 +404,21 @@ class Team(RunnerBase):
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         self.initialize_team()
         ctx = super()._make_ctx(**kwargs)
+        if self._cached_sessions:
+            # This run changes the session: the next get_session() reads it afresh.
+            self._cached_sessions.pop(ctx.output.session_id, None)
         if self.mode is TeamMode.tasks:
             ctx.extra["next_turn"] = partial(next_turn, self)
         return ctx
+
+    async def _build_messages(self, ctx: RunContext) -> list[Message]:
+        if self.members_factory is not None:
+            # The factory may read the run's session state: load it first.
+            if uses_session_state(self, ctx):
+                await load_session_state(self, ctx)
+            self.members = await resolve_members(self, ctx)
+            self.initialize_team()
+        return await super()._build_messages(ctx)
 
     def _new_output(self, **kwargs: Any) -> RunOutput:
         return TeamRunOutput(team_id=self.id, team_name=self.name, **kwargs)
@@ -376,6 +451,9 @@ class Team(RunnerBase):
 
     def _system_parts(self) -> list[str]:
         parts = super()._system_parts()
+        if self.use_instruction_tags and self.instructions:
+            text = instructions_text(self.instructions)
+            parts = [f"<instructions>\n{p}\n</instructions>" if p == text else p for p in parts]
         if self.members:
             parts.append(team_block(self))
         return parts

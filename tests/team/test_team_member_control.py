@@ -319,9 +319,7 @@ def test_members_can_be_passed_positionally() -> None:
 # -- not supported ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name", ["knowledge", "session_state", "cache_callables", "reasoning_model"]
-)
+@pytest.mark.parametrize("name", ["knowledge", "pre_hooks", "parser_model", "reasoning_model"])
 def test_agno_parameters_agno_core_lacks_are_refused_by_name(name: str) -> None:
     with pytest.raises(UnsupportedParameterError, match=rf"Team\({name}=\) is not supported"):
         Team([], **{name: object()})
@@ -331,11 +329,6 @@ def test_a_typo_is_a_plain_type_error() -> None:
     with pytest.raises(TypeError, match="unexpected keyword arguments: respond_directy") as info:
         Team([], respond_directy=True)  # type: ignore[call-arg]
     assert not isinstance(info.value, UnsupportedParameterError)
-
-
-def test_a_member_factory_is_refused() -> None:
-    with pytest.raises(UnsupportedParameterError, match="member factory"):
-        Team(lambda: [Agent(name="A")])  # type: ignore[arg-type]
 
 
 def test_agno_methods_agno_core_lacks_are_refused_by_name() -> None:

@@ -55,7 +55,7 @@ class OpenAIBase(Model):
         request_params: Any further keyword arguments for the SDK's create call.
     """
 
-    id: str = "gpt-4o"
+    id: str = field(default="gpt-4o", kw_only=False)  # Agno allows OpenAIChat("gpt-4o")
     api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
     organization: str | None = None
