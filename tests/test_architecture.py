@@ -98,6 +98,8 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._past_sessions",
         "agno_core._memory",
         "agno_core._agentic_memory",
+        "agno_core.memory._manager",
+        "agno_core.memory.manager",
     ),
     "agent": ("agno_core.agent",),
     "team": ("agno_core.team",),

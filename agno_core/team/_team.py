@@ -167,6 +167,7 @@ class Team(RunnerBase):
         num_past_sessions_to_search: int | None = None,
         num_past_session_runs_in_search: int | None = None,
         update_memory_on_run: bool = False,
+        enable_user_memories: bool | None = None,
         add_memories_to_context: bool | None = None,
         memory_model: Model | None = None,
         enable_agentic_memory: bool = False,
@@ -229,7 +230,8 @@ class Team(RunnerBase):
         self.search_past_sessions = search_past_sessions
         self.num_past_sessions_to_search = num_past_sessions_to_search
         self.num_past_session_runs_in_search = num_past_session_runs_in_search
-        self.update_memory_on_run = update_memory_on_run
+        # Agno 2.x's name of update_memory_on_run.
+        self.update_memory_on_run = update_memory_on_run or bool(enable_user_memories)
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model
         self.enable_agentic_memory = enable_agentic_memory
