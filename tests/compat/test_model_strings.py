@@ -1,4 +1,5 @@
-"""Models given as ``"<provider>:<model id>"`` strings, as Agno accepts them."""
+"""Models given as ``"<provider>:<model id>"`` strings, and the model id as the positional
+argument (``OpenAIChat("gpt-4o")``), as Agno accepts them."""
 
 from __future__ import annotations
 
@@ -52,3 +53,15 @@ async def test_agent_takes_a_model_string(mock_model: MockOpenAI) -> None:
     assert run.content
     request = mock_model.requests[0]
     assert (request.endpoint, request.model) == ("responses", "gpt-4o")
+
+
+@pytest.mark.parametrize("cls", [OpenAIChat, OpenAIResponses])
+async def test_the_model_id_is_the_positional_argument(
+    mock_model: MockOpenAI, cls: type[OpenAIChat] | type[OpenAIResponses]
+) -> None:
+    model = cls("o3-mini")
+
+    await Agent(model=model).arun("hi")
+
+    assert model.id == "o3-mini"
+    assert mock_model.requests[0].model == "o3-mini"

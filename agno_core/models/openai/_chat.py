@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import openai
@@ -73,7 +73,7 @@ class OpenAIChat(OpenAIBase):
         >>> model = OpenAIChat(id="gpt-4o-mini")
     """
 
-    id: str = "gpt-4o"
+    id: str = field(default="gpt-4o", kw_only=False)
     name: str = "OpenAIChat"
 
     def _params(self, request: ModelRequest) -> dict[str, Any]:

@@ -44,7 +44,7 @@ class OpenAIBase(Model):
     """Options common to `OpenAIChat` and `OpenAIResponses`.
 
     Args:
-        id: The model id, e.g. ``"gpt-4o-mini"``.
+        id: The model id, e.g. ``"gpt-4o-mini"`` (the one positional argument, as in Agno).
         api_key: The key; defaults to ``OPENAI_API_KEY``. Never shown in ``repr()`` or stored.
         base_url: Another OpenAI-compatible endpoint.
         organization: OpenAI organization id.
@@ -55,7 +55,7 @@ class OpenAIBase(Model):
         request_params: Any further keyword arguments for the SDK's create call.
     """
 
-    id: str = "gpt-4o"
+    id: str = field(default="gpt-4o", kw_only=False)
     api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
     organization: str | None = None
