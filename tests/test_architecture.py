@@ -100,6 +100,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._agentic_memory",
         "agno_core.memory._manager",
         "agno_core.memory.manager",
+        "agno_core.tools.memory",
     ),
     "agent": ("agno_core.agent",),
     "team": ("agno_core.team",),
