@@ -231,3 +231,28 @@ def test_without_a_db_nothing_is_read_or_stored(caplog: pytest.LogCaptureFixture
 def test_ownership_is_refused_by_name() -> None:
     with pytest.raises(NotSupportedError, match=r"MemoryManager\(owner_id=...\) is not supported"):
         MemoryManager(owner_id="os-1")
+
+
+async def test_team_memory_manager(
+    mock_model: MockOpenAI, agno_db: SqlDb, make_model: Callable[..., OpenAIBase]
+) -> None:
+    manager = MemoryManager(model=make_model(id="team-memory"), add_memories=True)
+    member = Agent(name="Helper", model=make_model())
+    team = Team(
+        members=[member],
+        model=make_model(),
+        db=agno_db,
+        user_id="cy",
+        memory_manager=manager,
+        enable_user_memories=True,
+    )
+    await agno_db.aadd_memories("cy", ["Likes chess"])
+    mock_model.add_text("Hi Cy")
+    mock_model.add_json({"memories": ["Name is Cy"]})
+
+    await team.arun("I am Cy")
+
+    assert manager.db is agno_db
+    assert "Likes chess" in system_text(mock_model.requests[0])
+    assert mock_model.requests[1].model == "team-memory"
+    assert [m.memory for m in manager.get_user_memories("cy")] == ["Likes chess", "Name is Cy"]
