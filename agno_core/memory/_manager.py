@@ -248,10 +248,9 @@ class MemoryManager:
         run_sync(self.aclear_user_memories(user_id))
 
     async def aclear(self) -> None:
-        """Delete every memory of every user."""
-        db = self._db()
-        if db is not None:
-            await db.aclear_memories()
+        """Delete every memory of every user (nothing, silently, without a db: as in Agno)."""
+        if self.db is not None:
+            await self.db.aclear_memories()
 
     def clear(self) -> None:
         """Synchronous `aclear`."""
