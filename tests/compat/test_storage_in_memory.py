@@ -3,6 +3,7 @@ throwaway database, shared by the agent's runs and gone with the object."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,8 @@ async def test_history_survives_between_runs(
 
     assert ("assistant", "Hello John") in conversation(mock_model.requests[1])
     assert len(await db.aget_session_runs("s")) == 2
-    assert list(tmp_path.iterdir()) == []  # nothing written where the user works
+    written = await asyncio.to_thread(lambda: list(tmp_path.iterdir()))
+    assert written == []  # nothing written where the user works
     await db.aclose()
 
 
