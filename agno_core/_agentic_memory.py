@@ -1,6 +1,7 @@
 """Agentic memory (``enable_agentic_memory=True``): the model gets an ``update_user_memory``
 tool; a task given to it is carried out by the memory model with tools that add, update and
-delete the user's memories in the db (Agno's design). Its tokens count as ``memory_model``."""
+delete the user's memories in the db (Agno's design), those the owner's `MemoryManager` allows.
+Its tokens count as ``memory_model``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import functools
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
-from agno_core._memory import count_memory_call
+from agno_core._memory import count_memory_call, memory_manager_of
 from agno_core.memory._user_memory import UserMemory
 from agno_core.models.base import ModelRequest, ModelResult
 from agno_core.models.message import Message
@@ -23,13 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["memory_tool"]
 
 MAX_MEMORY_STEPS = 8
-
-_PROMPT = (
-    "You manage the long-term memories about a user. Carry out the task with the tools: add a "
-    "memory for a new durable fact, update a memory (by its id) that changed, delete one that is "
-    "wrong or that the user wants forgotten, clear them all only when asked. Then reply with a "
-    "short summary of what you changed."
-)
 
 
 def update_user_memory(task: str) -> str:  # pragma: no cover - runs through the engine
@@ -118,14 +112,20 @@ async def _carry_out(
         execution.result = "Error: memories need a db and a non-empty task"
         return
     user_id = ctx.output.user_id or "default"
-    functions = _memory_functions(ctx, user_id)
+    manager = memory_manager_of(ctx.owner)
+    allowed = manager.allowed_tools()
+    functions = {
+        name: function
+        for name, function in _memory_functions(ctx, user_id).items()
+        if name in allowed
+    }
     known = await db.aget_user_memories(user_id)
     listing = "\n".join(f"- [{m.memory_id}] {m.memory}" for m in known) or "(none)"
     messages = [
-        Message(role="system", content=f"{_PROMPT}\n\nCurrent memories:\n{listing}"),
+        Message(role="system", content=manager.task_prompt(listing)),
         Message(role="user", content=task),
     ]
-    model = ctx.owner.memory_model or ctx.model
+    model = manager.model or ctx.owner.memory_model or ctx.model
     reply: str | None = None
     for _ in range(MAX_MEMORY_STEPS):
         result: ModelResult | None = None

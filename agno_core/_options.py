@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from agno_core.memory._manager import MemoryManager
+
 __all__ = ["OPTION_DEFAULTS", "AgnoOptions"]
 
 # name -> default (Agno's). A runner whose constructor does not take one reads the default.
@@ -32,6 +35,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "store_tool_messages": True,
     "store_history_messages": False,
     "enable_agentic_memory": False,
+    "memory_manager": None,
     "session_state": None,
     "add_session_state_to_context": False,
     "overwrite_db_session_state": False,
@@ -67,6 +71,7 @@ class AgnoOptions:
     store_tool_messages: bool
     store_history_messages: bool
     enable_agentic_memory: bool
+    memory_manager: MemoryManager | None
     session_state: dict[str, Any] | None
     add_session_state_to_context: bool
     overwrite_db_session_state: bool

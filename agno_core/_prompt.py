@@ -115,6 +115,8 @@ async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
         if state is not None:
             block = f"<session_state>\n{stored_form(state)}\n</session_state>"
             text = f"{text}\n\n{block}" if text else block
+    if not ctx.options.use_user_context:
+        uses_memories = False
     memories = await _memories_section(self, ctx) if uses_memories and ctx.db else None
     if memories:
         text = f"{text}\n\n{memories}" if text else memories

@@ -77,8 +77,9 @@ async def tools_for_run(owner: RunOwner, ctx: RunContext) -> dict[str, Function]
     """Every tool the model may call in this run, by name."""
     functions = owner._functions()
     factory = is_tool_factory(owner.tools)
-    memory = owner.enable_agentic_memory and ctx.db is not None
-    past = owner.search_past_sessions and ctx.db is not None
+    user_context = ctx.options.use_user_context
+    memory = owner.enable_agentic_memory and ctx.db is not None and user_context
+    past = owner.search_past_sessions and ctx.db is not None and user_context
     state = owner.enable_agentic_state
     if not (factory or memory or past or state):
         return functions

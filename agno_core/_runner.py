@@ -168,6 +168,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         yield_run_output: bool | None = None,
         session_state: dict[str, Any] | None = None,
         add_session_state_to_context: bool | None = None,
+        use_user_context: bool = True,
         **kwargs: Any,
     ) -> Any:
         """Run asynchronously.
@@ -192,6 +193,9 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             yield_run_output: With ``stream=True``, yield the final `RunOutput` after the events.
             session_state: Merged over the session's stored state for this run (and stored).
             add_session_state_to_context: Override the agent's setting for this run.
+            use_user_context: False runs incognito: the user's memories are neither shown to
+                the model nor updated, and the memory and past-session tools are left out;
+                the run itself is stored.
         """
         if kwargs:
             check_arguments(f"{type(self).__name__}.run", kwargs)
@@ -213,6 +217,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
                 add_dependencies_to_context=add_dependencies_to_context,
                 session_state=session_state,
                 add_session_state_to_context=add_session_state_to_context,
+                use_user_context=use_user_context,
             ),
         }
         if background:

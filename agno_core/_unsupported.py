@@ -57,7 +57,6 @@ _AGENT: dict[str, Unsupported] = {
         save_response_to_file=None,
         introduction=None,
     ),
-    **_group("memories use the built-in memory model (memory_model=)", memory_manager=None),
     **_group(
         _SUMMARY,
         enable_session_summaries=False,

@@ -1,9 +1,39 @@
-"""The Agent."""
+"""The Agent, and the run records and events Agno code imports from ``agno.agent``."""
 
 from __future__ import annotations
 
 from agno_core.agent._agent import Agent
-from agno_core.run.agent import RunEvent, RunOutput, RunOutputEvent
+from agno_core.models.message import Message
+from agno_core.run.agent import (
+    MemoryUpdateCompletedEvent,
+    MemoryUpdateStartedEvent,
+    RunCancelledEvent,
+    RunCompletedEvent,
+    RunContentEvent,
+    RunErrorEvent,
+    RunEvent,
+    RunOutput,
+    RunOutputEvent,
+    RunStartedEvent,
+    ToolCallCompletedEvent,
+    ToolCallStartedEvent,
+)
 from agno_core.run.base import RunStatus
 
-__all__ = ["Agent", "RunEvent", "RunOutput", "RunOutputEvent", "RunStatus"]
+__all__ = [
+    "Agent",
+    "MemoryUpdateCompletedEvent",
+    "MemoryUpdateStartedEvent",
+    "Message",
+    "RunCancelledEvent",
+    "RunCompletedEvent",
+    "RunContentEvent",
+    "RunErrorEvent",
+    "RunEvent",
+    "RunOutput",
+    "RunOutputEvent",
+    "RunStartedEvent",
+    "RunStatus",
+    "ToolCallCompletedEvent",
+    "ToolCallStartedEvent",
+]

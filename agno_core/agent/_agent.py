@@ -12,9 +12,11 @@ from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._unsupported import check_arguments
 from agno_core.exceptions import NotSupportedError
+from agno_core.models.utils import get_model
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
+    from agno_core.memory._manager import MemoryManager
     from agno_core.models.base import Model
     from agno_core.models.message import Message
 
@@ -28,7 +30,7 @@ class Agent(RunnerBase):
     ``agno_core.agent``.
 
     Args:
-        model: The model (default ``OpenAIChat(id="gpt-4o")``).
+        model: The model (default ``OpenAIChat(id="gpt-4o")``), or ``"openai:<id>"``.
         name: A display name (also stored with each run).
         id: A stable id (default: derived from the name).
         tools: Functions, `Function`s (``@tool``) and `Toolkit`s the model may call.
@@ -76,9 +78,12 @@ class Agent(RunnerBase):
         num_past_session_runs_in_search: Runs previewed per session (3).
         search_session_history, num_history_sessions: Earlier Agno names of the two above.
         update_memory_on_run: After each run, extract user memories with a model call.
+        enable_user_memories: Agno 2.x's name of ``update_memory_on_run`` (either turns it on).
         add_memories_to_context: Put the user's memories into the system message (default:
             when ``update_memory_on_run``).
         memory_model: Model for memory extraction (default: ``model``).
+        memory_manager: A `MemoryManager`: its model, prompt and permissions drive the memory
+            extraction and the agentic memory tool (its db defaults to ``db``).
         enable_agentic_memory: Give the model an ``update_user_memory`` tool: a task given to it
             is carried out by the memory model, which adds, updates and deletes memories.
         tool_call_limit: Maximum tool calls per run.
@@ -111,7 +116,7 @@ class Agent(RunnerBase):
     def __init__(
         self,
         *,
-        model: Model | None = None,
+        model: Model | str | None = None,
         name: str | None = None,
         id: str | None = None,
         tools: Sequence[Any] | Callable[..., Any] | None = None,
@@ -152,8 +157,10 @@ class Agent(RunnerBase):
         search_session_history: bool | None = None,
         num_history_sessions: int | None = None,
         update_memory_on_run: bool = False,
+        enable_user_memories: bool | None = None,
         add_memories_to_context: bool | None = None,
         memory_model: Model | None = None,
+        memory_manager: MemoryManager | None = None,
         enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
         tool_choice: str | dict[str, Any] | None = None,
@@ -175,7 +182,7 @@ class Agent(RunnerBase):
                 "Agent(instructions=<callable>) is not supported by agno_core: give a string "
                 "or a list of strings (a callable system_message is supported)"
             )
-        self.model = model
+        self.model = get_model(model)
         self.name = name
         self._id = id
         if is_tool_factory(tools):
@@ -226,7 +233,15 @@ class Agent(RunnerBase):
         self.callable_tools_cache_key = callable_tools_cache_key
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
-        self.update_memory_on_run = update_memory_on_run
+        # Agno 2.x's name of update_memory_on_run.
+        self.update_memory_on_run = update_memory_on_run or bool(enable_user_memories)
+        self.memory_manager = memory_manager
+        if memory_manager is not None:
+            # As in Agno: the manager stores in the agent's db unless given its own, and an
+            # agent with a manager shows the memories to its model unless told otherwise.
+            memory_manager.db = memory_manager.db or db
+            if add_memories_to_context is None:
+                add_memories_to_context = True
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model
         self.tool_call_limit = tool_call_limit

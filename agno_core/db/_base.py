@@ -38,6 +38,7 @@ class DbBase:
             ``run_table`` is accepted for ``runs_table``.
         cancel_intents_table: Table of cancel intents (a cancel waiting for its run).
         versions_table: Table recording the schema version of each table set.
+        metrics_table: Table of the daily usage metrics (``calculate_metrics``/``get_metrics``).
         run_lease_seconds: How long a run's lease lasts without a heartbeat; a live run whose
             lease expired (its process died) is marked error the next time it is read.
         cancel_intent_ttl: Seconds a cancel intent for a run that never starts is kept.
@@ -47,7 +48,7 @@ class DbBase:
 
     Raises:
         TypeError: an Agno table option naming a table this package does not have
-            (``metrics_table``, ``knowledge_table``, ...), or an unknown argument.
+            (``knowledge_table``, ``traces_table``, ...), or an unknown argument.
         ValueError: table names that are empty, repeated or too long for the database.
     """
 
@@ -67,6 +68,7 @@ class DbBase:
         eval_table: str | None = None,
         cancel_intents_table: str | None = None,
         versions_table: str | None = None,
+        metrics_table: str | None = None,
         run_lease_seconds: float = 30.0,
         cancel_intent_ttl: float = 3600.0,
         write_retry_window: float = 5.0,
@@ -94,8 +96,10 @@ class DbBase:
             ),
             versions=self._table_name("versions_table", versions_table, defaults.versions),
         )
+        # The daily metrics table holds derived data and is created on first use (`_metrics`).
+        self.metrics_table_name = self._table_name("metrics_table", metrics_table, "agno_metrics")
         taken: dict[str, str] = {}
-        for role, name in asdict(self.table_names).items():
+        for role, name in [*asdict(self.table_names).items(), ("metrics", self.metrics_table_name)]:
             if name in taken:
                 raise ValueError(f"the {taken[name]} and {role} tables are both named {name!r}")
             taken[name] = role

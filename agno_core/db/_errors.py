@@ -26,7 +26,6 @@ class StorageError(RuntimeError):
 # Agno's table options that name tables this package does not have, and why.
 _NO_TABLE = "agno_core has no such table"
 UNSUPPORTED_TABLES: dict[str, str] = {
-    "metrics_table": "session metrics are computed from the runs table; there is no metrics table",
     "knowledge_table": f"{_NO_TABLE} (no knowledge base)",
     "culture_table": f"{_NO_TABLE} (no cultural knowledge)",
     "traces_table": f"{_NO_TABLE} (no tracing)",

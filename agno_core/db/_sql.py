@@ -11,6 +11,7 @@ import weakref
 from typing import Any
 
 from agno_core._sync import run_sync
+from agno_core.db._metrics import MetricsStore
 from agno_core.db._runs import PROCESS_TOKEN, RunStore
 from agno_core.db._sessions import SessionStore
 from agno_core.db._stores import EvalStore, IntentStore, MemoryStore
@@ -26,13 +27,13 @@ def known_dbs() -> list[SqlDb]:
     return list(_known)
 
 
-class SqlDb(RunStore, SessionStore, IntentStore, MemoryStore, EvalStore):
+class SqlDb(RunStore, SessionStore, IntentStore, MemoryStore, EvalStore, MetricsStore):
     """Base of the SQL backends. Use `SqliteDb` or `PostgresDb`.
 
     Args:
         db_url: SQLAlchemy URL of an async driver.
         db_schema: Schema for the tables (PostgreSQL).
-        session_table, run_table, memory_table, eval_table: Table names.
+        session_table, run_table, memory_table, eval_table, metrics_table: Table names.
         run_lease_seconds: How long a run's lease lasts without a heartbeat; a live run whose
             lease expired (its process died) is marked error the next time it is read.
         cancel_intent_ttl: Seconds a cancel intent for a run that never starts is kept.

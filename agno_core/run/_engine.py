@@ -155,7 +155,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         async with contextlib.aclosing(_model_loop(ctx)) as events:
             async for event in events:
                 yield event
-        if ctx.owner.update_memory_on_run and ctx.db is not None:
+        if ctx.owner.update_memory_on_run and ctx.db is not None and ctx.options.use_user_context:
             async with contextlib.aclosing(ctx.owner._update_memories(ctx)) as events:
                 async for event in events:
                     if ctx.stream_events:

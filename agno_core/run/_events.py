@@ -133,6 +133,11 @@ class RunCompletedEvent(BaseRunEvent):
     metrics: RunMetrics | None = None
     run_output: RunOutput | None = None
 
+    @property
+    def session_state(self) -> dict[str, Any] | None:
+        """The session state at the end of the run (Agno's event field), from the run output."""
+        return self.run_output.session_state if self.run_output is not None else None
+
 
 @dataclass(kw_only=True, slots=True)
 class RunErrorEvent(BaseRunEvent):

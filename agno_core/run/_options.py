@@ -57,4 +57,7 @@ class RunOptions:
     add_dependencies_to_context: bool | None = None
     session_state: dict[str, Any] | None = None
     add_session_state_to_context: bool | None = None
+    # False: an incognito run; nothing keyed to the user is read or written (memories,
+    # past sessions). The run itself is stored as usual.
+    use_user_context: bool = True
     public: RunContext | None = None

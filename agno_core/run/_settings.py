@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from agno_core.memory._manager import MemoryManager
     from agno_core.models.base import Model
 
 __all__ = ["RunSettings"]
@@ -63,6 +64,7 @@ class RunSettings(Protocol):
     store_tool_messages: bool
     store_history_messages: bool
     enable_agentic_memory: bool
+    memory_manager: MemoryManager | None
     session_state: dict[str, Any] | None
     add_session_state_to_context: bool
     overwrite_db_session_state: bool

@@ -151,7 +151,8 @@ async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> 
 
 
 def _member_options(ctx: RunContext) -> RunOptions | None:
-    """The team run's dependencies and metadata, for a member run (as Agno shares them)."""
+    """The team run's dependencies and metadata, for a member run (as Agno shares them); an
+    incognito team run (``use_user_context=False``) has incognito member runs."""
     owner, options = ctx.owner, ctx.options
     if (
         owner.dependencies is None
@@ -159,9 +160,13 @@ def _member_options(ctx: RunContext) -> RunOptions | None:
         and owner.metadata is None
         and options.metadata is None
     ):
-        return None
+        return None if options.use_user_context else RunOptions(use_user_context=False)
     run = public_context(ctx)
-    return RunOptions(dependencies=run.dependencies, metadata=run.metadata)
+    return RunOptions(
+        dependencies=run.dependencies,
+        metadata=run.metadata,
+        use_user_context=options.use_user_context,
+    )
 
 
 def _record(ctx: RunContext, member: RunnerBase, task: str, result: RunOutput) -> None:

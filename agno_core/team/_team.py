@@ -32,6 +32,7 @@ from agno_core.tools import Function
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
+    from agno_core.memory._manager import MemoryManager
     from agno_core.models.base import Model
     from agno_core.models.message import Message
     from agno_core.run._context import RunContext
@@ -93,7 +94,8 @@ class Team(TeamSessionApi, RunnerBase):
             context options (``add_datetime_to_context``, ``system_message_role``,
             ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
             (``num_history_messages``, ``max_tool_calls_from_history``), ``tool_choice``,
-            ``enable_agentic_memory``, ``search_past_sessions`` and ``store_tool_messages``/
+            ``enable_agentic_memory``, ``memory_manager``, ``enable_user_memories``,
+            ``search_past_sessions`` and ``store_tool_messages``/
             ``store_history_messages``: they apply to the leader's own run. Members receive
             the team run's ``dependencies`` and ``metadata`` (merged over their own).
         session_state, add_session_state_to_context, overwrite_db_session_state,
@@ -204,8 +206,10 @@ class Team(TeamSessionApi, RunnerBase):
         num_past_sessions_to_search: int | None = None,
         num_past_session_runs_in_search: int | None = None,
         update_memory_on_run: bool = False,
+        enable_user_memories: bool | None = None,
         add_memories_to_context: bool | None = None,
         memory_model: Model | None = None,
+        memory_manager: MemoryManager | None = None,
         enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
         tool_choice: str | dict[str, Any] | None = None,
@@ -283,7 +287,13 @@ class Team(TeamSessionApi, RunnerBase):
         self.search_past_sessions = search_past_sessions
         self.num_past_sessions_to_search = num_past_sessions_to_search
         self.num_past_session_runs_in_search = num_past_session_runs_in_search
-        self.update_memory_on_run = update_memory_on_run
+        # Agno 2.x's name of update_memory_on_run.
+        self.update_memory_on_run = update_memory_on_run or bool(enable_user_memories)
+        self.memory_manager = memory_manager
+        if memory_manager is not None:  # as for Agent: the team's db, memories in context
+            memory_manager.db = memory_manager.db or db
+            if add_memories_to_context is None:
+                add_memories_to_context = True
         self.add_memories_to_context = add_memories_to_context
         self.memory_model = memory_model
         self.enable_agentic_memory = enable_agentic_memory

@@ -47,7 +47,6 @@ UNSUPPORTED_PARAMETERS = frozenset(
         "knowledge_retriever",
         "learning",
         "media_storage",
-        "memory_manager",
         "num_followups",
         "offload_tool_results",
         "output_model",

@@ -192,8 +192,8 @@ async def _count_and_close(db: SqlDb) -> int:
 
 
 def test_unsupported_table_options_are_refused_by_name() -> None:
-    with pytest.raises(TypeError, match=r"metrics_table='m'\) is not supported: session metrics"):
-        SqliteDb(db_file="unused.db", metrics_table="m")
+    with pytest.raises(TypeError, match=r"traces_table='t'\) is not supported: agno_core has no"):
+        SqliteDb(db_file="unused.db", traces_table="t")
     with pytest.raises(TypeError, match=r"knowledge_table.*not supported"):
         PostgresDb(db_url="postgresql://u@localhost/db", knowledge_table="k")
     with pytest.raises(TypeError, match="unexpected keyword argument 'sesion_table'"):
