@@ -145,7 +145,7 @@ async def _memories_section(self: RunOwner, ctx: RunContext) -> str | None:
 
 async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
-    if uses_session_state(self, ctx):
+    if uses_session_state(self, ctx) and not ctx.extra.get("state_loaded"):
         await load_session_state(self, ctx)
     if self.dependencies is not None or ctx.options.dependencies is not None:
         await parts.resolve_dependencies(self, ctx)

@@ -168,6 +168,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         yield_run_output: bool | None = None,
         session_state: dict[str, Any] | None = None,
         add_session_state_to_context: bool | None = None,
+        debug_mode: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run asynchronously.
@@ -192,6 +193,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             yield_run_output: With ``stream=True``, yield the final `RunOutput` after the events.
             session_state: Merged over the session's stored state for this run (and stored).
             add_session_state_to_context: Override the agent's setting for this run.
+            debug_mode: Log at debug level (logger ``agno_core``) during this run.
         """
         if kwargs:
             check_arguments(f"{type(self).__name__}.run", kwargs)
@@ -213,6 +215,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
                 add_dependencies_to_context=add_dependencies_to_context,
                 session_state=session_state,
                 add_session_state_to_context=add_session_state_to_context,
+                debug_mode=debug_mode,
             ),
         }
         if background:

@@ -27,7 +27,7 @@ class Unsupported:
 _KNOWLEDGE = "knowledge bases (RAG) are not part of agno_core"
 _MEDIA = "agno_core runs are text in, text or structured output out"
 _REASONING = "reasoning agents and models are not part of agno_core"
-_HOOKS = "run and tool hooks are not part of agno_core"
+_HOOKS = "agent-wide tool hooks are not part of agno_core (use @tool(pre_hook=, post_hook=))"
 _SUMMARY = "session summaries and context compaction are not part of agno_core"
 _OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
 _RETRY = "model retries are the openai SDK's (the model's max_retries)"
@@ -82,7 +82,7 @@ _AGENT: dict[str, Unsupported] = {
         update_knowledge=False,
         callable_knowledge_cache_key=None,
     ),
-    **_group(_HOOKS, tool_hooks=None, pre_hooks=None, post_hooks=None),
+    **_group(_HOOKS, tool_hooks=None),
     **_group(_REASONING, reasoning_model=None, reasoning_agent=None),
     **_group(_HISTORY_TOOLS, read_chat_history=False, read_tool_call_history=False),
     **_group("instructions are rendered as a list, without tags", use_instruction_tags=False),
@@ -114,7 +114,6 @@ _RUN: dict[str, Unsupported] = {
     ),
     **_group(_MEDIA, audio=None, images=None, videos=None, files=None),
     **_group(_KNOWLEDGE, knowledge_filters=None),
-    **_group("debug output is set on the agent (debug_mode=True)", debug_mode=None),
 }
 
 # Registry per table row of docs/COMPATIBILITY.md.

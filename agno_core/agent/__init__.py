@@ -1,9 +1,35 @@
-"""The Agent."""
+"""The Agent, and the run records Agno users import from ``agno.agent``."""
 
 from __future__ import annotations
 
 from agno_core.agent._agent import Agent
-from agno_core.run.agent import RunEvent, RunOutput, RunOutputEvent
+from agno_core.run.agent import (
+    RunCancelledEvent,
+    RunCompletedEvent,
+    RunContentEvent,
+    RunErrorEvent,
+    RunEvent,
+    RunInput,
+    RunOutput,
+    RunOutputEvent,
+    RunStartedEvent,
+    ToolCallCompletedEvent,
+    ToolCallStartedEvent,
+)
 from agno_core.run.base import RunStatus
 
-__all__ = ["Agent", "RunEvent", "RunOutput", "RunOutputEvent", "RunStatus"]
+__all__ = [
+    "Agent",
+    "RunCancelledEvent",
+    "RunCompletedEvent",
+    "RunContentEvent",
+    "RunErrorEvent",
+    "RunEvent",
+    "RunInput",
+    "RunOutput",
+    "RunOutputEvent",
+    "RunStartedEvent",
+    "RunStatus",
+    "ToolCallCompletedEvent",
+    "ToolCallStartedEvent",
+]

@@ -94,6 +94,12 @@ class Agent(RunnerBase):
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
             more wait in the queue as PENDING.
+        pre_hooks: Functions called before each run, with the arguments they declare among
+            ``run_input``, ``run_context``, ``agent``, ``user_id``, ``metadata``,
+            ``debug_mode``; raising `InputCheckError` ends the run ERROR before the model is
+            called (see `agno_core.run._run_hooks`).
+        post_hooks: Functions called after each answer (``run_output`` instead of
+            ``run_input``); raising `OutputCheckError` ends the run ERROR.
         debug_mode: Log at debug level (logger ``agno_core``).
         telemetry: Accepted for compatibility; nothing is ever sent anywhere.
         **agno_options: Other Agno parameters: accepted at Agno's default value, otherwise
@@ -106,7 +112,7 @@ class Agent(RunnerBase):
     """
 
     kind = "agent"
-    __slots__ = ()
+    __slots__ = ("post_hooks", "pre_hooks")
 
     def __init__(
         self,
@@ -164,6 +170,8 @@ class Agent(RunnerBase):
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
+        pre_hooks: Sequence[Callable[..., Any]] | None = None,
+        post_hooks: Sequence[Callable[..., Any]] | None = None,
         debug_mode: bool = False,
         telemetry: bool = True,
         **agno_options: Any,
@@ -233,6 +241,8 @@ class Agent(RunnerBase):
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
+        self.pre_hooks = list(pre_hooks) if pre_hooks else None
+        self.post_hooks = list(post_hooks) if post_hooks else None
         self.debug_mode = debug_mode
         self.telemetry = telemetry
         self._init_run_state(debug_mode)

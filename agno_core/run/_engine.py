@@ -17,8 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core._logging import debug_logs
 from agno_core._session_state import final_state, save_session_state
 from agno_core.db._errors import StorageError
+from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
@@ -28,6 +30,7 @@ from agno_core.run._context import RunContext
 from agno_core.run._output import ToolExecution
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
+from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool
 from agno_core.run.base import RunStatus
 
@@ -123,6 +126,7 @@ async def consume(ctx: RunContext) -> None:
 
 async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
+    restore_logs = debug_logs(ctx.options.debug_mode)
     try:
         try:
             await _start(ctx)
@@ -150,11 +154,17 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 model=ctx.model.id,
                 model_provider=ctx.model.provider,
             )
+        pre_hooks = getattr(ctx.owner, "pre_hooks", None)
+        if pre_hooks:
+            await run_pre_hooks(ctx, pre_hooks)
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
         # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
         async with contextlib.aclosing(_model_loop(ctx)) as events:
             async for event in events:
                 yield event
+        post_hooks = getattr(ctx.owner, "post_hooks", None)
+        if post_hooks:
+            await run_post_hooks(ctx, post_hooks)
         if ctx.owner.update_memory_on_run and ctx.db is not None:
             async with contextlib.aclosing(ctx.owner._update_memories(ctx)) as events:
                 async for event in events:
@@ -199,10 +209,11 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             ev.RunErrorEvent,
             "run_error",
             content=message,
-            error_type=type(exc).__name__,
+            error_type=_error_type(exc),
             run_output=o,
         )
     finally:
+        restore_logs()
         # The slot is freed only now, after the final write: a queued run must not show
         # RUNNING while this one still does.
         if ctx.extra.pop("slot_held", False) and ctx.slot is not None:
@@ -212,9 +223,19 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
 
 
 def _error_message(exc: BaseException) -> str:
-    if isinstance(exc, ModelProviderError | OutputValidationError):
+    if isinstance(exc, ModelProviderError | OutputValidationError | InputCheckError):
+        return str(exc)
+    if isinstance(exc, OutputCheckError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def _error_type(exc: BaseException) -> str:
+    if isinstance(exc, InputCheckError | OutputCheckError):
+        return exc.type
+    if isinstance(exc, OutputValidationError):
+        return "output_parse_error"
+    return type(exc).__name__
 
 
 async def _on_cancelled(ctx: RunContext) -> bool:

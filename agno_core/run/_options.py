@@ -57,4 +57,5 @@ class RunOptions:
     add_dependencies_to_context: bool | None = None
     session_state: dict[str, Any] | None = None
     add_session_state_to_context: bool | None = None
+    debug_mode: bool | None = None
     public: RunContext | None = None

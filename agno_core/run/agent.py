@@ -15,6 +15,7 @@ from agno_core.run._events import (
     ToolCallCompletedEvent,
     ToolCallStartedEvent,
 )
+from agno_core.run._input import RunInput
 from agno_core.run._output import RunOutput, ToolExecution
 from agno_core.run.base import RunStatus
 
@@ -29,6 +30,7 @@ __all__ = [
     "RunContentEvent",
     "RunErrorEvent",
     "RunEvent",
+    "RunInput",
     "RunOutput",
     "RunOutputEvent",
     "RunStartedEvent",
