@@ -88,7 +88,6 @@ _AGENT: dict[str, Unsupported] = {
     **_group("instructions are rendered as a list, without tags", use_instruction_tags=False),
     **_group(
         "the input is sent as given",
-        additional_input=None,
         build_user_context=True,
         input_schema=None,
     ),

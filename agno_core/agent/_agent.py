@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from agno_core._history import messages_limit
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
+from agno_core._session_ops import SessionOps
 from agno_core._unsupported import check_arguments
 from agno_core.exceptions import NotSupportedError
 
@@ -17,11 +18,12 @@ if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.models.base import Model
     from agno_core.models.message import Message
+    from agno_core.run._context import RunContext
 
 __all__ = ["Agent"]
 
 
-class Agent(RunnerBase):
+class Agent(SessionOps, RunnerBase):
     """An LLM agent: a model, optional tools, optional storage.
 
     The API follows Agno's: code written for ``agno.agent.Agent`` runs with the import changed to
@@ -36,6 +38,9 @@ class Agent(RunnerBase):
             and session metrics.
         description, role, instructions, expected_output, additional_context, markdown:
             What goes into the system message.
+        additional_input: Messages sent after the system message and before the history in
+            every run (e.g. few-shot examples): `Message`s, ``{"role", "content"}`` dicts, or
+            text (a user message).
         system_message: Use this system message instead of building one: a string, a
             `Message`, or a callable (taking ``agent``/``run_context`` if it declares them)
             returning a string. ``{name}`` placeholders are resolved (``resolve_in_context``).
@@ -112,7 +117,7 @@ class Agent(RunnerBase):
     """
 
     kind = "agent"
-    __slots__ = ("post_hooks", "pre_hooks")
+    __slots__ = ("_last_session_id", "additional_input", "post_hooks", "pre_hooks")
 
     def __init__(
         self,
@@ -127,6 +132,7 @@ class Agent(RunnerBase):
         instructions: str | list[str] | None = None,
         expected_output: str | None = None,
         additional_context: str | None = None,
+        additional_input: Sequence[Message | dict[str, Any] | str] | None = None,
         markdown: bool = False,
         system_message: str | Message | Callable[..., Any] | None = None,
         system_message_role: str = "system",
@@ -196,6 +202,7 @@ class Agent(RunnerBase):
         self.instructions = instructions
         self.expected_output = expected_output
         self.additional_context = additional_context
+        self.additional_input = list(additional_input) if additional_input else None
         self.markdown = markdown
         self.system_message = system_message
         self.output_schema = output_schema
@@ -241,8 +248,14 @@ class Agent(RunnerBase):
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
+        self._last_session_id: str | None = None
         self.pre_hooks = list(pre_hooks) if pre_hooks else None
         self.post_hooks = list(post_hooks) if post_hooks else None
         self.debug_mode = debug_mode
         self.telemetry = telemetry
         self._init_run_state(debug_mode)
+
+    def _make_ctx(self, **kwargs: Any) -> RunContext:
+        ctx = super()._make_ctx(**kwargs)
+        self._last_session_id = ctx.output.session_id
+        return ctx

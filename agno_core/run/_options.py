@@ -58,4 +58,6 @@ class RunOptions:
     session_state: dict[str, Any] | None = None
     add_session_state_to_context: bool | None = None
     debug_mode: bool | None = None
+    additional_instructions: str | None = None
+    exclude_history_runs: tuple[str, ...] = ()
     public: RunContext | None = None
