@@ -27,6 +27,7 @@ from pytest_agno.mock import _wire as wire
 from pytest_agno.mock._httpx2 import ScriptedHttpx2
 from pytest_agno.mock._recording import keep_latest, recording_bound, trim
 from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
+from pytest_agno.mock._schema_sample import requested_schema, sample_for_schema
 from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
 __all__ = [
@@ -74,7 +75,9 @@ class MockOpenAI:
 
     Args:
         base_url: The API root the clients use; both endpoints are mocked under it.
-        default_text: The reply text when nothing at all was scripted.
+        default_text: The reply text when nothing at all was scripted. A request asking for
+            structured output (a `json_schema` response format) gets, instead, the smallest
+            JSON document its schema accepts, so an agent with an `output_schema` completes too.
         default_usage: `(input_tokens, output_tokens)` of that default reply.
         default_latency: Seconds to wait before sending that default reply (read per request).
         assert_all_called: Also fail on stop when scripted replies were left unused.
@@ -446,7 +449,7 @@ class MockOpenAI:
             elif not self._scripted:
                 input_tokens, output_tokens = self.default_usage
                 usage = wire.Usage(input_tokens=input_tokens, output_tokens=output_tokens)
-                default = wire.Completion(text=self.default_text, usage=usage)
+                default = wire.Completion(text=self._default_text(recorded), usage=usage)
                 latency = self.default_latency
                 response = self._render(default, recorded)
             else:
@@ -458,6 +461,14 @@ class MockOpenAI:
             return _after(latency, response)
         time.sleep(latency)
         return response
+
+    def _default_text(self, request: RecordedRequest) -> str:
+        # A structured-output request gets the smallest document its schema accepts, so an
+        # agent with an `output_schema` completes on an unscripted mock like any other.
+        schema = requested_schema(request.json)
+        if schema is None:
+            return self.default_text
+        return json.dumps(sample_for_schema(schema))
 
     def _render(
         self, content: wire.Completion | wire.Fixed, request: RecordedRequest
