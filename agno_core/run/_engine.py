@@ -177,6 +177,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             "run_completed",
             content=o.content,
             metrics=o.metrics,
+            session_state=o.session_state,
             run_output=o,
         )
     except asyncio.CancelledError:

@@ -131,6 +131,7 @@ class MemoryUpdateCompletedEvent(BaseRunEvent):
 class RunCompletedEvent(BaseRunEvent):
     content: Any = None
     metrics: RunMetrics | None = None
+    session_state: dict[str, Any] | None = None
     run_output: RunOutput | None = None
 
 

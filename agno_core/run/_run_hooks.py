@@ -12,6 +12,7 @@ on, as in Agno.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from collections.abc import Callable, Sequence
@@ -41,7 +42,11 @@ async def call_hook(hook: Callable[..., Any], available: dict[str, Any]) -> Any:
         kwargs = dict(available)
     else:
         kwargs = {name: value for name, value in available.items() if name in params}
-    result = target(**kwargs)
+    if inspect.iscoroutinefunction(target):
+        return await target(**kwargs)
+    # A sync hook runs in a worker thread, so it may call the sync API (``agent.run()``) of
+    # another agent, as Agno's examples do.
+    result = await asyncio.to_thread(target, **kwargs)
     if inspect.isawaitable(result):
         result = await result
     return result

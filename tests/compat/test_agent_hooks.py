@@ -132,3 +132,38 @@ async def test_run_debug_mode_logs_at_debug_level_for_that_run_only(
 
     assert levels[0] == logging.DEBUG
     assert logger.level == before
+
+
+def test_a_sync_hook_may_run_another_agent_synchronously(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    validator = make_agent()
+    verdicts: list[Any] = []
+
+    def validate(run_input: RunInput) -> None:
+        verdicts.append(validator.run(f"Validate: {run_input.input_content}").content)
+
+    out = make_agent(pre_hooks=[validate]).run("question")
+
+    assert out.status is RunStatus.completed
+    assert verdicts == ["Mock reply."]
+    assert mock_model.request_count == 2
+
+
+async def test_run_completed_event_carries_the_session_state(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    def add(run_context: RunContext, item: str) -> str:
+        """Add an item."""
+        assert run_context.session_state is not None
+        run_context.session_state["items"].append(item)
+        return "ok"
+
+    mock_model.add_tool_call("add", {"item": "milk"})
+    mock_model.add_text("Added.")
+    agent = make_agent(session_state={"items": []}, tools=[add])
+    events = [e async for e in agent.arun("hi", stream=True, stream_events=True)]
+
+    completed = events[-1]
+    assert completed.event == "RunCompleted"
+    assert completed.session_state == {"items": ["milk"]}
