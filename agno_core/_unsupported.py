@@ -32,7 +32,6 @@ _SUMMARY = "session summaries and context compaction are not part of agno_core"
 _OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
 _RETRY = "model retries are the openai SDK's (the model's max_retries)"
 _PLATFORM = "an AgentOS / platform feature outside agno_core"
-_FOLLOWUP = "follow-up suggestions are not part of agno_core"
 _HISTORY_TOOLS = "history-reading tools are not part of agno_core; use add_history_to_context"
 _EVENTS = "events are not stored with the run in agno_core"
 
@@ -102,7 +101,6 @@ _AGENT: dict[str, Unsupported] = {
         structured_outputs=None,
         use_json_mode=False,
     ),
-    **_group(_FOLLOWUP, followups=False, num_followups=None, followup_model=None),
     **_group(_EVENTS, store_events=False, events_to_skip=None),
     **_group("debug output is one level (debug_mode=True)", debug_level=1),
 }

@@ -102,6 +102,8 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._agentic_memory",
         "agno_core.run._run_hooks",
         "agno_core._session_ops",
+        "agno_core.run._followups",
+        "agno_core.run._event_factory",
     ),
     "agent": ("agno_core.agent",),
     "team": ("agno_core.team",),

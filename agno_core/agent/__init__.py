@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agno_core.agent._agent import Agent
+from agno_core.run._followups import FollowupConfig
 from agno_core.run.agent import (
     RunCancelledEvent,
     RunCompletedEvent,
@@ -20,6 +21,7 @@ from agno_core.run.base import RunStatus
 
 __all__ = [
     "Agent",
+    "FollowupConfig",
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentEvent",

@@ -13,6 +13,7 @@ from agno_core._runner import RunnerBase
 from agno_core._session_ops import SessionOps
 from agno_core._unsupported import check_arguments
 from agno_core.exceptions import NotSupportedError
+from agno_core.run._followups import FollowupConfig
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -99,6 +100,12 @@ class Agent(SessionOps, RunnerBase):
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
             more wait in the queue as PENDING.
+        followups: After each answer, ask the model (one more call) for follow-up prompts the
+            user could send next: ``RunOutput.followups`` (a list of strings), and a
+            ``FollowupsCompleted`` event when streaming events. A `FollowupConfig` sets the
+            model, count range and extra instructions.
+        num_followups: How many suggestions (3).
+        followup_model: The model for the suggestions (default: ``model``).
         pre_hooks: Functions called before each run, with the arguments they declare among
             ``run_input``, ``run_context``, ``agent``, ``user_id``, ``metadata``,
             ``debug_mode``; raising `InputCheckError` ends the run ERROR before the model is
@@ -117,7 +124,15 @@ class Agent(SessionOps, RunnerBase):
     """
 
     kind = "agent"
-    __slots__ = ("_last_session_id", "additional_input", "post_hooks", "pre_hooks")
+    __slots__ = (
+        "_last_session_id",
+        "additional_input",
+        "followup_model",
+        "followups",
+        "num_followups",
+        "post_hooks",
+        "pre_hooks",
+    )
 
     def __init__(
         self,
@@ -176,6 +191,9 @@ class Agent(SessionOps, RunnerBase):
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
+        followups: bool | FollowupConfig = False,
+        num_followups: int | None = None,
+        followup_model: Model | None = None,
         pre_hooks: Sequence[Callable[..., Any]] | None = None,
         post_hooks: Sequence[Callable[..., Any]] | None = None,
         debug_mode: bool = False,
@@ -248,6 +266,18 @@ class Agent(SessionOps, RunnerBase):
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
+        if isinstance(followups, FollowupConfig) and (
+            num_followups is not None or followup_model is not None
+        ):
+            raise ValueError(
+                "give the count and model either inside FollowupConfig or as num_followups and "
+                "followup_model, not both"
+            )
+        if num_followups is not None and num_followups < 1:
+            raise ValueError("num_followups must be at least 1")
+        self.followups = followups
+        self.num_followups = num_followups
+        self.followup_model = followup_model
         self._last_session_id: str | None = None
         self.pre_hooks = list(pre_hooks) if pre_hooks else None
         self.post_hooks = list(post_hooks) if post_hooks else None

@@ -27,6 +27,8 @@ from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run import hooks
 from agno_core.run._context import RunContext
+from agno_core.run._event_factory import make_event
+from agno_core.run._followups import followup_events
 from agno_core.run._output import ToolExecution
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
@@ -34,7 +36,7 @@ from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool
 from agno_core.run.base import RunStatus
 
-__all__ = ["OutputValidationError", "consume", "drive"]
+__all__ = ["OutputValidationError", "consume", "drive", "make_event"]
 
 log = logging.getLogger("agno_core")
 
@@ -63,22 +65,6 @@ class _StartRefused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
-
-
-def make_event(ctx: RunContext, cls: type[ev.BaseRunEvent], name: str, **kw: Any) -> Any:
-    names = ev.TeamRunEvent if ctx.output.is_team else ev.RunEvent
-    o = ctx.output
-    return cls(
-        event=getattr(names, name).value,
-        run_id=o.run_id,
-        session_id=o.session_id,
-        parent_run_id=o.parent_run_id,
-        agent_id=o.agent_id,
-        agent_name=o.agent_name,
-        team_id=o.team_id,
-        team_name=getattr(o, "team_name", None),
-        **kw,
-    )
 
 
 async def drive(ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
@@ -160,6 +146,9 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
         # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
         async with contextlib.aclosing(_model_loop(ctx)) as events:
+            async for event in events:
+                yield event
+        async with contextlib.aclosing(followup_events(ctx)) as events:
             async for event in events:
                 yield event
         post_hooks = getattr(ctx.owner, "post_hooks", None)

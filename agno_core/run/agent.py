@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from agno_core.run._events import (
     BaseRunEvent,
+    FollowupsCompletedEvent,
+    FollowupsStartedEvent,
     MemoryUpdateCompletedEvent,
     MemoryUpdateStartedEvent,
     RunCancelledEvent,
@@ -23,6 +25,8 @@ RunOutputEvent = BaseRunEvent
 
 __all__ = [
     "BaseRunEvent",
+    "FollowupsCompletedEvent",
+    "FollowupsStartedEvent",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
     "RunCancelledEvent",
