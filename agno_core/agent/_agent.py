@@ -93,6 +93,9 @@ class Agent(SessionOps, RunnerBase):
         cache_callables: With ``tools=callable`` (a factory returning the run's tools), reuse
             the tools per ``callable_tools_cache_key`` (default: user id, else session id).
         callable_tools_cache_key: A callable returning the cache key.
+        refresh_tools_per_step: Read the tools again after each batch of tool calls (a tool
+            factory is called again, uncached), so a tool's effect on the toolset shows on the
+            model's next step. A `ToolRegistry` given as ``tools`` always is.
         store_tool_messages: False: tool calls and results are left out of the stored run (the
             returned output keeps them).
         store_history_messages: True: store the replayed history with the run too (by default
@@ -132,6 +135,7 @@ class Agent(SessionOps, RunnerBase):
         "num_followups",
         "post_hooks",
         "pre_hooks",
+        "refresh_tools_per_step",
     )
 
     def __init__(
@@ -186,6 +190,7 @@ class Agent(SessionOps, RunnerBase):
         tool_choice: str | dict[str, Any] | None = None,
         cache_callables: bool = True,
         callable_tools_cache_key: Callable[..., Any] | None = None,
+        refresh_tools_per_step: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         stream: bool | None = None,
@@ -257,6 +262,7 @@ class Agent(SessionOps, RunnerBase):
         self.tool_choice = tool_choice
         self.cache_callables = cache_callables
         self.callable_tools_cache_key = callable_tools_cache_key
+        self.refresh_tools_per_step = refresh_tools_per_step
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
         self.update_memory_on_run = update_memory_on_run

@@ -35,6 +35,7 @@ from agno_core.run._registry import local_runs
 from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool
 from agno_core.run.base import RunStatus
+from agno_core.tools import ToolRegistry
 
 __all__ = ["OutputValidationError", "consume", "drive", "make_event"]
 
@@ -437,6 +438,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 async for event in steps:
                     yield event
             tool_calls_made += 1
+        if _refreshes_tools(ctx.owner):
+            ctx.extra["refreshing_tools"] = True
+            functions = await ctx.owner._tools_for_run(ctx)
         if ctx.extra.get("stop_after"):
             # A team in route mode ends with its member's own (possibly structured) content.
             o.content = ctx.extra.pop("direct_content", o.tools[-1].result)
@@ -444,6 +448,13 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     raise ModelProviderError(
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
         model_id=model.id,
+    )
+
+
+def _refreshes_tools(owner: Any) -> bool:
+    """Whether the tools are read again after each batch of tool calls."""
+    return bool(getattr(owner, "refresh_tools_per_step", False)) or isinstance(
+        owner.tools, ToolRegistry
     )
 
 
@@ -456,8 +467,13 @@ async def _tool_step(
     if ctx.stream_events:
         yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
     function = functions.get(call.name) if allowed else None
+    if function is not None and function.max_calls is not None:
+        counts = ctx.extra.setdefault("tool_calls_by_name", {})
+        counts[call.name] = counts.get(call.name, 0) + 1
+        if counts[call.name] > function.max_calls:
+            function, allowed = None, False
     if function is None:
-        reason = "unknown tool" if allowed else "tool call limit reached"
+        reason = "unknown tool" if allowed else "tool call limit reached for"
         execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
         execution.tool_call_error = True
     else:
