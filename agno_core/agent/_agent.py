@@ -68,6 +68,9 @@ class Agent(SessionOps, RunnerBase):
             ignoring the stored state.
         enable_agentic_state: Give the model an ``update_session_state`` tool.
         output_schema: A pydantic model every answer must validate against.
+        fail_on_output_parse_error: True (or unset): an answer that does not validate ends
+            the run ERROR, its `RunErrorEvent` (``error_type="output_parse_error"``) in
+            ``RunOutput.events``. False (Agno's warning-only mode) is not supported.
         session_id: Default session for runs (created once when not given).
         user_id: Default user for runs.
         add_history_to_context: Replay the last ``num_history_runs`` completed runs of the
@@ -171,6 +174,7 @@ class Agent(SessionOps, RunnerBase):
         overwrite_db_session_state: bool = False,
         enable_agentic_state: bool = False,
         output_schema: type[BaseModel] | None = None,
+        fail_on_output_parse_error: bool | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
         add_history_to_context: bool = False,
@@ -228,6 +232,12 @@ class Agent(SessionOps, RunnerBase):
         self.additional_input = list(additional_input) if additional_input else None
         self.markdown = markdown
         self.system_message = system_message
+        if fail_on_output_parse_error is False:
+            raise NotSupportedError(
+                "Agent(fail_on_output_parse_error=False) is not supported by agno_core: an "
+                "answer that does not validate against output_schema always ends the run ERROR "
+                "(error_type 'output_parse_error'); it is never returned as a completed run"
+            )
         self.output_schema = output_schema
         self.session_id = session_id
         self.user_id = user_id

@@ -195,7 +195,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         message = _error_message(exc)
         log.info("run %s failed: %s", o.run_id, message)
         await _finish(ctx, RunStatus.error, message)
-        yield make_event(
+        error_event = make_event(
             ctx,
             ev.RunErrorEvent,
             "run_error",
@@ -203,6 +203,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             error_type=_error_type(exc),
             run_output=o,
         )
+        o.events = [*(o.events or ()), error_event]
+        yield error_event
     finally:
         restore_logs()
         # The slot is freed only now, after the final write: a queued run must not show

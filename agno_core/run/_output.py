@@ -94,6 +94,8 @@ class RunOutput:
         session_state: The session state at the end of the run (when the run used one).
         metadata: The run's metadata (the agent's, updated by ``arun(metadata=)``).
         followups: Follow-up prompts suggested after the answer (``Agent(followups=True)``).
+        events: The run's error event when it ended in error (``RunErrorEvent``, with its
+            ``error_type``); not stored.
     """
 
     run_id: str
@@ -119,6 +121,7 @@ class RunOutput:
     session_state: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
     followups: list[str] | None = None
+    events: list[Any] | None = None
 
     @property
     def is_team(self) -> bool:
