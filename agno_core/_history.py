@@ -76,6 +76,8 @@ async def history(owner: RunOwner, ctx: RunContext) -> list[Message]:
     skip = {"system", owner.system_message_role}
     messages: list[Message] = []
     for run in runs:
+        if run.run_id in ctx.options.exclude_history_runs:
+            continue
         for message in run.messages:
             if message.role not in skip and not message.from_history:
                 message.from_history = True

@@ -151,7 +151,7 @@ async def _memories_section(self: RunOwner, ctx: RunContext) -> str | None:
 
 async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
-    if uses_session_state(self, ctx):
+    if uses_session_state(self, ctx) and not ctx.extra.get("state_loaded"):
         await load_session_state(self, ctx)
     if self.dependencies is not None or ctx.options.dependencies is not None:
         await parts.resolve_dependencies(self, ctx)
@@ -159,12 +159,26 @@ async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
         ctx.output.metadata = public_context(ctx).metadata
     messages: list[Message] = []
     system = await system_message(self, ctx)
+    if ctx.options.additional_instructions:
+        extra = ctx.options.additional_instructions
+        system = f"{system}\n\n{extra}" if system else extra
     if system:
         messages.append(Message(role=self.system_message_role, content=system))
+    for example in getattr(self, "additional_input", None) or ():
+        messages.append(_as_message(example))
     if ctx.db is not None and (self.add_history_to_context or ctx.options.add_history_to_context):
         messages.extend(await history(self, ctx))
     messages.append(Message(role=self.user_message_role, content=_user_text(self, ctx)))
     return messages
+
+
+def _as_message(item: Message | dict[str, Any] | str) -> Message:
+    """An ``additional_input`` item (a `Message`, a dict, or text from the user)."""
+    if isinstance(item, Message):
+        return Message(role=item.role, content=item.content)
+    if isinstance(item, dict):
+        return Message(role=item.get("role", "user"), content=item.get("content"))
+    return Message(role="user", content=str(item))
 
 
 def _user_text(self: RunOwner, ctx: RunContext) -> str:

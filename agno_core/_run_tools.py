@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from agno_core._context_parts import call_with_injection
 from agno_core.run._context import public_context
-from agno_core.tools import Function
+from agno_core.tools import Function, ToolRegistry
 from agno_core.tools._toolkit import resolve_tools
 
 if TYPE_CHECKING:
@@ -45,7 +45,10 @@ async def _cache_key(owner: RunOwner, ctx: RunContext) -> str | None:
 
 
 async def _factory_tools(owner: RunOwner, ctx: RunContext) -> dict[str, Function]:
-    key = await _cache_key(owner, ctx) if owner.cache_callables else None
+    # A ToolRegistry is read afresh each step, and so is a factory when the run refreshes its
+    # tools after a tool batch (``refresh_tools_per_step``).
+    fresh = isinstance(owner.tools, ToolRegistry) or ctx.extra.get("refreshing_tools", False)
+    key = await _cache_key(owner, ctx) if owner.cache_callables and not fresh else None
     cache = _caches.setdefault(owner, {}) if key is not None else None
     if cache is not None and key in cache:
         return cache[key]

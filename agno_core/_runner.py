@@ -169,6 +169,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         session_state: dict[str, Any] | None = None,
         add_session_state_to_context: bool | None = None,
         use_user_context: bool = True,
+        debug_mode: bool | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run asynchronously.
@@ -196,6 +197,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             use_user_context: False runs incognito: the user's memories are neither shown to
                 the model nor updated, and the memory and past-session tools are left out;
                 the run itself is stored.
+            debug_mode: Log at debug level (logger ``agno_core``) during this run.
         """
         if kwargs:
             check_arguments(f"{type(self).__name__}.run", kwargs)
@@ -218,6 +220,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
                 session_state=session_state,
                 add_session_state_to_context=add_session_state_to_context,
                 use_user_context=use_user_context,
+                debug_mode=debug_mode,
             ),
         }
         if background:

@@ -27,12 +27,11 @@ class Unsupported:
 _KNOWLEDGE = "knowledge bases (RAG) are not part of agno_core"
 _MEDIA = "agno_core runs are text in, text or structured output out"
 _REASONING = "reasoning agents and models are not part of agno_core"
-_HOOKS = "run and tool hooks are not part of agno_core"
+_HOOKS = "agent-wide tool hooks are not part of agno_core (use @tool(pre_hook=, post_hook=))"
 _SUMMARY = "session summaries and context compaction are not part of agno_core"
 _OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
 _RETRY = "model retries are the openai SDK's (the model's max_retries)"
 _PLATFORM = "an AgentOS / platform feature outside agno_core"
-_FOLLOWUP = "follow-up suggestions are not part of agno_core"
 _HISTORY_TOOLS = "history-reading tools are not part of agno_core; use add_history_to_context"
 _EVENTS = "events are not stored with the run in agno_core"
 
@@ -81,13 +80,12 @@ _AGENT: dict[str, Unsupported] = {
         update_knowledge=False,
         callable_knowledge_cache_key=None,
     ),
-    **_group(_HOOKS, tool_hooks=None, pre_hooks=None, post_hooks=None),
+    **_group(_HOOKS, tool_hooks=None),
     **_group(_REASONING, reasoning_model=None, reasoning_agent=None),
     **_group(_HISTORY_TOOLS, read_chat_history=False, read_tool_call_history=False),
     **_group("instructions are rendered as a list, without tags", use_instruction_tags=False),
     **_group(
         "the input is sent as given",
-        additional_input=None,
         build_user_context=True,
         input_schema=None,
     ),
@@ -102,7 +100,6 @@ _AGENT: dict[str, Unsupported] = {
         structured_outputs=None,
         use_json_mode=False,
     ),
-    **_group(_FOLLOWUP, followups=False, num_followups=None, followup_model=None),
     **_group(_EVENTS, store_events=False, events_to_skip=None),
     **_group("debug output is one level (debug_mode=True)", debug_level=1),
 }
@@ -113,7 +110,6 @@ _RUN: dict[str, Unsupported] = {
     ),
     **_group(_MEDIA, audio=None, images=None, videos=None, files=None),
     **_group(_KNOWLEDGE, knowledge_filters=None),
-    **_group("debug output is set on the agent (debug_mode=True)", debug_mode=None),
 }
 
 # Registry per table row of docs/COMPATIBILITY.md.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agno_core.agent._agent import Agent
 from agno_core.models.message import Message
+from agno_core.run._followups import FollowupConfig
 from agno_core.run.agent import (
     MemoryUpdateCompletedEvent,
     MemoryUpdateStartedEvent,
@@ -12,6 +13,7 @@ from agno_core.run.agent import (
     RunContentEvent,
     RunErrorEvent,
     RunEvent,
+    RunInput,
     RunOutput,
     RunOutputEvent,
     RunStartedEvent,
@@ -22,6 +24,7 @@ from agno_core.run.base import RunStatus
 
 __all__ = [
     "Agent",
+    "FollowupConfig",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
     "Message",
@@ -30,6 +33,7 @@ __all__ = [
     "RunContentEvent",
     "RunErrorEvent",
     "RunEvent",
+    "RunInput",
     "RunOutput",
     "RunOutputEvent",
     "RunStartedEvent",

@@ -10,20 +10,23 @@ from pydantic import BaseModel
 from agno_core._history import messages_limit
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
+from agno_core._session_ops import SessionOps
 from agno_core._unsupported import check_arguments
 from agno_core.exceptions import NotSupportedError
 from agno_core.models.utils import get_model
+from agno_core.run._followups import FollowupConfig
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
     from agno_core.memory._manager import MemoryManager
     from agno_core.models.base import Model
     from agno_core.models.message import Message
+    from agno_core.run._context import RunContext
 
 __all__ = ["Agent"]
 
 
-class Agent(RunnerBase):
+class Agent(SessionOps, RunnerBase):
     """An LLM agent: a model, optional tools, optional storage.
 
     The API follows Agno's: code written for ``agno.agent.Agent`` runs with the import changed to
@@ -38,6 +41,9 @@ class Agent(RunnerBase):
             and session metrics.
         description, role, instructions, expected_output, additional_context, markdown:
             What goes into the system message.
+        additional_input: Messages sent after the system message and before the history in
+            every run (e.g. few-shot examples): `Message`s, ``{"role", "content"}`` dicts, or
+            text (a user message).
         system_message: Use this system message instead of building one: a string, a
             `Message`, or a callable (taking ``agent``/``run_context`` if it declares them)
             returning a string. ``{name}`` placeholders are resolved (``resolve_in_context``).
@@ -64,6 +70,9 @@ class Agent(RunnerBase):
             ignoring the stored state.
         enable_agentic_state: Give the model an ``update_session_state`` tool.
         output_schema: A pydantic model every answer must validate against.
+        fail_on_output_parse_error: True (or unset): an answer that does not validate ends
+            the run ERROR, its `RunErrorEvent` (``error_type="output_parse_error"``) in
+            ``RunOutput.events``. False (Agno's warning-only mode) is not supported.
         session_id: Default session for runs (created once when not given).
         user_id: Default user for runs.
         add_history_to_context: Replay the last ``num_history_runs`` completed runs of the
@@ -92,6 +101,9 @@ class Agent(RunnerBase):
         cache_callables: With ``tools=callable`` (a factory returning the run's tools), reuse
             the tools per ``callable_tools_cache_key`` (default: user id, else session id).
         callable_tools_cache_key: A callable returning the cache key.
+        refresh_tools_per_step: Read the tools again after each batch of tool calls (a tool
+            factory is called again, uncached), so a tool's effect on the toolset shows on the
+            model's next step. A `ToolRegistry` given as ``tools`` always is.
         store_tool_messages: False: tool calls and results are left out of the stored run (the
             returned output keeps them).
         store_history_messages: True: store the replayed history with the run too (by default
@@ -99,6 +111,18 @@ class Agent(RunnerBase):
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
             more wait in the queue as PENDING.
+        followups: After each answer, ask the model (one more call) for follow-up prompts the
+            user could send next: ``RunOutput.followups`` (a list of strings), and a
+            ``FollowupsCompleted`` event when streaming events. A `FollowupConfig` sets the
+            model, count range and extra instructions.
+        num_followups: How many suggestions (3).
+        followup_model: The model for the suggestions (default: ``model``).
+        pre_hooks: Functions called before each run, with the arguments they declare among
+            ``run_input``, ``run_context``, ``agent``, ``user_id``, ``metadata``,
+            ``debug_mode``; raising `InputCheckError` ends the run ERROR before the model is
+            called (see `agno_core.run._run_hooks`).
+        post_hooks: Functions called after each answer (``run_output`` instead of
+            ``run_input``); raising `OutputCheckError` ends the run ERROR.
         debug_mode: Log at debug level (logger ``agno_core``).
         telemetry: Accepted for compatibility; nothing is ever sent anywhere.
         **agno_options: Other Agno parameters: accepted at Agno's default value, otherwise
@@ -111,7 +135,16 @@ class Agent(RunnerBase):
     """
 
     kind = "agent"
-    __slots__ = ()
+    __slots__ = (
+        "_last_session_id",
+        "additional_input",
+        "followup_model",
+        "followups",
+        "num_followups",
+        "post_hooks",
+        "pre_hooks",
+        "refresh_tools_per_step",
+    )
 
     def __init__(
         self,
@@ -126,6 +159,7 @@ class Agent(RunnerBase):
         instructions: str | list[str] | None = None,
         expected_output: str | None = None,
         additional_context: str | None = None,
+        additional_input: Sequence[Message | dict[str, Any] | str] | None = None,
         markdown: bool = False,
         system_message: str | Message | Callable[..., Any] | None = None,
         system_message_role: str = "system",
@@ -145,6 +179,7 @@ class Agent(RunnerBase):
         overwrite_db_session_state: bool = False,
         enable_agentic_state: bool = False,
         output_schema: type[BaseModel] | None = None,
+        fail_on_output_parse_error: bool | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
         add_history_to_context: bool = False,
@@ -166,11 +201,17 @@ class Agent(RunnerBase):
         tool_choice: str | dict[str, Any] | None = None,
         cache_callables: bool = True,
         callable_tools_cache_key: Callable[..., Any] | None = None,
+        refresh_tools_per_step: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
+        followups: bool | FollowupConfig = False,
+        num_followups: int | None = None,
+        followup_model: Model | None = None,
+        pre_hooks: Sequence[Callable[..., Any]] | None = None,
+        post_hooks: Sequence[Callable[..., Any]] | None = None,
         debug_mode: bool = False,
         telemetry: bool = True,
         **agno_options: Any,
@@ -195,8 +236,15 @@ class Agent(RunnerBase):
         self.instructions = instructions
         self.expected_output = expected_output
         self.additional_context = additional_context
+        self.additional_input = list(additional_input) if additional_input else None
         self.markdown = markdown
         self.system_message = system_message
+        if fail_on_output_parse_error is False:
+            raise NotSupportedError(
+                "Agent(fail_on_output_parse_error=False) is not supported by agno_core: an "
+                "answer that does not validate against output_schema always ends the run ERROR "
+                "(error_type 'output_parse_error'); it is never returned as a completed run"
+            )
         self.output_schema = output_schema
         self.session_id = session_id
         self.user_id = user_id
@@ -231,6 +279,7 @@ class Agent(RunnerBase):
         self.tool_choice = tool_choice
         self.cache_callables = cache_callables
         self.callable_tools_cache_key = callable_tools_cache_key
+        self.refresh_tools_per_step = refresh_tools_per_step
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
         # Agno 2.x's name of update_memory_on_run.
@@ -248,6 +297,26 @@ class Agent(RunnerBase):
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
+        if isinstance(followups, FollowupConfig) and (
+            num_followups is not None or followup_model is not None
+        ):
+            raise ValueError(
+                "give the count and model either inside FollowupConfig or as num_followups and "
+                "followup_model, not both"
+            )
+        if num_followups is not None and num_followups < 1:
+            raise ValueError("num_followups must be at least 1")
+        self.followups = followups
+        self.num_followups = num_followups
+        self.followup_model = followup_model
+        self._last_session_id: str | None = None
+        self.pre_hooks = list(pre_hooks) if pre_hooks else None
+        self.post_hooks = list(post_hooks) if post_hooks else None
         self.debug_mode = debug_mode
         self.telemetry = telemetry
         self._init_run_state(debug_mode)
+
+    def _make_ctx(self, **kwargs: Any) -> RunContext:
+        ctx = super()._make_ctx(**kwargs)
+        self._last_session_id = ctx.output.session_id
+        return ctx

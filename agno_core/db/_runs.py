@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from agno_core.db._base import DbBase
 from agno_core.db._compiled import param as _param
@@ -388,6 +388,15 @@ class RunStore(DbBase):
         async with engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
         return [self._row_to_output(r) for r in reversed(rows)]
+
+    async def adelete_run(self, run_id: str) -> bool:
+        """Delete one run and its member runs; True if it existed."""
+        engine = await self._engine()
+        runs = self.tables.runs
+        async with engine.begin() as conn:
+            await conn.execute(delete(runs).where(runs.c.parent_run_id == run_id))
+            deleted = await conn.execute(delete(runs).where(runs.c.run_id == run_id))
+        return bool(deleted.rowcount)
 
     async def acount_runs(self, session_id: str | None = None) -> int:
         engine = await self._engine()

@@ -17,21 +17,27 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from agno_core._logging import debug_logs
 from agno_core._session_state import final_state, save_session_state
 from agno_core.db._errors import StorageError
+from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run import hooks
 from agno_core.run._context import RunContext
+from agno_core.run._event_factory import make_event
+from agno_core.run._followups import followup_events
 from agno_core.run._output import ToolExecution
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
+from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
 from agno_core.run.base import RunStatus
+from agno_core.tools import ToolRegistry
 
-__all__ = ["OutputValidationError", "consume", "drive"]
+__all__ = ["OutputValidationError", "consume", "drive", "make_event"]
 
 log = logging.getLogger("agno_core")
 
@@ -60,22 +66,6 @@ class _StartRefused(Exception):
         super().__init__(reason)
         self.status = status
         self.reason = reason
-
-
-def make_event(ctx: RunContext, cls: type[ev.BaseRunEvent], name: str, **kw: Any) -> Any:
-    names = ev.TeamRunEvent if ctx.output.is_team else ev.RunEvent
-    o = ctx.output
-    return cls(
-        event=getattr(names, name).value,
-        run_id=o.run_id,
-        session_id=o.session_id,
-        parent_run_id=o.parent_run_id,
-        agent_id=o.agent_id,
-        agent_name=o.agent_name,
-        team_id=o.team_id,
-        team_name=getattr(o, "team_name", None),
-        **kw,
-    )
 
 
 async def drive(ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
@@ -123,6 +113,7 @@ async def consume(ctx: RunContext) -> None:
 
 async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
+    restore_logs = debug_logs(ctx.options.debug_mode)
     try:
         try:
             await _start(ctx)
@@ -150,11 +141,20 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 model=ctx.model.id,
                 model_provider=ctx.model.provider,
             )
+        pre_hooks = getattr(ctx.owner, "pre_hooks", None)
+        if pre_hooks:
+            await run_pre_hooks(ctx, pre_hooks)
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
         # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
         async with contextlib.aclosing(_model_loop(ctx)) as events:
             async for event in events:
                 yield event
+        async with contextlib.aclosing(followup_events(ctx)) as events:
+            async for event in events:
+                yield event
+        post_hooks = getattr(ctx.owner, "post_hooks", None)
+        if post_hooks:
+            await run_post_hooks(ctx, post_hooks)
         if ctx.owner.update_memory_on_run and ctx.db is not None and ctx.options.use_user_context:
             async with contextlib.aclosing(ctx.owner._update_memories(ctx)) as events:
                 async for event in events:
@@ -195,15 +195,18 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         message = _error_message(exc)
         log.info("run %s failed: %s", o.run_id, message)
         await _finish(ctx, RunStatus.error, message)
-        yield make_event(
+        error_event = make_event(
             ctx,
             ev.RunErrorEvent,
             "run_error",
             content=message,
-            error_type=type(exc).__name__,
+            error_type=_error_type(exc),
             run_output=o,
         )
+        o.events = [*(o.events or ()), error_event]
+        yield error_event
     finally:
+        restore_logs()
         # The slot is freed only now, after the final write: a queued run must not show
         # RUNNING while this one still does.
         if ctx.extra.pop("slot_held", False) and ctx.slot is not None:
@@ -213,9 +216,19 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
 
 
 def _error_message(exc: BaseException) -> str:
-    if isinstance(exc, ModelProviderError | OutputValidationError):
+    if isinstance(exc, ModelProviderError | OutputValidationError | InputCheckError):
+        return str(exc)
+    if isinstance(exc, OutputCheckError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
+
+
+def _error_type(exc: BaseException) -> str:
+    if isinstance(exc, InputCheckError | OutputCheckError):
+        return exc.type
+    if isinstance(exc, OutputValidationError):
+        return "output_parse_error"
+    return type(exc).__name__
 
 
 async def _on_cancelled(ctx: RunContext) -> bool:
@@ -437,6 +450,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 async for event in steps:
                     yield event
             tool_calls_made += 1
+        if _refreshes_tools(ctx.owner):
+            ctx.extra["refreshing_tools"] = True
+            functions = await ctx.owner._tools_for_run(ctx)
         if ctx.extra.get("stop_after"):
             # A team in route mode ends with its member's own (possibly structured) content.
             o.content = ctx.extra.pop("direct_content", o.tools[-1].result)
@@ -466,6 +482,13 @@ async def _tool_steps_together(
         in_call_order(o.messages, messages_at, calls, lambda m: m.tool_call_id)
 
 
+def _refreshes_tools(owner: Any) -> bool:
+    """Whether the tools are read again after each batch of tool calls."""
+    return bool(getattr(owner, "refresh_tools_per_step", False)) or isinstance(
+        owner.tools, ToolRegistry
+    )
+
+
 async def _tool_step(
     ctx: RunContext, functions: dict[str, Any], call: ToolCall, allowed: bool
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
@@ -475,8 +498,13 @@ async def _tool_step(
     if ctx.stream_events:
         yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
     function = functions.get(call.name) if allowed else None
+    if function is not None and function.max_calls is not None:
+        counts = ctx.extra.setdefault("tool_calls_by_name", {})
+        counts[call.name] = counts.get(call.name, 0) + 1
+        if counts[call.name] > function.max_calls:
+            function, allowed = None, False
     if function is None:
-        reason = "unknown tool" if allowed else "tool call limit reached"
+        reason = "unknown tool" if allowed else "tool call limit reached for"
         execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
         execution.tool_call_error = True
     else:

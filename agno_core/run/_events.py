@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BaseRunEvent",
+    "FollowupsCompletedEvent",
+    "FollowupsStartedEvent",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
     "RunCancelledEvent",
@@ -40,6 +42,8 @@ class RunEvent(str, Enum):
     tool_call_completed = "ToolCallCompleted"
     memory_update_started = "MemoryUpdateStarted"
     memory_update_completed = "MemoryUpdateCompleted"
+    followups_started = "FollowupsStarted"
+    followups_completed = "FollowupsCompleted"
 
     def __str__(self) -> str:
         return self.value
@@ -57,6 +61,8 @@ class TeamRunEvent(str, Enum):
     tool_call_completed = "TeamToolCallCompleted"
     memory_update_started = "TeamMemoryUpdateStarted"
     memory_update_completed = "TeamMemoryUpdateCompleted"
+    followups_started = "TeamFollowupsStarted"
+    followups_completed = "TeamFollowupsCompleted"
 
     def __str__(self) -> str:
         return self.value
@@ -150,3 +156,15 @@ class RunErrorEvent(BaseRunEvent):
 class RunCancelledEvent(BaseRunEvent):
     reason: str | None = None
     run_output: RunOutput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class FollowupsStartedEvent(BaseRunEvent):
+    """Follow-up suggestions are being generated (``followups=True``)."""
+
+
+@dataclass(kw_only=True, slots=True)
+class FollowupsCompletedEvent(BaseRunEvent):
+    """The follow-up suggestions: ``followups.suggestions`` (None when none could be made)."""
+
+    followups: Any = None

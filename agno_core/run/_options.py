@@ -60,4 +60,7 @@ class RunOptions:
     # False: an incognito run; nothing keyed to the user is read or written (memories,
     # past sessions). The run itself is stored as usual.
     use_user_context: bool = True
+    debug_mode: bool | None = None
+    additional_instructions: str | None = None
+    exclude_history_runs: tuple[str, ...] = ()
     public: RunContext | None = None

@@ -93,6 +93,9 @@ class RunOutput:
         created_at, started_at, finished_at: Unix times.
         session_state: The session state at the end of the run (when the run used one).
         metadata: The run's metadata (the agent's, updated by ``arun(metadata=)``).
+        followups: Follow-up prompts suggested after the answer (``Agent(followups=True)``).
+        events: The run's error event when it ended in error (``RunErrorEvent``, with its
+            ``error_type``); not stored.
     """
 
     run_id: str
@@ -117,6 +120,8 @@ class RunOutput:
     finished_at: float | None = None
     session_state: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
+    followups: list[str] | None = None
+    events: list[Any] | None = None
 
     @property
     def is_team(self) -> bool:
@@ -156,6 +161,7 @@ class RunOutput:
             "finished_at": self.finished_at,
             "session_state": self.session_state,
             "metadata": _jsonable(self.metadata),
+            "followups": self.followups,
         }
 
     def own_dict(self) -> dict[str, Any]:
@@ -187,6 +193,7 @@ class RunOutput:
             "finished_at": data.get("finished_at"),
             "session_state": data.get("session_state"),
             "metadata": data.get("metadata"),
+            "followups": data.get("followups"),
         }
 
     @classmethod

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import inspect
 import json
+import logging
 import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from agno_core.metrics import ToolCallMetrics
 from agno_core.models.message import ToolCall
 from agno_core.run._context import public_context
 from agno_core.run._output import ToolExecution
-from agno_core.tools import Function
+from agno_core.tools import Function, FunctionCall
 
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext
@@ -30,6 +31,8 @@ __all__ = [
     "result_text",
     "runs_concurrently",
 ]
+
+log = logging.getLogger("agno_core")
 
 # A tool whose entrypoint carries this attribute runs as an async generator of run events (a
 # team's delegation to a member streams the member's events).
@@ -64,6 +67,27 @@ def _injected_value(ctx: RunContext, name: str) -> Any:
     return ctx.owner
 
 
+async def _tool_hook(ctx: RunContext, hook: Any, fc: FunctionCall) -> None:
+    """A tool's pre/post-hook, with the arguments it declares; its failure is logged only."""
+    params = inspect.signature(hook).parameters
+    available = {
+        "fc": fc,
+        "function_call": fc,
+        "agent": ctx.owner if ctx.owner.kind == "agent" else None,
+        "team": ctx.owner if ctx.owner.kind == "team" else None,
+        "run_context": public_context(ctx),
+        "messages": ctx.output.messages,
+    }
+    kwargs = {name: value for name, value in available.items() if name in params}
+    try:
+        if inspect.iscoroutinefunction(hook):
+            await hook(**kwargs)
+        else:
+            await asyncio.to_thread(hook, **kwargs)
+    except Exception as exc:
+        log.warning("tool hook %s of %s failed: %s", hook, fc.function.name, exc)
+
+
 async def execute_tool(
     ctx: RunContext, function: Function, call: ToolCall, execution: ToolExecution
 ) -> AsyncGenerator[Any, None]:
@@ -78,6 +102,9 @@ async def execute_tool(
     try:
         args = function.parse_arguments(call.arguments)
         execution.tool_args = dict(args)
+        fc = FunctionCall(function=function, arguments=dict(args), call_id=call.id)
+        if function.pre_hook is not None:
+            await _tool_hook(ctx, function.pre_hook, fc)
         for name in function.injected_params:
             args[name] = _injected_value(ctx, name)
         streamer = getattr(function.entrypoint, EVENT_STREAM_ATTR, None)
@@ -96,6 +123,9 @@ async def execute_tool(
             if inspect.isawaitable(result):
                 result = await result
         execution.result = result_text(result)
+        if function.post_hook is not None:
+            fc.result = result
+            await _tool_hook(ctx, function.post_hook, fc)
     except asyncio.CancelledError:
         error = "cancelled"
         execution.result = "Error: the tool call was cancelled"

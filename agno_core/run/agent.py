@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from agno_core.run._events import (
     BaseRunEvent,
+    FollowupsCompletedEvent,
+    FollowupsStartedEvent,
     MemoryUpdateCompletedEvent,
     MemoryUpdateStartedEvent,
     RunCancelledEvent,
@@ -15,6 +17,7 @@ from agno_core.run._events import (
     ToolCallCompletedEvent,
     ToolCallStartedEvent,
 )
+from agno_core.run._input import RunInput
 from agno_core.run._output import RunOutput, ToolExecution
 from agno_core.run.base import RunStatus
 
@@ -22,6 +25,8 @@ RunOutputEvent = BaseRunEvent
 
 __all__ = [
     "BaseRunEvent",
+    "FollowupsCompletedEvent",
+    "FollowupsStartedEvent",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
     "RunCancelledEvent",
@@ -29,6 +34,7 @@ __all__ = [
     "RunContentEvent",
     "RunErrorEvent",
     "RunEvent",
+    "RunInput",
     "RunOutput",
     "RunOutputEvent",
     "RunStartedEvent",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from agno_core.tools._call import FunctionCall
 from agno_core.tools._function import Function, ToolError, tool
+from agno_core.tools._registry import ToolRegistry
 from agno_core.tools._toolkit import Toolkit
 
-__all__ = ["Function", "ToolError", "Toolkit", "tool"]
+__all__ = ["Function", "FunctionCall", "ToolError", "ToolRegistry", "Toolkit", "tool"]

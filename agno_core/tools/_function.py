@@ -104,6 +104,11 @@ class Function:
         stop_after_tool_call: End the run with the tool's result as the content.
         injected_params: Parameters filled in by the runtime (``agent``, ``team``,
             ``run_context``), not by the model.
+        max_calls: At most this many calls of this tool per run; later calls are refused
+            (the model gets an error result) while other tools keep working.
+        pre_hook, post_hook: Called before / after each call with the arguments they declare
+            among ``fc`` (the `FunctionCall`; ``fc.result`` after the call), ``agent``,
+            ``team``, ``run_context`` and ``messages`` (the run's messages so far).
     """
 
     name: str
@@ -115,6 +120,9 @@ class Function:
     stop_after_tool_call: bool = False
     injected_params: tuple[str, ...] = ()
     _arguments_model: type[BaseModel] | None = None
+    max_calls: int | None = None
+    pre_hook: Callable[..., Any] | None = None
+    post_hook: Callable[..., Any] | None = None
 
     @classmethod
     def from_callable(
@@ -126,6 +134,9 @@ class Function:
         strict: bool = False,
         show_result: bool = False,
         stop_after_tool_call: bool = False,
+        max_calls: int | None = None,
+        pre_hook: Callable[..., Any] | None = None,
+        post_hook: Callable[..., Any] | None = None,
     ) -> Function:
         """Build a tool from a function: its schema comes from the signature, hints, docstring."""
         summary, param_docs = _parse_docstring(inspect.getdoc(fn))
@@ -167,6 +178,9 @@ class Function:
             stop_after_tool_call=stop_after_tool_call,
             injected_params=tuple(injected),
             _arguments_model=model,
+            max_calls=max_calls,
+            pre_hook=pre_hook,
+            post_hook=post_hook,
         )
 
     def to_openai_schema(self) -> dict[str, Any]:
@@ -218,6 +232,9 @@ def tool(
     strict: bool = False,
     show_result: bool = False,
     stop_after_tool_call: bool = False,
+    max_calls: int | None = None,
+    pre_hook: Callable[..., Any] | None = None,
+    post_hook: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Function]: ...
 
 
@@ -230,6 +247,9 @@ def tool(
     strict: bool = False,
     show_result: bool = False,
     stop_after_tool_call: bool = False,
+    max_calls: int | None = None,
+    pre_hook: Callable[..., Any] | None = None,
+    post_hook: Callable[..., Any] | None = None,
 ) -> Function | Callable[[Callable[..., Any]], Function]:
     """Decorator that turns a function into a `Function` tool.
 
@@ -244,6 +264,9 @@ def tool(
             strict=strict,
             show_result=show_result,
             stop_after_tool_call=stop_after_tool_call,
+            max_calls=max_calls,
+            pre_hook=pre_hook,
+            post_hook=post_hook,
         )
 
     return wrap(fn) if fn is not None else wrap

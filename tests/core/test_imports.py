@@ -60,7 +60,6 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "Verdict",
     ],
     "agno_core.exceptions": ["NotSupportedError"],
-    "agno_core.db.in_memory": ["InMemoryDb"],
     "agno_core.memory": ["MemoryManager", "UserMemory"],
     "agno_core.memory.manager": ["MemoryManager"],
     "agno_core.metrics": [

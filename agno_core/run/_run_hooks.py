@@ -1,0 +1,107 @@
+"""Pre- and post-hooks of a run (Agno's ``pre_hooks=`` / ``post_hooks=``).
+
+A hook is a function (sync or async) called with the arguments it declares by name, out of:
+``run_input`` (pre-hooks) or ``run_output`` (post-hooks), ``run_context``, ``agent`` (or
+``team``), ``user_id``, ``metadata`` and ``debug_mode``; a ``**kwargs`` hook gets them all.
+Pre-hooks run before the context is built, so a change to ``run_input.input_content`` or to
+``run_context.session_state`` is what the model sees; post-hooks run once the answer is final,
+before the run is stored. A hook raising `InputCheckError` or `OutputCheckError` stops the run
+(it ends ERROR with the message as its content); any other exception is logged and the run goes
+on, as in Agno.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from agno_core._session_state import load_session_state
+from agno_core.exceptions import InputCheckError, OutputCheckError
+from agno_core.run._context import RunContext, public_context
+from agno_core.run._input import RunInput
+
+__all__ = ["call_hook", "run_post_hooks", "run_pre_hooks"]
+
+log = logging.getLogger("agno_core")
+
+
+def _hook_name(hook: Callable[..., Any]) -> str:
+    return getattr(hook, "__name__", type(hook).__name__)
+
+
+async def call_hook(hook: Callable[..., Any], available: dict[str, Any]) -> Any:
+    """Call ``hook`` with the arguments of ``available`` it declares (all for ``**kwargs``)."""
+    target = getattr(hook, "check", None) if not callable(hook) else hook
+    if target is None:
+        raise TypeError(f"hook {hook!r} is not callable")
+    params = inspect.signature(target).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        kwargs = dict(available)
+    else:
+        kwargs = {name: value for name, value in available.items() if name in params}
+    if inspect.iscoroutinefunction(target):
+        return await target(**kwargs)
+    # A sync hook runs in a worker thread, so it may call the sync API (``agent.run()``) of
+    # another agent, as Agno's examples do.
+    result = await asyncio.to_thread(target, **kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+def _common_args(ctx: RunContext) -> dict[str, Any]:
+    owner = ctx.owner
+    public = public_context(ctx)
+    return {
+        "run_context": public,
+        owner.kind: owner,
+        "user_id": ctx.output.user_id,
+        "metadata": public.metadata,
+        "debug_mode": bool(getattr(owner, "debug_mode", False)),
+    }
+
+
+async def _run_all(
+    hooks: Sequence[Callable[..., Any]], available: dict[str, Any], stage: str
+) -> None:
+    for number, hook in enumerate(hooks, 1):
+        try:
+            await call_hook(hook, available)
+        except (InputCheckError, OutputCheckError):
+            raise
+        except Exception as exc:
+            log.warning("%s-hook #%d (%s) failed: %s", stage, number, _hook_name(hook), exc)
+
+
+async def run_pre_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) -> None:
+    """Run the pre-hooks; a replaced ``run_input.input_content`` becomes the run's input."""
+    if not ctx.extra.get("state_loaded"):
+        await load_session_state(ctx.owner, ctx)
+        ctx.extra["state_loaded"] = True
+    run_input = RunInput(input_content=ctx.output.input)
+    available = {"run_input": run_input, **_common_args(ctx)}
+    try:
+        await _run_all(hooks, available, "pre")
+    except (InputCheckError, OutputCheckError) as exc:
+        _refused(ctx, exc)
+        raise
+    ctx.output.input = run_input.input_content
+
+
+async def run_post_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) -> None:
+    """Run the post-hooks on the run's final output."""
+    available = {"run_output": ctx.output, **_common_args(ctx)}
+    try:
+        await _run_all(hooks, available, "post")
+    except (InputCheckError, OutputCheckError) as exc:
+        _refused(ctx, exc)
+        raise
+
+
+def _refused(ctx: RunContext, exc: InputCheckError | OutputCheckError) -> None:
+    log.info("run %s refused by a hook (%s): %s", ctx.output.run_id, exc.check_trigger, exc)
+    if ctx.output.content is None:
+        ctx.output.content = str(exc)
