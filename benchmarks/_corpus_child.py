@@ -15,6 +15,7 @@ import re
 import socket
 import sys
 import traceback
+import types
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,12 @@ def main(example: Path, result_path: Path) -> int:
     try:
         code = compile(swap_imports(source), str(example), "exec")
         sys.argv = [str(example)]
-        exec(code, {"__name__": "__main__", "__file__": str(example)})
+        # The example is `__main__` itself, as under `python example.py`: pydantic resolves a
+        # model's annotations through `sys.modules[cls.__module__]`.
+        module = types.ModuleType("__main__")
+        module.__file__ = str(example)
+        sys.modules["__main__"] = module
+        exec(code, module.__dict__)
     except SystemExit as stop:
         if stop.code not in (None, 0):
             error = f"SystemExit({stop.code!r})"

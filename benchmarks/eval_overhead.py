@@ -59,7 +59,7 @@ def calls_per_iteration(impl: str, mode: str) -> float:
         return 1.0
     if impl == "agno":
         return 2.0
-    from agno_core.eval import _engine
+    import agno_core.eval._engine as _engine
 
     # Versions without the sample measured memory on every iteration (a "before" run).
     sample = getattr(_engine, "MEMORY_SAMPLES_WITH_RUNTIME", LONG)
