@@ -118,6 +118,28 @@ def call_with_injection(fn: Callable[..., Any], owner: RunOwner, ctx: RunContext
     return fn(**kwargs)
 
 
+async def acall_with_injection(fn: Callable[..., Any], owner: RunOwner, ctx: RunContext) -> Any:
+    """`call_with_injection`, awaiting the result when ``fn`` is async (or returns an awaitable)."""
+    value = call_with_injection(fn, owner, ctx)
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+async def factory_cache_key(
+    custom: Callable[..., Any] | None, owner: RunOwner, ctx: RunContext
+) -> str | None:
+    """The key a factory's result is cached under for this run (Agno's ``cache_callables``).
+
+    ``custom`` (``callable_tools_cache_key``/``callable_members_cache_key``) when given, called
+    like the factory (None from it: do not cache); else the run's user id, else its session id.
+    """
+    if custom is not None:
+        key = await acall_with_injection(custom, owner, ctx)
+        return None if key is None else str(key)
+    return ctx.output.user_id or ctx.output.session_id
+
+
 async def resolve_dependencies(owner: RunOwner, ctx: RunContext) -> None:
     """Call the run's callable dependencies (with ``agent``/``run_context`` injected; async ones
     awaited) and keep their values, so tools and placeholders see values, as in Agno."""
@@ -130,9 +152,7 @@ async def resolve_dependencies(owner: RunOwner, ctx: RunContext) -> None:
         if not callable(value):
             continue
         try:
-            result = call_with_injection(value, owner, ctx)
-            if inspect.isawaitable(result):
-                result = await result
+            result = await acall_with_injection(value, owner, ctx)
         except Exception as exc:  # the run goes on without that value, as in Agno
             log.warning("could not resolve dependency %r: %s", key, exc)
             continue

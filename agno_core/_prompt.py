@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -61,9 +60,7 @@ async def _custom_system_message(self: RunOwner, ctx: RunContext) -> str:
     if isinstance(custom, Message):
         return custom.content or ""
     if callable(custom):
-        value = parts.call_with_injection(custom, self, ctx)
-        if inspect.isawaitable(value):
-            value = await value
+        value = await parts.acall_with_injection(custom, self, ctx)
         if not isinstance(value, str):
             raise TypeError(
                 f"a callable system_message must return a string, not {type(value).__name__}"

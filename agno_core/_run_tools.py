@@ -4,11 +4,10 @@ user or session with ``cache_callables``), and the built-in tools its options sw
 
 from __future__ import annotations
 
-import inspect
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from agno_core._context_parts import call_with_injection
+from agno_core._context_parts import acall_with_injection, factory_cache_key
 from agno_core.run._context import public_context
 from agno_core.tools import Function, ToolRegistry
 from agno_core.tools._toolkit import resolve_tools
@@ -33,30 +32,19 @@ def is_tool_factory(tools: Any) -> bool:
     )
 
 
-async def _cache_key(owner: RunOwner, ctx: RunContext) -> str | None:
-    custom = owner.callable_tools_cache_key
-    if custom is not None:
-        key = call_with_injection(custom, owner, ctx)
-        if inspect.isawaitable(key):
-            key = await key
-        return None if key is None else str(key)
-    o = ctx.output
-    return o.user_id or o.session_id
-
-
 async def _factory_tools(owner: RunOwner, ctx: RunContext) -> dict[str, Function]:
     # A ToolRegistry is read afresh each step, and so is a factory when the run refreshes its
     # tools after a tool batch (``refresh_tools_per_step``).
     fresh = isinstance(owner.tools, ToolRegistry) or ctx.extra.get("refreshing_tools", False)
-    key = await _cache_key(owner, ctx) if owner.cache_callables and not fresh else None
+    key = None
+    if owner.cache_callables and not fresh:
+        key = await factory_cache_key(owner.callable_tools_cache_key, owner, ctx)
     cache = _caches.setdefault(owner, {}) if key is not None else None
     if cache is not None and key in cache:
         return cache[key]
     factory = owner.tools
     assert callable(factory)
-    produced = call_with_injection(factory, owner, ctx)
-    if inspect.isawaitable(produced):
-        produced = await produced
+    produced = await acall_with_injection(factory, owner, ctx)
     tools = list(produced or ())
     public_context(ctx).tools = tools
     functions = resolve_tools(tools)

@@ -9,11 +9,10 @@ taking the same parameters) when given, else the run's user id, else its session
 
 from __future__ import annotations
 
-import inspect
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from agno_core._context_parts import call_with_injection
+from agno_core._context_parts import acall_with_injection, factory_cache_key
 
 if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
@@ -36,13 +35,6 @@ def is_member_factory(members: Any) -> bool:
     )
 
 
-async def _call(fn: Any, team: Any, ctx: RunContext) -> Any:
-    value = call_with_injection(fn, team, ctx)
-    if inspect.isawaitable(value):
-        value = await value
-    return value
-
-
 async def resolve_members(team: Any, ctx: RunContext) -> list[RunnerBase]:
     """The members the team's factory gives this run (from the cache when it has them).
 
@@ -52,18 +44,13 @@ async def resolve_members(team: Any, ctx: RunContext) -> list[RunnerBase]:
     from agno_core.team._roster import checked_members
 
     factory = team.members_factory
-    key: str | None = None
+    key = None
     if team.cache_callables:
-        custom = team.callable_members_cache_key
-        if custom is not None:
-            found = await _call(custom, team, ctx)
-            key = None if found is None else str(found)
-        else:
-            key = ctx.output.user_id or ctx.output.session_id
+        key = await factory_cache_key(team.callable_members_cache_key, team, ctx)
     cache = _caches.setdefault(team, {}) if key is not None else None
     if cache is not None and key in cache:
         return cache[key]
-    produced = await _call(factory, team, ctx)
+    produced = await acall_with_injection(factory, team, ctx)
     if produced is None:
         produced = []
     if not isinstance(produced, list | tuple):
