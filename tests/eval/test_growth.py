@@ -7,6 +7,7 @@ import collections
 import functools
 import inspect
 import logging
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -221,7 +222,15 @@ def test_debug_mode_logs_growth_sites(caplog: pytest.LogCaptureFixture) -> None:
     messages = [record.getMessage() for record in caplog.records]
     assert all(record.name == "agno_core.eval" for record in caplog.records)
     assert sum(site in message for message in messages) >= 1 + result.num_iterations
-    assert any("memory grew +64.1 KiB" in message for message in messages)
+    # The retained figure may be a few hundred bytes under the leak (an interpreter cache freed
+    # meanwhile); the 5% accuracy rule applies, not an exact figure.
+    grew = [
+        float(match.group(1))
+        for message in messages
+        if (match := re.search(r"memory grew \+([0-9.]+) KiB", message))
+    ]
+    assert len(grew) == result.num_iterations
+    assert all(value == pytest.approx(LEAK_SIZE / 1024, rel=0.05) for value in grew)
 
 
 def test_debug_logs_do_not_count_as_growth(caplog: pytest.LogCaptureFixture) -> None:

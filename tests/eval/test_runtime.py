@@ -136,10 +136,12 @@ def test_cpu_time_beside_wall_time(first_passing: Callable[..., Any]) -> None:
     sleeping = measure(sleep_2ms)
     assert len(sleeping.cpu_times) == len(sleeping.run_times) == 10
     assert statistics.median(sleeping.cpu_times) < 0.5 * sleeping.median_run_time
-    # A busy loop is all CPU, unless another process takes the core meanwhile.
+    # A busy loop is all CPU while it runs. A CPU quota (CI containers) or a neighbour can stop
+    # the process for whole time slices, which inflates the wall time of most samples but not
+    # the CPU time; the least-disturbed sample still shows the loop's 2 ms as CPU.
     first_passing(
         lambda: measure(busy_2ms),
-        lambda busy: statistics.median(busy.cpu_times) > 0.5 * busy.median_run_time,
+        lambda busy: statistics.median(busy.cpu_times) > 0.5 * busy.min_run_time,
     )
 
 
