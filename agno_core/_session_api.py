@@ -1,11 +1,12 @@
 """What agents and teams answer from their storage: session metrics, chat history, user
-memories; and printing a run's answer (``print_response``)."""
+memories, session names; and printing a run's answer (``print_response``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from agno_core._history import chat_history, session_messages
+from agno_core._session_name import SessionNameApi
 from agno_core._sync import run_sync
 from agno_core.metrics import SessionMetrics
 from agno_core.run.base import RunStatus
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["SessionApi"]
 
 
-class SessionApi:
+class SessionApi(SessionNameApi):
     """Mixed into `RunnerBase`; reads ``self.db``, ``self.session_id`` and ``self.user_id``."""
 
     __slots__ = ()

@@ -43,9 +43,11 @@ class SessionOps:
         if sid is None or self.db is None:
             return None
         check_id("session_id", sid)
-        state = await self.db.aget_session_state(sid)
-        if state is None:
+        data = await self.db.aget_session_data(sid)
+        if data is None:
             return None
+        state = data.get("session_state")
+        state = dict(state) if isinstance(state, dict) else {}
         runs = await self.db.aget_session_runs(sid)
         owner = runs[0].user_id if runs else None
         if user_id is not None and owner is not None and owner != user_id:
@@ -55,6 +57,7 @@ class SessionOps:
             user_id=owner,
             agent_id=runs[0].agent_id if runs else None,
             session_state=state,
+            session_data={**data, "session_state": state},
             runs=runs,
         )
 

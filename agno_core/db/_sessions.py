@@ -25,7 +25,7 @@ class SessionInfo:
 
 
 class SessionStore(DbBase):
-    """Sessions: listing them, and their session state (``session_data["session_state"]``)."""
+    """Sessions: listing them, and their ``session_data`` (state, name, summary)."""
 
     async def adelete_session(self, session_id: str) -> bool:
         """Delete a session and all its runs; True if the session existed."""
@@ -39,8 +39,9 @@ class SessionStore(DbBase):
         self._known_sessions.pop(session_id, None)
         return bool(deleted.rowcount)
 
-    async def aget_session_state(self, session_id: str) -> dict[str, Any] | None:
-        """The stored session state; None when the session does not exist."""
+    async def aget_session_data(self, session_id: str) -> dict[str, Any] | None:
+        """The session's stored ``session_data`` (state, name, summary); None when the
+        session does not exist."""
         engine = await self._engine()
         table = self.tables.sessions
         stmt = select(table.c.session_data).where(table.c.session_id == session_id)
@@ -48,12 +49,11 @@ class SessionStore(DbBase):
             row = (await conn.execute(stmt)).first()
         if row is None:
             return None
-        data = row[0] or {}
-        state = data.get("session_state") if isinstance(data, dict) else None
-        return dict(state) if isinstance(state, dict) else {}
+        return dict(row[0]) if isinstance(row[0], dict) else {}
 
-    async def aset_session_state(self, session_id: str, state: dict[str, Any]) -> bool:
-        """Store a session's state; False when the session does not exist."""
+    async def aupdate_session_data(self, session_id: str, **values: Any) -> bool:
+        """Set keys of a session's ``session_data`` (read and written in one transaction, so
+        keys set by others are kept); False when the session does not exist."""
         engine = await self._engine()
         table = self.tables.sessions
         async with engine.begin() as conn:
@@ -65,11 +65,23 @@ class SessionStore(DbBase):
             if row is None:
                 return False
             data = dict(row[0]) if isinstance(row[0], dict) else {}
-            data["session_state"] = state
+            data.update(values)
             await conn.execute(
                 update(table).where(table.c.session_id == session_id).values(session_data=data)
             )
         return True
+
+    async def aget_session_state(self, session_id: str) -> dict[str, Any] | None:
+        """The stored session state; None when the session does not exist."""
+        data = await self.aget_session_data(session_id)
+        if data is None:
+            return None
+        state = data.get("session_state")
+        return dict(state) if isinstance(state, dict) else {}
+
+    async def aset_session_state(self, session_id: str, state: dict[str, Any]) -> bool:
+        """Store a session's state; False when the session does not exist."""
+        return await self.aupdate_session_data(session_id, session_state=state)
 
     async def aget_sessions(
         self,

@@ -19,6 +19,8 @@ class AgentSession:
         user_id: The user of its runs (the first run's).
         agent_id: The agent of its runs (the first run's).
         session_state: The stored session state.
+        session_data: Everything stored with the session: ``session_state``, and
+            ``session_name`` once named (`set_session_name`).
         runs: Its top-level runs, oldest first, whatever their status.
     """
 
@@ -26,6 +28,7 @@ class AgentSession:
     user_id: str | None = None
     agent_id: str | None = None
     session_state: dict[str, Any] = field(default_factory=dict)
+    session_data: dict[str, Any] = field(default_factory=dict)
     runs: list[RunOutput] = field(default_factory=list)
 
     def get_run(self, run_id: str) -> RunOutput | None:

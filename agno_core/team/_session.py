@@ -22,7 +22,8 @@ class TeamSession:
         session_id: The session.
         team_id: The team whose session it is.
         user_id: The user of its first run.
-        session_data: ``{"session_state": ...}`` when the session has state.
+        session_data: What is stored with the session: ``session_state`` when it has state,
+            ``session_name`` once named.
         runs: The session's team runs, oldest first, each with its ``member_responses`` when
             the team stores them (``store_member_responses=True``).
         created_at, updated_at: Unix times of its first and last runs.
@@ -61,13 +62,13 @@ async def load_team_session(team: Team, session_id: str) -> TeamSession | None:
     for run in runs:
         if isinstance(run, TeamRunOutput) and not run.member_responses:
             run.member_responses = children.get(run.run_id, [])
-    state = await db.aget_session_state(session_id)
+    data = await db.aget_session_data(session_id)
     first = runs[0] if runs else stored[0]
     return TeamSession(
         session_id=session_id,
         team_id=team.id,
         user_id=first.user_id,
-        session_data={"session_state": state} if state is not None else {},
+        session_data=data or {},
         runs=runs,
         created_at=first.created_at,
         updated_at=max(r.finished_at or r.created_at for r in stored),
