@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HISTORY_SKIP_STATUSES",
     "chat_history",
+    "close_tool_calls",
     "filter_tool_calls",
     "history",
     "messages_limit",
@@ -48,7 +49,8 @@ def _uses_history(owner: RunOwner, ctx: RunContext) -> bool:
 
 
 async def history(owner: RunOwner, ctx: RunContext) -> list[Message]:
-    """The messages of earlier completed runs of the session, when history is on.
+    """The messages of earlier completed runs of the session, when history is on (and of
+    cancelled runs with ``add_cancelled_runs_to_context``, their open tool calls closed).
 
     ``num_history_runs`` bounds the runs (3 when neither limit is set);
     ``num_history_messages`` bounds the messages instead (a tool result is never left without
@@ -65,11 +67,14 @@ async def history(owner: RunOwner, ctx: RunContext) -> list[Message]:
     if max_messages is not None and max_runs is None and max_messages <= 0:
         return []
     member = ctx.parent is not None
+    statuses: tuple[RunStatus, ...] = (RunStatus.completed,)
+    if owner.add_cancelled_runs_to_context:
+        statuses += (RunStatus.cancelled,)
     runs = await ctx.db.aget_session_runs(
         ctx.output.session_id,
         # Every run gives at least one message, so that many runs hold enough messages.
         limit=max_runs if max_runs is not None else max_messages,
-        statuses=(RunStatus.completed,),
+        statuses=statuses,
         top_level_only=not member,
         agent_id=owner.id if member else None,
     )
@@ -78,10 +83,12 @@ async def history(owner: RunOwner, ctx: RunContext) -> list[Message]:
     for run in runs:
         if run.run_id in ctx.options.exclude_history_runs:
             continue
-        for message in run.messages:
-            if message.role not in skip and not message.from_history:
-                message.from_history = True
-                messages.append(message)
+        replayed = [m for m in run.messages if m.role not in skip and not m.from_history]
+        if run.status is RunStatus.cancelled:
+            replayed = close_tool_calls(replayed)
+        for message in replayed:
+            message.from_history = True
+            messages.append(message)
     if max_messages is not None and max_runs is None:
         messages = messages[-max_messages:] if max_messages > 0 else []
         while messages and messages[0].role == "tool":
@@ -89,6 +96,35 @@ async def history(owner: RunOwner, ctx: RunContext) -> list[Message]:
     if owner.max_tool_calls_from_history is not None:
         messages = filter_tool_calls(messages, owner.max_tool_calls_from_history)
     return messages
+
+
+CANCELLED_TOOL_RESULT = '{"status": "cancelled"}'
+
+
+def close_tool_calls(messages: list[Message]) -> list[Message]:
+    """The messages with a ``{"status": "cancelled"}`` result after each tool call that has
+    none (a run cancelled while its tools ran), so a provider accepts them as history."""
+    answered = {m.tool_call_id for m in messages if m.role == "tool"}
+    closed: list[Message] = []
+    pending: list[Message] = []
+
+    def flush() -> None:
+        for call_message in pending:
+            closed.extend(
+                Message(role="tool", content=CANCELLED_TOOL_RESULT, tool_call_id=c.id, name=c.name)
+                for c in call_message.tool_calls
+                if c.id not in answered
+            )
+        pending.clear()
+
+    for message in messages:
+        if message.role != "tool":
+            flush()
+        closed.append(message)
+        if message.role == "assistant" and message.tool_calls:
+            pending.append(message)
+    flush()
+    return closed
 
 
 def filter_tool_calls(messages: list[Message], keep: int) -> list[Message]:

@@ -26,6 +26,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "metadata": None,
     "num_history_messages": None,
     "max_tool_calls_from_history": None,
+    "add_cancelled_runs_to_context": False,
     "search_past_sessions": False,
     "num_past_sessions_to_search": None,
     "num_past_session_runs_in_search": None,
@@ -62,6 +63,7 @@ class AgnoOptions:
     metadata: dict[str, Any] | None
     num_history_messages: int | None
     max_tool_calls_from_history: int | None
+    add_cancelled_runs_to_context: bool
     search_past_sessions: bool
     num_past_sessions_to_search: int | None
     num_past_session_runs_in_search: int | None

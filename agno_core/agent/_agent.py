@@ -81,6 +81,9 @@ class Agent(SessionOps, RunnerBase):
             ``num_history_messages`` is given).
         num_history_messages: Replay the last N messages instead of the last runs.
         max_tool_calls_from_history: Keep only the latest N tool calls in the replayed history.
+        add_cancelled_runs_to_context: Replay cancelled runs too (their partial answer; a
+            tool call they left unanswered gets a ``{"status": "cancelled"}`` result), so the
+            model knows what it was doing when it was stopped.
         search_past_sessions: Give the model ``search_past_sessions`` and
             ``read_past_session`` tools over the user's other sessions.
         num_past_sessions_to_search: Sessions the search lists (20).
@@ -186,6 +189,7 @@ class Agent(SessionOps, RunnerBase):
         num_history_runs: int | None = None,
         num_history_messages: int | None = None,
         max_tool_calls_from_history: int | None = None,
+        add_cancelled_runs_to_context: bool = False,
         search_past_sessions: bool = False,
         num_past_sessions_to_search: int | None = None,
         num_past_session_runs_in_search: int | None = None,
@@ -252,6 +256,7 @@ class Agent(SessionOps, RunnerBase):
         self.num_history_runs = num_history_runs
         self.num_history_messages = messages_limit(num_history_runs, num_history_messages)
         self.max_tool_calls_from_history = max_tool_calls_from_history
+        self.add_cancelled_runs_to_context = add_cancelled_runs_to_context
         self.search_past_sessions = bool(search_past_sessions or search_session_history)
         self.num_past_sessions_to_search = (
             num_past_sessions_to_search

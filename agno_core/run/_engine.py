@@ -257,10 +257,18 @@ async def _on_cancelled(ctx: RunContext) -> bool:
 
 
 def _keep_partial_content(ctx: RunContext) -> None:
-    """A run that stops early keeps the text the model had produced so far."""
+    """A run that stops early keeps the text the model had produced so far, as its content
+    and as the assistant message of the interrupted model call (so that history, with
+    ``add_cancelled_runs_to_context``, shows what the model was saying)."""
     partial = ctx.extra.get("partial")
-    if partial and ctx.output.content is None:
-        ctx.output.content = "".join(partial)
+    if not partial:
+        return
+    text = "".join(partial)
+    if ctx.output.content is None:
+        ctx.output.content = text
+    if not ctx.extra.get("partial_in_messages"):
+        # The interrupted model call's answer was never appended to the messages.
+        ctx.output.messages.append(Message(role="assistant", content=text))
 
 
 async def _prepare_models(runner: Any) -> None:
@@ -388,6 +396,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         call_start = time.perf_counter()
         partial: list[str] = []
         ctx.extra["partial"] = partial
+        ctx.extra["partial_in_messages"] = False
         result: ModelResult | None = None
         async with contextlib.aclosing(model.ainvoke(request)) as stream:
             async for item in stream:
@@ -421,6 +430,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 ),
             )
         )
+        ctx.extra["partial_in_messages"] = True
         if not result.tool_calls:
             # A team in tasks mode may send its leader back to work (see team/_tasks.py).
             next_turn = ctx.extra.get("next_turn")

@@ -55,6 +55,7 @@ class RunSettings(Protocol):
     metadata: dict[str, Any] | None
     num_history_messages: int | None
     max_tool_calls_from_history: int | None
+    add_cancelled_runs_to_context: bool
     search_past_sessions: bool
     num_past_sessions_to_search: int | None
     num_past_session_runs_in_search: int | None

@@ -93,7 +93,8 @@ class Team(TeamSessionApi, RunnerBase):
         name, id, db, description, role, instructions, ...: As for `Agent`; so are the
             context options (``add_datetime_to_context``, ``system_message_role``,
             ``dependencies``, ``metadata``, ``resolve_in_context``, ...), the history limits
-            (``num_history_messages``, ``max_tool_calls_from_history``), ``tool_choice``,
+            (``num_history_messages``, ``max_tool_calls_from_history``,
+            ``add_cancelled_runs_to_context``), ``tool_choice``,
             ``enable_agentic_memory``, ``memory_manager``, ``enable_user_memories``,
             ``search_past_sessions`` and ``store_tool_messages``/
             ``store_history_messages``: they apply to the leader's own run. Members receive
@@ -202,6 +203,7 @@ class Team(TeamSessionApi, RunnerBase):
         num_history_runs: int | None = None,
         num_history_messages: int | None = None,
         max_tool_calls_from_history: int | None = None,
+        add_cancelled_runs_to_context: bool = False,
         search_past_sessions: bool = False,
         num_past_sessions_to_search: int | None = None,
         num_past_session_runs_in_search: int | None = None,
@@ -284,6 +286,7 @@ class Team(TeamSessionApi, RunnerBase):
         self.num_history_runs = num_history_runs
         self.num_history_messages = messages_limit(num_history_runs, num_history_messages)
         self.max_tool_calls_from_history = max_tool_calls_from_history
+        self.add_cancelled_runs_to_context = add_cancelled_runs_to_context
         self.search_past_sessions = search_past_sessions
         self.num_past_sessions_to_search = num_past_sessions_to_search
         self.num_past_session_runs_in_search = num_past_session_runs_in_search
