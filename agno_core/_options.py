@@ -27,6 +27,9 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "num_history_messages": None,
     "max_tool_calls_from_history": None,
     "add_cancelled_runs_to_context": False,
+    "retries": 0,
+    "delay_between_retries": 1,
+    "exponential_backoff": False,
     "search_past_sessions": False,
     "num_past_sessions_to_search": None,
     "num_past_session_runs_in_search": None,
@@ -64,6 +67,9 @@ class AgnoOptions:
     num_history_messages: int | None
     max_tool_calls_from_history: int | None
     add_cancelled_runs_to_context: bool
+    retries: int
+    delay_between_retries: float
+    exponential_backoff: bool
     search_past_sessions: bool
     num_past_sessions_to_search: int | None
     num_past_session_runs_in_search: int | None

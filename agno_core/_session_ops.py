@@ -28,6 +28,8 @@ class SessionOps:
     db: SqlDb | None
     session_id: str | None
     kind: str
+    cache_session: bool
+    _cached_sessions: dict[str, AgentSession]
 
     def _require_db(self, what: str) -> SqlDb:
         if self.db is None:
@@ -38,11 +40,25 @@ class SessionOps:
         self, session_id: str | None = None, user_id: str | None = None
     ) -> AgentSession | None:
         """The stored session (default: the agent's current one), or None if there is none or
-        it belongs to another user than ``user_id``."""
+        it belongs to another user than ``user_id``. With ``cache_session`` the session read is
+        kept and returned again until the agent runs in that session."""
         sid = session_id or self.session_id
         if sid is None or self.db is None:
             return None
         check_id("session_id", sid)
+        cached = self._cached_sessions.get(sid) if self.cache_session else None
+        if cached is None:
+            cached = await self._read_session(sid)
+            if cached is not None and self.cache_session:
+                self._cached_sessions[sid] = cached
+        if cached is None or (
+            user_id is not None and cached.user_id is not None and cached.user_id != user_id
+        ):
+            return None
+        return cached
+
+    async def _read_session(self, sid: str) -> AgentSession | None:
+        assert self.db is not None
         data = await self.db.aget_session_data(sid)
         if data is None:
             return None
@@ -50,8 +66,6 @@ class SessionOps:
         state = dict(state) if isinstance(state, dict) else {}
         runs = await self.db.aget_session_runs(sid)
         owner = runs[0].user_id if runs else None
-        if user_id is not None and owner is not None and owner != user_id:
-            return None
         return AgentSession(
             session_id=sid,
             user_id=owner,

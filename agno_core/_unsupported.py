@@ -30,7 +30,6 @@ _REASONING = "reasoning agents and models are not part of agno_core"
 _HOOKS = "agent-wide tool hooks are not part of agno_core (use @tool(pre_hook=, post_hook=))"
 _SUMMARY = "session summaries and context compaction are not part of agno_core"
 _OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
-_RETRY = "model retries are the openai SDK's (the model's max_retries)"
 _PLATFORM = "an AgentOS / platform feature outside agno_core"
 _HISTORY_TOOLS = "history-reading tools are not part of agno_core; use add_history_to_context"
 _EVENTS = "events are not stored with the run in agno_core"
@@ -44,7 +43,6 @@ _AGENT: dict[str, Unsupported] = {
     **_group(
         "fallback models are not part of agno_core", fallback_config=None, fallback_models=None
     ),
-    **_group("sessions are read from the db on every run (nothing to cache)", cache_session=False),
     **_group(
         _PLATFORM,
         filesystem=None,
@@ -89,7 +87,6 @@ _AGENT: dict[str, Unsupported] = {
         build_user_context=True,
         input_schema=None,
     ),
-    **_group(_RETRY, retries=0, delay_between_retries=1, exponential_backoff=False),
     **_group(
         _OUTPUT,
         parser_model=None,

@@ -15,6 +15,7 @@ from agno_core._unsupported import check_arguments
 from agno_core.exceptions import NotSupportedError
 from agno_core.models.utils import get_model
 from agno_core.run._followups import FollowupConfig
+from agno_core.settings import accepts_settings
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from agno_core.models.base import Model
     from agno_core.models.message import Message
     from agno_core.run._context import RunContext
+    from agno_core.session import AgentSession
 
 __all__ = ["Agent"]
 
@@ -109,6 +111,12 @@ class Agent(SessionOps, RunnerBase):
             model's next step. A `ToolRegistry` given as ``tools`` always is.
         store_tool_messages: False: tool calls and results are left out of the stored run (the
             returned output keeps them).
+        retries: Start a failed run over up to this many times (a model error, a run away
+            tool loop, an answer that does not validate); cancellation is never retried.
+        delay_between_retries: Seconds to wait before a retry (1).
+        exponential_backoff: Double the wait after each failed attempt.
+        cache_session: ``get_session()`` keeps the session it read in memory and answers from
+            it, until this agent runs in that session again (the next call reads it afresh).
         store_history_messages: True: store the replayed history with the run too (by default
             only the run's own messages are stored).
         stream, stream_events: Defaults for `arun`/`run`.
@@ -139,8 +147,10 @@ class Agent(SessionOps, RunnerBase):
 
     kind = "agent"
     __slots__ = (
+        "_cached_sessions",
         "_last_session_id",
         "additional_input",
+        "cache_session",
         "followup_model",
         "followups",
         "num_followups",
@@ -149,6 +159,7 @@ class Agent(SessionOps, RunnerBase):
         "refresh_tools_per_step",
     )
 
+    @accepts_settings
     def __init__(
         self,
         *,
@@ -208,6 +219,10 @@ class Agent(SessionOps, RunnerBase):
         refresh_tools_per_step: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
+        cache_session: bool = False,
+        retries: int = 0,
+        delay_between_retries: float = 1,
+        exponential_backoff: bool = False,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
@@ -315,6 +330,13 @@ class Agent(SessionOps, RunnerBase):
         self.num_followups = num_followups
         self.followup_model = followup_model
         self._last_session_id: str | None = None
+        self.cache_session = cache_session
+        if retries < 0 or delay_between_retries < 0:
+            raise ValueError("retries and delay_between_retries must not be negative")
+        self.retries = retries
+        self.delay_between_retries = delay_between_retries
+        self.exponential_backoff = exponential_backoff
+        self._cached_sessions: dict[str, AgentSession] = {}
         self.pre_hooks = list(pre_hooks) if pre_hooks else None
         self.post_hooks = list(post_hooks) if post_hooks else None
         self.debug_mode = debug_mode
@@ -324,4 +346,7 @@ class Agent(SessionOps, RunnerBase):
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         ctx = super()._make_ctx(**kwargs)
         self._last_session_id = ctx.output.session_id
+        if self._cached_sessions:
+            # This run changes the session: the next get_session() reads it afresh.
+            self._cached_sessions.pop(ctx.output.session_id, None)
         return ctx

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agno_core.metrics import TokenCounts
+from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message, ToolCall
 from agno_core.tools import Function
 
@@ -76,6 +77,8 @@ class ModelResult:
         time_to_first_token: Seconds from the request to its first token (whole response when
             not streaming).
         duration: Seconds the call took.
+        finish_reason: Why the model stopped (None: the provider did not say).
+        native_finish_reason: The provider's own value for it.
     """
 
     content: str | None = None
@@ -84,6 +87,8 @@ class ModelResult:
     time_to_first_token: float | None = None
     duration: float = 0.0
     response_id: str | None = None
+    finish_reason: FinishReason | None = None
+    native_finish_reason: str | None = None
 
 
 class Model(ABC):

@@ -23,6 +23,7 @@ from agno_core.db._errors import StorageError
 from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.metrics import MessageMetrics
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
+from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run import hooks
@@ -32,6 +33,7 @@ from agno_core.run._followups import followup_events
 from agno_core.run._output import ToolExecution
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
+from agno_core.run._retry import with_retries
 from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
 from agno_core.run.base import RunStatus
@@ -146,7 +148,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             await run_pre_hooks(ctx, pre_hooks)
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
         # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
-        async with contextlib.aclosing(_model_loop(ctx)) as events:
+        async with contextlib.aclosing(with_retries(ctx, _model_loop)) as events:
             async for event in events:
                 yield event
         async with contextlib.aclosing(followup_events(ctx)) as events:
@@ -420,6 +422,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             duration=result.duration,
             time_to_first_token=result.time_to_first_token,
         )
+        _note_finish(ctx, result)
         messages.append(
             Message(
                 role="assistant",
@@ -471,6 +474,25 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
         model_id=model.id,
     )
+
+
+def _note_finish(ctx: RunContext, result: ModelResult) -> None:
+    """Record why the model call ended; warn (once per run) when the answer was cut short."""
+    if result.finish_reason is None:
+        return
+    o = ctx.output
+    o.finish_reason = result.finish_reason
+    o.model_provider_data = {
+        **(o.model_provider_data or {}),
+        "native_finish_reason": result.native_finish_reason,
+    }
+    if result.finish_reason is FinishReason.LENGTH and not ctx.extra.get("length_warned"):
+        ctx.extra["length_warned"] = True
+        log.warning(
+            "run %s: the model stopped at its output token limit (finish_reason=length): "
+            "the answer is likely truncated",
+            o.run_id,
+        )
 
 
 async def _tool_steps_together(

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from agno_core.metrics import RunMetrics, ToolCallMetrics
+from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message
 from agno_core.run.base import RunStatus
 
@@ -59,6 +60,15 @@ class ToolExecution:
         )
 
 
+def _finish_reason(value: Any) -> FinishReason | None:
+    if value is None:
+        return None
+    try:
+        return FinishReason(value)
+    except ValueError:
+        return FinishReason.UNKNOWN
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
@@ -94,6 +104,10 @@ class RunOutput:
         session_state: The session state at the end of the run (when the run used one).
         metadata: The run's metadata (the agent's, updated by ``arun(metadata=)``).
         followups: Follow-up prompts suggested after the answer (``Agent(followups=True)``).
+        finish_reason: Why the model stopped on the run's last model call (`FinishReason`:
+            ``LENGTH`` when the answer was cut at the output token limit).
+        model_provider_data: Provider details of the run's last model call:
+            ``"native_finish_reason"``, the provider's own finish reason.
         events: The run's error event when it ended in error (``RunErrorEvent``, with its
             ``error_type``); not stored.
     """
@@ -121,6 +135,8 @@ class RunOutput:
     session_state: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
     followups: list[str] | None = None
+    finish_reason: FinishReason | None = None
+    model_provider_data: dict[str, Any] | None = None
     events: list[Any] | None = None
 
     @property
@@ -162,6 +178,8 @@ class RunOutput:
             "session_state": self.session_state,
             "metadata": _jsonable(self.metadata),
             "followups": self.followups,
+            "finish_reason": self.finish_reason.value if self.finish_reason else None,
+            "model_provider_data": self.model_provider_data,
         }
 
     def own_dict(self) -> dict[str, Any]:
@@ -194,6 +212,8 @@ class RunOutput:
             "session_state": data.get("session_state"),
             "metadata": data.get("metadata"),
             "followups": data.get("followups"),
+            "finish_reason": _finish_reason(data.get("finish_reason")),
+            "model_provider_data": data.get("model_provider_data"),
         }
 
     @classmethod

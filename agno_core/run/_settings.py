@@ -56,6 +56,9 @@ class RunSettings(Protocol):
     num_history_messages: int | None
     max_tool_calls_from_history: int | None
     add_cancelled_runs_to_context: bool
+    retries: int
+    delay_between_retries: float
+    exponential_backoff: bool
     search_past_sessions: bool
     num_past_sessions_to_search: int | None
     num_past_session_runs_in_search: int | None

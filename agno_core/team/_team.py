@@ -15,6 +15,7 @@ from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state, uses_session_state
 from agno_core.run._output import RunOutput, TeamRunOutput
+from agno_core.settings import accepts_settings
 from agno_core.team._member_factory import is_member_factory, resolve_members
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
@@ -156,6 +157,7 @@ class Team(TeamSessionApi, RunnerBase):
     _cached_sessions: dict[str, TeamSession]
     _member_tools: tuple[tuple[Any, ...], list[Function]] | None
 
+    @accepts_settings
     def __init__(
         self,
         members: Sequence[RunnerBase] | Callable[..., Any],

@@ -383,7 +383,18 @@ class MockOpenAI:
             audio_input_tokens=options.get("audio_input_tokens", 0),
             audio_output_tokens=options.get("audio_output_tokens", 0),
         )
-        completion = wire.Completion(text=text, tool_calls=tool_calls, usage=usage, chunks=chunks)
+        finish_reason = options.get("finish_reason")
+        if finish_reason not in (None, *wire.FINISH_REASONS):
+            raise ValueError(
+                f"finish_reason must be one of {wire.FINISH_REASONS}, got {finish_reason!r}"
+            )
+        completion = wire.Completion(
+            text=text,
+            tool_calls=tool_calls,
+            usage=usage,
+            chunks=chunks,
+            finish_reason=finish_reason,
+        )
         reply = Reply(
             kind=kind,
             content=completion,

@@ -103,6 +103,10 @@ class ReplyOptions(TypedDict, total=False):
         audio_output_tokens: Audio generated tokens, Chat Completions only (default 0).
         latency: Seconds to wait before answering (default 0).
         chunks: Pieces a streamed text is split into (default: one per word).
+        finish_reason: Why the turn ended, in Chat Completions' terms: ``"stop"``, ``"length"``
+            (cut at the output token limit), ``"tool_calls"`` or ``"content_filter"``; on the
+            Responses API, ``"length"`` and ``"content_filter"`` make an ``incomplete`` response
+            (default: ``"tool_calls"`` with tool calls, else ``"stop"``).
         model: Answer only requests for this model.
         match: Answer only requests this predicate accepts.
         times: How many requests this reply answers before leaving the queue (default 1).
@@ -116,6 +120,7 @@ class ReplyOptions(TypedDict, total=False):
     audio_output_tokens: int
     latency: float
     chunks: int | None
+    finish_reason: str | None
     model: str | None
     match: RequestPredicate | None
     times: int

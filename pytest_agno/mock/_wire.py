@@ -95,12 +95,16 @@ class Completion:
         tool_calls: Function calls, in order (several means parallel tool calls).
         usage: Token counts reported for the turn.
         chunks: How many pieces a streamed text is split into; None splits by words.
+        finish_reason: Why the turn ended, in Chat Completions' terms (None: ``"tool_calls"``
+            with tool calls, else ``"stop"``). On the Responses API ``"length"`` and
+            ``"content_filter"`` make an ``incomplete`` response with that reason.
     """
 
     text: str | None
     tool_calls: tuple[ToolCall, ...] = ()
     usage: Usage
     chunks: int | None = None
+    finish_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -261,7 +265,14 @@ def _sse_response(lines: Iterable[str]) -> httpx.Response:
 
 
 def _finish_reason(completion: Completion) -> str:
+    if completion.finish_reason is not None:
+        return completion.finish_reason
     return "tool_calls" if completion.tool_calls else "stop"
+
+
+FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter")
+# Chat Completions finish reasons that the Responses API reports as an incomplete response.
+_INCOMPLETE_REASONS = {"length": "max_output_tokens", "content_filter": "content_filter"}
 
 
 def _chat_completion(completion: Completion, model: str, ids: IdMint) -> JSON:
@@ -393,7 +404,8 @@ class _ResponseRenderer:
                 yield from self._message_events(index, item, event)
             else:
                 yield from self._call_events(index, item, event)
-        yield event("response.completed", response=self.final())
+        final = self.final()
+        yield event(f"response.{final['status']}", response=final)
 
     def _message_events(self, index: int, item: JSON, event: Callable[..., JSON]) -> Iterator[JSON]:
         part = item["content"][0]
@@ -427,15 +439,19 @@ class _ResponseRenderer:
 
     def _response(self, *, completed: bool) -> JSON:
         request = self._request
+        incomplete = _INCOMPLETE_REASONS.get(self._completion.finish_reason or "")
+        status = "in_progress"
+        if completed:
+            status = "incomplete" if incomplete else "completed"
         # Settings the real API echoes back from the request, with its defaults.
         return {
             "id": self._id,
             "object": "response",
             "created_at": CREATED_AT,
-            "status": "completed" if completed else "in_progress",
-            "completed_at": CREATED_AT if completed else None,
+            "status": status,
+            "completed_at": CREATED_AT if status == "completed" else None,
             "error": None,
-            "incomplete_details": None,
+            "incomplete_details": {"reason": incomplete} if completed and incomplete else None,
             "instructions": request.get("instructions"),
             "max_output_tokens": request.get("max_output_tokens"),
             "metadata": request.get("metadata") or {},

@@ -293,6 +293,29 @@ async def test_responses_stream_helper_accumulates_function_call(
     assert json.loads(call.arguments) == {"query": "agno agents"}
 
 
+async def test_a_scripted_finish_reason_on_both_endpoints(
+    mock: MockOpenAI, client: openai.AsyncOpenAI
+) -> None:
+    mock.add_text("cut", finish_reason="length", times=2)
+    mock.add_text("", finish_reason="content_filter", times=2)
+
+    chat = await client.chat.completions.create(model=MODEL, messages=HELLO)
+    chunks = await client.chat.completions.create(model=MODEL, messages=HELLO, stream=True)
+    reasons = [c.choices[0].finish_reason async for c in chunks if c.choices]
+    whole = await client.responses.create(model=MODEL, input="hi")
+    stream = await client.responses.create(model=MODEL, input="hi", stream=True)
+    events = [event async for event in stream]
+
+    assert chat.choices[0].finish_reason == "length" and reasons[-1] == "length"
+    assert whole.status == "incomplete" and whole.incomplete_details is not None
+    assert whole.incomplete_details.reason == "content_filter"
+    assert events[-1].type == "response.incomplete"
+    assert events[-1].response.incomplete_details is not None
+    assert events[-1].response.incomplete_details.reason == "content_filter"
+    with pytest.raises(ValueError, match="finish_reason must be one of"):
+        mock.add_text("x", finish_reason="bogus")
+
+
 # -- structured output, errors, latency ----------------------------------------------------------
 
 

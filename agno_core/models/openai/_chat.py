@@ -17,6 +17,7 @@ from agno_core.models.base import (
     ModelResult,
     strict_json_schema,
 )
+from agno_core.models.finish_reason import map_openai_finish_reason
 from agno_core.models.message import Message, ToolCall
 from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
 
@@ -119,6 +120,7 @@ class OpenAIChat(OpenAIBase):
                 if not response.choices:
                     raise ValueError("the response has no choices")
                 message = response.choices[0].message
+                finish = response.choices[0].finish_reason
                 calls = [
                     ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "{}")
                     for c in message.tool_calls or ()
@@ -131,6 +133,7 @@ class OpenAIChat(OpenAIBase):
                     time_to_first_token=elapsed,
                     duration=elapsed,
                     response_id=response.id,
+                    **_finish(finish),
                 )
                 return
             stream = await client.chat.completions.create(**params)
@@ -139,11 +142,13 @@ class OpenAIChat(OpenAIBase):
             usage = None
             first: float | None = None
             response_id = None
+            finish = None
             async for chunk in stream:
                 response_id = response_id or chunk.id
                 if chunk.usage is not None:
                     usage = chunk.usage
                 for choice in chunk.choices:
+                    finish = choice.finish_reason or finish
                     delta = choice.delta
                     if delta.content:
                         if first is None:
@@ -171,4 +176,13 @@ class OpenAIChat(OpenAIBase):
             time_to_first_token=first,
             duration=time.perf_counter() - start,
             response_id=response_id,
+            **_finish(finish),
         )
+
+
+def _finish(value: str | None) -> dict[str, Any]:
+    """`ModelResult`'s finish fields from a choice's ``finish_reason``."""
+    if value is None:
+        return {}
+    reason, raw = map_openai_finish_reason(value)
+    return {"finish_reason": reason, "native_finish_reason": raw}

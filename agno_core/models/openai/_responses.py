@@ -17,6 +17,7 @@ from agno_core.models.base import (
     ModelResult,
     strict_json_schema,
 )
+from agno_core.models.finish_reason import map_openai_responses_finish_reason
 from agno_core.models.message import Message, ToolCall
 from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
 
@@ -96,12 +97,18 @@ def _tool_choice(choice: str | dict[str, Any]) -> str | dict[str, Any]:
 class OpenAIResponses(OpenAIBase):
     """A model behind OpenAI's Responses API (``client.responses.create``).
 
+    Args:
+        max_output_tokens: The cap on generated tokens (``max_output_tokens`` on the wire;
+            ``max_tokens`` is taken as the same when this is not given). An answer cut at
+            the cap ends with ``finish_reason`` `FinishReason.LENGTH`.
+
     Example:
         >>> model = OpenAIResponses(id="gpt-5-mini")
     """
 
     id: str = field(default="gpt-4o", kw_only=False)  # Agno allows OpenAIChat("gpt-4o")
     name: str = "OpenAIResponses"
+    max_output_tokens: int | None = None
 
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -111,8 +118,9 @@ class OpenAIResponses(OpenAIBase):
         }
         if self.user is not None:
             params["user"] = self.user
-        if self.max_tokens is not None:
-            params["max_output_tokens"] = self.max_tokens
+        cap = self.max_output_tokens if self.max_output_tokens is not None else self.max_tokens
+        if cap is not None:
+            params["max_output_tokens"] = cap
         if request.tools:
             params["tools"] = [
                 {"type": "function", **tool_schema(f), "strict": f.strict} for f in request.tools
@@ -153,6 +161,7 @@ class OpenAIResponses(OpenAIBase):
                     time_to_first_token=elapsed,
                     duration=elapsed,
                     response_id=response.id,
+                    **_finish(response),
                 )
                 return
             stream = await client.responses.create(**params)
@@ -183,6 +192,7 @@ class OpenAIResponses(OpenAIBase):
             time_to_first_token=first,
             duration=time.perf_counter() - start,
             response_id=final.id,
+            **_finish(final),
         )
 
     @staticmethod
@@ -195,3 +205,12 @@ class OpenAIResponses(OpenAIBase):
             error = getattr(response, "error", None)
             message = getattr(error, "message", None) or "the response failed"
             raise ValueError(message)
+
+
+def _finish(response: Any) -> dict[str, Any]:
+    """`ModelResult`'s finish fields from a response's ``status`` and ``incomplete_details``."""
+    details = getattr(response, "incomplete_details", None)
+    reason, raw = map_openai_responses_finish_reason(
+        response.status, getattr(details, "reason", None)
+    )
+    return {"finish_reason": reason, "native_finish_reason": raw}
