@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agno_core.memory._manager import MemoryManager
+    from agno_core.session.summary import SessionSummaryManager
 
 __all__ = ["OPTION_DEFAULTS", "AgnoOptions"]
 
@@ -28,6 +29,9 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "max_tool_calls_from_history": None,
     "add_cancelled_runs_to_context": False,
     "retries": 0,
+    "enable_session_summaries": False,
+    "add_session_summary_to_context": None,
+    "session_summary_manager": None,
     "delay_between_retries": 1,
     "exponential_backoff": False,
     "search_past_sessions": False,
@@ -68,6 +72,9 @@ class AgnoOptions:
     max_tool_calls_from_history: int | None
     add_cancelled_runs_to_context: bool
     retries: int
+    enable_session_summaries: bool
+    add_session_summary_to_context: bool | None
+    session_summary_manager: SessionSummaryManager | None
     delay_between_retries: float
     exponential_backoff: bool
     search_past_sessions: bool

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from agno_core import _context_parts as parts
 from agno_core._history import history
 from agno_core._session_state import load_session_state, stored_form, uses_session_state
+from agno_core._session_summary import summary_section, uses_summary
 from agno_core.models.message import Message
 from agno_core.run._context import public_context
 from agno_core.tools._toolkit import Toolkit
@@ -117,6 +118,9 @@ async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
     memories = await _memories_section(self, ctx) if uses_memories and ctx.db else None
     if memories:
         text = f"{text}\n\n{memories}" if text else memories
+    summary = await summary_section(ctx) if uses_summary(self) else None
+    if summary:
+        text = f"{text}\n\n{summary}" if text else summary
     return text or None
 
 

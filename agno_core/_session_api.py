@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from agno_core._history import chat_history, session_messages
 from agno_core._session_name import SessionNameApi
+from agno_core._session_summary import read_summary
 from agno_core._sync import run_sync
 from agno_core.metrics import SessionMetrics
 from agno_core.run.base import RunStatus
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from agno_core.memory import UserMemory
     from agno_core.models.message import Message
     from agno_core.run._output import RunOutput
+    from agno_core.session.summary import SessionSummary
 
 __all__ = ["SessionApi"]
 
@@ -168,6 +170,25 @@ class SessionApi(SessionNameApi):
     ) -> str:
         """Synchronous `aupdate_session_state`."""
         return run_sync(self.aupdate_session_state(session_state_updates, session_id))
+
+    # -- session summary -----------------------------------------------------------------------
+    async def aget_session_summary(self, session_id: str | None = None) -> SessionSummary | None:
+        """The session's stored summary (default: the current session); None before one is
+        made (``enable_session_summaries``).
+
+        Raises:
+            ValueError: no session id, no db, or no such session.
+        """
+        sid = session_id or self.session_id
+        if sid is None:
+            raise ValueError("Session ID is required")
+        if self.db is None or await self.db.aget_session_data(sid) is None:
+            raise ValueError(f"Session {sid} not found")
+        return await read_summary(self.db, sid)
+
+    def get_session_summary(self, session_id: str | None = None) -> SessionSummary | None:
+        """Synchronous `aget_session_summary`."""
+        return run_sync(self.aget_session_summary(session_id))
 
     # -- memories ------------------------------------------------------------------------------
     async def aget_user_memories(self, user_id: str | None = None) -> list[UserMemory]:

@@ -28,7 +28,7 @@ _KNOWLEDGE = "knowledge bases (RAG) are not part of agno_core"
 _MEDIA = "agno_core runs are text in, text or structured output out"
 _REASONING = "reasoning agents and models are not part of agno_core"
 _HOOKS = "agent-wide tool hooks are not part of agno_core (use @tool(pre_hook=, post_hook=))"
-_SUMMARY = "session summaries and context compaction are not part of agno_core"
+_SUMMARY = "context compaction and tool result compression are not part of agno_core"
 _OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
 _PLATFORM = "an AgentOS / platform feature outside agno_core"
 _HISTORY_TOOLS = "history-reading tools are not part of agno_core; use add_history_to_context"
@@ -56,9 +56,6 @@ _AGENT: dict[str, Unsupported] = {
     ),
     **_group(
         _SUMMARY,
-        enable_session_summaries=False,
-        add_session_summary_to_context=None,
-        session_summary_manager=None,
         compaction=None,
         compress_tool_results=False,
         compression_manager=None,

@@ -94,6 +94,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._runner",
         "agno_core._session_api",
         "agno_core._session_name",
+        "agno_core._session_summary",
         "agno_core._run_tools",
         "agno_core._prompt",
         "agno_core._context_parts",

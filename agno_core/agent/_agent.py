@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agno_core.models.message import Message
     from agno_core.run._context import RunContext
     from agno_core.session import AgentSession
+    from agno_core.session.summary import SessionSummaryManager
 
 __all__ = ["Agent"]
 
@@ -115,6 +116,13 @@ class Agent(SessionOps, RunnerBase):
             tool loop, an answer that does not validate); cancellation is never retried.
         delay_between_retries: Seconds to wait before a retry (1).
         exponential_backoff: Double the wait after each failed attempt.
+        enable_session_summaries: After each run, summarise the session with a model call
+            (``session_summary_manager``'s model, else ``model``) and store the summary with
+            the session (``get_session_summary()``).
+        add_session_summary_to_context: Put the stored summary into the system message
+            (default: when summaries are made or a manager is given).
+        session_summary_manager: A `SessionSummaryManager` (model, prompt, runs and messages
+            summarised).
         cache_session: ``get_session()`` keeps the session it read in memory and answers from
             it, until this agent runs in that session again (the next call reads it afresh).
         store_history_messages: True: store the replayed history with the run too (by default
@@ -220,6 +228,9 @@ class Agent(SessionOps, RunnerBase):
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         cache_session: bool = False,
+        enable_session_summaries: bool = False,
+        add_session_summary_to_context: bool | None = None,
+        session_summary_manager: SessionSummaryManager | None = None,
         retries: int = 0,
         delay_between_retries: float = 1,
         exponential_backoff: bool = False,
@@ -331,6 +342,9 @@ class Agent(SessionOps, RunnerBase):
         self.followup_model = followup_model
         self._last_session_id: str | None = None
         self.cache_session = cache_session
+        self.enable_session_summaries = enable_session_summaries
+        self.add_session_summary_to_context = add_session_summary_to_context
+        self.session_summary_manager = session_summary_manager
         if retries < 0 or delay_between_retries < 0:
             raise ValueError("retries and delay_between_retries must not be negative")
         self.retries = retries

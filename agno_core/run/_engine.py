@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from agno_core._logging import debug_logs
 from agno_core._session_state import final_state, save_session_state
+from agno_core._session_summary import store_summary, update_session_summary
 from agno_core.db._errors import StorageError
 from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.metrics import MessageMetrics
@@ -162,6 +163,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 async for event in events:
                     if ctx.stream_events:
                         yield event
+        if ctx.owner.enable_session_summaries and ctx.db is not None and ctx.store:
+            await update_session_summary(ctx)
         await _finish(ctx, RunStatus.completed, None)
         if ctx.stream:  # a run that is not streamed is consumed: nobody would see the event
             yield make_event(
@@ -365,6 +368,7 @@ async def _finish(
         await persist_final(ctx, db)
         if state is not None:
             await save_session_state(ctx, db, state)
+        await store_summary(ctx, db)
     if hooks._listeners:
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:

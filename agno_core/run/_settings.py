@@ -57,6 +57,9 @@ class RunSettings(Protocol):
     max_tool_calls_from_history: int | None
     add_cancelled_runs_to_context: bool
     retries: int
+    enable_session_summaries: bool
+    add_session_summary_to_context: bool | None
+    session_summary_manager: Any
     delay_between_retries: float
     exponential_backoff: bool
     search_past_sessions: bool

@@ -136,6 +136,11 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "remove_run_listener",
     ],
     "agno_core.run.team": ["TeamRunEvent", "TeamRunOutput"],
+    "agno_core.session.summary": [
+        "SessionSummary",
+        "SessionSummaryManager",
+        "SessionSummaryResponse",
+    ],
     "agno_core.settings": [
         "CacheSettings",
         "CompressionSettings",
