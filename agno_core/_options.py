@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agno_core.memory._manager import MemoryManager
+    from agno_core.models.base import Model
     from agno_core.session.summary import SessionSummaryManager
 
 __all__ = ["OPTION_DEFAULTS", "AgnoOptions"]
@@ -29,6 +30,8 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "max_tool_calls_from_history": None,
     "add_cancelled_runs_to_context": False,
     "retries": 0,
+    "output_model": None,
+    "output_model_prompt": None,
     "enable_session_summaries": False,
     "add_session_summary_to_context": None,
     "session_summary_manager": None,
@@ -72,6 +75,8 @@ class AgnoOptions:
     max_tool_calls_from_history: int | None
     add_cancelled_runs_to_context: bool
     retries: int
+    output_model: Model | None
+    output_model_prompt: str | None
     enable_session_summaries: bool
     add_session_summary_to_context: bool | None
     session_summary_manager: SessionSummaryManager | None

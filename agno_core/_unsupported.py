@@ -89,8 +89,6 @@ _AGENT: dict[str, Unsupported] = {
         parser_model=None,
         parser_model_prompt=None,
         parse_response=True,
-        output_model=None,
-        output_model_prompt=None,
         structured_outputs=None,
         use_json_mode=False,
     ),

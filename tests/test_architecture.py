@@ -110,6 +110,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._session_ops",
         "agno_core.run._followups",
         "agno_core.run._retry",
+        "agno_core.run._output_model",
         "agno_core.run._event_factory",
     ),
     "agent": ("agno_core.agent",),

@@ -123,6 +123,10 @@ class Agent(SessionOps, RunnerBase):
             (default: when summaries are made or a manager is given).
         session_summary_manager: A `SessionSummaryManager` (model, prompt, runs and messages
             summarised).
+        output_model: A second model that writes the final answer from the conversation (the
+            main model's answer left out); with ``output_schema`` it is the one asked for the
+            structured output. Streamed runs stream its text.
+        output_model_prompt: The output model's system message (default: the agent's).
         cache_session: ``get_session()`` keeps the session it read in memory and answers from
             it, until this agent runs in that session again (the next call reads it afresh).
         store_history_messages: True: store the replayed history with the run too (by default
@@ -228,6 +232,8 @@ class Agent(SessionOps, RunnerBase):
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
         cache_session: bool = False,
+        output_model: Model | str | None = None,
+        output_model_prompt: str | None = None,
         enable_session_summaries: bool = False,
         add_session_summary_to_context: bool | None = None,
         session_summary_manager: SessionSummaryManager | None = None,
@@ -342,6 +348,8 @@ class Agent(SessionOps, RunnerBase):
         self.followup_model = followup_model
         self._last_session_id: str | None = None
         self.cache_session = cache_session
+        self.output_model = get_model(output_model)
+        self.output_model_prompt = output_model_prompt
         self.enable_session_summaries = enable_session_summaries
         self.add_session_summary_to_context = add_session_summary_to_context
         self.session_summary_manager = session_summary_manager

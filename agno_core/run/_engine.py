@@ -32,6 +32,7 @@ from agno_core.run._context import RunContext
 from agno_core.run._event_factory import make_event
 from agno_core.run._followups import followup_events
 from agno_core.run._output import ToolExecution
+from agno_core.run._output_model import output_model_answer, output_model_of
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
 from agno_core.run._retry import with_retries
@@ -390,12 +391,14 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     limit = ctx.owner.tool_call_limit
     tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
+    output_model = output_model_of(ctx.owner)
     for _ in range(MAX_MODEL_CALLS):
         tools_allowed = limit is None or tool_calls_made < limit
         request = ModelRequest(
             messages=messages,
             tools=list(functions.values()) if tools_allowed else [],
-            output_schema=ctx.output_schema,
+            # With an output model, that model gives the structured answer (see _output_model).
+            output_schema=ctx.output_schema if output_model is None else None,
             stream=ctx.stream,
             tool_choice=tool_choice,
         )
@@ -409,7 +412,7 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 if isinstance(item, ContentDelta):
                     ctx.mark_first_token()
                     partial.append(item.content)
-                    if ctx.stream:
+                    if ctx.stream and output_model is None:
                         yield make_event(
                             ctx, ev.RunContentEvent, "run_content", content=item.content
                         )
@@ -446,7 +449,13 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 messages.append(Message(role="user", content=prompt))
                 continue
             ctx.extra["partial"] = None
-            o.content = _final_content(ctx, result.content)
+            if output_model is not None:
+                async with contextlib.aclosing(
+                    output_model_answer(ctx, output_model, messages)
+                ) as events:
+                    async for event in events:
+                        yield event
+            o.content = _final_content(ctx, messages[-1].content)
             return
         if not ctx.stream and result.content:
             ctx.extra["partial"] = [result.content]

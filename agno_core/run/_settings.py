@@ -57,6 +57,8 @@ class RunSettings(Protocol):
     max_tool_calls_from_history: int | None
     add_cancelled_runs_to_context: bool
     retries: int
+    output_model: Any
+    output_model_prompt: str | None
     enable_session_summaries: bool
     add_session_summary_to_context: bool | None
     session_summary_manager: Any
