@@ -22,7 +22,13 @@ from agno_core._session_state import final_state, save_session_state
 from agno_core.db._errors import StorageError
 from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.metrics import MessageMetrics
-from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
+from agno_core.models.base import (
+    ContentDelta,
+    ModelProviderError,
+    ModelRequest,
+    ModelResult,
+    ToolCallArgsDelta,
+)
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run import hooks
@@ -397,6 +403,17 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     if ctx.stream:
                         yield make_event(
                             ctx, ev.RunContentEvent, "run_content", content=item.content
+                        )
+                elif isinstance(item, ToolCallArgsDelta):
+                    if ctx.stream_events:
+                        yield make_event(
+                            ctx,
+                            ev.ToolCallArgsDeltaEvent,
+                            "tool_call_args_delta",
+                            tool_call_index=item.index,
+                            tool_call_id=item.call_id,
+                            tool_call_name=item.name,
+                            arguments_delta=item.delta,
                         )
                 else:
                     result = item
