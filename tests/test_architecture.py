@@ -86,6 +86,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run._tools",
         "agno_core.run._registry",
         "agno_core.run._scheduler",
+        "agno_core.run.concurrency",
         "agno_core.run._persist",
         "agno_core.run.cancel",
         "agno_core._options",

@@ -110,7 +110,8 @@ class Agent(SessionOps, RunnerBase):
             only the run's own messages are stored).
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
-            more wait in the queue as PENDING.
+            more wait in the queue as PENDING. The process-wide cap shared by all agents and
+            teams (`agno_core.run.concurrency`) applies as well.
         followups: After each answer, ask the model (one more call) for follow-up prompts the
             user could send next: ``RunOutput.followups`` (a list of strings), and a
             ``FollowupsCompleted`` event when streaming events. A `FollowupConfig` sets the

@@ -129,6 +129,11 @@ PUBLIC_ALL: dict[str, list[str]] = {
     ],
     "agno_core.run.base": ["RunStatus", "TERMINAL_STATUSES"],
     "agno_core.run.cancel": ["acancel_run", "cancel_run"],
+    "agno_core.run.concurrency": [
+        "DEFAULT_BACKGROUND_MAX_CONCURRENCY",
+        "get_background_max_concurrency",
+        "set_background_max_concurrency",
+    ],
     "agno_core.run.hooks": [
         "RunListener",
         "add_run_listener",
