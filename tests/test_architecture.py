@@ -74,6 +74,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run.hooks",
         "agno_core.run._options",
         "agno_core.run._input",
+        "agno_core.run.messages",
         "agno_core.session",
     ),
     "utils": ("agno_core.utils",),

@@ -38,7 +38,7 @@ from agno_core.run._followups import followup_events
 from agno_core.run._output import ToolExecution
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
-from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
+from agno_core.run._run_hooks import run_model_hooks, run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
 from agno_core.run.base import RunStatus
 from agno_core.tools import ToolRegistry
@@ -377,6 +377,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
     model = ctx.model
     messages = await ctx.owner._build_messages(ctx)
+    model_hooks = getattr(ctx.owner, "model_hooks", None)
+    if model_hooks:
+        messages = await run_model_hooks(ctx, model_hooks, messages)
     o.messages = messages
     functions = await ctx.owner._tools_for_run(ctx)
     limit = ctx.owner.tool_call_limit

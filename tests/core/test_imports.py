@@ -140,6 +140,7 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "notify_run_end",
         "remove_run_listener",
     ],
+    "agno_core.run.messages": ["RunMessages"],
     "agno_core.run.team": ["TeamRunEvent", "TeamRunOutput"],
     "agno_core.team": ["Team", "TeamMode", "TeamRunOutput", "TeamSession"],
     "agno_core.team.mode": ["TeamMode"],
