@@ -350,7 +350,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             local_runs.unregister(ctx.active)
             raise
         scheduler = self._background_scheduler()
-        ctx.slot = scheduler.semaphore
+        ctx.slot = scheduler.slot()
         task = scheduler.submit(consume(ctx), name=f"agno-run-{output.run_id}")
         ctx.active.task = task
         task.add_done_callback(lambda _t: local_runs.unregister(ctx.active))

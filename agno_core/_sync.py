@@ -23,6 +23,8 @@ _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
 _thread: threading.Thread | None = None
 _shutdown_hooks: list[Callable[[], Coroutine[Any, Any, None]]] = []
+#: How long exit waits for the bridge loop's tasks to finish their cancellation.
+_DRAIN_SECONDS = 5.0
 
 
 def bridge_loop() -> asyncio.AbstractEventLoop:
@@ -52,12 +54,23 @@ def _shutdown() -> None:
         return
 
     async def finish() -> None:
+        # A run interrupted by Ctrl-C (cancelled by run_sync) may still be storing its final
+        # status: wait for the tasks being cancelled before the hooks dispose the engines they
+        # write with. They are not cancelled again (that would interrupt the final write), and
+        # nothing else is cancelled here: the writes they wait for run in tasks of their own.
+        current = asyncio.current_task()
+        cancelling = [
+            task for task in asyncio.all_tasks() if task is not current and task.cancelling()
+        ]
+        if cancelling:
+            await asyncio.wait(cancelling, timeout=_DRAIN_SECONDS)
         for hook in reversed(_shutdown_hooks):
             with contextlib.suppress(Exception):  # best effort at exit
                 await hook()
 
     with contextlib.suppress(Exception):
         asyncio.run_coroutine_threadsafe(finish(), loop).result(timeout=10)
+    _shutdown_hooks.clear()  # they belonged to this loop
     loop.call_soon_threadsafe(loop.stop)
     if _thread is not None:
         _thread.join(timeout=10)

@@ -21,6 +21,26 @@ other connection beyond loopback is refused.
 An example passes when it exits 0 within the timeout, raised nothing, left no traceback or
 warning on stderr, and the runtime logged no warning, no error and no failed run (a run that ended
 ERROR, or a storage failure swallowed by a log line, does not count as running).
+
+Scripted replies. Some examples are written for a model that judges: a guardrail hook asks a
+second agent whether the input is safe and refuses the run when it says no, and the example
+shows a run that passes the check and runs it refuses. The default reply cannot play that part
+(and must not be bent to), so a manifest entry may script the replies its example gets, on
+indented lines after its ``include``::
+
+    include cookbook/02_agents/09_hooks/pre_hook_input.py <commit>
+      reply json {"is_safe": true, "concerns": []}
+      reply text Start with a broad index fund.
+      reply tool_call create_task {"title": "Write the report"}
+      expect refused 3
+
+``reply text|json|tool_call`` queue replies on `MockOpenAI` in order (``json``: a structured
+output document; ``tool_call``: a function name, then its JSON arguments); once an example has
+scripted replies, a request none of them answers fails it, as in a test. ``expect refused N``
+says the example means N of its runs to be refused by its own check hooks (`InputCheckError` /
+`OutputCheckError`): exactly N must be, and those runs' ERROR ends are then what the example
+asked for, not failures. Any other failed run still fails the example. Such examples are marked
+``pass (scripted)`` and their count is printed, so the figure says how many needed a script.
 """
 
 from __future__ import annotations
@@ -34,7 +54,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +73,7 @@ class Outcome:
     passed: bool
     seconds: float
     problem: str = ""
+    scripted: bool = False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,24 +87,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
 
-    examples = [e for e in _examples(args.dirs, args.manifest) if args.select in str(e[0])]
+    examples = list(_examples(args.dirs, args.manifest, args.select))
     if not examples:
         parser.error("no examples found")
-    server = _postgres_if_needed([path for _, path in examples])
+    server = _postgres_if_needed([e.path for e in examples])
     try:
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            outcomes = list(
-                pool.map(lambda e: _run_one(e[0], e[1], server, args.timeout), examples)
-            )
+            outcomes = list(pool.map(lambda e: _run_one(e, server, args.timeout), examples))
     finally:
         if server is not None:
             server.stop()
     for outcome in outcomes:
         mark = "pass" if outcome.passed else "FAIL"
+        if outcome.scripted:
+            mark += " (scripted)"
         print(f"{mark} {outcome.seconds:6.1f}s {outcome.path}  {outcome.problem}")
     passed = sum(o.passed for o in outcomes)
     share = 100 * passed / len(outcomes)
-    print(f"\n{passed} of {len(outcomes)} examples ran unchanged ({share:.0f}%)")
+    scripted = sum(o.passed and o.scripted for o in outcomes)
+    print(
+        f"\n{passed} of {len(outcomes)} examples ran unchanged ({share:.0f}%), "
+        f"{scripted} of them on replies their manifest entry scripts"
+    )
     if args.json:
         args.json.write_text(json.dumps([asdict(o) for o in outcomes], indent=1))
     if args.markdown:
@@ -91,22 +116,65 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _examples(dirs: Sequence[Path], manifests: Sequence[Path]) -> Iterator[tuple[str, Path]]:
+@dataclass(kw_only=True)
+class Example:
+    """One example to run: its cookbook path, its file, and what its manifest entry scripts."""
+
+    name: str
+    path: Path
+    replies: list[list[str]] = field(default_factory=list)
+    refused: int = 0
+
+    @property
+    def scripted(self) -> bool:
+        return bool(self.replies) or self.refused > 0
+
+
+def _examples(dirs: Sequence[Path], manifests: Sequence[Path], select: str) -> Iterator[Example]:
     if not manifests:
         for root in dirs:
             for path in sorted(root.rglob("*.py")):
-                if path.name != "__init__.py":
-                    yield str(path.relative_to(root)), path
+                name = str(path.relative_to(root))
+                if path.name != "__init__.py" and select in name:
+                    yield Example(name=name, path=path)
         return
     for manifest in manifests:
-        for line in manifest.read_text().splitlines():
+        current: Example | None = None
+        for number, line in enumerate(manifest.read_text().splitlines(), 1):
             fields = line.split()
-            if len(fields) < 2 or fields[0] != "include":
+            if current is not None and line[:1].isspace() and fields:
+                _directive(current, line.strip(), f"{manifest}:{number}")
+                continue
+            if current is not None:
+                yield current
+                current = None
+            if len(fields) < 2 or fields[0] != "include" or select not in fields[1]:
                 continue
             found = [root / fields[1] for root in dirs if (root / fields[1]).is_file()]
             if not found:
                 raise SystemExit(f"{manifest}: {fields[1]} is not under any of {list(dirs)}")
-            yield fields[1], found[0]
+            current = Example(name=fields[1], path=found[0])
+        if current is not None:
+            yield current
+
+
+def _directive(example: Example, text: str, where: str) -> None:
+    """Apply one indented manifest line (``reply ...`` or ``expect refused N``) to `example`."""
+    words = text.split(maxsplit=2)
+    if words[:2] == ["expect", "refused"] and len(words) == 3 and words[2].isdigit():
+        example.refused = int(words[2])
+        return
+    if words[0] == "reply" and len(words) == 3 and words[1] in ("text", "json"):
+        if words[1] == "json":
+            json.loads(words[2])  # fail here, not in the example's process
+        example.replies.append([words[1], words[2]])
+        return
+    if words[0] == "reply" and len(words) == 3 and words[1] == "tool_call":
+        name, _, arguments = words[2].partition(" ")
+        json.loads(arguments or "{}")
+        example.replies.append(["tool_call", name, arguments or "{}"])
+        return
+    raise SystemExit(f"{where}: not a directive: {text!r}")
 
 
 def _postgres_if_needed(paths: Sequence[Path]) -> object | None:
@@ -117,7 +185,8 @@ def _postgres_if_needed(paths: Sequence[Path]) -> object | None:
     return start_postgres()
 
 
-def _run_one(name: str, path: Path, server: object | None, timeout: float) -> Outcome:
+def _run_one(example: Example, server: object | None, timeout: float) -> Outcome:
+    name, path = example.name, example.path
     source = path.read_text()
     database = None
     with tempfile.TemporaryDirectory(prefix="agno-corpus-") as work:
@@ -126,15 +195,24 @@ def _run_one(name: str, path: Path, server: object | None, timeout: float) -> Ou
             for url in AGNO_PG_URLS:
                 driver = url.split("://", 1)[0]
                 source = source.replace(url, server.url(database, driver=driver))  # type: ignore[attr-defined]
-        example = Path(work) / path.name
-        example.write_text(source)
+        file = Path(work) / path.name
+        file.write_text(source)
         result = Path(work) / "result.json"
+        script = Path(work) / "script.json"
+        script.write_text(json.dumps({"replies": example.replies, "refused": example.refused}))
         env = {**os.environ, "PYTHONPATH": str(REPO), "OPENAI_API_KEY": "sk-agno-corpus"}
         env["AGNO_TELEMETRY"] = "false"
         started = time.perf_counter()
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "benchmarks._corpus_child", str(example), str(result)],
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks._corpus_child",
+                    str(file),
+                    str(result),
+                    str(script),
+                ],
                 cwd=work,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -143,12 +221,20 @@ def _run_one(name: str, path: Path, server: object | None, timeout: float) -> Ou
                 timeout=timeout,
             )
         except subprocess.TimeoutExpired:
-            return Outcome(path=name, passed=False, seconds=timeout, problem="timed out")
+            return Outcome(
+                path=name,
+                passed=False,
+                seconds=timeout,
+                problem="timed out",
+                scripted=example.scripted,
+            )
         finally:
             if database is not None:
                 server.drop_database(database)  # type: ignore[attr-defined]
         seconds = time.perf_counter() - started
-        return _judge(name, seconds, done, result)
+        outcome = _judge(name, seconds, done, result)
+        outcome.scripted = example.scripted
+        return outcome
 
 
 def _judge(
@@ -177,10 +263,18 @@ def _last_line(text: str) -> str:
 
 def _markdown(outcomes: Sequence[Outcome]) -> str:
     passed = sum(o.passed for o in outcomes)
-    rows = [f"{passed} of {len(outcomes)} examples ran unchanged.", "", "| example | result |"]
+    scripted = sum(o.passed and o.scripted for o in outcomes)
+    rows = [
+        f"{passed} of {len(outcomes)} examples ran unchanged, {scripted} of them on replies "
+        "their manifest entry scripts (marked 'runs, scripted replies').",
+        "",
+        "| example | result |",
+    ]
     rows.append("| --- | --- |")
     for o in outcomes:
         result = "runs" if o.passed else f"fails: {o.problem.replace('|', '/')}"
+        if o.scripted:
+            result += ", scripted replies"
         rows.append(f"| `{o.path}` | {result} |")
     return "\n".join(rows) + "\n"
 

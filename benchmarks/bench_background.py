@@ -225,13 +225,16 @@ def test_background_throughput_postgres(
     The reference is the same number of bare SDK calls, 100 at a time, on the same 50 ms mock."""
     require(impl)
     db = postgres_db(impl, pg_server.url(pg_server.create_database()))
+    # Both runtimes cap background runs process-wide (default 32): raised to the same limit.
     if impl == "agno":
         from agno.run.concurrency import set_background_max_concurrency
 
-        set_background_max_concurrency(CONCURRENCY)
         agent = make_agent(impl, model_id=LATENCY_50MS, db=db)
     else:
+        from agno_core.run.concurrency import set_background_max_concurrency
+
         agent = make_agent(impl, model_id=LATENCY_50MS, db=db, background_concurrency=CONCURRENCY)
+    set_background_max_concurrency(CONCURRENCY)
     batch = 300 if impl == "agno_core" else 200
     submitted: list[tuple[str, str]] = []
 
@@ -264,8 +267,7 @@ def test_background_throughput_postgres(
         )
         completed = bench_loop.run(_count_completed(agent, submitted))
     finally:
-        if impl == "agno":
-            set_background_max_concurrency(None)
+        set_background_max_concurrency(None)
         bench_loop.run(_close(impl, db))
     paired.benchmark.extra_info.update(submitted=len(submitted), persisted_completed=completed)
     if completed != len(submitted):

@@ -17,6 +17,7 @@ from agno_core.run.agent import (
     RunOutput,
     RunOutputEvent,
     RunStartedEvent,
+    ToolCallArgsDeltaEvent,
     ToolCallCompletedEvent,
     ToolCallStartedEvent,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "RunOutputEvent",
     "RunStartedEvent",
     "RunStatus",
+    "ToolCallArgsDeltaEvent",
     "ToolCallCompletedEvent",
     "ToolCallStartedEvent",
 ]

@@ -133,7 +133,8 @@ class Agent(SessionOps, RunnerBase):
             only the run's own messages are stored).
         stream, stream_events: Defaults for `arun`/`run`.
         background_concurrency: Background runs of this agent executing at once per event loop;
-            more wait in the queue as PENDING.
+            more wait in the queue as PENDING. The process-wide cap shared by all agents and
+            teams (`agno_core.run.concurrency`) applies as well.
         followups: After each answer, ask the model (one more call) for follow-up prompts the
             user could send next: ``RunOutput.followups`` (a list of strings), and a
             ``FollowupsCompleted`` event when streaming events. A `FollowupConfig` sets the
@@ -144,6 +145,10 @@ class Agent(SessionOps, RunnerBase):
             ``run_input``, ``run_context``, ``agent``, ``user_id``, ``metadata``,
             ``debug_mode``; raising `InputCheckError` ends the run ERROR before the model is
             called (see `agno_core.run._run_hooks`).
+        model_hooks: Functions called once the context is built, before the model is called,
+            with ``run_messages`` (`agno_core.run.messages.RunMessages`) instead of
+            ``run_input``: what they leave in ``run_messages.messages`` is what the model gets;
+            raising `InputCheckError` ends the run ERROR before the model is called.
         post_hooks: Functions called after each answer (``run_output`` instead of
             ``run_input``); raising `OutputCheckError` ends the run ERROR.
         debug_mode: Log at debug level (logger ``agno_core``).
@@ -165,6 +170,7 @@ class Agent(SessionOps, RunnerBase):
         "cache_session",
         "followup_model",
         "followups",
+        "model_hooks",
         "num_followups",
         "post_hooks",
         "pre_hooks",
@@ -247,6 +253,7 @@ class Agent(SessionOps, RunnerBase):
         num_followups: int | None = None,
         followup_model: Model | None = None,
         pre_hooks: Sequence[Callable[..., Any]] | None = None,
+        model_hooks: Sequence[Callable[..., Any]] | None = None,
         post_hooks: Sequence[Callable[..., Any]] | None = None,
         debug_mode: bool = False,
         telemetry: bool = True,
@@ -360,6 +367,7 @@ class Agent(SessionOps, RunnerBase):
         self.exponential_backoff = exponential_backoff
         self._cached_sessions: dict[str, AgentSession] = {}
         self.pre_hooks = list(pre_hooks) if pre_hooks else None
+        self.model_hooks = list(model_hooks) if model_hooks else None
         self.post_hooks = list(post_hooks) if post_hooks else None
         self.debug_mode = debug_mode
         self.telemetry = telemetry

@@ -8,6 +8,7 @@ from agno_core.models.base import (
     ModelProviderError,
     ModelRequest,
     ModelResult,
+    ToolCallArgsDelta,
 )
 from agno_core.models.message import Message, ToolCall
 
@@ -19,4 +20,5 @@ __all__ = [
     "ModelRequest",
     "ModelResult",
     "ToolCall",
+    "ToolCallArgsDelta",
 ]

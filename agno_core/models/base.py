@@ -1,7 +1,8 @@
 """The model seam: a tiny protocol the run engine talks to.
 
-A model turns a `ModelRequest` into an async stream of `ContentDelta`s followed by exactly one
-`ModelResult`. Non-streaming calls yield only the result. Usage is taken once per call, from the
+A model turns a `ModelRequest` into an async stream of `ContentDelta`s (and, while tool calls are
+being written, `ToolCallArgsDelta`s) followed by exactly one `ModelResult`. Non-streaming calls
+yield only the result. Usage is taken once per call, from the
 provider's usage object, never summed per chunk.
 """
 
@@ -26,6 +27,8 @@ __all__ = [
     "ModelProviderError",
     "ModelRequest",
     "ModelResult",
+    "ModelStreamItem",
+    "ToolCallArgsDelta",
     "strict_json_schema",
     "strict_schema",
 ]
@@ -67,6 +70,24 @@ class ContentDelta:
 
 
 @dataclass(kw_only=True, slots=True)
+class ToolCallArgsDelta:
+    """A fragment of a tool call's JSON arguments, as the provider streamed it.
+
+    Attributes:
+        index: The call's position among the tool calls of this model response (0, 1, ...).
+        call_id: The call's id, once the provider has sent it (None before).
+        name: The function's name, once the provider has sent it (None before).
+        delta: The new fragment of the arguments; the fragments of one call, joined in order,
+            are its complete arguments.
+    """
+
+    index: int
+    call_id: str | None
+    name: str | None
+    delta: str
+
+
+@dataclass(kw_only=True, slots=True)
 class ModelResult:
     """The complete answer of one model call.
 
@@ -91,6 +112,9 @@ class ModelResult:
     native_finish_reason: str | None = None
 
 
+ModelStreamItem = ContentDelta | ToolCallArgsDelta | ModelResult
+
+
 class Model(ABC):
     """Base class of model adapters: provider name, model id, and one streaming call."""
 
@@ -99,8 +123,12 @@ class Model(ABC):
     provider: str = "Model"
 
     @abstractmethod
-    def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ContentDelta | ModelResult, None]:
-        """Call the model: zero or more `ContentDelta`s, then exactly one `ModelResult`."""
+    def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
+        """Call the model: zero or more deltas (streaming only), then exactly one `ModelResult`.
+
+        Deltas are `ContentDelta`s (text) and `ToolCallArgsDelta`s (tool-call arguments as they
+        arrive); consumers that need only the result skip them.
+        """
 
     async def prepare(self) -> None:  # noqa: B027 (an optional hook: most adapters need none)
         """Pay one-time setup (a client, lazy imports) now, before a run's clock starts.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from agno_core.models.base import Model
     from agno_core.models.message import Message
     from agno_core.run._events import BaseRunEvent
+    from agno_core.run._scheduler import RunSlot
     from agno_core.tools import Function
 
 __all__ = ["RunContext", "RunOwner", "public_context"]
@@ -76,7 +76,7 @@ class RunContext:
     submitted_at: float = field(default_factory=time.perf_counter)
     started_at: float = 0.0
     first_token_at: float | None = None
-    slot: asyncio.Semaphore | None = None
+    slot: RunSlot | None = None
     stored: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     options: RunOptions = field(default_factory=RunOptions)

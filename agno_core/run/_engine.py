@@ -23,7 +23,13 @@ from agno_core._session_summary import store_summary, update_session_summary
 from agno_core.db._errors import StorageError
 from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.metrics import MessageMetrics
-from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
+from agno_core.models.base import (
+    ContentDelta,
+    ModelProviderError,
+    ModelRequest,
+    ModelResult,
+    ToolCallArgsDelta,
+)
 from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
@@ -36,7 +42,7 @@ from agno_core.run._output_model import output_model_answer, output_model_of
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
 from agno_core.run._retry import with_retries
-from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
+from agno_core.run._run_hooks import run_model_hooks, run_post_hooks, run_pre_hooks
 from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
 from agno_core.run.base import RunStatus
 from agno_core.tools import ToolRegistry
@@ -386,6 +392,9 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
     model = ctx.model
     messages = await ctx.owner._build_messages(ctx)
+    model_hooks = getattr(ctx.owner, "model_hooks", None)
+    if model_hooks:
+        messages = await run_model_hooks(ctx, model_hooks, messages)
     o.messages = messages
     functions = await ctx.owner._tools_for_run(ctx)
     limit = ctx.owner.tool_call_limit
@@ -415,6 +424,17 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     if ctx.stream and output_model is None:
                         yield make_event(
                             ctx, ev.RunContentEvent, "run_content", content=item.content
+                        )
+                elif isinstance(item, ToolCallArgsDelta):
+                    if ctx.stream_events:
+                        yield make_event(
+                            ctx,
+                            ev.ToolCallArgsDeltaEvent,
+                            "tool_call_args_delta",
+                            tool_call_index=item.index,
+                            tool_call_id=item.call_id,
+                            tool_call_name=item.name,
+                            arguments_delta=item.delta,
                         )
                 else:
                     result = item

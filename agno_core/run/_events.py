@@ -25,6 +25,7 @@ __all__ = [
     "RunEvent",
     "RunStartedEvent",
     "TeamRunEvent",
+    "ToolCallArgsDeltaEvent",
     "ToolCallCompletedEvent",
     "ToolCallStartedEvent",
 ]
@@ -40,6 +41,7 @@ class RunEvent(str, Enum):
     run_cancelled = "RunCancelled"
     tool_call_started = "ToolCallStarted"
     tool_call_completed = "ToolCallCompleted"
+    tool_call_args_delta = "ToolCallArgsDelta"
     memory_update_started = "MemoryUpdateStarted"
     memory_update_completed = "MemoryUpdateCompleted"
     followups_started = "FollowupsStarted"
@@ -59,6 +61,7 @@ class TeamRunEvent(str, Enum):
     run_cancelled = "TeamRunCancelled"
     tool_call_started = "TeamToolCallStarted"
     tool_call_completed = "TeamToolCallCompleted"
+    tool_call_args_delta = "TeamToolCallArgsDelta"
     memory_update_started = "TeamMemoryUpdateStarted"
     memory_update_completed = "TeamMemoryUpdateCompleted"
     followups_started = "TeamFollowupsStarted"
@@ -121,6 +124,24 @@ class ToolCallStartedEvent(BaseRunEvent):
 class ToolCallCompletedEvent(BaseRunEvent):
     tool: ToolExecution | None = None
     content: Any = None
+
+
+@dataclass(kw_only=True, slots=True)
+class ToolCallArgsDeltaEvent(BaseRunEvent):
+    """A fragment of a tool call's arguments, emitted as the model streams it (``stream_events``).
+
+    Attributes:
+        tool_call_index: The call's position among the tool calls of its model response.
+        tool_call_id: The call's id, once the provider has sent it.
+        tool_call_name: The function's name, once the provider has sent it.
+        arguments_delta: The new fragment; a call's fragments joined in order are its JSON
+            arguments.
+    """
+
+    tool_call_index: int | None = None
+    tool_call_id: str | None = None
+    tool_call_name: str | None = None
+    arguments_delta: str = ""
 
 
 @dataclass(kw_only=True, slots=True)

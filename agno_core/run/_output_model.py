@@ -67,7 +67,7 @@ async def output_model_answer(
                 ctx.mark_first_token()
                 if ctx.stream:
                     yield make_event(ctx, ev.RunContentEvent, "run_content", content=item.content)
-            else:
+            elif isinstance(item, ModelResult):
                 result = item
     if result is None:
         raise ModelProviderError("the output model returned no result", model_id=model.id)

@@ -1,10 +1,12 @@
-"""Pre- and post-hooks of a run (Agno's ``pre_hooks=`` / ``post_hooks=``).
+"""Pre-, model and post-hooks of a run (Agno's ``pre_hooks=``, ``model_hooks=``, ``post_hooks=``).
 
 A hook is a function (sync or async) called with the arguments it declares by name, out of:
-``run_input`` (pre-hooks) or ``run_output`` (post-hooks), ``run_context``, ``agent`` (or
-``team``), ``user_id``, ``metadata`` and ``debug_mode``; a ``**kwargs`` hook gets them all.
-Pre-hooks run before the context is built, so a change to ``run_input.input_content`` or to
-``run_context.session_state`` is what the model sees; post-hooks run once the answer is final,
+``run_input`` (pre-hooks), ``run_messages`` (model hooks) or ``run_output`` (post-hooks),
+``run_context``, ``agent`` (or ``team``), ``user_id``, ``metadata`` and ``debug_mode``; a
+``**kwargs`` hook gets them all. Pre-hooks run before the context is built, so a change to
+``run_input.input_content`` or to ``run_context.session_state`` is what the model sees; model
+hooks run once the context is built, before the first model call, and what they leave in
+``run_messages.messages`` is what the model is sent; post-hooks run once the answer is final,
 before the run is stored. A hook raising `InputCheckError` or `OutputCheckError` stops the run
 (it ends ERROR with the message as its content); any other exception is logged and the run goes
 on, as in Agno.
@@ -20,10 +22,12 @@ from typing import Any
 
 from agno_core._session_state import load_session_state
 from agno_core.exceptions import InputCheckError, OutputCheckError
+from agno_core.models.message import Message
 from agno_core.run._context import RunContext, public_context
 from agno_core.run._input import RunInput
+from agno_core.run.messages import RunMessages
 
-__all__ = ["call_hook", "run_post_hooks", "run_pre_hooks"]
+__all__ = ["call_hook", "run_model_hooks", "run_post_hooks", "run_pre_hooks"]
 
 log = logging.getLogger("agno_core")
 
@@ -89,6 +93,29 @@ async def run_pre_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) ->
         _refused(ctx, exc)
         raise
     ctx.output.input = run_input.input_content
+
+
+async def run_model_hooks(
+    ctx: RunContext, hooks: Sequence[Callable[..., Any]], messages: list[Message]
+) -> list[Message]:
+    """Run the model hooks on the built context; returns the messages the model is to get."""
+    extras = len(getattr(ctx.owner, "additional_input", None) or ())
+    first = messages[0] if messages else None
+    system = first if first is not None and first.role in ("system", "developer") else None
+    start = 1 if system is not None else 0
+    run_messages = RunMessages(
+        messages=messages,
+        system_message=system,
+        user_message=messages[-1] if messages and messages[-1].role == "user" else None,
+        extra_messages=messages[start : start + extras] if extras else None,
+    )
+    available = {"run_messages": run_messages, **_common_args(ctx)}
+    try:
+        await _run_all(hooks, available, "model")
+    except (InputCheckError, OutputCheckError) as exc:
+        _refused(ctx, exc)
+        raise
+    return list(run_messages.messages)
 
 
 async def run_post_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) -> None:

@@ -14,6 +14,7 @@ from agno_core.run._events import (
     RunErrorEvent,
     RunEvent,
     RunStartedEvent,
+    ToolCallArgsDeltaEvent,
     ToolCallCompletedEvent,
     ToolCallStartedEvent,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "RunOutputEvent",
     "RunStartedEvent",
     "RunStatus",
+    "ToolCallArgsDeltaEvent",
     "ToolCallCompletedEvent",
     "ToolCallStartedEvent",
     "ToolExecution",

@@ -244,3 +244,48 @@ def test_sigint_during_a_run(tmp_path: Path, target: tuple[str, str], api: str) 
     _assert_clean(err)
     statuses = _assert_terminal(target, 2 if api == "async" else 1)
     assert set(statuses) <= {"CANCELLED", "ERROR"}
+
+
+def test_ctrl_c_in_a_sync_call_lets_the_interrupted_run_finish_storing(tmp_path: Path) -> None:
+    # The race behind a run left RUNNING after Ctrl-C in `agent.run()` (seen on PostgreSQL
+    # under load): run_sync cancels the run on the bridge loop and the interpreter exits; the
+    # exit must wait for the cancelled coroutine's final write before the loop stops. Here
+    # that write takes 0.3 s, so losing the race is certain, not a matter of load.
+    script = tmp_path / "bridge.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import asyncio, os, signal, sys, threading
+
+            from agno_core._sync import run_sync
+
+            async def interrupted_run():
+                try:
+                    await asyncio.sleep(60)
+                except asyncio.CancelledError:
+                    await asyncio.sleep(0.3)  # the final status being stored
+                    with open(sys.argv[1], "w") as stored:
+                        stored.write("CANCELLED")
+                    raise
+
+            threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+            try:
+                run_sync(interrupted_run())
+            except KeyboardInterrupt:
+                print("INTERRUPTED", flush=True)
+            """
+        )
+    )
+    status = tmp_path / "status"
+
+    done = subprocess.run(
+        [sys.executable, "-W", "default", str(script), str(status)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "INTERRUPTED\n"
+    _assert_clean(done.stderr)
+    assert status.read_text() == "CANCELLED"

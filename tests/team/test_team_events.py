@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from agno_core.metrics import RunMetrics
     from pytest_agno.mock import MockOpenAI
 
+# Argument fragments of each tool call stream before it is run (collapsed by `squeeze`).
 MEMBER_RUN = [
     "RunStarted",
+    "ToolCallArgsDelta",
     "ToolCallStarted",
     "ToolCallCompleted",
     "RunContent",
@@ -32,9 +34,11 @@ MEMBER_RUN = [
 ]
 EXPECTED = [
     "TeamRunStarted",
+    "TeamToolCallArgsDelta",
     "TeamToolCallStarted",
     *MEMBER_RUN,
     "TeamToolCallCompleted",
+    "TeamToolCallArgsDelta",
     "TeamToolCallStarted",
     *MEMBER_RUN,
     "TeamToolCallCompleted",

@@ -15,6 +15,8 @@ from agno_core.models.base import (
     ContentDelta,
     ModelRequest,
     ModelResult,
+    ModelStreamItem,
+    ToolCallArgsDelta,
     strict_json_schema,
 )
 from agno_core.models.finish_reason import map_openai_finish_reason
@@ -107,9 +109,7 @@ class OpenAIChat(OpenAIBase):
             params.update(self.request_params)
         return params
 
-    async def ainvoke(
-        self, request: ModelRequest
-    ) -> AsyncGenerator[ContentDelta | ModelResult, None]:
+    async def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         start = time.perf_counter()
         try:
             client = self.get_client()
@@ -163,7 +163,15 @@ class OpenAIChat(OpenAIBase):
                             slot["id"] = call.id
                         if call.function is not None:
                             slot["name"] += call.function.name or ""
-                            slot["args"] += call.function.arguments or ""
+                            piece = call.function.arguments or ""
+                            slot["args"] += piece
+                            if piece:
+                                yield ToolCallArgsDelta(
+                                    index=call.index,
+                                    call_id=slot["id"] or None,
+                                    name=slot["name"] or None,
+                                    delta=piece,
+                                )
         except (openai.OpenAIError, ValueError, json.JSONDecodeError) as exc:
             raise provider_error(exc, self.id) from exc
         yield ModelResult(

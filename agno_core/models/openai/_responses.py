@@ -15,6 +15,8 @@ from agno_core.models.base import (
     ContentDelta,
     ModelRequest,
     ModelResult,
+    ModelStreamItem,
+    ToolCallArgsDelta,
     strict_json_schema,
 )
 from agno_core.models.finish_reason import map_openai_responses_finish_reason
@@ -142,9 +144,7 @@ class OpenAIResponses(OpenAIBase):
             params.update(self.request_params)
         return params
 
-    async def ainvoke(
-        self, request: ModelRequest
-    ) -> AsyncGenerator[ContentDelta | ModelResult, None]:
+    async def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         start = time.perf_counter()
         try:
             client = self.get_client()
@@ -167,14 +167,28 @@ class OpenAIResponses(OpenAIBase):
             stream = await client.responses.create(**params)
             first: float | None = None
             final = None
+            # output_index -> (position among the response's function calls, call_id, name)
+            calls_at: dict[int, tuple[int, str | None, str | None]] = {}
             async for event in stream:
                 kind = event.type
                 if kind == "response.output_text.delta":
                     if first is None:
                         first = time.perf_counter() - start
                     yield ContentDelta(content=event.delta)
-                elif kind == "response.function_call_arguments.delta" and first is None:
-                    first = time.perf_counter() - start
+                elif kind == "response.output_item.added":
+                    item = event.item
+                    if getattr(item, "type", None) == "function_call":
+                        calls_at[event.output_index] = (len(calls_at), item.call_id, item.name)
+                elif kind == "response.function_call_arguments.delta":
+                    if first is None:
+                        first = time.perf_counter() - start
+                    if event.delta:
+                        position, call_id, name = calls_at.get(
+                            event.output_index, (len(calls_at), None, None)
+                        )
+                        yield ToolCallArgsDelta(
+                            index=position, call_id=call_id, name=name, delta=event.delta
+                        )
                 elif kind in ("response.completed", "response.incomplete", "response.failed"):
                     final = event.response
                 elif kind == "error":
