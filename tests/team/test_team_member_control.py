@@ -334,8 +334,8 @@ def test_a_typo_is_a_plain_type_error() -> None:
 def test_agno_methods_agno_core_lacks_are_refused_by_name() -> None:
     team = Team([])
 
-    with pytest.raises(UnsupportedMethodError, match=r"Team.get_session_summary\(\) is not supp"):
-        team.get_session_summary()
+    with pytest.raises(UnsupportedMethodError, match=r"Team.get_system_message\(\) is not supp"):
+        team.get_system_message()
     assert not hasattr(team, "continue_run")  # still an AttributeError
     with pytest.raises(AttributeError, match="no attribute 'nonsense'") as info:
         _ = team.nonsense
