@@ -241,9 +241,7 @@ def _db_backend(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def mock_model(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MockOpenAI]:
+def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
     """A scripted OpenAI server (`pytest_agno.MockOpenAI`) for the real ``openai`` SDK, offline.
 
     Script replies with ``add_text``, ``add_tool_call(s)``, ``add_json``, ``add_error`` and
@@ -258,18 +256,27 @@ def mock_model(
     __tracebackhide__ = True
     from pytest_agno.mock._openai import MockOpenAI
 
-    if not os.environ.get("OPENAI_API_KEY"):
-        monkeypatch.setenv("OPENAI_API_KEY", MOCK_API_KEY)
-    mark = request.node.get_closest_marker("agno_cassette")
-    if mark is not None:
-        from pytest_agno.mock._cassette_mock import CassetteMock
-        from pytest_agno.mock._cassette_options import cassette_options
+    # Set and put back here rather than through the monkeypatch fixture (one fixture less per
+    # test); the value found is restored, as monkeypatch would.
+    previous = os.environ.get("OPENAI_API_KEY")
+    if not previous:
+        os.environ["OPENAI_API_KEY"] = MOCK_API_KEY
+    try:
+        mark = request.node.get_closest_marker("agno_cassette")
+        if mark is not None:
+            from pytest_agno.mock._cassette_mock import CassetteMock
+            from pytest_agno.mock._cassette_options import cassette_options
 
-        mock: MockOpenAI = CassetteMock(cassette_options(request.node, mark))
-    else:
-        mock = MockOpenAI()
-    with mock:
-        yield mock
+            mock: MockOpenAI = CassetteMock(cassette_options(request.node, mark))
+        else:
+            mock = MockOpenAI()
+        with mock:
+            yield mock
+    finally:
+        if previous is None:
+            os.environ.pop("OPENAI_API_KEY", None)
+        elif not previous:
+            os.environ["OPENAI_API_KEY"] = previous
     unused = mock.unused
     if unused and mock.warn_unused and not mock.assert_all_called:
         import warnings
