@@ -7,8 +7,9 @@ time of 50) / 300 is the cost of one more test, free of pytest's start-up, colle
 session's one-time costs (which vary by a second or so on a busy machine: hence the wide gap). The
 figure is that slope minus the slope of plain tests (``def test(): pass``), measured in the same
 rounds; each time is the best of the rounds. The CPU time the pytest process used (all its
-threads; not the PostgreSQL server's processes) is taken the same way: on a shared machine it
-moves much less with the load than wall time does. ``--write`` also puts the table in
+threads, and the processes it started and reaped: the PostgreSQL server the plugin starts, with
+its backends) is taken the same way: on a shared machine it moves much less with the load than
+wall time does. ``--write`` also puts the table in
 ``benchmarks/RESULTS.md`` (the section after the ``plugin-suite`` marker, which ``report.py``
 keeps).
 
