@@ -57,7 +57,8 @@ def test_fixtures_are_documented(agno_pytester: pytest.Pytester) -> None:
         "cancel_scenario",
         "perf_eval",
     ):
-        result.stdout.fnmatch_lines([f"{name} -- *pytest_agno*plugin.py:*"])
+        home = "_db_fixtures.py" if name == "pg_db" else "plugin.py"
+        result.stdout.fnmatch_lines([f"{name} -- *pytest_agno*{home}:*"])
     result.stdout.fnmatch_lines(["*Measure a function with `PerformanceEval`*"])
 
 
