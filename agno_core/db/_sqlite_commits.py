@@ -107,9 +107,6 @@ class SqliteCommits:
             await asyncio.gather(self._checkpoint, return_exceptions=True)
         if self.on_loop:  # raises if the connection is gone: it must not go back to the pool
             busy_ms, autocheckpoint = self.busy_ms, self._autocheckpoint
-            if not self._queued:  # idle: two pragmas (no I/O) on the loop, as in `prepare`
-                _restore(self._conn(), busy_ms, autocheckpoint)
-                return
             await self._in_worker(lambda conn: _restore(conn, busy_ms, autocheckpoint))
 
     def _conn(self) -> sqlite3.Connection:
