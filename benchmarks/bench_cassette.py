@@ -20,8 +20,8 @@ import pytest
 from benchmarks._harness import FAST, Paired
 from benchmarks._peers import make_agent
 from pytest_agno.mock import CassetteMock, CassetteOptions
-from pytest_agno.mock._httpx2 import ScriptedHttpx2
 from pytest_agno.mock._openai import _ASYNC_CLIENT, MockOpenAI
+from pytest_agno.mock._scripted_transport import ScriptedTransport
 
 CALLS = 10
 # More rounds than elsewhere: the figure is a ratio close to 1, read against a 1.2x target.
@@ -80,7 +80,7 @@ def test_httpx2_patch(paired: Paired, mock: MockOpenAI, sdk: Any) -> None:
     import httpx2
 
     routes = {"/chat/completions": mock._on_chat, "/responses": mock._on_responses}
-    bridge = ScriptedHttpx2(mock.base_url, routes, _ASYNC_CLIENT)
+    bridge = ScriptedTransport(mock.base_url, routes, _ASYNC_CLIENT)
 
     async def handler(request: Any) -> Any:
         return await bridge.ahandle(httpx2, request, _no_forward)

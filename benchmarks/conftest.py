@@ -58,7 +58,7 @@ def bench_loop() -> Iterator[Loop]:
 
 @pytest.fixture(scope="session")
 def mock() -> Iterator[MockOpenAI]:
-    """The respx mock of api.openai.com, scripted for every benchmark (see `script_mock`)."""
+    """The scripted mock of api.openai.com, scripted for every benchmark (see `script_mock`)."""
     with MockOpenAI() as server:
         script_mock(server)
         yield server

@@ -13,7 +13,7 @@ whole-eval column); growth tracking makes one traced call per iteration in both.
 process's CPU time (the eval's cost, which machine load does not inflate) and wall time are
 reported.
 
-Subjects: ``agent.arun("hi")`` and two one-member team runs on the respx mock
+Subjects: ``agent.arun("hi")`` and two one-member team runs on the scripted mock
 (``keep_requests=0``, no db): the leader answering at once (one model request, the issue's
 ~1.1 ms team) and the leader delegating once to the member, then answering (three requests).
 The allocation-heavy case: 30 memory-measured calls (``measure_runtime=False``,

@@ -21,7 +21,7 @@ package is what test code imports; everything a user touches is exported here::
 - the ``--agno-eval`` report: `REPORT_SCHEMA` (its JSON Schema) and its records (`TestRecord`,
   `RunRecord`, `EvalRecord`, `GateCheck`, `TokenTally`).
 
-Importing this package stays cheap: the mock and the Yahoo stub (which pull in httpx and respx)
+Importing this package stays cheap: the mock and the Yahoo stub (which pull in httpx)
 and the PostgreSQL launcher load on first access, so a suite that does not use them imports none.
 """
 
@@ -105,7 +105,7 @@ __all__ = [
     "start_postgres",
 ]
 
-# Loaded on first access: the mock and the stub pull in httpx and respx, the launcher psycopg.
+# Loaded on first access: the mock and the stub pull in httpx, the launcher psycopg.
 _LAZY = {
     **dict.fromkeys(
         (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["agno_sqlite_template", "sqlite_db"]
 
 _RAM_DIR = Path("/dev/shm")
+_NUMBERS = itertools.count()
 
 
 def _session_dir(fallback: Path) -> Iterator[Path]:
@@ -67,28 +70,29 @@ def agno_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 
 @pytest.fixture
 def sqlite_db(request: pytest.FixtureRequest, agno_sqlite_template: Path) -> Iterator[SqlDb]:
-    """A `SqliteDb` of the test's own (``agno.db``, in RAM where ``/dev/shm`` exists, else in
+    """A `SqliteDb` of the test's own (in RAM where ``/dev/shm`` exists, else ``agno.db`` in
     the test's tmp dir), with the schema already in place.
 
     A copy of the session's template (``agno_sqlite_template``): each test starts from an empty
     database of its own, removed after the test.
     """
     import shutil
-    import tempfile
 
     from agno_core.db.sqlite import SqliteDb
 
     session_dir = agno_sqlite_template.parent.parent
     in_ram = session_dir.parent == _RAM_DIR
     if in_ram:
-        directory = Path(tempfile.mkdtemp(prefix="test-", dir=session_dir))
+        # A file name never used before in this session's directory (no folder per test: making
+        # and removing one cost more than the copy).
+        path = session_dir / f"test-{next(_NUMBERS)}.db"
     else:  # only then: pytest's tmp_path (a numbered directory, kept) costs ~1 ms a test
-        directory = request.getfixturevalue("tmp_path")
+        path = request.getfixturevalue("tmp_path") / "agno.db"
     for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if any
-        source = agno_sqlite_template.with_name(agno_sqlite_template.name + suffix)
-        if source.exists():
-            shutil.copyfile(source, directory / f"agno.db{suffix}")
-    db = SqliteDb(db_file=directory / "agno.db")
+        source = f"{agno_sqlite_template}{suffix}"
+        if not suffix or os.path.exists(source):
+            shutil.copyfile(source, f"{path}{suffix}")
+    db = SqliteDb(db_file=path)
     # The copy has the tables this agno_core makes (the template was made by it, with the same
     # table names): the check a db makes on first use (a query on a connection of its own) has
     # nothing to find out.
@@ -97,4 +101,6 @@ def sqlite_db(request: pytest.FixtureRequest, agno_sqlite_template: Path) -> Ite
         yield db
     finally:
         if in_ram:
-            shutil.rmtree(directory, ignore_errors=True)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{path}{suffix}")

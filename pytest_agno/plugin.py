@@ -17,6 +17,7 @@ import pytest
 
 from pytest_agno._asyncio_support import OWN_LOOP, event_loop_runner
 from pytest_agno._sqlite_fixtures import agno_sqlite_template, sqlite_db
+from pytest_agno.postgres._db_fixtures import agno_pg_tables_pool, pg_db
 from pytest_agno.postgres._fixtures import agno_pg_pool, agno_pg_server, pg_url
 
 if TYPE_CHECKING:
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from agno_core.team import Team
     from pytest_agno.mock._openai import MockOpenAI
     from pytest_agno.perf._eval import PerfEval
-    from pytest_agno.postgres._launcher import PostgresServer
-    from pytest_agno.postgres._pool import DatabasePool
     from pytest_agno.scenarios._runs import CancelScenario, RunPlan
 
 __all__ = [
@@ -35,6 +34,7 @@ __all__ = [
     "agno_pg_tables_pool",
     "agno_sqlite_template",
     "event_loop_runner",
+    "pg_db",
     "pg_url",
     "sqlite_db",
 ]
@@ -241,9 +241,7 @@ def _db_backend(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def mock_model(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[MockOpenAI]:
+def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
     """A scripted OpenAI server (`pytest_agno.MockOpenAI`) for the real ``openai`` SDK, offline.
 
     Script replies with ``add_text``, ``add_tool_call(s)``, ``add_json``, ``add_error`` and
@@ -258,18 +256,27 @@ def mock_model(
     __tracebackhide__ = True
     from pytest_agno.mock._openai import MockOpenAI
 
-    if not os.environ.get("OPENAI_API_KEY"):
-        monkeypatch.setenv("OPENAI_API_KEY", MOCK_API_KEY)
-    mark = request.node.get_closest_marker("agno_cassette")
-    if mark is not None:
-        from pytest_agno.mock._cassette_mock import CassetteMock
-        from pytest_agno.mock._cassette_options import cassette_options
+    # Set and put back here rather than through the monkeypatch fixture (one fixture less per
+    # test); the value found is restored, as monkeypatch would.
+    previous = os.environ.get("OPENAI_API_KEY")
+    if not previous:
+        os.environ["OPENAI_API_KEY"] = MOCK_API_KEY
+    try:
+        mark = request.node.get_closest_marker("agno_cassette")
+        if mark is not None:
+            from pytest_agno.mock._cassette_mock import CassetteMock
+            from pytest_agno.mock._cassette_options import cassette_options
 
-        mock: MockOpenAI = CassetteMock(cassette_options(request.node, mark))
-    else:
-        mock = MockOpenAI()
-    with mock:
-        yield mock
+            mock: MockOpenAI = CassetteMock(cassette_options(request.node, mark))
+        else:
+            mock = MockOpenAI()
+        with mock:
+            yield mock
+    finally:
+        if previous is None:
+            os.environ.pop("OPENAI_API_KEY", None)
+        elif not previous:
+            os.environ["OPENAI_API_KEY"] = previous
     unused = mock.unused
     if unused and mock.warn_unused and not mock.assert_all_called:
         import warnings
@@ -277,67 +284,6 @@ def mock_model(
         from pytest_agno.mock._replies import UnusedRepliesWarning, unused_message
 
         warnings.warn(UnusedRepliesWarning(unused_message(unused)), stacklevel=1)
-
-
-@pytest.fixture
-def pg_db(agno_pg_tables_pool: DatabasePool, agno_pg_server: PostgresServer) -> Iterator[SqlDb]:
-    """A `PostgresDb` on a real PostgreSQL, in a database of its own for this test.
-
-    The server is started once per test session from the machine's binaries (as the
-    ``postgres`` user when running as root), or is the one given by ``--agno-pg-url`` /
-    ``AGNO_PG_URL``. Without a server the test is skipped, except under ``CI=true`` where it
-    fails. The database is a clone of a template that has agno_core's tables (and no rows),
-    made ahead and dropped after the test in the background (``agno_pg_tables_pool``); it is
-    not the database of ``pg_url``, which is empty.
-    """
-    from agno_core.db.postgres import PostgresDb
-
-    name = agno_pg_tables_pool.take()
-    try:
-        db = PostgresDb(db_url=agno_pg_server.url(name))
-        # The clone has the tables this agno_core made in the template at the start of the
-        # session: the check a db makes on first use has nothing to find out.
-        db._schema_ready = True
-        yield db
-    finally:
-        agno_pg_tables_pool.give_back(name)
-
-
-TABLES_TEMPLATE = "agno_template_tables"
-"""The template `pg_db` clones: the empty template plus agno_core's tables."""
-
-
-@pytest.fixture(scope="session")
-def agno_pg_tables_pool(agno_pg_server: PostgresServer) -> Iterator[DatabasePool]:
-    """The databases `pg_db` hands out: clones of a template with agno_core's tables.
-
-    Creating the tables is a few dozen DDL statements (about 40 ms a test when each test's
-    database made them on first use): here they are made once per session, in the template
-    (a no-op when they are current), and clones are made ahead and dropped after use in the
-    background, as for `agno_pg_pool`.
-    """
-    from pytest_agno.postgres._fixtures import database_pool, ensure_database
-    from pytest_agno.postgres._launcher import TEMPLATE_DATABASE
-
-    ensure_database(agno_pg_server, TABLES_TEMPLATE, template=TEMPLATE_DATABASE)
-    _create_tables(agno_pg_server.url(TABLES_TEMPLATE))
-    with database_pool(agno_pg_server, TABLES_TEMPLATE) as pool:
-        yield pool
-
-
-def _create_tables(template_url: str) -> None:
-    import asyncio
-
-    from agno_core.db.postgres import PostgresDb
-
-    async def create() -> None:
-        db = PostgresDb(db_url=template_url)
-        try:
-            await db.aready()
-        finally:
-            await db.aclose()
-
-    asyncio.run(create())
 
 
 @pytest.fixture

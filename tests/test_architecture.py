@@ -365,7 +365,10 @@ def test_pytest_agno_uses_only_public_agno_core_names() -> None:
 # file -> the private modules it may name. Nothing else in benchmarks/ or examples/ may.
 MEASURES_INTERNALS: dict[str, set[str]] = {
     # the httpx2 transport patch against an injected MockTransport client on the same routes
-    "benchmarks/bench_cassette.py": {"pytest_agno.mock._httpx2", "pytest_agno.mock._openai"},
+    "benchmarks/bench_cassette.py": {
+        "pytest_agno.mock._openai",
+        "pytest_agno.mock._scripted_transport",
+    },
     # how many traced calls an iteration makes depends on the eval's memory sample size
     "benchmarks/eval_overhead.py": {"agno_core.eval._engine"},
 }

@@ -72,8 +72,13 @@ class SqliteCommits:
 
     async def prepare(self) -> None:
         """Read the connection's settings; make it unable to wait when commits run on the loop."""
+        if self.on_loop:
+            # Just opened: nothing else uses the connection, and reading and setting a few
+            # pragmas (no I/O) costs less on the loop than a round trip to the worker thread.
+            self.busy_ms, self._autocheckpoint, self.on_loop = _prepare(self._conn(), True)
+            return
         self.busy_ms, self._autocheckpoint, self.on_loop = await self._in_worker(
-            lambda conn: _prepare(conn, self.on_loop)
+            lambda conn: _prepare(conn, False)
         )
 
     async def write(self, steps: Sequence[Bound]) -> list[int]:

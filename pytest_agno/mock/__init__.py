@@ -1,11 +1,12 @@
 """The scripted OpenAI server: `MockOpenAI`, its replies and the requests it records.
 
-Owns the mock at the HTTP layer (``_openai``: routes and the script, through respx), the OpenAI wire
+Owns the mock at the HTTP layer (``_openai``: the script and its handlers), the OpenAI wire
 formats it speaks (``_wire``: Chat Completions and Responses payloads, SSE streams), the scripted
-replies (``_replies``), how much it keeps of what it served (``_recording``), the openai 3.x bridge
-(``_httpx2``, ``_transport_patch``) and record/replay cassettes (``_cassette*``). It may import the
-standard library, pytest, httpx, httpx2 and respx only: no other part of pytest_agno and nothing
-of agno_core, so it serves any code that speaks to OpenAI. Using one of its names loads respx; the
+replies (``_replies``), how much it keeps of what it served (``_recording``), the patch of httpx's
+and httpx2's default transports that serves the handlers (``_scripted_transport``,
+``_transport_patch``) and record/replay cassettes (``_cassette*``). It may import the standard
+library, pytest, httpx and httpx2 only: no other part of pytest_agno and nothing of
+agno_core, so it serves any code that speaks to OpenAI. Using one of its names loads httpx; the
 plugin does so only inside the ``mock_model`` fixture.
 """
 
@@ -44,7 +45,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    # The plugin reads the cassette options (``_cassette_options``) on every pytest start; respx
+    # The plugin reads the cassette options (``_cassette_options``) on every pytest start; httpx
     # and the mock load on first use of one of these names.
     if name in __all__:
         module = importlib.import_module(f"pytest_agno.mock.{_HOMES.get(name, '_openai')}")

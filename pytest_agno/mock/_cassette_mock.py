@@ -33,9 +33,9 @@ from pytest_agno.mock._cassette_options import CassetteOptions
 from pytest_agno.mock._cassette_redact import Redactor
 from pytest_agno.mock._cassette_sse import body_from_stored, split_chunks, stored_body
 from pytest_agno.mock._cassette_streams import Arrival, replayed, tee
-from pytest_agno.mock._httpx2 import UnmockedRequestError
 from pytest_agno.mock._openai import MockOpenAI
 from pytest_agno.mock._replies import Reply
+from pytest_agno.mock._scripted_transport import UnmockedRequestError
 from pytest_agno.mock._transport_patch import TransportPatch, installed_modules
 from pytest_agno.mock._wire import RecordedRequest, error_body
 

@@ -1,12 +1,13 @@
 """A scripted OpenAI server at the HTTP layer, so tests run the real `openai` SDK offline.
 
-`MockOpenAI` installs a respx router on `{base_url}/chat/completions` and `{base_url}/responses`.
-Tests script replies (`add_text`, `add_tool_call`, `add_json`, `add_error`, ...); each request takes
-the first queued reply that accepts it, rendered by `_mock_wire` for the endpoint it hit, streamed
-(SSE) when its body says `"stream": true`. With nothing scripted, every request gets a default text
-reply; once anything is scripted, a request no reply accepts is answered 400 and fails the test when
-the mock stops. Any other URL fails too (`assert_all_mocked`). openai 3.x sends through httpx2,
-which respx does not patch: `ScriptedHttpx2` serves those requests with the same handlers.
+`MockOpenAI` serves POSTs to `{base_url}/chat/completions` and `{base_url}/responses` from the
+default transports of httpx (openai 2.x) and httpx2 (openai 3.x), patched while it runs
+(`ScriptedTransport`). Tests script replies (`add_text`, `add_tool_call`, `add_json`,
+`add_error`, ...); each request takes the first queued reply that accepts it, rendered by
+`_mock_wire` for the endpoint it hit, streamed (SSE) when its body says `"stream": true`. With
+nothing scripted, every request gets a default text reply; once anything is scripted, a request no
+reply accepts is answered 400 and fails the test when the mock stops. Any other URL fails too
+(`UnmockedRequestError`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,12 @@ from types import TracebackType
 from typing import Any, Unpack
 
 import httpx
-import respx
 
 from pytest_agno.mock import _wire as wire
-from pytest_agno.mock._httpx2 import ScriptedHttpx2
 from pytest_agno.mock._recording import keep_latest, recording_bound, trim
 from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
 from pytest_agno.mock._schema_sample import requested_schema, sample_for_schema
+from pytest_agno.mock._scripted_transport import ScriptedTransport
 from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
 __all__ = [
@@ -38,33 +38,11 @@ __all__ = [
     "RequestPredicate",
 ]
 
-# Set while respx's *async* handler resolves a request: the side effect may then return a
-# coroutine (respx awaits it), which makes latency a cancellable `asyncio.sleep`. The sync handler
-# would not await it, so sync clients get `time.sleep` instead. The event loop alone cannot tell:
-# a sync client may well be called from inside a running loop.
+# Set while an *async* client's request is answered: the handler may then return a coroutine
+# (the transport awaits it), which makes latency a cancellable `asyncio.sleep`. A sync client
+# gets `time.sleep` instead. The event loop alone cannot tell: a sync client may well be called
+# from inside a running loop.
 _ASYNC_CLIENT: ContextVar[bool] = ContextVar("pytest_agno_mock_async_client", default=False)
-
-
-class _Router(respx.MockRouter):
-    """A respx router that marks async resolution for `_ASYNC_CLIENT` and keeps no call log."""
-
-    def record(
-        self,
-        request: httpx.Request,
-        *,
-        response: httpx.Response | None = None,
-        route: respx.Route | None = None,
-    ) -> None:
-        # `MockOpenAI.requests` is the record, bounded as asked; respx's own log would keep
-        # every request and response again, without a bound.
-        return
-
-    async def async_handler(self, request: httpx.Request) -> httpx.Response:
-        token = _ASYNC_CLIENT.set(True)
-        try:
-            return await super().async_handler(request)
-        finally:
-            _ASYNC_CLIENT.reset(token)
 
 
 class MockOpenAI:
@@ -120,8 +98,7 @@ class MockOpenAI:
         self._ids = wire.IdMint()
         # Sync clients may call from several threads; reentrant so `match=` may read `pending`.
         self._lock = threading.RLock()
-        self._router: _Router | None = None
-        self._httpx2: ScriptedHttpx2 | None = None
+        self._transport: ScriptedTransport | None = None
         self.keep_requests = keep_requests
 
     @property
@@ -143,22 +120,17 @@ class MockOpenAI:
     # -- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> MockOpenAI:
-        """Install the respx routes; every HTTPX request is intercepted until `stop()`."""
-        if self._router is not None:
+        """Patch the HTTP transports; every httpx/httpx2 request is intercepted until `stop()`."""
+        if self._transport is not None:
             raise RuntimeError("MockOpenAI is already started")
-        router = _Router(assert_all_mocked=True, assert_all_called=False, base_url=self.base_url)
-        router.post("/chat/completions", name="chat").mock(side_effect=self._on_chat)
-        router.post("/responses", name="responses").mock(side_effect=self._on_responses)
-        router.start()
-        self._router = router
-        # openai 3.x sends through httpx2, which respx does not see: the same handlers serve it.
         routes = {"/chat/completions": self._on_chat, "/responses": self._on_responses}
-        self._httpx2 = ScriptedHttpx2(self.base_url, routes, _ASYNC_CLIENT)
-        self._httpx2.start()
+        transport = ScriptedTransport(self.base_url, routes, _ASYNC_CLIENT)
+        transport.start()
+        self._transport = transport
         return self
 
     def stop(self) -> None:
-        """Remove the routes, then fail if a request went unanswered.
+        """Remove the patches, then fail if a request went unanswered.
 
         Raises:
             AssertionError: A request matched no scripted reply, or (with `assert_all_called`)
@@ -416,12 +388,9 @@ class MockOpenAI:
         return reply
 
     def _uninstall(self) -> None:
-        bridge, self._httpx2 = self._httpx2, None
-        if bridge is not None:
-            bridge.stop()
-        router, self._router = self._router, None
-        if router is not None:
-            router.stop(quiet=True)
+        transport, self._transport = self._transport, None
+        if transport is not None:
+            transport.stop()
 
     def _verify(self) -> None:
         if self.unanswered:
@@ -504,6 +473,6 @@ _Answer = httpx.Response | Coroutine[Any, Any, httpx.Response]
 
 
 async def _after(latency: float, response: httpx.Response) -> httpx.Response:
-    # Cancellation raised here propagates through respx and httpx to the caller's task.
+    # Cancellation raised here propagates through the transport to the caller's task.
     await asyncio.sleep(latency)
     return response

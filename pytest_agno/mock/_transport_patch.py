@@ -16,6 +16,7 @@ the patch costs no more per request than an injected ``MockTransport`` client (s
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Awaitable, Callable
 from types import ModuleType
 from typing import Any, Protocol
@@ -46,11 +47,21 @@ def installed_modules(names: tuple[str, ...] = HTTP_MODULES) -> list[ModuleType]
     """Those of ``names`` that can be imported here (httpx2 exists only next to openai 3.x)."""
     modules = []
     for name in names:
-        try:
-            modules.append(importlib.import_module(name))
-        except ImportError:
-            continue
+        module = sys.modules.get(name)
+        if module is None and name not in _MISSING:
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                # Asked again per test: a failed import searches the whole path each time.
+                _MISSING.add(name)
+        if module is not None:
+            modules.append(module)
     return modules
+
+
+_MISSING: set[str] = set()
+# Set on the methods a `TransportPatch` installs, so that a patch knows it sits over another.
+_MARK = "_pytest_agno_transport_patch"
 
 
 class TransportPatch:
@@ -64,6 +75,8 @@ class TransportPatch:
         self.module = module
         self._interceptor = interceptor
         self._saved: tuple[Any, Any] | None = None
+        self.over_patch = False
+        """Whether the methods this patch replaced are another patch's (while started)."""
 
     def start(self) -> None:
         """Install the patch."""
@@ -88,6 +101,9 @@ class TransportPatch:
             await request.aread()
             return await interceptor.ahandle(module, request, forward)
 
+        setattr(handle_request, _MARK, True)
+        setattr(handle_async_request, _MARK, True)
+        self.over_patch = bool(getattr(real_async, _MARK, False))
         self._saved = (real_sync, real_async)
         sync_cls.handle_request = handle_request
         async_cls.handle_async_request = handle_async_request

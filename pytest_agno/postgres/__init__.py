@@ -4,8 +4,9 @@ Owns starting a server from the machine's binaries (``_launcher``: initdb, pg_ct
 database, one fresh database per test; or an external server given by URL), the server's home and
 owner (``_home``: a data directory the ``postgres`` user owns when running as root, reaping
 orphans of dead sessions) and the session/test fixtures the plugin re-exports (``_fixtures``:
-``agno_pg_server``, ``pg_url``). It may import the standard library, pytest and (lazily) psycopg:
-no other part of pytest_agno and nothing of agno_core.
+``agno_pg_server``, ``pg_url``; ``_db_fixtures``: ``pg_db`` and the template with agno_core's
+tables it clones). It may import the standard library, pytest and (lazily) psycopg, and inside
+``_db_fixtures``' fixtures agno_core's public db API: no other part of pytest_agno.
 """
 
 from __future__ import annotations

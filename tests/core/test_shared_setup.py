@@ -74,3 +74,38 @@ def test_a_new_loop_s_first_request_starts_no_thread(
         assert asyncio.run(agent.arun("hi")).content == "Mock reply."
     assert started == []
     assert mock_model.request_count == 3
+
+
+async def test_a_sqlite_engine_knows_its_dialect_without_asking(tmp_path: Path) -> None:
+    """A db's engine (one per loop: per test) learns nothing on its first connection: the
+    dialect starts with what an ordinary engine's first connection teaches it, and the SQL
+    functions SQLAlchemy registers on a connection are there."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    ordinary = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'ordinary.db'}")
+    async with ordinary.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    await ordinary.dispose()
+    db = SqliteDb(db_file=tmp_path / "agno.db")
+    hot = await db._hot()
+    learned = ("server_version_info", "default_schema_name", "default_isolation_level")
+    ours, theirs = hot.engine.sync_engine.dialect, ordinary.sync_engine.dialect
+    assert [getattr(ours, name) for name in learned] == [getattr(theirs, name) for name in learned]
+    async with hot.engine.connect() as conn:
+        row = (await conn.execute(text("SELECT 'abc' REGEXP 'b', floor(2.5)"))).one()
+        assert tuple(row) == (1, 2)
+        assert await conn.get_isolation_level() == "SERIALIZABLE"
+    await db.aclose()
+
+
+async def test_a_sqlite_engine_with_engine_kwargs_is_made_the_ordinary_way(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    db = SqliteDb(db_file=tmp_path / "agno.db", engine_kwargs={"isolation_level": "AUTOCOMMIT"})
+    hot = await db._hot()
+    async with hot.engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        assert raw.driver_connection.isolation_level is None  # the driver's autocommit
+        assert (await conn.execute(text("SELECT 'abc' REGEXP 'z'"))).scalar() == 0
+    await db.aclose()

@@ -17,8 +17,8 @@ import pytest
 from pytest_agno.mock._cassette import Cassette, CassetteError
 from pytest_agno.mock._cassette_mock import CassetteMock
 from pytest_agno.mock._cassette_options import CassetteOptions
-from pytest_agno.mock._httpx2 import UnmockedRequestError
 from pytest_agno.mock._openai import MockOpenAI
+from pytest_agno.mock._scripted_transport import UnmockedRequestError
 from tests.openai_line import sdk_http
 from tests.plugin.conftest import CASSETTE_KEY
 from tests.plugin.openai_server import OpenAIServer

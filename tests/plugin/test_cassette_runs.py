@@ -165,5 +165,5 @@ async def test_perf_eval_over_replayed_runs_adds_no_growth(
     with cassette(path, "none") as replay:
         replay_sites = await growth(replay)
     # No line of the replay machinery (transport patch, cassette, streams) grows per iteration.
-    ours = ("_cassette", "_transport_patch", "_httpx2_transport")
+    ours = ("_cassette", "_transport_patch", "_scripted_transport")
     assert [site for site in replay_sites if any(name in site for name in ours)] == []

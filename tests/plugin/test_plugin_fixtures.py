@@ -57,7 +57,8 @@ def test_fixtures_are_documented(agno_pytester: pytest.Pytester) -> None:
         "cancel_scenario",
         "perf_eval",
     ):
-        result.stdout.fnmatch_lines([f"{name} -- *pytest_agno*plugin.py:*"])
+        home = "_db_fixtures.py" if name == "pg_db" else "plugin.py"
+        result.stdout.fnmatch_lines([f"{name} -- *pytest_agno*{home}:*"])
     result.stdout.fnmatch_lines(["*Measure a function with `PerformanceEval`*"])
 
 
@@ -224,3 +225,47 @@ def test_agno_perf_marker_sets_defaults_that_calls_override(agno_pytester: pytes
         """
     )
     agno_pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_mock_model_sets_a_dummy_key_only_for_its_test(
+    agno_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agno_pytester.makepyfile(
+        """
+        import os
+
+        import pytest
+
+
+        @pytest.fixture
+        def key_after():
+            yield
+            assert "OPENAI_API_KEY" not in os.environ  # put back by mock_model's teardown
+
+
+        async def test_without_a_key(key_after, agent):
+            assert os.environ["OPENAI_API_KEY"] == "sk-agno-mock-key"
+            assert (await agent.arun("hi")).content == "Mock reply."
+
+
+        def test_next_test_has_no_key():
+            assert "OPENAI_API_KEY" not in os.environ
+        """
+    )
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    agno_pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+    monkeypatch.setenv("OPENAI_API_KEY", "")  # empty counts as none, and is put back as found
+    agno_pytester.makepyfile(
+        test_empty="""
+        import os
+
+
+        def test_key(mock_model):
+            assert os.environ["OPENAI_API_KEY"] == "sk-agno-mock-key"
+
+
+        def test_after():
+            assert os.environ["OPENAI_API_KEY"] == ""
+        """
+    )
+    agno_pytester.runpytest("-p", "no:randomly", "test_empty.py").assert_outcomes(passed=2)

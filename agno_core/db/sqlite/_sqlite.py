@@ -125,16 +125,25 @@ class SqliteDb(SqlDb):
     def _create_engine(self) -> AsyncEngine:
         if self.db_file:
             _check_path(Path(self.db_file))
-        engine = create_async_engine(
-            self._url,
-            connect_args={"timeout": self.busy_timeout},
-            pool_size=4,
-            max_overflow=8,
+        options: dict[str, Any] = {
+            "connect_args": {"timeout": self.busy_timeout},
+            "pool_size": 4,
+            "max_overflow": 8,
             # Every use of a connection ends in a commit or rollback of its own; the pool's
             # extra rollback on check-in would cost a thread round trip per transaction.
-            pool_reset_on_return=None,
-            **self._engine_kwargs,
-        )
+            "pool_reset_on_return": None,
+        }
+        # An engine is made per event loop: per test, in a suite. Its first connection would
+        # teach the dialect what SQLite always answers (see `_initialize_without_asking`) and
+        # register two SQL functions, seven round trips to aiosqlite's thread; instead, the
+        # dialect is told, and the functions are registered with the pragmas, in one.
+        fast = not self._engine_kwargs
+        engine = _create_engine(self._url, options) if fast else None
+        if engine is None:
+            engine = create_async_engine(self._url, **options, **self._engine_kwargs)
+            functions = None
+        else:
+            functions = engine.sync_engine.dialect.on_connect()
         busy_ms = int(self.busy_timeout * 1000)
 
         busy_timeout = self.busy_timeout
@@ -142,7 +151,7 @@ class SqliteDb(SqlDb):
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             try:
-                _run_in_worker(dbapi_connection, _setup, busy_timeout, busy_ms)
+                _run_in_worker(dbapi_connection, _setup, busy_timeout, busy_ms, functions)
             except Exception:
                 # Not a usable database (a text file, a corrupt one): the pool will not close
                 # a connection whose setup failed, and its aiosqlite thread would outlive the
@@ -152,6 +161,33 @@ class SqliteDb(SqlDb):
                 raise
 
         return engine
+
+
+def _create_engine(url: Any, options: dict[str, Any]) -> AsyncEngine | None:
+    """An engine whose dialect needs no first-connection round trips (None: not possible here).
+
+    SQLAlchemy's ``_initialize`` flag (private, used by its own mock engines) leaves out the
+    first-connection ``initialize()`` and the dialect's own connect hooks; what they would do is
+    done by `_initialize_without_asking` and `_setup` instead. Checked by
+    ``tests/core/test_sqlite_engine.py`` against an engine made the ordinary way.
+    """
+    try:
+        engine = create_async_engine(url, **options, _initialize=False)
+    except TypeError:  # pragma: no cover - a SQLAlchemy without the flag
+        return None
+    _initialize_without_asking(engine.sync_engine.dialect)
+    return engine
+
+
+def _initialize_without_asking(dialect: Any) -> None:
+    """What ``dialect.initialize()`` learns on a first SQLite connection, known in advance.
+
+    The library's version (no query), the schema every SQLite connection is in, and the
+    isolation level of a connection that never set ``read_uncommitted`` (ours never do).
+    """
+    dialect.server_version_info = dialect._get_server_version_info(None)
+    dialect.default_schema_name = "main"
+    dialect.default_isolation_level = "SERIALIZABLE"
 
 
 def _run_in_worker(dbapi_connection: Any, job: Any, *args: Any) -> Any:
@@ -170,7 +206,9 @@ def _run_in_worker(dbapi_connection: Any, job: Any, *args: Any) -> Any:
     return await_only(execute(job, conn, *args))
 
 
-def _setup(conn: Any, busy_timeout: float, busy_ms: int) -> None:
+def _setup(conn: Any, busy_timeout: float, busy_ms: int, functions: Any = None) -> None:
+    if functions is not None:  # the dialect's ``regexp`` and ``floor`` (see `_create_engine`)
+        functions(conn)
     cursor = conn.cursor()
     try:
         _set_wal(cursor, busy_timeout)
