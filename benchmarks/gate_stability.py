@@ -20,8 +20,9 @@ they stop on their own after ``--busy-seconds``), the suite is rerun ``--runs`` 
 - ``legacy``: the same code, compared the way gates compared before load correction (wall
   time: the baseline's reference samples removed; no confirming rerun).
 
-The last column counts the runs whose final comparison called the p95 run time a regression,
-whether or not a rule gated it.
+The table also counts the runs whose final comparison called the p95 run time a regression,
+whether or not a rule gated it, and gives the median over the runs of the final comparison's
+runtime change and load allowance (both relative to the baseline).
 
 Each run writes its JSON report, so the table also counts the runs whose *first* measurement
 broke the rule (and was measured again, ``--agno-eval-confirm``). Not a test: a figure of the
@@ -143,6 +144,15 @@ def _p95_read_as_regression(data: dict[str, Any]) -> bool:
     return False
 
 
+def _runtime_item(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The (last) comparison's median_run_time entry, if any."""
+    for record in data.get("evals", []):
+        for item in (record.get("comparison") or {}).get("metrics", []):
+            if item["metric"] == "median_run_time":
+                return dict(item)
+    return None
+
+
 def _first_broke(data: dict[str, Any]) -> bool:
     return any(
         record.get("rerun") is not None or record["verdict"] == "fail"
@@ -201,6 +211,8 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             busy = Busy(args.busy, args.busy_seconds) if args.busy else None
             failed = first = p95 = 0
             loads = []
+            changes: list[float] = []
+            allowances: list[float] = []
             metrics: dict[str, int] = {}
             try:
                 for _ in range(runs):
@@ -210,6 +222,10 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                     failed += code == 1
                     first += _first_broke(data)
                     p95 += _p95_read_as_regression(data)
+                    item = _runtime_item(data)
+                    if item is not None and item["baseline"]:
+                        changes.append(item["change"] / item["baseline"])
+                        allowances.append(item.get("load_allowance", 0.0) / item["baseline"])
                     for metric in _broken_metrics(data):
                         metrics[metric] = metrics.get(metric, 0) + 1
                     loads.append(os.getloadavg()[0])
@@ -225,6 +241,8 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                     "first_broke": first,
                     "p95": p95,
                     "load": statistics.median(loads),
+                    "change": statistics.median(changes) if changes else float("nan"),
+                    "allowance": statistics.median(allowances) if allowances else float("nan"),
                     "metrics": ", ".join(
                         f"{name} x{count}" for name, count in sorted(metrics.items())
                     )
@@ -245,12 +263,13 @@ def markdown(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "spun.",
         "",
         "| phase | runs | test failed | first measurement broke the rule | metrics that broke it "
-        "(runs) | p95 read as a regression (runs) | median load (1 min) |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
+        "(runs) | p95 read as a regression (runs) | median runtime change | median load "
+        "allowance | median load (1 min) |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [
         f"| {r['label']} | {r['runs']} | {r['failed']} | {r['first_broke']} | {r['metrics']} | "
-        f"{r['p95']} | {r['load']:.1f} |"
+        f"{r['p95']} | {r['change']:+.0%} | {r['allowance']:.0%} | {r['load']:.1f} |"
         for r in rows
     ]
     return "\n".join(lines) + "\n"

@@ -12,13 +12,32 @@ For each metric the change ``current - baseline`` counts only when its size exce
   data) over ``sqrt(n)``, combined as ``sqrt(se_baseline**2 + se_current**2)``.
 
 Runtime under load: when both results carry ``steady_times`` and ``reference_times`` on the same
-kind of clock, runtime metrics compare steady time (wall time minus the time the thread waited
+kind of clock, runtime metrics compare steady time (wall time minus the time the call waited
 for a CPU, see :mod:`agno_core.eval._load`), not wall time, with each sample's on-CPU part
 (``min(cpu, steady)``) divided by the reference workload timed around it and multiplied by
 the baseline's median reference: seconds as the baseline's machine, unloaded, would have taken.
-The rest of a sample (sleeps, I/O waits) does not depend on CPU speed and is kept as is. A busy
-machine inflates wall time, not these; results from different machines compare the same way.
-The comparison's ``basis`` then says ``"reference"``; otherwise ``"wall"``.
+The rest of a sample (sleeps, I/O waits) does not depend on CPU speed and is kept as is. The
+comparison's ``basis`` then says ``"reference"``; otherwise ``"wall"``. Two more things change
+on that basis, both because load only ever *adds* time, and adds more of it to some code than to
+the reference workload:
+
+- ``median_run_time`` compares the **lower quartile** of the corrected samples (``statistic``
+  says ``"p25"``), with the noise taken from the spread below the median
+  (:func:`~agno_core.eval._stats.lower_sigma`): a preempted sample resumes with cold caches and
+  runs slower by an amount no clock sees, so the least-disturbed quarter of the samples is the
+  part of the distribution load moves least (on a quiet machine the quartile moves with the
+  code exactly as the median does).
+- a **load allowance** widens the threshold when the current run was contended (its samples
+  waited for a CPU more than :data:`CONTENDED_WAIT_SHARE` of their wall time) and its
+  references ran slower than the baseline's: the on-CPU part is rescaled once more as if the
+  code were :data:`LOAD_SENSITIVITY` times as sensitive to the load as the reference
+  (``(reference ratio) ** 2`` instead of the ratio itself), and the difference between the
+  two readings is added to the threshold. Measured on a shared 2-core
+  machine, an agent run on the mock slowed by up to about the square of the reference's
+  slowdown (cache-hungry code suffers more from contention than the small reference); code
+  that the load slows only as much as the reference loses that much detection power, and only
+  while the machine is loaded. On a quiet machine there is none, also when the machine itself is
+  slower than the baseline's (then the reference ratio is the machine's speed, not load).
 
 Every metric is "lower is better", so a change above the threshold is a regression and one below
 minus the threshold an improvement. A metric that either result lacks (runtime not measured,
@@ -33,18 +52,39 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from agno_core.eval._stats import percentile, robust_sigma
+from agno_core.eval._stats import lower_sigma, percentile, robust_sigma
 from agno_core.eval._units import MIB, format_bytes, format_duration, format_signed_bytes
 
 if TYPE_CHECKING:
     from agno_core.eval._measured import Measured
 
-__all__ = ["DEFAULT_METRICS", "Comparison", "MetricComparison", "Verdict", "compare"]
+__all__ = [
+    "CONTENDED_WAIT_SHARE",
+    "DEFAULT_METRICS",
+    "LOAD_SENSITIVITY",
+    "LOW_QUANTILE",
+    "Comparison",
+    "MetricComparison",
+    "Verdict",
+    "compare",
+]
 
 #: How many reference runs around a sample make its reference (their median).
 _REFERENCE_WINDOW = 5
+#: Percentile of the load-corrected samples that ``median_run_time`` compares (basis reference).
+LOW_QUANTILE = 25.0
+#: How many times as sensitive to load as the reference workload (an exponent on the reference's
+#: slowdown) code may be before a slowdown under load counts against it (the load allowance).
+LOAD_SENSITIVITY = 2.0
+#: Share of the current run's wall time spent waiting for a CPU above which the run counts as
+#: contended, and the load allowance applies (a quiet run on a slower machine gets none).
+CONTENDED_WAIT_SHARE = 0.05
+#: The standard error of a sample's 25th percentile, in standard deviations over sqrt(n)
+#: (``sqrt(p * (1 - p)) / pdf(z_p)`` for normal data).
+_P25_SE_FACTOR = 1.3626
 
 Verdict = Literal["regression", "improvement", "unchanged"]
+Statistic = Literal["median", "p25", "p95", "mean"]
 Unit = Literal["s", "bytes"]
 Basis = Literal["wall", "reference", "memory"]
 
@@ -55,6 +95,7 @@ class _Metric:
     samples: Callable[[Measured], Sequence[float]]
     statistic: Callable[[Sequence[float]], float]
     se_factor: float
+    name: Statistic
 
 
 def _peaks(result: Measured) -> Sequence[float]:
@@ -74,11 +115,11 @@ def _mean(values: Sequence[float]) -> float:
 
 
 _METRICS: dict[str, _Metric] = {
-    "median_run_time": _Metric("s", lambda result: result.run_times, _median, 1.2533),
-    "p95_run_time": _Metric("s", lambda result: result.run_times, _p95, 2.11),
-    "median_peak_memory": _Metric("bytes", _peaks, _median, 1.2533),
+    "median_run_time": _Metric("s", lambda result: result.run_times, _median, 1.2533, "median"),
+    "p95_run_time": _Metric("s", lambda result: result.run_times, _p95, 2.11, "p95"),
+    "median_peak_memory": _Metric("bytes", _peaks, _median, 1.2533, "median"),
     "avg_growth_per_iteration": _Metric(
-        "bytes", lambda result: result.growth_per_iteration, _mean, 1.0
+        "bytes", lambda result: result.growth_per_iteration, _mean, 1.0, "mean"
     ),
 }
 #: Metrics compared by default: runtime median and p95, peak memory median, growth per iteration.
@@ -101,6 +142,10 @@ class MetricComparison:
         verdict: ``"regression"``, ``"improvement"`` or ``"unchanged"``.
         basis: what was compared: ``"wall"`` time, steady time over the ``"reference"``
             workload (load-independent), or ``"memory"``.
+        statistic: which statistic of the samples was compared (``"p25"`` for
+            ``median_run_time`` on basis ``"reference"``, see the module docstring).
+        load_allowance: how much of ``threshold`` the load allowance is (0 unless the current
+            run's references ran slower than the baseline's).
     """
 
     metric: str
@@ -113,6 +158,16 @@ class MetricComparison:
     threshold: float
     verdict: Verdict
     basis: Basis = "wall"
+    statistic: Statistic = "median"
+    load_allowance: float = 0.0
+
+    @property
+    def label(self) -> str:
+        """The metric's name, with the statistic when it is not the one the name says."""
+        named = {"median": "median_", "p95": "p95_", "mean": "avg_"}.get(self.statistic)
+        if named is not None and self.metric.startswith(named):
+            return self.metric
+        return f"{self.metric} ({self.statistic})"
 
     def format_value(self, value: float, *, signed: bool = False) -> str:
         """``value`` in this metric's unit, human-readable."""
@@ -158,7 +213,7 @@ class Comparison:
             relative = "" if item.relative_change is None else f" ({item.relative_change:+.1%})"
             rows.append(
                 (
-                    item.metric,
+                    item.label,
                     item.format_value(item.baseline),
                     item.format_value(item.current),
                     item.format_value(item.change, signed=True) + relative,
@@ -196,25 +251,53 @@ def _smoothed(values: Sequence[float], width: int = _REFERENCE_WINDOW) -> list[f
     ]
 
 
-def _per_reference(result: Measured, scale: float) -> list[float]:
+def _per_reference(result: Measured, scale: float, sensitivity: float = 1.0) -> list[float]:
     """Each sample in the baseline machine's seconds: its on-CPU part rescaled by its reference.
 
     Only the part of a sample spent on a CPU depends on how fast the CPU ran (load, machine);
     the rest (sleeps, I/O waits) does not, so it is kept as measured. The reference of a sample
     is the median of the references timed around it: it follows a load that comes and goes,
     and one reference run that was itself interrupted does not distort a sample.
+    ``sensitivity`` is the exponent on the reference's slowdown (1: the code slows as much as
+    the reference does).
     """
     samples = []
     for steady, cpu, reference in zip(
         result.steady_times, result.cpu_times, _smoothed(result.reference_times), strict=True
     ):
         on_cpu = min(cpu, steady)
-        samples.append(on_cpu * scale / reference + (steady - on_cpu))
+        samples.append(on_cpu * (scale / reference) ** sensitivity + (steady - on_cpu))
     return samples
 
 
+def _low_quantile(values: Sequence[float]) -> float:
+    return percentile(values, LOW_QUANTILE)
+
+
+def _load_corrected_runtime(
+    name: str, current: Measured, baseline: Measured, scale: float
+) -> tuple[_Metric, list[float], list[float], float]:
+    """The statistic, both corrected samples and the load allowance of a runtime metric."""
+    metric = _METRICS[name]
+    if name == "median_run_time":
+        metric = _Metric("s", metric.samples, _low_quantile, _P25_SE_FACTOR, "p25")
+    before, after = _per_reference(baseline, scale), _per_reference(current, scale)
+    allowance = 0.0
+    if _wait_share(current) > CONTENDED_WAIT_SHARE:
+        sensitive = metric.statistic(_per_reference(current, scale, LOAD_SENSITIVITY))
+        allowance = max(metric.statistic(after) - sensitive, 0.0)
+    return metric, before, after, allowance
+
+
+def _wait_share(result: Measured) -> float:
+    """The share of the samples' wall time that was not steady time (CPU wait)."""
+    wall = sum(result.run_times)
+    return 1 - sum(result.steady_times) / wall if wall > 0 else 0.0
+
+
 def _standard_error(metric: _Metric, values: Sequence[float]) -> float:
-    return metric.se_factor * robust_sigma(values) / math.sqrt(len(values))
+    spread = lower_sigma(values) if metric.name == "p25" else robust_sigma(values)
+    return metric.se_factor * spread / math.sqrt(len(values))
 
 
 def compare(
@@ -257,14 +340,17 @@ def compare(
             skipped.append(name)
             continue
         basis: Basis = "memory" if metric.unit == "bytes" else "wall"
+        allowance = 0.0
         if corrected and metric.unit == "s":
             basis = "reference"
-            before, after = _per_reference(baseline, scale), _per_reference(current, scale)
+            metric, before, after, allowance = _load_corrected_runtime(
+                name, current, baseline, scale
+            )
         base_value, current_value = metric.statistic(before), metric.statistic(after)
         change = current_value - base_value
         noise = math.hypot(_standard_error(metric, before), _standard_error(metric, after))
         absolute = abs_tolerance_s if metric.unit == "s" else abs_tolerance_bytes
-        threshold = max(rel_tolerance * abs(base_value), absolute, noise_factor * noise)
+        threshold = max(rel_tolerance * abs(base_value), absolute, noise_factor * noise) + allowance
         verdict: Verdict = "unchanged"
         if change > threshold:
             verdict = "regression"
@@ -282,6 +368,8 @@ def compare(
                 threshold=threshold,
                 verdict=verdict,
                 basis=basis,
+                statistic=metric.name,
+                load_allowance=allowance,
             )
         )
     return Comparison(metrics=tuple(compared), skipped=tuple(skipped))

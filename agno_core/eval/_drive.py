@@ -65,9 +65,12 @@ def run_on_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 async def _measure_async(
-    func: Callable[[], object], plan: Plan, pending: Awaitable[Any] | None
+    func: Callable[[], object],
+    plan: Plan,
+    pending: Awaitable[Any] | None,
+    threads_before: frozenset[int] | None = None,
 ) -> PerformanceResult:
-    invoker = await prime(func, pending)
+    invoker = await prime(func, pending, threads_before)
     return await measure(invoker, plan)
 
 
@@ -86,7 +89,8 @@ def measure_sync(func: Callable[[], object], plan: Plan) -> PerformanceResult:
             return result
         coro.close()
         raise _suspended(suspended_on)
-    return run_on_loop(lambda: _measure_async(func, plan, pending))
+    before = invoker.threads_before
+    return run_on_loop(lambda: _measure_async(func, plan, pending, before))
 
 
 async def measure_async(func: Callable[[], object], plan: Plan) -> PerformanceResult:

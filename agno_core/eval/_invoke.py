@@ -21,6 +21,8 @@ import tracemalloc
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
+from agno_core.eval._load import thread_ids
+
 __all__ = ["Invoker", "looks_async", "prime", "prime_sync"]
 
 M = TypeVar("M")
@@ -46,13 +48,23 @@ class Invoker:
     Args:
         func: the measured callable, taking no arguments.
         is_async: whether ``func()`` returns an awaitable that must be awaited.
+        threads_before: native ids of the threads that existed before the first call of
+            ``func`` (None: unknown); the others are the run's own (see
+            :class:`~agno_core.eval._load.SteadyClock`).
     """
 
-    __slots__ = ("func", "is_async")
+    __slots__ = ("func", "is_async", "threads_before")
 
-    def __init__(self, func: Callable[[], object], *, is_async: bool) -> None:
+    def __init__(
+        self,
+        func: Callable[[], object],
+        *,
+        is_async: bool,
+        threads_before: frozenset[int] | None = None,
+    ) -> None:
         self.func = func
         self.is_async = is_async
+        self.threads_before = threads_before
 
     async def call(self) -> None:
         """Call ``func`` once (awaiting its result when async), in the current task."""
@@ -123,21 +135,32 @@ def prime_sync(func: Callable[[], object]) -> tuple[Invoker, Awaitable[Any] | No
     """The priming call, made from synchronous code outside any event loop.
 
     Returns the invoker and, when ``func`` turned out to be async, the awaitable its first call
-    returned: the caller must await it (on the loop that will run the measurement).
+    returned: the caller must await it (on the loop that will run the measurement), with
+    :func:`prime` given this invoker's ``threads_before``.
     """
+    before = thread_ids()
     result = func()
     if inspect.isawaitable(result):
-        return Invoker(func, is_async=True), result
-    return Invoker(func, is_async=False), None
+        return Invoker(func, is_async=True, threads_before=before), result
+    return Invoker(func, is_async=False, threads_before=before), None
 
 
-async def prime(func: Callable[[], object], pending: Awaitable[Any] | None = None) -> Invoker:
-    """The priming call, made on the running loop (or finishing one :func:`prime_sync` began)."""
+async def prime(
+    func: Callable[[], object],
+    pending: Awaitable[Any] | None = None,
+    threads_before: frozenset[int] | None = None,
+) -> Invoker:
+    """The priming call, made on the running loop (or finishing one :func:`prime_sync` began).
+
+    ``threads_before``: the threads that existed before :func:`prime_sync` made the first call
+    (taken here when None).
+    """
+    before = thread_ids() if threads_before is None else threads_before
     if pending is not None:
         await pending
-        return Invoker(func, is_async=True)
+        return Invoker(func, is_async=True, threads_before=before)
     result = func()
     if inspect.isawaitable(result):
         await result
-        return Invoker(func, is_async=True)
-    return Invoker(func, is_async=False)
+        return Invoker(func, is_async=True, threads_before=before)
+    return Invoker(func, is_async=False, threads_before=before)

@@ -1,11 +1,33 @@
 """Time that machine load cannot inflate: the steady clock and the reference workload.
 
-Wall time on a busy machine holds time the process's threads spent *runnable but waiting for a
-CPU* (other processes had the cores). Linux counts that wait per thread
+Wall time on a busy machine holds time the measured call spent *runnable but waiting for a CPU*
+(other processes had the cores). Linux counts that wait per thread
 (``/proc/self/task/<tid>/schedstat``, second field, nanoseconds), so a sample's **steady time**
-is its wall time minus the wait that accrued during it: sleeps and I/O waits still count (a slowdown
+is its wall time minus the wait that delayed it: sleeps and I/O waits still count (a slowdown
 from a new ``await`` of the network is seen), preemption does not. Where the kernel does not say,
 the steady time is the process's CPU time (which misses sleeps and I/O, but not load).
+
+Whose wait delayed the call (the rule, :meth:`SteadyClock.steady_ns`):
+
+- **the measuring thread's own wait, always.** It is exact: the kernel adds a wait to a thread's
+  count when the thread gets a CPU again, and the measuring thread is on a CPU at both readings
+  (it is the one reading), so no wait of its own straddles a reading.
+- **a helper thread's wait, only while the measuring thread was blocked, and only for the run's
+  own threads.** Another thread's preemption delays the call only if the call is waiting for
+  that thread (a database driver's worker) at that moment. A thread that existed before the eval
+  made its first call (pytest-xdist's I/O thread, a watchdog, the caller blocked in ``run()``)
+  is not the run's: its wait is ignored, even when it lands in a sample while the measuring
+  thread sleeps (counting it made a 4 ms ``time.sleep`` measure 2.27 ms on a throttled CI
+  worker). Threads started since then (an executor's or a driver's workers the run started) are
+  helpers. Their wait counts up to the time the measuring thread was *blocked* in the span
+  (wall minus its own CPU time minus its own wait): while it runs or waits for a CPU itself, no
+  other thread's wait can delay it, and waits of helpers that wait at once do not add up beyond
+  that. The cap also bounds the kernel's lazy accounting: a helper's wait that began before a
+  reading is counted at its next reading, and can never take more than that bound.
+
+  Helpers that existed before the eval (a connection thread a fixture opened) are not counted:
+  their preemption stays in steady time, which then errs towards wall time (a failure the
+  confirming rerun judges, never a missed slowdown).
 
 What the steady clock cannot remove is a slower CPU while running: a hyper-thread sibling or a
 neighbour thrashing the shared cache, a frequency change. So a **reference workload** (a fixed
@@ -22,9 +44,18 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import NamedTuple
 
-__all__ = ["REFERENCE_LOOPS", "Mark", "SteadyClock", "reference_work"]
+__all__ = [
+    "REFERENCE_LOOPS",
+    "Mark",
+    "Reading",
+    "SteadyClock",
+    "read_schedstat",
+    "reference_work",
+    "thread_ids",
+]
 
 _TASKS = "/proc/self/task"
 #: Iterations of the reference loop (~0.1 ms of CPython on a current x86 core).
@@ -64,70 +95,124 @@ def reference_work(loops: int = REFERENCE_LOOPS) -> int:
     return total
 
 
+#: A schedstat reading: thread id -> (CPU time, CPU wait) in ns, for every thread of the process.
+Reading = dict[int, tuple[int, int]]
+
+
+def read_schedstat() -> Reading:
+    """Every thread's CPU time and CPU wait so far (ns), from ``/proc/self/task/*/schedstat``.
+
+    Raises:
+        OSError: where the kernel does not provide it.
+    """
+    stats = {}
+    for tid in os.listdir(_TASKS):
+        try:
+            with open(f"{_TASKS}/{tid}/schedstat", "rb") as stat:
+                fields = stat.read().split()
+        except FileNotFoundError:  # the thread just ended
+            continue
+        stats[int(tid)] = (int(fields[0]), int(fields[1]))
+    return stats
+
+
+def thread_ids() -> frozenset[int]:
+    """The native ids of the process's threads now (empty where the kernel does not list them).
+
+    Taken before an eval's first call: the threads that exist then are not the run's helpers.
+    """
+    try:
+        return frozenset(int(tid) for tid in os.listdir(_TASKS))
+    except OSError:
+        return frozenset()
+
+
 class Mark(NamedTuple):
-    """One reading of a :class:`SteadyClock`: CPU wait of all threads, run time of this one."""
+    """One reading of a :class:`SteadyClock` (ns, cumulative since the clock was created).
+
+    Attributes:
+        wait_ns: the measuring thread's CPU wait.
+        run_ns: the measuring thread's CPU time.
+        helper_wait_ns: the CPU wait of the run's helper threads (see the module docstring).
+    """
 
     wait_ns: int
     run_ns: int
+    helper_wait_ns: int = 0
 
 
 class SteadyClock:
-    """Reads how long the process's threads waited for a CPU (Linux), to get steady time.
+    """Reads how long the measured call waited for a CPU (Linux), to get steady time.
 
-    The wait of every thread counts, not only the measuring one's: an async function often waits
-    for a worker thread (a database driver's), and that thread's preemption delays it just the
-    same. Waits of threads that wait at the same time add up, so the subtracted wait can exceed
-    what the span lost; steady time is therefore never taken below the time the measuring thread
-    itself ran on a CPU during the span. A thread that ends between two readings loses its last
-    increment (steady time then errs towards wall time).
+    Create it in the thread that runs the samples. The rule for whose wait counts is in the
+    module docstring. A helper thread that ends between two readings loses its last increment
+    (steady time then errs towards wall time).
 
-    Create it in the thread that runs the samples.
+    Args:
+        preexisting: the native ids of the threads that existed before the eval's first call
+            (:func:`thread_ids`); every other thread but this one is a helper of the run.
+            None: no thread is a helper (only this thread's own wait counts).
+        read: reads every thread's (CPU time, CPU wait) (injectable for tests).
+        thread_time_ns: this thread's CPU time (injectable for tests; the schedstat CPU time of
+            a running thread lags by up to a scheduler tick, ``CLOCK_THREAD_CPUTIME_ID`` does
+            not).
+        native_id: this thread's native id (injectable for tests).
 
     Attributes:
         kind: ``"schedstat"`` (wall minus CPU wait) or ``"cpu"`` (process CPU time).
     """
 
-    __slots__ = ("_last", "_self", "_total", "kind")
+    __slots__ = ("_helper_wait", "_last", "_preexisting", "_read", "_self", "_thread_time", "kind")
 
-    def __init__(self) -> None:
-        self._self = str(threading.get_native_id())
-        self._last: dict[str, tuple[int, int]] = {}
-        self._total = 0
+    def __init__(
+        self,
+        *,
+        preexisting: frozenset[int] | None = None,
+        read: Callable[[], Reading] = read_schedstat,
+        thread_time_ns: Callable[[], int] = time.thread_time_ns,
+        native_id: int | None = None,
+    ) -> None:
+        self._self = threading.get_native_id() if native_id is None else native_id
+        self._preexisting = preexisting
+        self._read = read
+        self._thread_time = thread_time_ns
+        self._helper_wait = 0
+        self._last: Reading = {}
         try:
-            self._last = self._read()
+            self._last = read()
         except (OSError, ValueError, IndexError):
             self.kind = "cpu"
         else:
             self.kind = "schedstat" if self._self in self._last else "cpu"
 
-    @staticmethod
-    def _read() -> dict[str, tuple[int, int]]:
-        stats = {}
-        for tid in os.listdir(_TASKS):
-            try:
-                with open(f"{_TASKS}/{tid}/schedstat", "rb") as stat:
-                    fields = stat.read().split()
-            except FileNotFoundError:  # the thread just ended
-                continue
-            stats[tid] = (int(fields[0]), int(fields[1]))
-        return stats
+    def _is_helper(self, tid: int) -> bool:
+        preexisting = self._preexisting
+        return preexisting is not None and tid != self._self and tid not in preexisting
 
     def mark(self) -> Mark:
         """Read the clock now (all zeros without schedstat)."""
         if self.kind != "schedstat":
             return Mark(0, 0)
+        run_ns = self._thread_time()
         current = self._read()
         last = self._last
-        self._total += sum(wait - last.get(tid, (0, 0))[1] for tid, (_, wait) in current.items())
+        self._helper_wait += sum(
+            max(wait - last.get(tid, (0, 0))[1], 0)
+            for tid, (_, wait) in current.items()
+            if self._is_helper(tid)
+        )
         self._last = current
-        return Mark(self._total, current.get(self._self, (0, 0))[0])
+        return Mark(current.get(self._self, (0, 0))[1], run_ns, self._helper_wait)
 
     def steady_ns(self, wall_ns: int, cpu_ns: int, start: Mark, end: Mark) -> int:
         """A span's steady time from its wall time, CPU time and the marks around it (ns)."""
         if self.kind != "schedstat":
             return cpu_ns
-        ran = end.run_ns - start.run_ns
-        return min(max(wall_ns - (end.wait_ns - start.wait_ns), ran, 0), wall_ns)
+        ran = max(end.run_ns - start.run_ns, 0)
+        own_wait = max(end.wait_ns - start.wait_ns, 0)
+        blocked = max(wall_ns - ran - own_wait, 0)
+        helper_wait = min(max(end.helper_wait_ns - start.helper_wait_ns, 0), blocked)
+        return min(max(wall_ns - own_wait - helper_wait, min(ran, wall_ns), 0), wall_ns)
 
     def reference_ns(self) -> int:
         """The steady time of one run of :func:`reference_work`."""

@@ -116,7 +116,9 @@ async def measure(invoker: Invoker, *, samples: int, loops: int) -> RuntimeSampl
     cpu_times: list[float] = []
     steady_times: list[float] = []
     reference_times: list[float] = []
-    clock = SteadyClock()  # in the thread that runs the samples (it reads this thread's wait)
+    # In the thread that runs the samples (it reads this thread's wait); threads that existed
+    # before the first call are not the run's helpers.
+    clock = SteadyClock(preexisting=invoker.threads_before)
     try:
         if loops > 1:
             # The first sample at a new loop count runs measurably slower (caches, branch

@@ -24,7 +24,9 @@ conditions; any condition that holds fails the test:
 ``METRIC`` is ``runtime`` (median run time), ``p95`` (p95 run time), ``memory`` (median peak
 memory), ``growth`` (average growth per iteration), their full names (``median_run_time``,
 ``p95_run_time``, ``median_peak_memory``, ``avg_growth_per_iteration``), or ``any``. A change
-within the noise band (3 standard errors of the change) never fails, whatever the rule says.
+within the noise band (3 standard errors of the change) never fails, whatever the rule says, and
+on a loaded machine every runtime limit is raised by the comparison's load allowance (see
+:mod:`agno_core.eval._compare`).
 
 The p95 run time is judged only by a rule that names it (``p95>20%``, ``p95_run_time>2ms``):
 ``regression``, ``any`` and ``max_regression=`` cover the :data:`GATED_BY_DEFAULT` metrics. The
@@ -175,7 +177,7 @@ class Rule:
         if self.limit is None:
             return item.verdict == "regression"
         allowed = self.limit * abs(item.baseline) if self.relative else self.limit
-        return item.change > max(allowed, NOISE_FACTOR * item.noise)
+        return item.change > max(allowed, NOISE_FACTOR * item.noise) + item.load_allowance
 
 
 def _metric_name(word: str, text: str) -> str | None:
@@ -250,10 +252,13 @@ def _value(item: MetricComparison, value: float, *, signed: bool = False) -> str
 def describe(item: MetricComparison) -> str:
     """``metric: baseline X, current Y, change +Z (+n%), noise ±W``."""
     relative = "" if item.relative_change is None else f" ({item.relative_change:+.1%})"
+    allowance = ""
+    if item.load_allowance > 0:
+        allowance = f", load allowance {_value(item, item.load_allowance, signed=True)}"
     return (
-        f"{item.metric}: baseline {_value(item, item.baseline)}, current "
+        f"{item.label}: baseline {_value(item, item.baseline)}, current "
         f"{_value(item, item.current)}, change {_value(item, item.change, signed=True)}"
-        f"{relative}, noise ±{_value(item, item.noise)}"
+        f"{relative}, noise ±{_value(item, item.noise)}{allowance}"
     )
 
 
@@ -289,6 +294,8 @@ def comparison_dict(comparison: Comparison) -> dict[str, Any]:
                 "threshold": item.threshold,
                 "verdict": item.verdict,
                 "basis": item.basis,
+                "statistic": item.statistic,
+                "load_allowance": item.load_allowance,
             }
             for item in comparison.metrics
         ],

@@ -21,7 +21,9 @@ either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12)
   ``metrics`` [``metric``, ``unit``, ``baseline``, ``current``, ``change``, ``relative_change``,
   ``noise``, ``threshold``, ``verdict``, ``basis``: ``"reference"`` when runtime was compared
   as steady time over the reference workload, load-independent, else ``"wall"`` or
-  ``"memory"``], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
+  ``"memory"``; ``statistic`` (``"p25"`` for ``median_run_time`` on basis ``"reference"``)
+  and ``load_allowance`` (the part of ``threshold`` added for machine load; both absent in
+  reports of older versions)], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
   ``output_tokens``, ``total_tokens``, ``errors`` (runs that ended ERROR) counted while it
   measured), ``rerun`` (null, or
   ``first_failures`` and ``confirmed`` when a regression was measured again) and ``result``
@@ -111,7 +113,11 @@ _METRIC_COMPARISON = _object(
         "threshold": _NUMBER,
         "verdict": {"enum": ["regression", "improvement", "unchanged"]},
         "basis": {"enum": ["wall", "reference", "memory"]},
-    }
+    },
+    optional={
+        "statistic": {"enum": ["median", "p25", "p95", "mean"]},
+        "load_allowance": _NUMBER,
+    },
 )
 _COMPARISON = {
     "oneOf": [

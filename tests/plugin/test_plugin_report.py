@@ -198,7 +198,7 @@ def test_save_compare_and_fail_on_regression(agno_pytester: pytest.Pytester) -> 
         [
             f"*PerfGateError: perf_eval 'sleep' regressed against baseline '{baseline}'"
             " (and again when measured once more):",
-            "*median_run_time: baseline * ms, current * ms, change +* ms (+*%), noise ±*"
+            "*median_run_time*: baseline * ms, current * ms, change +* ms (+*%), noise ±*"
             " (rule: runtime>50%)",
         ]
     )
