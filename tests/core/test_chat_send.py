@@ -1,0 +1,267 @@
+"""Chat requests posted without the SDK's parameter walk (`agno_core.models.openai._send`): the
+same request on the wire as ``create()``, and ``create()`` itself whenever someone wraps it or
+the user's ``request_params`` are involved."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+import pytest
+from openai.resources.chat.completions import AsyncCompletions
+
+from agno_core.agent import Agent
+from agno_core.models.openai import OpenAIChat
+from agno_core.models.openai._send import create_chat, posts_directly
+from tests.openai_line import sdk_http
+
+_USAGE = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
+_COMPLETION = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 0,
+    "model": "gpt-4o",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "ok"},
+            "logprobs": None,
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": _USAGE,
+}
+_CHUNKS = [
+    {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "gpt-4o",
+        "choices": [{"index": 0, "delta": {"content": "ok"}, "finish_reason": None}],
+    },
+    {
+        "id": "chatcmpl-1",
+        "object": "chat.completion.chunk",
+        "created": 0,
+        "model": "gpt-4o",
+        "choices": [],
+        "usage": _USAGE,
+    },
+]
+_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "The weather.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string"}},
+            "required": ["city"],
+        },
+    },
+}
+# Every shape of body the adapter builds: system and user text, tools, an assistant's tool call
+# and its result (content None), structured output, sampling options, streaming.
+BODIES: dict[str, dict[str, Any]] = {
+    "one message": {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]},
+    "tools and a tool round": {
+        "model": "gpt-4o",
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Weather in Paris?"},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_1", "content": "Sunny."},
+        ],
+        "tools": [_TOOL],
+        "tool_choice": "auto",
+        "temperature": 0.2,
+        "max_completion_tokens": 50,
+        "seed": 7,
+        "stop": ["END"],
+        "user": "u1",
+    },
+    "structured output": {
+        "model": "gpt-4o",
+        "messages": [{"role": "user", "content": "A city?"}],
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {
+                "name": "City",
+                "schema": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}},
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+                "strict": True,
+            },
+        },
+    },
+    "streamed": {
+        "model": "gpt-4o",
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    },
+}
+
+
+class _Server:
+    """An in-memory OpenAI endpoint on the SDK's own HTTP library; records each request."""
+
+    def __init__(self) -> None:
+        self.requests: list[Any] = []
+
+    def __call__(self, request: Any) -> Any:
+        http = sdk_http()
+        self.requests.append(request)
+        if json.loads(request.content).get("stream"):
+            body = "".join(f"data: {json.dumps(c)}\n\n" for c in _CHUNKS) + "data: [DONE]\n\n"
+            headers = {"content-type": "text/event-stream"}
+            return http.Response(200, content=body.encode(), headers=headers)
+        return http.Response(200, json=_COMPLETION)
+
+    def client(self) -> openai.AsyncOpenAI:
+        transport = sdk_http().MockTransport(self)
+        return openai.AsyncOpenAI(
+            api_key="sk-test",
+            base_url="http://openai.test/v1",
+            max_retries=0,
+            http_client=openai.DefaultAsyncHttpxClient(transport=transport),
+        )
+
+
+def _wire(request: Any) -> tuple[str, str, dict[str, str], Any]:
+    headers = dict(request.headers)
+    return request.method, str(request.url), headers, json.loads(request.content)
+
+
+async def _result(response: Any) -> Any:
+    if isinstance(response, openai.AsyncStream):
+        return [chunk.model_dump() async for chunk in response]
+    return response.model_dump()
+
+
+@pytest.mark.parametrize("name", BODIES)
+async def test_the_request_on_the_wire_is_the_one_create_sends(name: str) -> None:
+    server = _Server()
+    client = server.client()
+    body = BODIES[name]
+    assert posts_directly(client, plain_json=True)
+
+    direct = await _result(await create_chat(client, dict(body), plain_json=True))
+    through_create = await _result(await client.chat.completions.create(**body))
+
+    first, second = server.requests
+    assert _wire(first) == _wire(second)
+    assert _wire(first)[2]["authorization"] == "Bearer sk-test"
+    assert direct == through_create
+    await client.close()
+
+
+async def test_create_wrapped_on_the_class_still_sees_every_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tracing instrumentation wraps ``AsyncCompletions.create``: agent runs go through it."""
+    server = _Server()
+    seen: list[dict[str, Any]] = []
+    original = AsyncCompletions.create
+
+    async def traced(self: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        return await original(self, **kwargs)
+
+    agent = Agent(model=OpenAIChat(id="gpt-4o", client=server.client()))
+    await agent.arun("first")  # the process's one-time SDK warm-up is not counted
+    monkeypatch.setattr(AsyncCompletions, "create", traced)
+
+    result = await agent.arun("hi")
+    streamed = [event async for event in agent.arun("hi", stream=True)]
+
+    assert result.content == "ok" and streamed
+    assert [kwargs["messages"][-1]["content"] for kwargs in seen] == ["hi", "hi"]
+    assert len(server.requests) == 3
+
+
+async def test_create_replaced_on_the_client_is_called() -> None:
+    server = _Server()
+    client = server.client()
+    calls: list[dict[str, Any]] = []
+    original = client.chat.completions.create
+
+    async def double(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return await original(**kwargs)
+
+    agent = Agent(model=OpenAIChat(id="gpt-4o", client=client))
+    await agent.arun("first")  # the process's one-time SDK warm-up is not counted
+    client.chat.completions.create = double  # type: ignore[method-assign]
+    result = await agent.arun("hi")
+
+    assert result.content == "ok"
+    assert len(calls) == 1
+
+
+async def test_request_params_go_through_create(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's ``request_params`` may hold whatever ``create`` accepts (extra headers, typed
+    values): create gets them."""
+    server = _Server()
+    seen: list[dict[str, Any]] = []
+    original = AsyncCompletions.create
+
+    async def recorded(self: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        return await original(self, **kwargs)
+
+    model = OpenAIChat(
+        id="gpt-4o",
+        client=server.client(),
+        request_params={"extra_headers": {"x-team": "blue"}, "presence_penalty": 0.5},
+    )
+    agent = Agent(model=model)
+    await agent.arun("first")  # the process's one-time SDK warm-up is not counted
+    monkeypatch.setattr(AsyncCompletions, "create", recorded)
+
+    result = await agent.arun("hi")
+
+    assert result.content == "ok"
+    assert [kwargs["extra_headers"] for kwargs in seen] == [{"x-team": "blue"}]
+    request = server.requests[-1]
+    assert request.headers["x-team"] == "blue"
+    assert json.loads(request.content)["presence_penalty"] == 0.5
+
+
+async def test_agent_runs_post_directly_and_get_the_answer_and_usage() -> None:
+    server = _Server()
+    client = server.client()
+    posted: list[str] = []
+    original = client.post
+
+    async def post(path: str, **kwargs: Any) -> Any:
+        posted.append(path)
+        return await original(path, **kwargs)
+
+    client.post = post  # type: ignore[method-assign]
+    agent = Agent(model=OpenAIChat(id="gpt-4o", client=client))
+
+    result = await agent.arun("hi")
+    events = [event async for event in agent.arun("hi", stream=True)]
+
+    assert result.content == "ok"
+    assert result.metrics.total_tokens == 5
+    assert any(getattr(e, "content", None) == "ok" for e in events)
+    assert posted == ["/chat/completions"] * 2
+    assert [json.loads(r.content)["messages"][-1] for r in server.requests] == [
+        {"role": "user", "content": "hi"}
+    ] * 2
