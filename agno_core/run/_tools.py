@@ -155,7 +155,10 @@ def runs_concurrently(functions: dict[str, Function], calls: list[ToolCall]) -> 
 
 
 async def merge_steps(steps: list[AsyncGenerator[Any, None]]) -> AsyncGenerator[Any, None]:
-    """Run the tool ``steps`` concurrently, yielding their events as they come.
+    """Run ``steps`` concurrently, yielding their events as they come.
+
+    The steps are async generators: the tool calls of one model response, or the member runs
+    of a team's broadcast (`agno_core.team._delegation.run_members`).
 
     When the consumer stops early (a cancel, an error), every step still running is cancelled
     and awaited before this ends; a step's error is raised once every step is done.

@@ -10,9 +10,9 @@ runs of the session (``add_team_history_to_members``).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from agno_core.run._context import public_context
 from agno_core.run._engine import drive, make_event
 from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput, TeamRunOutput, ToolExecution
+from agno_core.run._tools import merge_steps
 from agno_core.run.base import RunStatus
 from agno_core.team._modes import TeamMode
 
@@ -40,6 +41,8 @@ __all__ = [
     "run_members",
     "run_one_member",
 ]
+
+log = logging.getLogger("agno_core")
 
 # ctx.extra key: the content a route-mode run ends with (the member's own, possibly structured).
 DIRECT_CONTENT = "direct_content"
@@ -218,11 +221,10 @@ async def run_members(
     team run cancels every job still running.
     """
     forward = _forwards(team, ctx)
-    queue: asyncio.Queue[ev.BaseRunEvent | None] = asyncio.Queue()
     contexts: list[RunContext | None] = [None] * len(jobs)
     runs[:] = [None] * len(jobs)
 
-    async def run(index: int, member: RunnerBase, task: str) -> None:
+    async def run(index: int, member: RunnerBase, task: str) -> AsyncGenerator[Any, None]:
         try:
             member_ctx = await _start(team, ctx, member, task)
             contexts[index] = member_ctx
@@ -231,28 +233,18 @@ async def run_members(
             try:
                 async for event in events:
                     if forward:
-                        await queue.put(event)
+                        yield event
             finally:
                 await events.aclose()  # type: ignore[attr-defined]
-        finally:
-            queue.put_nowait(None)
+        except Exception as exc:  # one member's failure does not end the others
+            log.warning("member %s failed outside its run: %s", member.id, exc)
 
-    tasks = [
-        asyncio.create_task(run(i, member, task), name=f"agno-member-{member.id}")
-        for i, (member, task) in enumerate(jobs)
-    ]
+    steps = [run(i, member, task) for i, (member, task) in enumerate(jobs)]
     try:
-        running = len(tasks)
-        while running:
-            event = await queue.get()
-            if event is None:
-                running -= 1
-            else:
+        async with contextlib.aclosing(merge_steps(steps)) as events:
+            async for event in events:
                 yield event
     finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         for (member, task), member_ctx in zip(jobs, contexts, strict=True):
             if member_ctx is not None:
                 _record(ctx, member, task, member_ctx.output)
