@@ -22,7 +22,7 @@ from agno_core.models.base import (
 from agno_core.models.finish_reason import map_openai_finish_reason
 from agno_core.models.message import Message, ToolCall
 from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
-from agno_core.models.openai._send import create_chat
+from agno_core.models.openai._send import create
 
 __all__ = ["OpenAIChat", "chat_usage"]
 
@@ -118,7 +118,7 @@ class OpenAIChat(OpenAIBase):
             # The user's request_params may hold anything create() accepts: it gets them.
             plain_json = not self.request_params
             if not request.stream:
-                response = await create_chat(client, params, plain_json=plain_json)
+                response = await create(client, "chat", params, plain_json=plain_json)
                 elapsed = time.perf_counter() - start
                 if not response.choices:
                     raise ValueError("the response has no choices")
@@ -139,7 +139,7 @@ class OpenAIChat(OpenAIBase):
                     **_finish(finish),
                 )
                 return
-            stream = await create_chat(client, params, plain_json=plain_json)
+            stream = await create(client, "chat", params, plain_json=plain_json)
             parts: list[str] = []
             pending: dict[int, dict[str, str]] = {}
             usage = None

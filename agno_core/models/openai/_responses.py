@@ -22,6 +22,7 @@ from agno_core.models.base import (
 from agno_core.models.finish_reason import map_openai_responses_finish_reason
 from agno_core.models.message import Message, ToolCall
 from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
+from agno_core.models.openai._send import create
 
 __all__ = ["OpenAIResponses", "responses_usage"]
 
@@ -149,8 +150,10 @@ class OpenAIResponses(OpenAIBase):
         try:
             client = self.get_client()
             params = self._params(request)
+            # The user's request_params may hold anything create() accepts: it gets them.
+            plain_json = not self.request_params
             if not request.stream:
-                response = await client.responses.create(**params)
+                response = await create(client, "responses", params, plain_json=plain_json)
                 elapsed = time.perf_counter() - start
                 self._raise_for_failed(response)
                 content, calls = _result_from_response(response)
@@ -164,7 +167,7 @@ class OpenAIResponses(OpenAIBase):
                     **_finish(response),
                 )
                 return
-            stream = await client.responses.create(**params)
+            stream = await create(client, "responses", params, plain_json=plain_json)
             first: float | None = None
             final = None
             # output_index -> (position among the response's function calls, call_id, name)

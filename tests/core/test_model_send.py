@@ -1,6 +1,6 @@
-"""Chat requests posted without the SDK's parameter walk (`agno_core.models.openai._send`): the
-same request on the wire as ``create()``, and ``create()`` itself whenever someone wraps it or
-the user's ``request_params`` are involved."""
+"""Model requests posted without the SDK's parameter walk (`agno_core.models.openai._send`): the
+same request on the wire as ``create()`` (Chat Completions and Responses), and ``create()``
+itself whenever someone wraps it or the user's ``request_params`` are involved."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from openai.resources.chat.completions import AsyncCompletions
 
 from agno_core.agent import Agent
-from agno_core.models.openai import OpenAIChat
-from agno_core.models.openai._send import create_chat, posts_directly
+from agno_core.models.openai import OpenAIChat, OpenAIResponses
+from agno_core.models.openai._send import Endpoint, create, posts_directly
 from tests.openai_line import sdk_http
 
 _USAGE = {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}
@@ -49,6 +49,44 @@ _CHUNKS = [
         "usage": _USAGE,
     },
 ]
+_RESPONSE = {
+    "id": "resp_1",
+    "object": "response",
+    "created_at": 0,
+    "model": "gpt-4o",
+    "status": "completed",
+    "output": [
+        {
+            "type": "message",
+            "id": "msg_1",
+            "role": "assistant",
+            "status": "completed",
+            "content": [{"type": "output_text", "text": "ok", "annotations": []}],
+        }
+    ],
+    "parallel_tool_calls": True,
+    "tool_choice": "auto",
+    "tools": [],
+    "usage": {
+        "input_tokens": 3,
+        "output_tokens": 2,
+        "total_tokens": 5,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens_details": {"reasoning_tokens": 0},
+    },
+}
+_RESPONSE_EVENTS = [
+    {
+        "type": "response.output_text.delta",
+        "item_id": "msg_1",
+        "output_index": 0,
+        "content_index": 0,
+        "delta": "ok",
+        "sequence_number": 1,
+        "logprobs": [],
+    },
+    {"type": "response.completed", "response": _RESPONSE, "sequence_number": 2},
+]
 _TOOL = {
     "type": "function",
     "function": {
@@ -63,7 +101,7 @@ _TOOL = {
 }
 # Every shape of body the adapter builds: system and user text, tools, an assistant's tool call
 # and its result (content None), structured output, sampling options, streaming.
-BODIES: dict[str, dict[str, Any]] = {
+CHAT_BODIES: dict[str, dict[str, Any]] = {
     "one message": {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]},
     "tools and a tool round": {
         "model": "gpt-4o",
@@ -116,6 +154,51 @@ BODIES: dict[str, dict[str, Any]] = {
     },
 }
 
+# The same for the Responses API: developer and user items, a function call and its output.
+RESPONSES_BODIES: dict[str, dict[str, Any]] = {
+    "one message": {"model": "gpt-4o", "input": [{"role": "user", "content": "hi"}]},
+    "tools and a tool round": {
+        "model": "gpt-4o",
+        "input": [
+            {"role": "developer", "content": "Be brief."},
+            {"role": "user", "content": "Weather in Paris?"},
+            {
+                "type": "function_call",
+                "call_id": "call_1",
+                "name": "get_weather",
+                "arguments": '{"city": "Paris"}',
+            },
+            {"type": "function_call_output", "call_id": "call_1", "output": "Sunny."},
+        ],
+        "tools": [{"type": "function", **_TOOL["function"]}],  # type: ignore[dict-item]
+        "tool_choice": {"type": "function", "name": "get_weather"},
+        "temperature": 0.2,
+        "max_output_tokens": 50,
+        "user": "u1",
+    },
+    "structured output": {
+        "model": "gpt-4o",
+        "input": [{"role": "user", "content": "A city?"}],
+        "text": {
+            "format": {
+                "type": "json_schema",
+                "name": "City",
+                "schema": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}},
+                    "required": ["name"],
+                    "additionalProperties": False,
+                },
+                "strict": True,
+            }
+        },
+    },
+    "streamed": {"model": "gpt-4o", "input": [{"role": "user", "content": "hi"}], "stream": True},
+}
+CASES = [("chat", name) for name in CHAT_BODIES] + [
+    ("responses", name) for name in RESPONSES_BODIES
+]
+
 
 class _Server:
     """An in-memory OpenAI endpoint on the SDK's own HTTP library; records each request."""
@@ -126,11 +209,15 @@ class _Server:
     def __call__(self, request: Any) -> Any:
         http = sdk_http()
         self.requests.append(request)
+        chat = request.url.path.endswith("/chat/completions")
         if json.loads(request.content).get("stream"):
-            body = "".join(f"data: {json.dumps(c)}\n\n" for c in _CHUNKS) + "data: [DONE]\n\n"
+            if chat:
+                lines = [f"data: {json.dumps(c)}\n\n" for c in _CHUNKS] + ["data: [DONE]\n\n"]
+            else:
+                lines = [f"data: {json.dumps(e)}\n\n" for e in _RESPONSE_EVENTS]
             headers = {"content-type": "text/event-stream"}
-            return http.Response(200, content=body.encode(), headers=headers)
-        return http.Response(200, json=_COMPLETION)
+            return http.Response(200, content="".join(lines).encode(), headers=headers)
+        return http.Response(200, json=_COMPLETION if chat else _RESPONSE)
 
     def client(self) -> openai.AsyncOpenAI:
         transport = sdk_http().MockTransport(self)
@@ -153,15 +240,18 @@ async def _result(response: Any) -> Any:
     return response.model_dump()
 
 
-@pytest.mark.parametrize("name", BODIES)
-async def test_the_request_on_the_wire_is_the_one_create_sends(name: str) -> None:
+@pytest.mark.parametrize(("endpoint", "name"), CASES)
+async def test_the_request_on_the_wire_is_the_one_create_sends(
+    endpoint: Endpoint, name: str
+) -> None:
     server = _Server()
     client = server.client()
-    body = BODIES[name]
-    assert posts_directly(client, plain_json=True)
+    body = (CHAT_BODIES if endpoint == "chat" else RESPONSES_BODIES)[name]
+    resource = client.chat.completions if endpoint == "chat" else client.responses
+    assert posts_directly(client, endpoint, plain_json=True)
 
-    direct = await _result(await create_chat(client, dict(body), plain_json=True))
-    through_create = await _result(await client.chat.completions.create(**body))
+    direct = await _result(await create(client, endpoint, dict(body), plain_json=True))
+    through_create = await _result(await resource.create(**body))
 
     first, second = server.requests
     assert _wire(first) == _wire(second)
@@ -242,7 +332,10 @@ async def test_request_params_go_through_create(monkeypatch: pytest.MonkeyPatch)
     assert json.loads(request.content)["presence_penalty"] == 0.5
 
 
-async def test_agent_runs_post_directly_and_get_the_answer_and_usage() -> None:
+@pytest.mark.parametrize("model_class", [OpenAIChat, OpenAIResponses])
+async def test_agent_runs_post_directly_and_get_the_answer_and_usage(
+    model_class: type[OpenAIChat | OpenAIResponses],
+) -> None:
     server = _Server()
     client = server.client()
     posted: list[str] = []
@@ -253,7 +346,7 @@ async def test_agent_runs_post_directly_and_get_the_answer_and_usage() -> None:
         return await original(path, **kwargs)
 
     client.post = post  # type: ignore[method-assign]
-    agent = Agent(model=OpenAIChat(id="gpt-4o", client=client))
+    agent = Agent(model=model_class(id="gpt-4o", client=client))
 
     result = await agent.arun("hi")
     events = [event async for event in agent.arun("hi", stream=True)]
@@ -261,7 +354,10 @@ async def test_agent_runs_post_directly_and_get_the_answer_and_usage() -> None:
     assert result.content == "ok"
     assert result.metrics.total_tokens == 5
     assert any(getattr(e, "content", None) == "ok" for e in events)
-    assert posted == ["/chat/completions"] * 2
-    assert [json.loads(r.content)["messages"][-1] for r in server.requests] == [
+    path, key = ("/chat/completions", "messages")
+    if model_class is OpenAIResponses:
+        path, key = ("/responses", "input")
+    assert posted == [path] * 2
+    assert [json.loads(r.content)[key][-1] for r in server.requests] == [
         {"role": "user", "content": "hi"}
     ] * 2
