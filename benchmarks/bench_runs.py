@@ -123,6 +123,79 @@ def test_team_requests_on_the_bare_sdk(
     )
 
 
+def _posted(sdk: Any, bodies: list[dict[str, Any]], calls: int) -> Callable[[], Awaitable[None]]:
+    """``calls`` rounds of ``bodies`` posted the way agno_core posts them: the SDK's
+    ``client.post`` with ``create``'s options, without ``create``'s parameter walk."""
+    from openai._base_client import make_request_options
+    from openai.types.chat import ChatCompletion
+
+    async def reference() -> None:
+        for _ in range(calls):
+            for body in bodies:
+                await sdk.post(
+                    "/chat/completions",
+                    body=body,
+                    cast_to=ChatCompletion,
+                    options=make_request_options(security={"bearer_auth": True}),
+                )
+
+    return reference
+
+
+def _requests_of(run: Callable[[], Awaitable[Any]], mock: Any, bench_loop: Loop) -> list[Any]:
+    before = len(mock.requests)
+    bench_loop.run(run())
+    return [request.json for request in mock.requests[before:]]
+
+
+def test_agent_run_sqlite_vs_posted(
+    paired: Paired, sdk: Any, mock: Any, bench_loop: Loop, bench_dir: Path
+) -> None:
+    """The agent on SqliteDb against its own request posted as agno_core posts it (no SDK
+    parameter walk on either side): the runtime's own cost, apart from the SDK's."""
+    agent = make_agent("agno_core", db=sqlite_db("agno_core", bench_dir / "posted-runs.db"))
+    bodies = _requests_of(lambda: agent.arun("hi", session_id=str(uuid.uuid4())), mock, bench_loop)
+
+    async def subject() -> None:
+        for _ in range(CALLS):
+            await agent.arun("hi", session_id=str(uuid.uuid4()))
+
+    paired.run(
+        subject,
+        figure="agent_run_sqlite_vs_posted",
+        impl="agno_core",
+        calls=CALLS,
+        rounds=ROUNDS,
+        reference=_posted(sdk, bodies, CALLS),
+        reference_label="its request posted",
+    )
+
+
+def test_team_run_sqlite_vs_posted(
+    paired: Paired, sdk: Any, mock: Any, bench_loop: Loop, bench_dir: Path
+) -> None:
+    """The team on SqliteDb against its own three requests posted as agno_core posts them."""
+    team = make_team("agno_core", db=sqlite_db("agno_core", bench_dir / "posted-team.db"))
+    bodies = _requests_of(lambda: team.arun("hi", session_id=str(uuid.uuid4())), mock, bench_loop)
+    if len(bodies) != 3:
+        raise RuntimeError(f"the team made {len(bodies)} model calls, not 3")
+    calls = CALLS // 2
+
+    async def subject() -> None:
+        for _ in range(calls):
+            await team.arun("hi", session_id=str(uuid.uuid4()))
+
+    paired.run(
+        subject,
+        figure="team_run_sqlite_vs_posted",
+        impl="agno_core",
+        calls=calls,
+        rounds=ROUNDS,
+        reference=_posted(sdk, bodies, calls),
+        reference_label="its 3 requests posted",
+    )
+
+
 @pytest.mark.parametrize("impl", IMPLS)
 def test_poll_run_output(paired: Paired, impl: str, bench_dir: Path, bench_loop: Loop) -> None:
     """``await agent.aget_run_output(run_id, session_id)`` of a completed run, in a session of

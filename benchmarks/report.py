@@ -73,6 +73,16 @@ FIGURES = [
         "team_requests_sdk",
         "The team run's 3 requests sent as bare SDK calls (vs 3 floor calls)",
     ),
+    Figure(
+        "agent_run_sqlite_vs_posted",
+        "`await agent.arun()` on SqliteDb vs its request posted as agno_core posts it "
+        "(`client.post`, no SDK parameter walk): the runtime's own cost",
+    ),
+    Figure(
+        "team_run_sqlite_vs_posted",
+        "Team run on SqliteDb vs its 3 requests posted as agno_core posts them: "
+        "the runtime's own cost",
+    ),
     Figure("poll", "`await agent.aget_run_output()` of a completed run (SQLite)"),
     Figure("session_runs_1_100", "Per run, runs 1-100 of one session (SQLite)"),
     Figure("session_runs_901_1000", "Per run, runs 901-1000 of the same session"),
