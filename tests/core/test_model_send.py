@@ -4,6 +4,7 @@ itself whenever someone wraps it or the user's ``request_params`` are involved."
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -361,3 +362,39 @@ async def test_agent_runs_post_directly_and_get_the_answer_and_usage(
     assert [json.loads(r.content)[key][-1] for r in server.requests] == [
         {"role": "user", "content": "hi"}
     ] * 2
+
+
+@pytest.mark.parametrize("model_class", [OpenAIChat, OpenAIResponses])
+async def test_the_warm_up_pays_the_first_use_of_both_ways_of_sending(
+    model_class: type[OpenAIChat | OpenAIResponses], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs post directly, but a model with ``request_params`` goes through ``create()``, whose
+    parameter walk builds caches on first use (tens of ms): the warm-up takes both ways, so
+    neither lands in a timed run."""
+    from agno_core.models.openai import _warmup
+
+    walked: list[Any] = []
+    module = "openai.resources.chat.completions.completions"
+    if model_class is OpenAIResponses:
+        module = "openai.resources.responses.responses"
+    original = importlib.import_module(module).async_maybe_transform
+
+    async def counted(data: Any, expected_type: Any) -> Any:
+        walked.append(expected_type)
+        return await original(data, expected_type)
+
+    monkeypatch.setattr(f"{module}.async_maybe_transform", counted)
+    monkeypatch.setattr(_warmup, "_warmed", set())
+    posted: list[str] = []
+    original_post = openai.AsyncOpenAI.post
+
+    async def post(self: Any, path: str, **kwargs: Any) -> Any:
+        posted.append(path)
+        return await original_post(self, path, **kwargs)
+
+    monkeypatch.setattr(openai.AsyncOpenAI, "post", post)
+
+    await _warmup.warm_up(model_class(id="gpt-4o", api_key="sk-test"))
+
+    assert len(walked) == 2  # create(), streamed and not
+    assert len(posted) == 4  # those two, and the two posted directly

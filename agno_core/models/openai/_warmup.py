@@ -130,7 +130,8 @@ def _http() -> Any:
 
 
 async def warm_up(model: Model) -> None:
-    """Run ``model``'s adapter once, streamed and not, on canned answers (once per class).
+    """Run ``model``'s adapter once per way of sending, streamed and not, on canned answers
+    (once per class).
 
     ``model`` is an OpenAI adapter (``OpenAIBase``): its class is built again on a client whose
     transport answers in memory.
@@ -148,12 +149,18 @@ async def warm_up(model: Model) -> None:
     client = openai.AsyncOpenAI(
         api_key="warm-up", base_url="http://warm-up.invalid/v1", http_client=http_client
     )
-    twin = kind(id=model.id, client=client, max_retries=0)
+    # Both ways a request is sent (`agno_core.models.openai._send`): posted directly, and
+    # through the SDK's create() (taken with request_params), whose parameter walk has caches.
+    twins = [
+        kind(id=model.id, client=client, max_retries=0),
+        kind(id=model.id, client=client, max_retries=0, request_params={"user": "warm-up"}),
+    ]
     try:
-        for stream in (False, True):
-            request = ModelRequest(messages=[Message(role="user", content="hi")], stream=stream)
-            async for _ in twin.ainvoke(request):
-                pass
+        for twin in twins:
+            for stream in (False, True):
+                request = ModelRequest(messages=[Message(role="user", content="hi")], stream=stream)
+                async for _ in twin.ainvoke(request):
+                    pass
     except Exception as exc:  # best effort, see the module docstring
         _log.debug("openai warm-up of %s failed: %r", kind.__name__, exc)
     finally:
