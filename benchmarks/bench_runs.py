@@ -142,33 +142,40 @@ def _posted(sdk: Any, bodies: list[dict[str, Any]], calls: int) -> Callable[[], 
     return reference
 
 
-def _requests_of(run: Callable[[], Awaitable[Any]], mock: Any, bench_loop: Loop) -> list[Any]:
+def _vs_posted(
+    paired: Paired, sdk: Any, mock: Any, bench_loop: Loop, runner: Any, figure: str, calls: int
+) -> None:
+    """``runner`` on its own requests posted as agno_core posts them (no SDK parameter walk on
+    either side): the runtime's own cost, apart from the SDK's."""
+
+    async def run_once() -> Any:
+        return await runner.arun("hi", session_id=str(uuid.uuid4()))
+
     before = len(mock.requests)
-    bench_loop.run(run())
-    return [request.json for request in mock.requests[before:]]
+    bench_loop.run(run_once())
+    bodies = [request.json for request in mock.requests[before:]]
+
+    async def subject() -> None:
+        for _ in range(calls):
+            await run_once()
+
+    paired.run(
+        subject,
+        figure=figure,
+        impl="agno_core",
+        calls=calls,
+        rounds=ROUNDS,
+        reference=_posted(sdk, bodies, calls),
+        reference_label=f"its {len(bodies)} request(s) posted",
+    )
 
 
 def test_agent_run_sqlite_vs_posted(
     paired: Paired, sdk: Any, mock: Any, bench_loop: Loop, bench_dir: Path
 ) -> None:
-    """The agent on SqliteDb against its own request posted as agno_core posts it (no SDK
-    parameter walk on either side): the runtime's own cost, apart from the SDK's."""
+    """The agent on SqliteDb against its own request posted as agno_core posts it."""
     agent = make_agent("agno_core", db=sqlite_db("agno_core", bench_dir / "posted-runs.db"))
-    bodies = _requests_of(lambda: agent.arun("hi", session_id=str(uuid.uuid4())), mock, bench_loop)
-
-    async def subject() -> None:
-        for _ in range(CALLS):
-            await agent.arun("hi", session_id=str(uuid.uuid4()))
-
-    paired.run(
-        subject,
-        figure="agent_run_sqlite_vs_posted",
-        impl="agno_core",
-        calls=CALLS,
-        rounds=ROUNDS,
-        reference=_posted(sdk, bodies, CALLS),
-        reference_label="its request posted",
-    )
+    _vs_posted(paired, sdk, mock, bench_loop, agent, "agent_run_sqlite_vs_posted", CALLS)
 
 
 def test_team_run_sqlite_vs_posted(
@@ -176,24 +183,7 @@ def test_team_run_sqlite_vs_posted(
 ) -> None:
     """The team on SqliteDb against its own three requests posted as agno_core posts them."""
     team = make_team("agno_core", db=sqlite_db("agno_core", bench_dir / "posted-team.db"))
-    bodies = _requests_of(lambda: team.arun("hi", session_id=str(uuid.uuid4())), mock, bench_loop)
-    if len(bodies) != 3:
-        raise RuntimeError(f"the team made {len(bodies)} model calls, not 3")
-    calls = CALLS // 2
-
-    async def subject() -> None:
-        for _ in range(calls):
-            await team.arun("hi", session_id=str(uuid.uuid4()))
-
-    paired.run(
-        subject,
-        figure="team_run_sqlite_vs_posted",
-        impl="agno_core",
-        calls=calls,
-        rounds=ROUNDS,
-        reference=_posted(sdk, bodies, calls),
-        reference_label="its 3 requests posted",
-    )
+    _vs_posted(paired, sdk, mock, bench_loop, team, "team_run_sqlite_vs_posted", CALLS // 2)
 
 
 @pytest.mark.parametrize("impl", IMPLS)

@@ -241,6 +241,25 @@ async def _result(response: Any) -> Any:
     return response.model_dump()
 
 
+def _walks(monkeypatch: pytest.MonkeyPatch, endpoint: Endpoint) -> list[Any]:
+    """The SDK ``create()`` calls of ``endpoint`` from now on, seen at their parameter walk
+    (``create`` itself stays the SDK's own)."""
+    walked: list[Any] = []
+    module = importlib.import_module(
+        "openai.resources.chat.completions.completions"
+        if endpoint == "chat"
+        else "openai.resources.responses.responses"
+    )
+    original = module.async_maybe_transform
+
+    async def counted(data: Any, expected_type: Any) -> Any:
+        walked.append(expected_type)
+        return await original(data, expected_type)
+
+    monkeypatch.setattr(module, "async_maybe_transform", counted)
+    return walked
+
+
 @pytest.mark.parametrize(("endpoint", "name"), CASES)
 async def test_the_request_on_the_wire_is_the_one_create_sends(
     endpoint: Endpoint, name: str
@@ -306,15 +325,8 @@ async def test_create_replaced_on_the_client_is_called() -> None:
 
 async def test_request_params_go_through_create(monkeypatch: pytest.MonkeyPatch) -> None:
     """The user's ``request_params`` may hold whatever ``create`` accepts (extra headers, typed
-    values): create gets them."""
+    values): create gets them, and walks them."""
     server = _Server()
-    seen: list[dict[str, Any]] = []
-    original = AsyncCompletions.create
-
-    async def recorded(self: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs)
-        return await original(self, **kwargs)
-
     model = OpenAIChat(
         id="gpt-4o",
         client=server.client(),
@@ -322,12 +334,12 @@ async def test_request_params_go_through_create(monkeypatch: pytest.MonkeyPatch)
     )
     agent = Agent(model=model)
     await agent.arun("first")  # the process's one-time SDK warm-up is not counted
-    monkeypatch.setattr(AsyncCompletions, "create", recorded)
+    walked = _walks(monkeypatch, "chat")
 
     result = await agent.arun("hi")
 
     assert result.content == "ok"
-    assert [kwargs["extra_headers"] for kwargs in seen] == [{"x-team": "blue"}]
+    assert len(walked) == 1
     request = server.requests[-1]
     assert request.headers["x-team"] == "blue"
     assert json.loads(request.content)["presence_penalty"] == 0.5
@@ -373,17 +385,7 @@ async def test_the_warm_up_pays_the_first_use_of_both_ways_of_sending(
     neither lands in a timed run."""
     from agno_core.models.openai import _warmup
 
-    walked: list[Any] = []
-    module = "openai.resources.chat.completions.completions"
-    if model_class is OpenAIResponses:
-        module = "openai.resources.responses.responses"
-    original = importlib.import_module(module).async_maybe_transform
-
-    async def counted(data: Any, expected_type: Any) -> Any:
-        walked.append(expected_type)
-        return await original(data, expected_type)
-
-    monkeypatch.setattr(f"{module}.async_maybe_transform", counted)
+    walked = _walks(monkeypatch, "chat" if model_class is OpenAIChat else "responses")
     monkeypatch.setattr(_warmup, "_warmed", set())
     posted: list[str] = []
     original_post = openai.AsyncOpenAI.post
