@@ -9,6 +9,7 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING
 
 from agno_core.memory._manager import MemoryExtraction, MemoryManager
+from agno_core.models._complete import count_call
 from agno_core.models.base import Model, ModelResult
 from agno_core.run import _events as ev
 from agno_core.run._engine import make_event
@@ -62,11 +63,4 @@ async def update_memories(self: RunOwner, ctx: RunContext) -> AsyncGenerator[ev.
 
 def count_memory_call(ctx: RunContext, model: Model, result: ModelResult) -> None:
     """Add a memory model call's usage to the run's metrics (under ``"memory_model"``)."""
-    ctx.output.metrics.add_model_usage(
-        result.usage,
-        model_id=model.id,
-        provider=model.provider,
-        model_type="memory_model",
-        duration=result.duration,
-        time_to_first_token=result.time_to_first_token,
-    )
+    count_call(ctx.output.metrics, model, result, "memory_model")

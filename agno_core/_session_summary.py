@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from agno_core._history import session_messages
+from agno_core.models._complete import count_call
 from agno_core.session.summary import SessionSummary, SessionSummaryManager
 
 if TYPE_CHECKING:
@@ -62,14 +63,7 @@ async def update_session_summary(ctx: RunContext) -> None:
         log.warning("run %s: the session summary failed: %s", o.run_id, exc)
         return
     if result is not None:
-        o.metrics.add_model_usage(
-            result.usage,
-            model_id=model.id,
-            provider=model.provider,
-            model_type="session_summary_model",
-            duration=result.duration,
-            time_to_first_token=result.time_to_first_token,
-        )
+        count_call(o.metrics, model, result, "session_summary_model")
     if summary is not None:
         # Stored by `store_summary` once the run's row (and so its session's) is written.
         ctx.extra[_KEY] = summary.to_dict()

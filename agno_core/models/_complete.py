@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from agno_core.models.base import ModelProviderError, ModelResult
 
 if TYPE_CHECKING:
+    from agno_core.metrics import RunMetrics
     from agno_core.models.base import Model, ModelRequest
 
-__all__ = ["acomplete"]
+__all__ = ["acomplete", "count_call"]
 
 
 async def acomplete(model: Model, request: ModelRequest) -> ModelResult:
@@ -24,3 +25,15 @@ async def acomplete(model: Model, request: ModelRequest) -> ModelResult:
             if isinstance(item, ModelResult):
                 return item
     raise ModelProviderError(f"{model.id} returned no result", model_id=model.id)
+
+
+def count_call(metrics: RunMetrics, model: Model, result: ModelResult, model_type: str) -> None:
+    """Add an auxiliary model call's usage to a run's metrics, under ``details[model_type]``."""
+    metrics.add_model_usage(
+        result.usage,
+        model_id=model.id,
+        provider=model.provider,
+        model_type=model_type,
+        duration=result.duration,
+        time_to_first_token=result.time_to_first_token,
+    )

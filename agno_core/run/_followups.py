@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from agno_core.models._complete import count_call
 from agno_core.models.base import ModelRequest, ModelResult
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
@@ -129,14 +130,7 @@ async def followup_events(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, No
                 if isinstance(item, ModelResult):
                     result = item
         if result is not None:
-            o.metrics.add_model_usage(
-                result.usage,
-                model_id=model.id,
-                provider=model.provider,
-                model_type="followup_model",
-                duration=result.duration,
-                time_to_first_token=result.time_to_first_token,
-            )
+            count_call(o.metrics, model, result, "followup_model")
             parsed = Followups.model_validate_json(result.content or "")
             parsed.suggestions = parsed.suggestions[:maximum]
             o.followups = list(parsed.suggestions)

@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
 from agno_core.metrics import MessageMetrics
+from agno_core.models._complete import count_call
 from agno_core.models.base import ContentDelta, ModelProviderError, ModelRequest, ModelResult
 from agno_core.models.message import Message
 from agno_core.models.utils import get_model
@@ -71,14 +72,7 @@ async def output_model_answer(
                 result = item
     if result is None:
         raise ModelProviderError("the output model returned no result", model_id=model.id)
-    ctx.output.metrics.add_model_usage(
-        result.usage,
-        model_id=model.id,
-        provider=model.provider,
-        model_type="output_model",
-        duration=result.duration,
-        time_to_first_token=result.time_to_first_token,
-    )
+    count_call(ctx.output.metrics, model, result, "output_model")
     messages[-1] = Message(
         role="assistant",
         content=result.content,
