@@ -132,8 +132,9 @@ class DbBase:
     def _create_engine(self) -> AsyncEngine:
         raise NotImplementedError
 
-    def _hot_path(self, engine: AsyncEngine) -> HotPath:
-        """The hot path of one engine (see `_direct`); backends add their options."""
+    def _hot_path(self, engine: Callable[[], AsyncEngine]) -> HotPath:
+        """The hot path of one loop, ``engine`` making its engine (see `_direct`); backends add
+        their options."""
         return HotPath(engine)
 
     def _schema_for_tables(self) -> str | None:
@@ -204,12 +205,15 @@ class DbBase:
     def _where(self) -> str:
         return self.db_url
 
-    def _statement(self, engine: AsyncEngine, key: Hashable, build: Callable[[], Any]) -> Statement:
+    def _statement(
+        self, engine: AsyncEngine | HotPath, key: Hashable, build: Callable[[], Any]
+    ) -> Statement:
         """The statement ``build()`` makes, compiled once for this db's dialect (see `_direct`).
 
         ``build`` depends only on the db's class and its tables, and those are shared by every
         db with the same table names (`build_tables`): so is the compiled statement, which a
-        suite making a db per test would otherwise compile per test (1-2 ms a run).
+        suite making a db per test would otherwise compile per test (1-2 ms a run). Given the
+        loop's `HotPath`, no engine is made for the dialect where the db knows it without one.
         """
         statement = self._statements.get(key)
         if statement is None:

@@ -25,7 +25,7 @@ Driver errors are raised as SQLAlchemy's exception types, parameters hidden.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,7 @@ __all__ = ["HotPath"]
 
 @dataclass(eq=False, slots=True)
 class _Writer:
-    conn: AsyncConnection
+    conn: AsyncConnection | None  # None: a SQLite connection of our own (`_sqlite_loop_conn`)
     driver: Any
     busy: int = 0  # writes in flight
     sqlite: SqliteCommits | None = None  # aiosqlite's commits
@@ -62,13 +62,33 @@ class HotPath:
     Reads check a connection out of the pool, so they never queue behind writes.
 
     Args:
-        engine: The engine (one db on one event loop).
+        engine: The engine (one db on one event loop), or a function making it: then it is
+            made when first needed (a SQLite db whose runs only write, through a connection
+            `loop_writer` opened, never makes one).
         commit_on_loop: SQLite: commit on the loop when that cannot wait (see
             `agno_core.db._sqlite_commits`).
+        dialect: The dialect statements are compiled for, known without an engine (default:
+            the engine's).
+        loop_writer: SQLite: opens the writer on the loop without waiting
+            (`agno_core.db._sqlite_loop_conn`); None when it would have to wait, and the
+            writer is then a pooled aiosqlite connection.
     """
 
-    def __init__(self, engine: AsyncEngine, *, commit_on_loop: bool = False) -> None:
-        self.engine = engine
+    def __init__(
+        self,
+        engine: AsyncEngine | Callable[[], AsyncEngine],
+        *,
+        commit_on_loop: bool = False,
+        dialect: Any = None,
+        loop_writer: Callable[[], Any] | None = None,
+    ) -> None:
+        if isinstance(engine, AsyncEngine):
+            self._engine: AsyncEngine | None = engine
+            self._make_engine: Callable[[], AsyncEngine] | None = None
+        else:
+            self._engine, self._make_engine = None, engine
+        self._dialect = dialect
+        self._loop_writer = loop_writer if commit_on_loop else None
         self._commit_on_loop = commit_on_loop
         self._writers: list[_Writer] = []
         self._kind = ""  # the driver's, known once a connection is open (see `_driver_kind`)
@@ -76,6 +96,27 @@ class HotPath:
         self._queue: list[_Queued] = []
         self._flushers: set[asyncio.Task[None]] = set()
         self._flushing = 0  # flushers in a round trip
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine, made on first use when it was given as a function."""
+        engine = self._engine
+        if engine is None:
+            assert self._make_engine is not None
+            engine = self._engine = self._make_engine()
+        return engine
+
+    @property
+    def dialect(self) -> Any:
+        """The dialect statements are compiled for (no engine is made for it when known)."""
+        if self._engine is None and self._dialect is not None:
+            return self._dialect
+        return self.engine.dialect
+
+    async def dispose_engine(self) -> None:
+        """Dispose the engine, if one was made."""
+        if self._engine is not None:
+            await self._engine.dispose()
 
     async def _writer(self) -> _Writer:
         while True:
@@ -88,7 +129,26 @@ class HotPath:
                 if self._writers is writers:  # nobody opened one while this waited
                     return await self._open()
 
+    async def _open_own(self) -> _Writer | None:
+        """SQLite: a writer opened on the loop, outside the pool (None: it would have to wait)."""
+        own = self._loop_writer() if self._loop_writer is not None else None
+        if own is None:
+            return None
+        commits = SqliteCommits(own, self._engine_of, on_loop=True)
+        try:
+            await commits.prepare()
+        except BaseException:
+            await own.close()
+            raise
+        self._kind = "aiosqlite"
+        writer = _Writer(conn=None, driver=own, sqlite=commits)
+        self._writers = [*self._writers, writer]
+        return writer
+
     async def _open(self) -> _Writer:
+        own = await self._open_own()
+        if own is not None:
+            return own
         for attempt in range(3):
             conn = await self.engine.connect()
             driver: Any = None
@@ -102,7 +162,7 @@ class HotPath:
                     # must not become the writer every run then fails on.
                     await driver.execute("SELECT 1")
                 elif self._kind == "aiosqlite":
-                    sqlite = SqliteCommits(driver, self.engine, on_loop=self._commit_on_loop)
+                    sqlite = SqliteCommits(driver, self._engine_of, on_loop=self._commit_on_loop)
                     await sqlite.prepare()
             except Exception as exc:
                 if attempt == 2 or not _broken(driver, exc):
@@ -119,6 +179,9 @@ class HotPath:
             return writer
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _engine_of(self) -> AsyncEngine:
+        return self.engine
+
     async def write(self, steps: Sequence[Bound]) -> list[int]:
         """Run ``steps`` as one transaction; the row count of each step."""
         if not self._kind:  # the first write opens a connection, which tells the driver
@@ -133,7 +196,7 @@ class HotPath:
         try:
             return await writer.sqlite.write(steps)
         except Exception as exc:
-            error = _translated(writer.conn.dialect, steps[-1][0].sql, exc)
+            error = _translated(self.dialect, steps[-1][0].sql, exc)
             if _broken(writer.driver, exc):
                 await self._discard(exc)
             raise error from exc
@@ -228,11 +291,11 @@ class HotPath:
                     if _broken(writer.driver, exc):
                         await self._fail(writer, [item], exc)
                     else:
-                        _resolve(future, _translated(writer.conn.dialect, statement.sql, exc))
+                        _resolve(future, _translated(self.dialect, statement.sql, exc))
 
     async def _fail(self, writer: _Writer, items: list[_Queued], exc: Exception) -> None:
         """The connection is gone: fail these writes and drop the held connections."""
-        error = _translated(writer.conn.dialect, items[0][0].sql, exc)
+        error = _translated(self.dialect, items[0][0].sql, exc)
         for _, _, future in items:
             _resolve(future, error)
         if writer in self._writers:  # the first of this batch's writes to find it dead
@@ -281,9 +344,12 @@ class HotPath:
         """
         writers, self._writers = self._writers, []
         for writer in writers:
+            if writer.conn is None:
+                await writer.driver.close()
+                continue
             await writer.conn.invalidate(exc)
             await writer.conn.close()
-        await self.engine.dispose()
+        await self.dispose_engine()
 
     async def close(self) -> None:
         """Give the held connections back to the pool (before the engine is disposed)."""
@@ -291,6 +357,13 @@ class HotPath:
             await asyncio.gather(*self._flushers, return_exceptions=True)
         writers, self._writers = self._writers, []
         for writer in writers:
+            if writer.conn is None:  # ours: closed, not pooled
+                assert writer.sqlite is not None
+                try:
+                    await writer.sqlite.finish()
+                finally:
+                    await writer.driver.close()
+                continue
             try:
                 if self._kind == "psycopg" and not writer.driver.closed:
                     await writer.driver.set_autocommit(False)

@@ -28,15 +28,19 @@ __all__ = ["EnginePerLoop"]
 
 @dataclass(slots=True)
 class _LoopEngine:
-    engine: AsyncEngine
     hot: HotPath
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The loop's engine (made on first use: see `HotPath`)."""
+        return self.hot.engine
 
     async def dispose(self) -> None:
         try:
             await self.hot.close()
         finally:
-            await self.engine.dispose()
+            await self.hot.dispose_engine()
 
 
 async def _dispose_on_close(state: _LoopEngine) -> AsyncGenerator[None, None]:
@@ -47,12 +51,16 @@ async def _dispose_on_close(state: _LoopEngine) -> AsyncGenerator[None, None]:
 
 
 class EnginePerLoop:
-    """Creates, caches and disposes one engine per running event loop."""
+    """Creates, caches and disposes one engine per running event loop.
+
+    The engine itself is made by the loop's `HotPath` when first needed: ``hot_path`` gets a
+    function that makes it.
+    """
 
     def __init__(
         self,
         factory: Callable[[], AsyncEngine],
-        hot_path: Callable[[AsyncEngine], HotPath] = HotPath,
+        hot_path: Callable[[Callable[[], AsyncEngine]], HotPath] = HotPath,
     ) -> None:
         # Weak references to the db's methods, and the finalizer generators kept apart from
         # the engines they dispose: nothing here refers back to the db or forms a cycle, so a
@@ -74,8 +82,7 @@ class EnginePerLoop:
         loop = asyncio.get_running_loop()
         state = self._engines.get(loop)
         if state is None:
-            engine = self._factory()()
-            state = _LoopEngine(engine=engine, hot=self._hot_path()(engine))
+            state = _LoopEngine(hot=self._hot_path()(_maker(self._factory)))
             self._engines[loop] = state
             if in_bridge_thread() and loop is bridge_loop():
                 on_bridge_shutdown(state.dispose)
@@ -94,6 +101,11 @@ class EnginePerLoop:
             await finalizer.aclose()
         elif state is not None:
             await state.dispose()
+
+
+def _maker(factory: Callable[[], Callable[[], AsyncEngine]]) -> Callable[[], AsyncEngine]:
+    # Refers to the weak resolver only: a loop's hot path holds no reference back to the db.
+    return lambda: factory()()
 
 
 def _weak(function: Callable[..., Any]) -> Callable[[], Callable[..., Any]]:

@@ -89,7 +89,7 @@ class RunStore(DbBase):
         hot = await self._hot()
         keys = tuple(values)
         statement = self._statement(
-            hot.engine, ("update", status, keys), lambda: self._build_run_update(status, keys)
+            hot, ("update", status, keys), lambda: self._build_run_update(status, keys)
         )
         params = {f"p_{key}": value for key, value in values.items()}
         params["p_run_id"] = run_id
@@ -135,7 +135,6 @@ class RunStore(DbBase):
     ) -> None:
         """Store a new run (and its session, the first time) in one transaction."""
         hot = await self._hot()
-        engine = hot.engine
         values = self._run_values(output, status)
         values["run_id"] = output.run_id
         values["created_at"] = output.created_at
@@ -157,11 +156,11 @@ class RunStore(DbBase):
         if not new_session or self._cte_inserts:
             # One statement (PostgreSQL inserts the session in a CTE of the run's insert).
             key = ("insert", new_session)
-            statement = self._statement(engine, key, lambda: self._build_run_insert(new_session))
+            statement = self._statement(hot, key, lambda: self._build_run_insert(new_session))
             steps = [statement.bind(params)]
         else:
-            session = self._statement(engine, "insert_session", self._build_session_insert)
-            run = self._statement(engine, ("insert", False), lambda: self._build_run_insert(False))
+            session = self._statement(hot, "insert_session", self._build_session_insert)
+            run = self._statement(hot, ("insert", False), lambda: self._build_run_insert(False))
             steps = [session.bind(params), run.bind(params)]
         await hot.write(steps)
         self._remember_session(output.session_id)

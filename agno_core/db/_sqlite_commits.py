@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -54,13 +54,14 @@ class SqliteCommits:
     """Commits on one held aiosqlite connection (see the module docstring).
 
     Args:
-        driver: The aiosqlite connection.
-        engine: Its engine; checkpoints borrow a pooled connection from it.
+        driver: The aiosqlite connection (or a `LoopConnection`, which offers the same
+            ``_execute``).
+        engine: Gives its engine; checkpoints borrow a pooled connection from it.
         on_loop: Whether commits may run on the loop (turned off by `prepare` when the journal
             does not allow it).
     """
 
-    def __init__(self, driver: Any, engine: AsyncEngine, *, on_loop: bool) -> None:
+    def __init__(self, driver: Any, engine: Callable[[], AsyncEngine], *, on_loop: bool) -> None:
         self.driver = driver
         self.engine = engine
         self.on_loop = on_loop
@@ -101,10 +102,14 @@ class SqliteCommits:
         self._committed()
         return waited
 
-    async def close(self) -> None:
-        """Finish the checkpoint in flight; give the connection its own settings back."""
+    async def finish(self) -> None:
+        """Wait for the checkpoint in flight (before the connection is closed)."""
         if self._checkpoint is not None:
             await asyncio.gather(self._checkpoint, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Finish the checkpoint in flight; give the connection its own settings back."""
+        await self.finish()
         if self.on_loop:  # raises if the connection is gone: it must not go back to the pool
             busy_ms, autocheckpoint = self.busy_ms, self._autocheckpoint
             await self._in_worker(lambda conn: _restore(conn, busy_ms, autocheckpoint))
@@ -154,7 +159,7 @@ class SqliteCommits:
         # A pooled connection of its own: a PASSIVE checkpoint never blocks writers, so commits
         # on the held connection go on meanwhile.
         try:
-            async with self.engine.connect() as pooled:
+            async with self.engine().connect() as pooled:
                 driver: Any = (await pooled.get_raw_connection()).driver_connection
                 await driver._execute(_checkpoint, driver._conn)
         except Exception as exc:  # the next one will catch up

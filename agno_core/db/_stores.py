@@ -38,7 +38,7 @@ class IntentStore(DbBase):
             return set()
         if len(run_ids) == 1:  # a run about to start: one round trip
             hot = await self._hot()
-            statement = self._statement(hot.engine, "intent", self._build_intent_lookup)
+            statement = self._statement(hot, "intent", self._build_intent_lookup)
             rows = await hot.fetch(statement.bind({"p_run_id": run_ids[0], "p_now": time.time()}))
             return {row[0] for row in rows}
         engine = await self._engine()

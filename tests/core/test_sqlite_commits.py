@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from agno_core.db import _sqlite_commits
 from agno_core.db._schema import SCHEMA_VERSION
 from agno_core.db._sqlite_commits import SqliteCommits, can_commit_on_loop
-from agno_core.db.sqlite import SqliteDb
+from agno_core.db._sqlite_loop_conn import LoopConnection
+from agno_core.db.sqlite import SqliteDb, _sqlite
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
 from tests.core.loops import run_loops
@@ -152,12 +153,53 @@ async def test_a_write_cancelled_while_it_waits_keeps_later_writes_off_the_loop(
     await db.aclose()
 
 
-async def test_the_held_connection_cannot_wait_and_gets_its_settings_back(db: SqliteDb) -> None:
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer is a pooled aiosqlite connection, as when it cannot be opened on the loop."""
+    monkeypatch.setattr(_sqlite, "open_on_loop", lambda path, busy_ms: None)
+
+
+async def test_the_writer_opened_on_the_loop_cannot_wait_and_is_closed_not_pooled(
+    db: SqliteDb,
+) -> None:
     commits = await _commits(db)
-    conn = commits.driver._connection
+    assert isinstance(commits.driver, LoopConnection)
+    conn = commits.driver._conn
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 0
     assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert not commits.driver.has_worker  # no write waited: no thread was started
+
+    hot = await db._hot()
+    await hot.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        conn.execute("SELECT 1")
+    await db.aclose()
+
+
+async def test_a_run_that_only_writes_makes_no_engine(db: SqliteDb) -> None:
+    commits = await _commits(db)  # the schema is created through the engine: not this time
+    fresh = SqliteDb(db_file=db.db_file)
+    fresh._schema_ready = True  # as the plugin's copy of a template has it
+    await fresh.ainsert_run(_run(), status=RunStatus.completed)
+    hot = await fresh._hot()
+    assert hot._engine is None
+    assert isinstance(hot._writers[0].driver, LoopConnection)
+    assert await fresh.acount_runs() == 2  # a read makes one
+    assert hot._engine is not None
+    await fresh.aclose()
+    assert commits.driver._running
+    await db.aclose()
+
+
+async def test_a_pooled_writer_cannot_wait_and_gets_its_settings_back(
+    db: SqliteDb, pooled: None
+) -> None:
+    commits = await _commits(db)
+    assert not isinstance(commits.driver, LoopConnection)
+    conn = commits.driver._conn
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 0
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
 
     hot = await db._hot()
     await hot.close()  # back to the pool: with the engine's settings
@@ -283,7 +325,7 @@ async def test_opening_a_db_another_writer_holds_does_not_need_its_lock(
 _WRITER_PROCESS = """
 import asyncio, sys, uuid
 from agno_core.db import _sqlite_commits
-from agno_core.db.sqlite import SqliteDb
+from agno_core.db.sqlite import SqliteDb, _sqlite
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
 
@@ -350,11 +392,11 @@ async def test_writers_in_other_processes_wait_for_the_lock_and_lose_nothing(
 
 
 async def test_a_held_connection_that_cannot_get_its_settings_back_is_not_pooled_again(
-    db: SqliteDb, monkeypatch: pytest.MonkeyPatch
+    db: SqliteDb, pooled: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Back in the pool with a busy timeout of 0, it would make other writes fail at once."""
     commits = await _commits(db)
-    raw = commits.driver._connection
+    raw = commits.driver._conn
 
     def broken(conn: sqlite3.Connection, busy_ms: int, autocheckpoint: int) -> None:
         raise sqlite3.OperationalError("disk I/O error")
@@ -375,7 +417,7 @@ async def test_a_transaction_left_open_on_the_connection_does_not_block_later_wr
     db: SqliteDb,
 ) -> None:
     commits = await _commits(db)
-    commits.driver._connection.execute("BEGIN")  # as a failed rollback could leave it
+    commits.driver._conn.execute("BEGIN")  # as a failed rollback could leave it
     output = _run()
     await db.ainsert_run(output, status=RunStatus.completed)
     assert _stored_status(str(db.db_file), output.run_id) == "COMPLETED"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import shutil
 import tempfile
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from sqlalchemy.util import await_only
 from agno_core.db._direct import HotPath
 from agno_core.db._errors import sqlite_problem
 from agno_core.db._sql import SqlDb
+from agno_core.db._sqlite_loop_conn import open_on_loop
 from agno_core.db._stores import AsyncMemoryApi
 
 __all__ = ["AsyncSqliteDb", "SqliteDb"]
@@ -116,8 +119,26 @@ class SqliteDb(SqlDb):
     def _problem(self, exc: BaseException) -> str:
         return sqlite_problem(self.db_file, exc)
 
-    def _hot_path(self, engine: AsyncEngine) -> HotPath:
-        return HotPath(engine, commit_on_loop=self.commit_on_loop)
+    def _hot_path(self, engine: Callable[[], AsyncEngine]) -> HotPath:
+        # A plain file with the engine's defaults: the writer is opened on the loop when that
+        # cannot wait, and statements compile for a dialect known without an engine, so a run
+        # that only writes makes no engine (`agno_core.db._sqlite_loop_conn`). Nothing here
+        # refers back to the db (see `EnginePerLoop`).
+        plain = (
+            bool(self.db_file)
+            and not self._engine_kwargs
+            and not self._url.query
+            and type(self)._create_engine is SqliteDb._create_engine  # no connect hooks of yours
+        )
+        writer = None
+        if plain and self.commit_on_loop:
+            writer = functools.partial(open_on_loop, str(self.db_file), _busy_ms(self.busy_timeout))
+        return HotPath(
+            engine,
+            commit_on_loop=self.commit_on_loop,
+            dialect=_compile_dialect() if plain else None,
+            loop_writer=writer,
+        )
 
     def _insert(self, table: Any) -> Any:
         return sqlite_insert(table)
@@ -144,8 +165,7 @@ class SqliteDb(SqlDb):
             functions = None
         else:
             functions = engine.sync_engine.dialect.on_connect()
-        busy_ms = int(self.busy_timeout * 1000)
-
+        busy_ms = _busy_ms(self.busy_timeout)
         busy_timeout = self.busy_timeout
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -161,6 +181,17 @@ class SqliteDb(SqlDb):
                 raise
 
         return engine
+
+
+def _busy_ms(busy_timeout: float) -> int:
+    return int(busy_timeout * 1000)
+
+
+@functools.cache
+def _compile_dialect() -> Any:
+    """A dialect like every plain `SqliteDb` engine's, to compile statements without one."""
+    engine = _create_engine(make_url("sqlite+aiosqlite://"), {})
+    return None if engine is None else engine.sync_engine.dialect
 
 
 def _create_engine(url: Any, options: dict[str, Any]) -> AsyncEngine | None:
