@@ -14,7 +14,7 @@ import pytest
 if TYPE_CHECKING:
     from agno_core.db import SqlDb
 
-__all__ = ["agno_sqlite_template", "sqlite_db"]
+__all__ = ["agno_sqlite_template", "copied_db", "sqlite_db"]
 
 _RAM_DIR = Path("/dev/shm")
 _NUMBERS = itertools.count()
@@ -76,11 +76,19 @@ def sqlite_db(request: pytest.FixtureRequest, agno_sqlite_template: Path) -> Ite
     A copy of the session's template (``agno_sqlite_template``): each test starts from an empty
     database of its own, removed after the test.
     """
+    yield from copied_db(request, agno_sqlite_template)
+
+
+def copied_db(request: pytest.FixtureRequest, template: Path) -> Iterator[SqlDb]:
+    """`sqlite_db`'s body: a copy of ``template`` for this test, removed after it.
+
+    ``agno_db`` runs it directly (a fixture layer less per test than asking for `sqlite_db`).
+    """
     import shutil
 
     from agno_core.db.sqlite import SqliteDb
 
-    session_dir = agno_sqlite_template.parent.parent
+    session_dir = template.parent.parent
     in_ram = session_dir.parent == _RAM_DIR
     if in_ram:
         # A file name never used before in this session's directory (no folder per test: making
@@ -89,7 +97,7 @@ def sqlite_db(request: pytest.FixtureRequest, agno_sqlite_template: Path) -> Ite
     else:  # only then: pytest's tmp_path (a numbered directory, kept) costs ~1 ms a test
         path = request.getfixturevalue("tmp_path") / "agno.db"
     for suffix in ("", "-wal"):  # a closed WAL database has no -wal file; copy one if any
-        source = f"{agno_sqlite_template}{suffix}"
+        source = f"{template}{suffix}"
         if not suffix or os.path.exists(source):
             shutil.copyfile(source, f"{path}{suffix}")
     db = SqliteDb(db_file=path)

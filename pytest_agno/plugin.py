@@ -11,12 +11,13 @@ from __future__ import annotations
 import inspect
 import os
 from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_agno._asyncio_support import OWN_LOOP, event_loop_runner
-from pytest_agno._sqlite_fixtures import agno_sqlite_template, sqlite_db
+from pytest_agno._sqlite_fixtures import agno_sqlite_template, copied_db, sqlite_db
 from pytest_agno.postgres._db_fixtures import agno_pg_tables_pool, pg_db
 from pytest_agno.postgres._fixtures import agno_pg_pool, agno_pg_server, pg_url
 
@@ -287,11 +288,15 @@ def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
 
 
 @pytest.fixture
-def agno_db(request: pytest.FixtureRequest) -> SqlDb:
+def agno_db(request: pytest.FixtureRequest) -> Iterator[SqlDb]:
     """The test's db: `SqliteDb` in tmp by default, `PostgresDb` with ``--agno-db=postgres``."""
     if _db_backend(request.config) == "postgres":
-        return request.getfixturevalue("pg_db")  # type: ignore[no-any-return]
-    return request.getfixturevalue("sqlite_db")  # type: ignore[no-any-return]
+        yield request.getfixturevalue("pg_db")
+    elif "sqlite_db" in request.fixturenames:  # the test's own sqlite_db is this db too
+        yield request.getfixturevalue("sqlite_db")
+    else:  # sqlite_db's body without its fixture layer (the most common case: a cheaper test)
+        template: Path = request.getfixturevalue("agno_sqlite_template")
+        yield from copied_db(request, template)
 
 
 _RUN_PLAN = pytest.StashKey["RunPlan | None"]()

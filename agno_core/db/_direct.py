@@ -135,11 +135,7 @@ class HotPath:
         if own is None:
             return None
         commits = SqliteCommits(own, self._engine_of, on_loop=True)
-        try:
-            await commits.prepare()
-        except BaseException:
-            await own.close()
-            raise
+        commits.prepared(own.busy_ms)
         self._kind = "aiosqlite"
         writer = _Writer(conn=None, driver=own, sqlite=commits)
         self._writers = [*self._writers, writer]

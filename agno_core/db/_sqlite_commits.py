@@ -71,6 +71,10 @@ class SqliteCommits:
         self._commits = 0  # since the last checkpoint
         self._checkpoint: asyncio.Task[None] | None = None
 
+    def prepared(self, busy_ms: int) -> None:
+        """The connection was opened for commits on the loop (`open_on_loop`): nothing to read."""
+        self.busy_ms, self.on_loop = busy_ms, True
+
     async def prepare(self) -> None:
         """Read the connection's settings; make it unable to wait when commits run on the loop."""
         if self.on_loop:

@@ -42,8 +42,9 @@ class LoopConnection:
     ``_execute(job, *args)``. Jobs run one at a time, in order, in one thread.
     """
 
-    def __init__(self, conn: sqlite3.Connection, *, in_ram: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, busy_ms: int, in_ram: bool) -> None:
         self._conn = conn
+        self.busy_ms = busy_ms  # for writes that wait (in the worker); on the loop it is 0
         self._running = True
         self._in_ram = in_ram
         self._worker: ThreadPoolExecutor | None = None
@@ -80,9 +81,12 @@ class LoopConnection:
 def open_on_loop(path: str, busy_ms: int) -> LoopConnection | None:
     """Open ``path``, an existing WAL database, without waiting (None: it would have to wait).
 
+    The connection is set up as `SqliteCommits` wants a writer that commits on the loop: no
+    busy timeout and no automatic checkpoint (see `agno_core.db._sqlite_commits`).
+
     Args:
         path: The database file.
-        busy_ms: The busy timeout the connection keeps for writes that wait (in its worker).
+        busy_ms: The busy timeout of writes that wait for the lock (in the worker thread).
     """
     if not os.path.isfile(path):  # a new database is made through the engine, not here
         return None
@@ -95,11 +99,12 @@ def open_on_loop(path: str, busy_ms: int) -> LoopConnection | None:
             conn.close()
             return None
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        conn.execute("PRAGMA wal_autocheckpoint=0")
     except sqlite3.OperationalError:  # busy (another connection recovers the WAL), or worse
         conn.close()
         return None
-    return LoopConnection(conn, in_ram=_in_ram(os.path.dirname(os.path.abspath(path))))
+    directory = os.path.dirname(os.path.abspath(path))
+    return LoopConnection(conn, busy_ms=int(busy_ms), in_ram=_in_ram(directory))
 
 
 @functools.lru_cache(maxsize=64)

@@ -131,10 +131,16 @@ async def test_a_write_cancelled_while_it_waits_keeps_later_writes_off_the_loop(
     """The worker still holds the connection for a write whose caller was cancelled; a commit on
     the loop then would block the loop on the connection's mutex until the lock came free."""
     await _commits(db)
+    threads.clear()
     write_lock.execute("BEGIN IMMEDIATE")
     abandoned = _run()
     waiting = asyncio.create_task(db.ainsert_run(abandoned, status=RunStatus.completed))
-    await asyncio.sleep(0.01)
+    # Tried on the loop (busy), then in the worker, where it waits for the lock.
+    for _ in range(500):
+        if len(threads) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    assert threads[0] == MAIN and threads[1] != MAIN
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
