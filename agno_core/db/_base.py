@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Hashable
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any, Self
 
 from sqlalchemy import select
@@ -99,7 +99,9 @@ class DbBase:
         # The daily metrics table holds derived data and is created on first use (`_metrics`).
         self.metrics_table_name = self._table_name("metrics_table", metrics_table, "agno_metrics")
         taken: dict[str, str] = {}
-        for role, name in [*asdict(self.table_names).items(), ("metrics", self.metrics_table_name)]:
+        # Not dataclasses.asdict (a deep copy; a db is made per test in a suite).
+        names = [(f.name, getattr(self.table_names, f.name)) for f in fields(self.table_names)]
+        for role, name in [*names, ("metrics", self.metrics_table_name)]:
             if name in taken:
                 raise ValueError(f"the {taken[name]} and {role} tables are both named {name!r}")
             taken[name] = role
