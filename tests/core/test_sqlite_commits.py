@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from agno_core.db import _sqlite_commits
 from agno_core.db._schema import SCHEMA_VERSION
 from agno_core.db._sqlite_commits import SqliteCommits, can_commit_on_loop
-from agno_core.db._sqlite_loop_conn import LoopConnection
+from agno_core.db._sqlite_loop_conn import LoopConnection, _in_ram
 from agno_core.db.sqlite import SqliteDb, _sqlite
 from agno_core.run.agent import RunOutput
 from agno_core.run.base import RunStatus
@@ -428,3 +428,20 @@ async def test_a_transaction_left_open_on_the_connection_does_not_block_later_wr
     await db.ainsert_run(output, status=RunStatus.completed)
     assert _stored_status(str(db.db_file), output.run_id) == "COMPLETED"
     await db.aclose()
+
+
+def test_only_a_database_in_ram_is_closed_on_the_loop() -> None:
+    """Closing the last connection checkpoints (and syncs) a WAL database: on the loop only
+    where a sync costs nothing."""
+    assert not _in_ram("/proc/self")  # procfs: not a RAM filesystem for files we write
+    mounts = Path("/proc/self/mounts")
+    if not mounts.exists():
+        pytest.skip("no /proc/self/mounts here: every database counts as on disk")
+    kinds = {line.split()[1]: line.split()[2] for line in mounts.read_text().splitlines()}
+    tmpfs = [point for point, kind in kinds.items() if kind == "tmpfs" and Path(point).is_dir()]
+    for point in tmpfs:
+        assert _in_ram(point)
+        assert _in_ram(f"{point.rstrip('/')}/some/folder")
+    disks = [point for point, kind in kinds.items() if kind in ("ext4", "xfs", "overlay")]
+    for point in disks:
+        assert not _in_ram(point)
