@@ -152,14 +152,35 @@ NOTES = """
   key itself (one fixture less per test). After the table: the SQLite writer reads its settings
   on the loop when it is opened (one round trip fewer); measured at load 11 (06:24 UTC), CPU over
   plain 4.73 / 4.67 / 20.32 ms (`agent` / `team` / `pg_db`), wall not comparable at that load.
-- Where an `agent` test's ~5.8 ms of CPU go now (slopes of suites built for the purpose and
-  in-process loops, measured under load 10-15, so +-0.3 ms each): pytest's own per-test work
-  ~0.5 and pytest-asyncio's loop ~0.5 (as for any async test); the fixtures' setup ~1.2 (six
-  fixtures, the SQLite copy); the run on a fresh loop without a db ~1.3 (of which the SDK client
-  per loop ~0.2; a second run on the same loop costs 1.0); the db ~1.6 (an engine per loop,
-  aiosqlite's connection thread with ~5 hops to it, the writer's settings, disposal at loop
-  shutdown); garbage collection ~0.4. Sharing the engine, its connection or the loop between
-  tests would remove most of the db's share; the per-test isolation rules it out.
+- Before the third pass, where an `agent` test's ~5.8 ms of CPU went (slopes of suites built for
+  the purpose and in-process loops, measured under load 10-15, so +-0.3 ms each): pytest's own
+  per-test work ~0.5 and pytest-asyncio's loop ~0.5 (as for any async test); the fixtures' setup
+  ~1.2 (six fixtures, the SQLite copy); the run on a fresh loop without a db ~1.3 (of which the
+  SDK client per loop ~0.2; a second run on the same loop costs 1.0); the db ~1.6 (an engine per
+  loop, aiosqlite's connection thread with ~5 hops to it, the writer's settings, disposal at loop
+  shutdown); garbage collection ~0.4. Sharing the engine, its connection or the loop between tests
+  would remove most of the db's share; the per-test isolation rules it out.
+- Third pass (issue 14 items 5 and 6, branch plugin-cost2), measured only on a loaded machine:
+  main (52ba3ba) and the branch alternated, one round each, six pairs between 09:08 and 09:21
+  UTC 2026-12-05, load average (1 min) 17 falling to 6 and back to 13. CPU over a plain test,
+  medians of six: `agent` 5.48 -> 3.88 ms, `team` 5.53 -> 4.07 ms, `pg_db` 25.6 -> 26.1 ms
+  (unchanged, within noise). Wall time over plain moved by 3-12 ms between runs of the same
+  code at that load (medians: `agent` 7.6 vs 8.0 ms, `team` 10.1 vs 9.7): not a measurement of
+  the change, so whether the 5 ms wall target is met on a quiet machine is not measured yet
+  (before, quietly, wall over plain was within 0.1 ms of CPU over plain). In-process, a
+  simulated test (a loop, a copied database, one `arun`, closing; `agent` on SQLite), main vs
+  branch alternated four times at load 17: 3.29 -> 2.00 ms CPU, 3.9 -> 2.1 ms wall (medians).
+  What changed: the run's SQLite writer is a `sqlite3` connection opened on the loop when that
+  cannot wait (`agno_core/db/_sqlite_loop_conn.py`), with 4 pragmas and no read-back; its
+  worker thread starts only if a write has to wait; the SQLAlchemy engine is made only when
+  something reads (statements compile for a dialect known without one), so a run that only
+  writes starts no aiosqlite thread and makes no engine; the writer is closed on the loop when
+  the file is in RAM (tmpfs), else in its thread; `agno_db` copies the template itself (one
+  fixture layer less); a db object no longer deep-copies its table names. Item 6: the OpenAI
+  warm-up ends with a full `gc.collect()`, so the collector's debt from imports and the
+  warm-up (a full collection walks every object: tens of ms with the SDK loaded) is paid
+  before the first run's clock starts, not inside it. Measured GC in the suite after that: no
+  full collection in 180 agent tests, young generations ~0.08 ms a test.
 - `pg_db` (CPU includes the server the plugin starts, a child of the pytest process): about
   10 ms per test is the server cloning and dropping a database (`pg_url` alone, with no
   connection, costs 9.5 ms CPU per test), another ~10 connecting to a fresh database (a
