@@ -70,9 +70,14 @@ class LoopConnection:
         try:
             if worker is None and self._in_ram:
                 self._conn.close()
-            else:
-                worker = worker or ThreadPoolExecutor(max_workers=1)
-                await asyncio.wrap_future(worker.submit(self._conn.close))
+                return
+            worker = worker or ThreadPoolExecutor(max_workers=1)
+            try:
+                closing = worker.submit(self._conn.close)
+            except RuntimeError:  # no new thread at interpreter shutdown: close it here
+                self._conn.close()
+                return
+            await asyncio.wrap_future(closing)
         finally:
             if worker is not None:
                 worker.shutdown(wait=False)
