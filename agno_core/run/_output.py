@@ -143,6 +143,15 @@ class RunOutput:
     def is_team(self) -> bool:
         return False
 
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the run ended CANCELLED."""
+        return self.status is RunStatus.cancelled
+
+    def to_json(self, separators: tuple[str, str] = (", ", ": "), indent: int | None = 2) -> str:
+        """`to_dict` as a JSON string (``indent=None``: on one line)."""
+        return json.dumps(self.to_dict(), indent=indent, separators=separators)
+
     def get_content_as_string(self) -> str:
         """The content as text (JSON for structured content)."""
         if self.content is None:
