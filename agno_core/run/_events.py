@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from agno_core.metrics import RunMetrics
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-class RunEvent(str, Enum):
+class RunEvent(StrEnum):
     """Names of the events an agent run emits."""
 
     run_started = "RunStarted"
@@ -47,11 +47,8 @@ class RunEvent(str, Enum):
     followups_started = "FollowupsStarted"
     followups_completed = "FollowupsCompleted"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class TeamRunEvent(str, Enum):
+class TeamRunEvent(StrEnum):
     """Names of the events a team run emits (member events keep their `RunEvent` names)."""
 
     run_started = "TeamRunStarted"
@@ -66,9 +63,6 @@ class TeamRunEvent(str, Enum):
     memory_update_completed = "TeamMemoryUpdateCompleted"
     followups_started = "TeamFollowupsStarted"
     followups_completed = "TeamFollowupsCompleted"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(kw_only=True, slots=True)
