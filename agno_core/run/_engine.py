@@ -39,6 +39,17 @@ from agno_core.run._event_factory import make_event
 from agno_core.run._followups import followup_events
 from agno_core.run._output import ToolExecution
 from agno_core.run._output_model import output_model_answer, output_model_of
+from agno_core.run._pause import (
+    continued_event,
+    hold_call,
+    pause_pending,
+    paused_event,
+    pre_hooks_for,
+    resume_calls,
+    resuming,
+    settle_pause,
+    start_resumed,
+)
 from agno_core.run._persist import persist_final
 from agno_core.run._registry import local_runs
 from agno_core.run._retry import with_retries
@@ -144,14 +155,18 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 )
             return
         if ctx.stream_events:
-            yield make_event(
-                ctx,
-                ev.RunStartedEvent,
-                "run_started",
-                model=ctx.model.id,
-                model_provider=ctx.model.provider,
+            yield (
+                continued_event(ctx)
+                if resuming(ctx)
+                else make_event(
+                    ctx,
+                    ev.RunStartedEvent,
+                    "run_started",
+                    model=ctx.model.id,
+                    model_provider=ctx.model.provider,
+                )
             )
-        pre_hooks = getattr(ctx.owner, "pre_hooks", None)
+        pre_hooks = pre_hooks_for(ctx, getattr(ctx.owner, "pre_hooks", None))
         if pre_hooks:
             await run_pre_hooks(ctx, pre_hooks)
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
@@ -159,6 +174,11 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         async with contextlib.aclosing(with_retries(ctx, _model_loop)) as events:
             async for event in events:
                 yield event
+        if settle_pause(ctx):  # a tool call waits for the user (see _pause)
+            await _finish(ctx, RunStatus.paused, None)
+            if ctx.stream:
+                yield paused_event(ctx)
+            return
         async with contextlib.aclosing(followup_events(ctx)) as events:
             async for event in events:
                 yield event
@@ -189,7 +209,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
     except GeneratorExit:
         # The consumer stopped iterating (closed the stream, or the generator was collected).
-        if not o.status.is_terminal:
+        if not o.status.is_terminal and not ctx.active.finished:
             _keep_partial_content(ctx)
             if ctx.active.cancel_requested:
                 await _finish(ctx, RunStatus.cancelled, ctx.active.cancel_reason)
@@ -304,6 +324,11 @@ async def _start(ctx: RunContext) -> None:
     await _prepare_models(ctx.owner)
     if ctx.active.cancel_requested:
         raise asyncio.CancelledError
+    if resuming(ctx):
+        refusal = await start_resumed(ctx, db)
+        if refusal is not None:
+            raise _StartRefused(RunStatus.error, refusal)
+        return
     if ctx.background:
         assert ctx.slot is not None
         await ctx.slot.acquire()
@@ -356,7 +381,7 @@ async def _finish(
     ctx: RunContext, status: RunStatus, error: str | None, *, persist: bool = True
 ) -> None:
     o = ctx.output
-    if o.status.is_terminal:
+    if o.status.is_terminal or ctx.active.finished:
         return
     ctx.active.finished = True
     o.status = status
@@ -376,7 +401,7 @@ async def _finish(
         if state is not None:
             await save_session_state(ctx, db, state)
         await store_summary(ctx, db)
-    if hooks._listeners:
+    if hooks._listeners and status is not RunStatus.paused:  # a paused run has not ended
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
         local_runs.clear_intent(o.run_id)
@@ -391,12 +416,18 @@ async def _finish(
 async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
     model = ctx.model
-    messages = await ctx.owner._build_messages(ctx)
-    model_hooks = getattr(ctx.owner, "model_hooks", None)
-    if model_hooks:
-        messages = await run_model_hooks(ctx, model_hooks, messages)
-    o.messages = messages
+    if resuming(ctx):  # a continued run goes on from its own messages
+        messages = o.messages
+    else:
+        messages = await ctx.owner._build_messages(ctx)
+        model_hooks = getattr(ctx.owner, "model_hooks", None)
+        if model_hooks:
+            messages = await run_model_hooks(ctx, model_hooks, messages)
+        o.messages = messages
     functions = await ctx.owner._tools_for_run(ctx)
+    async with contextlib.aclosing(resume_calls(ctx, functions)) as steps:
+        async for event in steps:
+            yield event
     limit = ctx.owner.tool_call_limit
     tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
@@ -496,6 +527,8 @@ async def _model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 async for event in steps:
                     yield event
             tool_calls_made += 1
+        if pause_pending(ctx):
+            return
         if _refreshes_tools(ctx.owner):
             ctx.extra["refreshing_tools"] = True
             functions = await ctx.owner._tools_for_run(ctx)
@@ -558,6 +591,8 @@ async def _tool_step(
     ctx: RunContext, functions: dict[str, Any], call: ToolCall, allowed: bool
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
+    if allowed and hold_call(ctx, functions.get(call.name), call):
+        return
     execution = ToolExecution(tool_call_id=call.id, tool_name=call.name)
     o.tools.append(execution)
     if ctx.stream_events:
