@@ -40,6 +40,7 @@ __all__ = [
     "pause_pending",
     "paused_event",
     "pre_hooks_for",
+    "refuse_team_hitl",
     "resume_calls",
     "resuming",
     "settle_pause",
@@ -64,13 +65,30 @@ def mark_resume(ctx: RunContext) -> None:
     ctx.extra[_RESUME_CALLS] = True
 
 
+def _team_refusal(function: Function) -> NotImplementedError:
+    return NotImplementedError(
+        f"human in the loop in team runs is not supported by agno_core: tool "
+        f"{function.name!r} asks for the user (requires_confirmation, requires_user_input or "
+        "external_execution), and a team run cannot pause; run that agent on its own"
+    )
+
+
+def refuse_team_hitl(team: Any) -> None:
+    """Raise `NotImplementedError` when the team or one of its members (nested teams too) has
+    a static tool that would pause the run; a tool a factory gives is refused when called."""
+    pending = [team]
+    while pending:
+        runner = pending.pop()
+        if isinstance(runner.tools, list):
+            for function in runner._functions().values():
+                if function.pauses_run:
+                    raise _team_refusal(function)
+        pending.extend(getattr(runner, "members", None) or ())
+
+
 def _refuse_in_team(ctx: RunContext, function: Function) -> None:
     if ctx.parent is not None or ctx.output.is_team:
-        raise NotImplementedError(
-            f"human in the loop in team runs is not supported by agno_core: tool "
-            f"{function.name!r} asks for the user (requires_confirmation, requires_user_input "
-            "or external_execution), and a team run cannot pause; run the agent on its own"
-        )
+        raise _team_refusal(function)
 
 
 def _arguments(function: Function, call: ToolCall) -> dict[str, Any]:

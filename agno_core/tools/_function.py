@@ -140,8 +140,8 @@ class Function:
     user_input_fields: tuple[str, ...] = ()
     external_execution: bool = False
     external_execution_silent: bool = False
-    # (name, type, description) of each argument the user may be asked for.
-    _user_input_spec: tuple[tuple[str, Any, str | None], ...] = ()
+    # (name, type, description, default) of each argument the user may be asked for.
+    _user_input_spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if self.user_input_fields:
@@ -159,12 +159,15 @@ class Function:
         return self.requires_confirmation or self.requires_user_input or self.external_execution
 
     def user_input_schema(self, given: dict[str, Any] | None = None) -> list[UserInputField]:
-        """Fresh fields for a paused call, holding the values the model ``given``."""
+        """Fresh fields for a paused call, holding the values the model ``given`` (else the
+        parameter's default)."""
         given = given or {}
-        spec = self._user_input_spec or tuple((name, str, None) for name in given)
+        spec = self._user_input_spec or tuple((name, str, None, None) for name in given)
         return [
-            UserInputField(name=name, field_type=kind, description=doc, value=given.get(name))
-            for name, kind, doc in spec
+            UserInputField(
+                name=name, field_type=kind, description=doc, value=given.get(name, default)
+            )
+            for name, kind, doc, default in spec
         ]
 
     @classmethod
@@ -217,10 +220,16 @@ class Function:
             prop.pop("title", None)
         schema.setdefault("properties", {})
         user_fields = tuple(user_input_fields or ())
-        spec: tuple[tuple[str, Any, str | None], ...] = ()
+        spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
         if requires_user_input or user_fields:
             spec = tuple(
-                (name, hints.get(name, str), param_docs.get(name) or None) for name in fields
+                (
+                    name,
+                    hints.get(name, str),
+                    param_docs.get(name) or None,
+                    None if info.is_required() else info.default,
+                )
+                for name, (_, info) in fields.items()
             )
             # The model is not asked for what only the user gives.
             for name in user_fields:
