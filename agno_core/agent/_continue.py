@@ -14,7 +14,8 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agno_core._sync import iterate_sync, run_sync
-from agno_core.exceptions import NotSupportedError, RunNotContinuableError, RunNotFoundError
+from agno_core._unsupported import check_arguments
+from agno_core.exceptions import RunNotContinuableError, RunNotFoundError
 from agno_core.run._context import RunContext
 from agno_core.run._engine import consume, drive
 from agno_core.run._ids import check_id
@@ -30,20 +31,6 @@ if TYPE_CHECKING:
     from agno_core.models.base import Model
 
 __all__ = ["ContinueApi"]
-
-# Agno's continue_run arguments that agno_core does not implement, and why.
-_REFUSED = {
-    "input": "continuing with new input (time travel) is not part of agno_core",
-    "continue_from": "continuing from an earlier message (time travel) is not part of agno_core",
-    "fork": "forking a run is not part of agno_core's continue_run (see fork_session)",
-    "regenerate": "use agent.regenerate() to answer the last run again",
-    "replace_original": "use agent.regenerate() to answer the last run again",
-    "additional_instructions": "use agent.regenerate() to answer the last run again",
-    "run_context": "the run builds its own context; pass dependencies= and metadata= instead",
-    "knowledge_filters": "knowledge bases (RAG) are not part of agno_core",
-    "background": "a continued run executes in the foreground in agno_core",
-    "updated_tools": "Agno's older argument: pass requirements= (or run_response=) instead",
-}
 
 
 def adopt_requirements(output: RunOutput, requirements: Sequence[RunRequirement]) -> None:
@@ -127,6 +114,8 @@ class ContinueApi:
             dependencies, metadata: Added to the agent's for this part of the run.
             debug_mode: Log at debug level during this part of the run.
             yield_run_output: With ``stream=True``, yield the `RunOutput` after the events.
+            **kwargs: Agno's other arguments (``fork``, ``input``, ...): accepted at Agno's
+                default only, otherwise `NotSupportedError` names them.
 
         Returns:
             A coroutine giving the `RunOutput` (status completed, paused again, or error), or
@@ -136,13 +125,8 @@ class ContinueApi:
             RunNotFoundError: ``run_id`` is not in the db (in ``session_id``).
             RunNotContinuableError: the run is not paused, or an external result is missing.
         """
-        for name in kwargs:
-            if name in _REFUSED:
-                raise NotSupportedError(
-                    f"Agent.continue_run({name}=...) is not supported by agno_core: "
-                    f"{_REFUSED[name]}"
-                )
-            raise TypeError(f"Agent.continue_run() got an unexpected keyword argument {name!r}")
+        if kwargs:
+            check_arguments("Agent.continue_run", kwargs)
         if run_response is None and run_id is None:
             raise ValueError("continue_run needs the paused run: run_response= or run_id=")
         check_id("run_id", run_id, optional=True)

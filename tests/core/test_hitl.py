@@ -17,7 +17,7 @@ from agno_core.exceptions import NotSupportedError, RunNotContinuableError, RunN
 from agno_core.hooks import hook
 from agno_core.run.agent import RunInput, RunOutput, RunRequirement, ToolExecution
 from agno_core.run.base import RunStatus
-from agno_core.tools import tool
+from agno_core.tools import Toolkit, tool
 from pytest_agno.mock import MockOpenAI
 
 AgentMaker = Callable[..., Agent]
@@ -396,3 +396,32 @@ def test_without_a_db_the_run_still_pauses_and_continues(mock_model: MockOpenAI)
     assert run.status is RunStatus.completed and bank.sent == [(5.0, "x")]
     with pytest.raises(ValueError, match="has none"):
         agent.continue_run(run_id=run.run_id)
+
+
+async def test_a_toolkit_names_its_tools_that_wait_for_the_user(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    def wipe(disk: str) -> str:
+        """Wipe a disk."""
+        return f"wiped {disk}"
+
+    def backup(disk: str) -> str:
+        """Back a disk up."""
+        return f"backed up {disk}"
+
+    kit = Toolkit(
+        name="disks",
+        tools=[wipe, backup],
+        requires_confirmation_tools=["wipe"],
+        external_execution_required_tools=["backup"],
+    )
+    assert kit.functions["wipe"].requires_confirmation
+    assert kit.functions["backup"].external_execution
+    mock_model.add_tool_calls([("wipe", {"disk": "d1"}), ("backup", {"disk": "d2"})])
+    agent = make_agent(tools=[kit])
+
+    run = await agent.arun("clean up")
+
+    kinds = [r.pause_type for r in run.active_requirements]
+    assert kinds == ["confirmation", "external_execution"]
+    assert run.content == "I have tools to execute, but I need confirmation or external execution."
