@@ -425,3 +425,21 @@ async def test_a_toolkit_names_its_tools_that_wait_for_the_user(
     kinds = [r.pause_type for r in run.active_requirements]
     assert kinds == ["confirmation", "external_execution"]
     assert run.content == "I have tools to execute, but I need confirmation or external execution."
+
+
+async def test_a_paused_run_can_be_cancelled_and_then_not_continued(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    bank = Bank()
+    agent, run, _ = await paused_transfer(make_agent, mock_model, bank)
+
+    assert await agent.acancel_run(run.run_id) is True
+
+    stored = await agent.aget_run_output(run.run_id)
+    assert stored is not None and stored.status is RunStatus.cancelled
+    assert stored.error == "cancelled while paused"
+    run.requirements[0].confirm()  # type: ignore[index]
+    refused = await agent.acontinue_run(run_response=run)
+    assert refused.status is RunStatus.error and bank.sent == []
+    with pytest.raises(RunNotContinuableError, match="CANCELLED"):
+        await agent.acontinue_run(run_id=run.run_id)
