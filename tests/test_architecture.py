@@ -96,6 +96,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run._persist",
         "agno_core.run.cancel",
         "agno_core._options",
+        "agno_core._run_extras",
         "agno_core._unsupported",
         "agno_core._runner",
         "agno_core._session_api",

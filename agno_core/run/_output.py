@@ -98,6 +98,7 @@ class RunOutput:
 
     @property
     def is_cancelled(self) -> bool:
+        """Whether the run ended CANCELLED."""
         return self.status is RunStatus.cancelled
 
     @property
@@ -116,6 +117,10 @@ class RunOutput:
     @property
     def tools_awaiting_external_execution(self) -> list[ToolExecution]:
         return [t for t in self.tools if t.external_execution_required]
+
+    def to_json(self, separators: tuple[str, str] = (", ", ": "), indent: int | None = 2) -> str:
+        """`to_dict` as a JSON string (``indent=None``: on one line)."""
+        return json.dumps(self.to_dict(), indent=indent, separators=separators)
 
     def get_content_as_string(self) -> str:
         """The content as text (JSON for structured content)."""

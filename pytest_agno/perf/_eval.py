@@ -177,6 +177,7 @@ class PerfEval:
     def _prepare(
         self, func: Callable[[], object], name: str | None, options: dict[str, Any]
     ) -> tuple[PerformanceEval, PerfOptions]:
+        __tracebackhide__ = True  # a misused argument is shown at the user's call
         from agno_core.eval.performance import PerformanceEval
 
         try:
