@@ -167,8 +167,13 @@ async def test_a_fresh_agent_continues_the_run_from_the_db(
     [requirement] = RunOutput.from_dict(json.loads(json.dumps(run.to_dict()))).requirements or []
     requirement.confirmation = True  # as the pre_hook_on_continue cookbook example does
 
-    other = Agent(model=agent.model, db=agent.db, tools=[bank.tool])
-    result = await other.acontinue_run(run_id=run.run_id, requirements=[requirement])
+    db = type(agent.db)(db_url=agent.db.db_url)  # type: ignore[union-attr,call-arg]
+    try:
+        other = Agent(model=agent.model, db=db, tools=[bank.tool])
+        result = await other.acontinue_run(run_id=run.run_id, requirements=[requirement])
+        stored = await other.aget_run_output(run.run_id)
+    finally:
+        await db.aclose()
 
     assert result.status is RunStatus.completed and result.content == "Sent."
     assert bank.sent == [(100.0, "12345")]
@@ -178,7 +183,6 @@ async def test_a_fresh_agent_continues_the_run_from_the_db(
     # The model gets the conversation the run paused in, system message included.
     assert json.dumps(sent).count("Transfer $100 to account 12345") == 1
     assert result.metrics.total_tokens == 18 + 25
-    stored = await other.aget_run_output(run.run_id)
     assert stored is not None and stored.status is RunStatus.completed
     assert stored.metrics == result.metrics
 
