@@ -5,8 +5,12 @@ RUNNING."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -447,3 +451,66 @@ async def test_a_paused_run_can_be_cancelled_and_then_not_continued(
     assert refused.status is RunStatus.error and bank.sent == []
     with pytest.raises(RunNotContinuableError, match="CANCELLED"):
         await agent.acontinue_run(run_id=run.run_id)
+
+
+CONTINUE_IN_ANOTHER_PROCESS = """
+import sys
+
+from agno_core.agent import Agent
+from agno_core.db.sqlite import SqliteDb
+from agno_core.models.openai import OpenAIChat
+from agno_core.tools import tool
+from pytest_agno.mock import MockOpenAI
+
+
+@tool(requires_confirmation=True)
+def transfer_funds(amount: float, to_account: str) -> str:
+    return f"Transferred ${amount:.2f} to account {to_account}"
+
+
+db_file, run_id = sys.argv[1:3]
+with MockOpenAI() as mock:
+    mock.add_text("Sent from another process.")
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=SqliteDb(db_file=db_file),
+                  tools=[transfer_funds])
+    paused = agent.get_run_output(run_id)
+    for requirement in paused.active_requirements:
+        requirement.confirm()
+    run = agent.continue_run(run_id=run_id, requirements=paused.requirements)
+    print(run.status, run.content)
+"""
+
+
+async def test_another_process_continues_the_paused_run(
+    mock_model: MockOpenAI, tmp_path: Path
+) -> None:
+    from agno_core.db.sqlite import SqliteDb
+    from agno_core.models.openai import OpenAIChat
+
+    bank = Bank()
+    mock_model.add_tool_call("transfer_funds", {"amount": 100, "to_account": "12345"})
+    db = SqliteDb(db_file=tmp_path / "hitl.db")
+    agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=db, tools=[bank.tool])
+    run = await agent.arun("Transfer $100 to account 12345")
+    assert run.is_paused
+    await db.aclose()
+    script = tmp_path / "continue_run.py"
+    script.write_text(CONTINUE_IN_ANOTHER_PROCESS)
+
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        str(tmp_path / "hitl.db"),
+        run.run_id,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "OPENAI_API_KEY": "sk-hitl-test"},
+    )
+    out, err = await child.communicate()
+
+    assert child.returncode == 0, err.decode()
+    assert out.decode().strip() == "COMPLETED Sent from another process."
+    stored = await agent.aget_run_output(run.run_id)
+    assert stored is not None and stored.status is RunStatus.completed
+    assert [t.result for t in stored.tools] == ["Transferred $100.00 to account 12345"]
+    assert stored.metrics.details["model"][0].requests == 2
