@@ -23,7 +23,8 @@ from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.run._pause import mark_resume
 from agno_core.run._registry import ActiveRun, local_runs
-from agno_core.run._requirement import RunRequirement
+from agno_core.run._requirement import RunRequirement, link_requirements
+from agno_core.run._tool_execution import ToolExecution
 from agno_core.run.base import RunStatus
 
 if TYPE_CHECKING:
@@ -33,15 +34,24 @@ if TYPE_CHECKING:
 __all__ = ["ContinueApi"]
 
 
-def adopt_requirements(output: RunOutput, requirements: Sequence[RunRequirement]) -> None:
-    """Take the user's answers: the requirements' tool calls replace the run's records of the
-    calls not executed yet (matched by call id), as in Agno."""
-    answered = {r.tool_execution.tool_call_id: r.tool_execution for r in requirements}
+def adopt_answers(
+    output: RunOutput,
+    requirements: Sequence[RunRequirement] | None,
+    updated_tools: Sequence[ToolExecution] | None,
+) -> None:
+    """Take the user's answers: the answered tool calls (of the requirements, or Agno 2.x's
+    ``updated_tools``) replace the run's records of the calls not executed yet (matched by call
+    id), as in Agno."""
+    answered = {t.tool_call_id: t for t in updated_tools or ()}
+    answered.update({r.tool_execution.tool_call_id: r.tool_execution for r in requirements or ()})
     output.tools = [
         answered.get(tool.tool_call_id, tool) if tool.result is None else tool
         for tool in output.tools
     ]
-    output.requirements = list(requirements)
+    if requirements is not None:
+        output.requirements = list(requirements)
+    else:
+        link_requirements(output.requirements or (), output.tools)
 
 
 def check_continuable(output: RunOutput) -> None:
@@ -114,8 +124,10 @@ class ContinueApi:
             dependencies, metadata: Added to the agent's for this part of the run.
             debug_mode: Log at debug level during this part of the run.
             yield_run_output: With ``stream=True``, yield the `RunOutput` after the events.
-            **kwargs: Agno's other arguments (``fork``, ``input``, ...): accepted at Agno's
-                default only, otherwise `NotSupportedError` names them.
+            **kwargs: ``updated_tools`` (Agno 2.x: the run's tools, answered: ``confirmed``,
+                ``result``, ``user_input_schema`` values), or Agno's other arguments
+                (``fork``, ``input``, ...): accepted at Agno's default only, otherwise
+                `NotSupportedError` names them.
 
         Returns:
             A coroutine giving the `RunOutput` (status completed, paused again, or error), or
@@ -125,6 +137,7 @@ class ContinueApi:
             RunNotFoundError: ``run_id`` is not in the db (in ``session_id``).
             RunNotContinuableError: the run is not paused, or an external result is missing.
         """
+        updated_tools = kwargs.pop("updated_tools", None)
         if kwargs:
             check_arguments("Agent.continue_run", kwargs)
         if run_response is None and run_id is None:
@@ -138,6 +151,7 @@ class ContinueApi:
             "run_response": run_response,
             "run_id": run_id,
             "requirements": requirements,
+            "updated_tools": updated_tools,
             "user_id": user_id,
             "session_id": session_id,
             "options": RunOptions(
@@ -203,8 +217,8 @@ class ContinueApi:
             if output.user_id is not None and output.user_id != user_id:
                 raise ValueError(f"run {output.run_id} belongs to another user")
             output.user_id = user_id
-        if target["requirements"] is not None:
-            adopt_requirements(output, target["requirements"])
+        if target["requirements"] is not None or target["updated_tools"] is not None:
+            adopt_answers(output, target["requirements"], target["updated_tools"])
         check_continuable(output)
         return output
 

@@ -514,3 +514,19 @@ async def test_another_process_continues_the_paused_run(
     assert stored is not None and stored.status is RunStatus.completed
     assert [t.result for t in stored.tools] == ["Transferred $100.00 to account 12345"]
     assert stored.metrics.details["model"][0].requests == 2
+
+
+async def test_agno_2_updated_tools_answer_a_run_too(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    bank = Bank()
+    agent, run, _ = await paused_transfer(make_agent, mock_model, bank)
+    mock_model.add_text("Sent.")
+    copy = RunOutput.from_dict(run.to_dict())
+    for paused in copy.tools:
+        paused.confirmed = True
+
+    result = await agent.acontinue_run(run_id=run.run_id, updated_tools=copy.tools)
+
+    assert result.status is RunStatus.completed and bank.sent == [(100.0, "12345")]
+    assert result.requirements and result.requirements[0].tool_execution is result.tools[0]
