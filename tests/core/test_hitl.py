@@ -530,3 +530,22 @@ async def test_agno_2_updated_tools_answer_a_run_too(
 
     assert result.status is RunStatus.completed and bank.sent == [(100.0, "12345")]
     assert result.requirements and result.requirements[0].tool_execution is result.tools[0]
+
+
+async def test_a_background_run_pauses_and_is_continued_in_the_foreground(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    bank = Bank()
+    mock_model.add_tool_call("transfer_funds", {"amount": 3, "to_account": "bg"})
+    agent = make_agent(tools=[bank.tool])
+
+    pending = await agent.arun("pay bg", background=True)
+    await agent.adrain()
+    paused = await agent.aget_run_output(pending.run_id)
+
+    assert paused is not None and paused.status is RunStatus.paused
+    mock_model.add_text("Paid.")
+    for requirement in paused.active_requirements:
+        requirement.confirm()
+    done = await agent.acontinue_run(run_response=paused)
+    assert done.status is RunStatus.completed and bank.sent == [(3.0, "bg")]
