@@ -100,6 +100,8 @@ async def test_a_confirmed_call_runs_and_the_model_goes_on(
     bank = Bank()
     agent, run, call_id = await paused_transfer(make_agent, mock_model, bank)
     mock_model.add_text("Done: $100 sent.", input_tokens=20, output_tokens=5)
+    paused_duration, first_token = run.metrics.duration, run.metrics.time_to_first_token
+    assert paused_duration is not None and first_token is not None
 
     run.active_requirements[0].confirm()
     result = await agent.acontinue_run(run_response=run)
@@ -119,6 +121,9 @@ async def test_a_confirmed_call_runs_and_the_model_goes_on(
     [model] = run.metrics.details["model"]
     assert (model.input_tokens, model.output_tokens, model.requests) == (31, 12, 2)
     assert [t.tool_name for t in run.metrics.details["tool_call"]] == ["transfer_funds"]
+    # The clock goes on from the pause (the wait is not counted); the first token stays first.
+    assert run.metrics.duration is not None and run.metrics.duration >= paused_duration
+    assert run.metrics.time_to_first_token == pytest.approx(first_token)
     stored = await agent.aget_run_output(run.run_id)
     assert stored is not None and stored.status is RunStatus.completed
     assert stored.metrics == run.metrics
