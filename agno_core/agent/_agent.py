@@ -13,6 +13,7 @@ from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_ops import SessionOps
 from agno_core._unsupported import check_arguments
+from agno_core.agent._continue import ContinueApi
 from agno_core.exceptions import NotSupportedError
 from agno_core.models.utils import get_model
 from agno_core.run._followups import FollowupConfig
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Agent"]
 
 
-class Agent(SessionOps, RunnerBase):
+class Agent(SessionOps, RunnerBase, ContinueApi):
     """An LLM agent: a model, optional tools, optional storage.
 
     The API follows Agno's: code written for ``agno.agent.Agent`` runs with the import changed to
@@ -368,8 +369,11 @@ class Agent(SessionOps, RunnerBase):
 
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         ctx = super()._make_ctx(**kwargs)
-        self._last_session_id = ctx.output.session_id
+        self._ran_in(ctx.output.session_id)
+        return ctx
+
+    def _ran_in(self, session_id: str) -> None:
+        self._last_session_id = session_id
         if self._cached_sessions:
             # This run changes the session: the next get_session() reads it afresh.
-            self._cached_sessions.pop(ctx.output.session_id, None)
-        return ctx
+            self._cached_sessions.pop(session_id, None)

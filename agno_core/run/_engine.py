@@ -29,6 +29,13 @@ from agno_core.run._event_factory import make_event
 from agno_core.run._finish import finish, keep_partial_content
 from agno_core.run._followups import followup_events
 from agno_core.run._model_loop import model_loop
+from agno_core.run._pause import (
+    continued_event,
+    paused_event,
+    pre_hooks_for,
+    resuming,
+    settle_pause,
+)
 from agno_core.run._registry import local_runs
 from agno_core.run._retry import with_retries
 from agno_core.run._run_hooks import run_post_hooks, run_pre_hooks
@@ -107,14 +114,18 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 )
             return
         if ctx.stream_events:
-            yield make_event(
-                ctx,
-                ev.RunStartedEvent,
-                "run_started",
-                model=ctx.model.id,
-                model_provider=ctx.model.provider,
+            yield (
+                continued_event(ctx)
+                if resuming(ctx)
+                else make_event(
+                    ctx,
+                    ev.RunStartedEvent,
+                    "run_started",
+                    model=ctx.model.id,
+                    model_provider=ctx.model.provider,
+                )
             )
-        pre_hooks = getattr(ctx.owner, "pre_hooks", None)
+        pre_hooks = pre_hooks_for(ctx, getattr(ctx.owner, "pre_hooks", None))
         if pre_hooks:
             await run_pre_hooks(ctx, pre_hooks)
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
@@ -122,6 +133,11 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         async with contextlib.aclosing(with_retries(ctx, model_loop)) as events:
             async for event in events:
                 yield event
+        if settle_pause(ctx):  # a tool call waits for the user (see _pause)
+            await finish(ctx, RunStatus.paused, None)
+            if ctx.stream:
+                yield paused_event(ctx)
+            return
         async with contextlib.aclosing(followup_events(ctx)) as events:
             async for event in events:
                 yield event
@@ -152,7 +168,7 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
     except GeneratorExit:
         # The consumer stopped iterating (closed the stream, or the generator was collected).
-        if not o.status.is_terminal:
+        if not o.status.is_terminal and not ctx.active.finished:
             keep_partial_content(ctx)
             if ctx.active.cancel_requested:
                 await finish(ctx, RunStatus.cancelled, ctx.active.cancel_reason)

@@ -11,6 +11,7 @@ from agno_core.metrics import RunMetrics
 
 if TYPE_CHECKING:
     from agno_core.run._output import RunOutput, ToolExecution
+    from agno_core.run._requirement import RunRequirement
 
 __all__ = [
     "BaseRunEvent",
@@ -21,8 +22,10 @@ __all__ = [
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentEvent",
+    "RunContinuedEvent",
     "RunErrorEvent",
     "RunEvent",
+    "RunPausedEvent",
     "RunStartedEvent",
     "TeamRunEvent",
     "ToolCallArgsDeltaEvent",
@@ -39,6 +42,8 @@ class RunEvent(StrEnum):
     run_completed = "RunCompleted"
     run_error = "RunError"
     run_cancelled = "RunCancelled"
+    run_paused = "RunPaused"
+    run_continued = "RunContinued"
     tool_call_started = "ToolCallStarted"
     tool_call_completed = "ToolCallCompleted"
     tool_call_args_delta = "ToolCallArgsDelta"
@@ -56,6 +61,8 @@ class TeamRunEvent(StrEnum):
     run_completed = "TeamRunCompleted"
     run_error = "TeamRunError"
     run_cancelled = "TeamRunCancelled"
+    run_paused = "TeamRunPaused"
+    run_continued = "TeamRunContinued"
     tool_call_started = "TeamToolCallStarted"
     tool_call_completed = "TeamToolCallCompleted"
     tool_call_args_delta = "TeamToolCallArgsDelta"
@@ -171,6 +178,36 @@ class RunErrorEvent(BaseRunEvent):
 class RunCancelledEvent(BaseRunEvent):
     reason: str | None = None
     run_output: RunOutput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class RunPausedEvent(BaseRunEvent):
+    """The run paused: tool calls wait for the user (``requirements``); continue it with
+    ``agent.continue_run``.
+
+    Attributes:
+        tools: The run's tool calls (the paused ones have ``is_paused``).
+        requirements: What the run waits for.
+        run_output: The paused run.
+    """
+
+    tools: list[ToolExecution] | None = None
+    requirements: list[RunRequirement] | None = None
+    run_output: RunOutput | None = None
+
+    @property
+    def is_paused(self) -> bool:
+        return True
+
+    @property
+    def active_requirements(self) -> list[RunRequirement]:
+        """The requirements not resolved yet."""
+        return [r for r in self.requirements or () if not r.is_resolved()]
+
+
+@dataclass(kw_only=True, slots=True)
+class RunContinuedEvent(BaseRunEvent):
+    """A paused run goes on (``continue_run`` with ``stream_events``), in place of RunStarted."""
 
 
 @dataclass(kw_only=True, slots=True)

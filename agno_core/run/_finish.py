@@ -27,7 +27,7 @@ async def finish(
     """Give the run its final ``status`` (once: a run already ended is left alone) and store
     it, unless ``persist`` is False or its row is already final."""
     o = ctx.output
-    if o.status.is_terminal:
+    if o.status.is_terminal or ctx.active.finished:
         return
     ctx.active.finished = True
     o.status = status
@@ -47,7 +47,7 @@ async def finish(
         if state is not None:
             await save_session_state(ctx, db, state)
         await store_summary(ctx, db)
-    if hooks._listeners:
+    if hooks._listeners and status is not RunStatus.paused:  # a paused run has not ended
         hooks.notify_run_end(o)
     if ctx.user_supplied_id or ctx.active.cancel_requested:
         local_runs.clear_intent(o.run_id)

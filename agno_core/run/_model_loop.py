@@ -23,6 +23,7 @@ from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
 from agno_core.run._event_factory import make_event
 from agno_core.run._output_model import output_model_answer, output_model_of
+from agno_core.run._pause import pause_pending, resume_calls, resuming
 from agno_core.run._run_hooks import run_model_hooks
 from agno_core.run._structured_output import final_content
 from agno_core.run._tool_steps import refreshes_tools, tool_steps
@@ -43,12 +44,18 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """
     o = ctx.output
     model = ctx.model
-    messages = await ctx.owner._build_messages(ctx)
-    model_hooks = getattr(ctx.owner, "model_hooks", None)
-    if model_hooks:
-        messages = await run_model_hooks(ctx, model_hooks, messages)
-    o.messages = messages
+    if resuming(ctx):  # a continued run goes on from its own messages
+        messages = o.messages
+    else:
+        messages = await ctx.owner._build_messages(ctx)
+        model_hooks = getattr(ctx.owner, "model_hooks", None)
+        if model_hooks:
+            messages = await run_model_hooks(ctx, model_hooks, messages)
+        o.messages = messages
     functions = await ctx.owner._tools_for_run(ctx)
+    async with contextlib.aclosing(resume_calls(ctx, functions)) as steps:
+        async for event in steps:
+            yield event
     limit = ctx.owner.tool_call_limit
     tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
@@ -138,6 +145,8 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             async for event in steps:
                 yield event
         tool_calls_made += len(calls)
+        if pause_pending(ctx):
+            return
         if refreshes_tools(ctx.owner):
             ctx.extra["refreshing_tools"] = True
             functions = await ctx.owner._tools_for_run(ctx)

@@ -9,6 +9,7 @@ from typing import Any
 
 from agno_core.db._errors import StorageError
 from agno_core.run._context import RunContext
+from agno_core.run._pause import resuming, start_resumed
 from agno_core.run._registry import local_runs
 from agno_core.run.base import RunStatus
 
@@ -63,6 +64,11 @@ async def start(ctx: RunContext) -> None:
     await _prepare_models(ctx.owner)
     if ctx.active.cancel_requested:
         raise asyncio.CancelledError
+    if resuming(ctx):
+        refusal = await start_resumed(ctx, db)
+        if refusal is not None:
+            raise StartRefused(RunStatus.error, refusal)
+        return
     if ctx.background:
         assert ctx.slot is not None
         await ctx.slot.acquire()

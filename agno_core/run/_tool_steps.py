@@ -13,6 +13,7 @@ from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
 from agno_core.run._event_factory import make_event
 from agno_core.run._output import ToolExecution
+from agno_core.run._pause import hold_call
 from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
 from agno_core.tools import ToolRegistry
 
@@ -71,6 +72,8 @@ async def _tool_step(
     ctx: RunContext, functions: dict[str, Any], call: ToolCall, allowed: bool
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
     o = ctx.output
+    if allowed and hold_call(ctx, functions.get(call.name), call):
+        return
     execution = ToolExecution(tool_call_id=call.id, tool_name=call.name)
     o.tools.append(execution)
     if ctx.stream_events:

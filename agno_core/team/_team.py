@@ -16,6 +16,7 @@ from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state, uses_session_state
 from agno_core.run._output import RunOutput, TeamRunOutput
+from agno_core.run._pause import refuse_team_hitl
 from agno_core.settings import accepts_settings
 from agno_core.team._member_factory import is_member_factory, resolve_members
 from agno_core.team._member_tools import member_functions
@@ -465,6 +466,8 @@ class Team(TeamSessionApi, RunnerBase):
     # -- hooks into the shared machinery ----------------------------------------------------
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         self.initialize_team()
+        if kwargs.get("parent") is None:
+            refuse_team_hitl(self)  # a team run cannot pause for a person
         ctx = super()._make_ctx(**kwargs)
         if self._cached_sessions:
             # This run changes the session: the next get_session() reads it afresh.
