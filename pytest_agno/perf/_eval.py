@@ -16,6 +16,7 @@ from pytest_agno.perf._gates import (
     check_gates,
     comparison_dict,
     evaluate_rules,
+    failure_stands,
     regression_rules,
     top_growth_site,
 )
@@ -116,15 +117,22 @@ class PerfEval:
             )
         evaluation, opts = self._prepare(func, name, options)
         first: list[str] = []
+        kept = False
         with self._tally() as tally, self._raised(evaluation, tally), _mocks_not_recording():
             result = evaluation.run()
             for _ in range(self._confirmations()):
-                failing = self._regressions(opts, result, str(evaluation.name))[1]
+                comparison, failing = self._regressions(opts, result, str(evaluation.name))
                 if not failing:
                     break
                 first = first or failing
-                result = evaluation.run()
-        return self._finish(evaluation, opts, result, tally, first, expect_errors)
+                rerun = evaluation.run()
+                kept = failure_stands(
+                    comparison, failing, *self._regressions(opts, rerun, str(evaluation.name))
+                )
+                if kept:
+                    break
+                result = rerun
+        return self._finish(evaluation, opts, result, tally, first, expect_errors, kept=kept)
 
     async def arun(
         self,
@@ -138,15 +146,22 @@ class PerfEval:
         __tracebackhide__ = True
         evaluation, opts = self._prepare(func, name, options)
         first: list[str] = []
+        kept = False
         with self._tally() as tally, self._raised(evaluation, tally), _mocks_not_recording():
             result = await evaluation.arun()
             for _ in range(self._confirmations()):
-                failing = self._regressions(opts, result, str(evaluation.name))[1]
+                comparison, failing = self._regressions(opts, result, str(evaluation.name))
                 if not failing:
                     break
                 first = first or failing
-                result = await evaluation.arun()
-        return self._finish(evaluation, opts, result, tally, first, expect_errors)
+                rerun = await evaluation.arun()
+                kept = failure_stands(
+                    comparison, failing, *self._regressions(opts, rerun, str(evaluation.name))
+                )
+                if kept:
+                    break
+                result = rerun
+        return self._finish(evaluation, opts, result, tally, first, expect_errors, kept=kept)
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -257,7 +272,11 @@ class PerfEval:
         tally: TokenTally,
         first_failures: list[str],
         expect_errors: bool,
+        *,
+        kept: bool = False,
     ) -> PerformanceResult:
+        """Gate ``result`` and record it; ``kept``: it broke a rule, and its rerun passed under
+        more load (:func:`~pytest_agno.perf._gates.failure_stands`)."""
         __tracebackhide__ = True
         self.results.append(result)
         record = EvalRecord(
@@ -291,7 +310,7 @@ class PerfEval:
             self._session.record_eval(record)
         if record.failures:
             raise PerfGateError(
-                self._message(record, result, gate_lines, regression_lines),
+                self._message(record, result, gate_lines, regression_lines, kept=kept),
                 result=result,
                 failures=record.failures,
             )
@@ -303,6 +322,8 @@ class PerfEval:
         result: PerformanceResult,
         gate_lines: list[str],
         regression_lines: list[str],
+        *,
+        kept: bool = False,
     ) -> str:
         parts = []
         if gate_lines:
@@ -313,6 +334,11 @@ class PerfEval:
             settings = self._settings
             source = settings.compare if settings is not None else None
             again = " (and again when measured once more)" if record.rerun else ""
+            if kept:
+                again = (
+                    " (measured once more, the rerun passed but under more load: the "
+                    "measurement made under less load decides)"
+                )
             parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}{again}:")
             parts += [f"  {line}" for line in regression_lines]
         site = top_growth_site(result)

@@ -53,16 +53,26 @@ __all__ = [
     "GATED_BY_DEFAULT",
     "GATES",
     "METRICS",
+    "MILD_LOAD",
+    "RUNTIME_METRICS",
     "Gate",
     "Rule",
     "check_gates",
     "evaluate_rules",
+    "failure_stands",
+    "load_share",
     "parse_rules",
     "regression_rules",
     "top_growth_site",
 ]
 
 NOISE_FACTOR = 3.0
+#: Largest load allowance (a share of the runtime baseline) under which a failing measurement
+#: is trusted over a passing rerun that was made under more load (:func:`failure_stands`): a
+#: load that the 10 % tolerance already covers.
+MILD_LOAD = 0.10
+#: The comparison's runtime metrics (the ones load can move).
+RUNTIME_METRICS = frozenset({"median_run_time", "p95_run_time"})
 _PACKAGE_DIR = str(Path(__file__).parent)
 
 
@@ -270,6 +280,58 @@ def evaluate_rules(comparison: Comparison, rules: Sequence[Rule]) -> list[str]:
         if broken:
             lines.append(f"{describe(item)} (rule: {', '.join(broken)})")
     return lines
+
+
+def _runtime_item(comparison: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    for item in (comparison or {}).get("metrics", []):
+        if item["metric"] == "median_run_time" and item["baseline"]:
+            return item  # type: ignore[no-any-return]
+    return None
+
+
+def load_share(comparison: Mapping[str, Any] | None) -> float:
+    """The load allowance of a comparison's runtime median, as a share of its baseline.
+
+    0.0 when the comparison has no runtime entry, no allowance or a zero baseline.
+    """
+    item = _runtime_item(comparison)
+    return 0.0 if item is None else float(item["load_allowance"]) / abs(float(item["baseline"]))
+
+
+def _excused_by_load(comparison: Mapping[str, Any] | None) -> bool:
+    """Whether the runtime median passed only thanks to its load allowance."""
+    item = _runtime_item(comparison)
+    return (
+        item is not None
+        and item["load_allowance"] > 0
+        and item["change"] > item["threshold"] - item["load_allowance"]
+    )
+
+
+def failure_stands(
+    failed: Mapping[str, Any] | None,
+    failures: Sequence[str],
+    rerun: Mapping[str, Any] | None,
+    rerun_failures: Sequence[str],
+) -> bool:
+    """Whether a measurement that broke a regression rule fails its test although its rerun
+    passed: when the rerun passed only by its load allowance, the measurement made under less
+    load decides.
+
+    It stands when every metric it broke is a runtime metric; the rerun read the runtime slower
+    than its tolerance and noise band, and passed only by its load allowance; and the first
+    measurement was made under strictly less load (a smaller allowance) that was mild (at most
+    :data:`MILD_LOAD` of the baseline). Otherwise the rerun decides, as always: a failure
+    confirmed by a rerun fails, a rerun that passes wins (a transient slowdown of the first
+    measurement, which a quiet rerun does not repeat, passes).
+    """
+    if rerun_failures or not failures or not _excused_by_load(rerun):
+        return False
+    broken = {line.split(":", 1)[0].split(" ", 1)[0] for line in failures}
+    if not broken <= RUNTIME_METRICS:
+        return False
+    first = load_share(failed)
+    return first < load_share(rerun) and first <= MILD_LOAD
 
 
 def comparison_dict(comparison: Comparison) -> dict[str, Any]:
