@@ -9,7 +9,9 @@ Usage::
 What a user does, scripted: an example suite (one ``perf_eval`` of ``agent.arun`` on the mock
 and the SQLite ``agent`` fixture, runtime + memory + growth) is run once with
 ``--agno-eval-save=base``, when the machine's 1-minute load has dropped to ``--baseline-load``
-(or after ``--baseline-wait`` seconds; the table says at which load), or a baseline kept from
+(or after ``--baseline-wait`` seconds; the table says at which load; with
+``--baseline-tries N`` it is saved N times and the run whose reference workload ran fastest,
+the least loaded, is kept), or a baseline kept from
 an earlier run is reused (``--keep-baseline``/``--baseline``: two versions of the code can be
 measured against the same baseline at the same time); then, while ``--busy`` processes spin
 on every core (bounded: they stop on their own after ``--busy-seconds``; 0: only what else
@@ -198,9 +200,18 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
             baseline_load = float("nan")
         else:
             baseline_load = _wait_for_quiet(args.baseline_load, args.baseline_wait)
-            code, data = _pytest(project, "--agno-eval-save=base")
-            if code != 0:
-                raise RuntimeError("the baseline run failed")
+            best = None
+            for _ in range(args.baseline_tries):
+                load = os.getloadavg()[0]
+                code, data = _pytest(project, "--agno-eval-save=base")
+                if code != 0:
+                    raise RuntimeError("the baseline run failed")
+                reference = statistics.median(data["evals"][0]["result"]["reference_times"])
+                if best is None or reference < best[0]:
+                    best = (reference, base.read_text(encoding="utf-8"), data, load)
+            assert best is not None
+            base.write_text(best[1], encoding="utf-8")
+            data, baseline_load = best[2], best[3]
             if args.keep_baseline:
                 Path(args.keep_baseline).write_text(base.read_text(encoding="utf-8"))
         print({"baseline_load": baseline_load}, flush=True)
@@ -334,6 +345,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--baseline-wait", type=float, default=600, help="longest wait for that load, in s"
+    )
+    parser.add_argument(
+        "--baseline-tries",
+        type=int,
+        default=1,
+        help="save the baseline this many times, keep the least loaded (fastest reference)",
     )
     parser.add_argument("--log", help="append one JSON line per run to this file")
     parser.add_argument("--keep-baseline", help="also copy the saved baseline to this file")

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +56,13 @@ __all__ = [
     "MILD_LOAD",
     "RUNTIME_METRICS",
     "Gate",
+    "Judgement",
     "Rule",
     "check_gates",
     "evaluate_rules",
+    "excused_by_load",
     "failure_stands",
-    "load_share",
+    "judge",
     "parse_rules",
     "regression_rules",
     "top_growth_site",
@@ -282,56 +284,74 @@ def evaluate_rules(comparison: Comparison, rules: Sequence[Rule]) -> list[str]:
     return lines
 
 
-def _runtime_item(comparison: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    for item in (comparison or {}).get("metrics", []):
-        if item["metric"] == "median_run_time" and item["baseline"]:
-            return item  # type: ignore[no-any-return]
-    return None
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One measurement judged against its baseline by the regression rules.
 
-
-def load_share(comparison: Mapping[str, Any] | None) -> float:
-    """The load allowance of a comparison's runtime median, as a share of its baseline.
-
-    0.0 when the comparison has no runtime entry, no allowance or a zero baseline.
+    Attributes:
+        comparison: the comparison as JSON data (:func:`comparison_dict`); None: no baseline.
+        failures: one line per metric that breaks a rule (:func:`evaluate_rules`).
+        excused: a runtime metric breaks no rule only thanks to its load allowance
+            (:func:`excused_by_load`).
     """
-    item = _runtime_item(comparison)
-    return 0.0 if item is None else float(item["load_allowance"]) / abs(float(item["baseline"]))
+
+    comparison: dict[str, Any] | None = None
+    failures: tuple[str, ...] = ()
+    excused: bool = False
+
+    @property
+    def load_share(self) -> float:
+        """The runtime median's load allowance as a share of its baseline (0.0: none)."""
+        for item in (self.comparison or {}).get("metrics", []):
+            if item["metric"] == "median_run_time" and item["baseline"]:
+                return float(item["load_allowance"]) / abs(float(item["baseline"]))
+        return 0.0
 
 
-def _excused_by_load(comparison: Mapping[str, Any] | None) -> bool:
-    """Whether the runtime median passed only thanks to its load allowance."""
-    item = _runtime_item(comparison)
-    return (
-        item is not None
-        and item["load_allowance"] > 0
-        and item["change"] > item["threshold"] - item["load_allowance"]
+def judge(comparison: Comparison, rules: Sequence[Rule]) -> Judgement:
+    """``comparison`` judged by ``rules``."""
+    return Judgement(
+        comparison=comparison_dict(comparison),
+        failures=tuple(evaluate_rules(comparison, rules)),
+        excused=excused_by_load(comparison, rules),
     )
 
 
-def failure_stands(
-    failed: Mapping[str, Any] | None,
-    failures: Sequence[str],
-    rerun: Mapping[str, Any] | None,
-    rerun_failures: Sequence[str],
-) -> bool:
+def excused_by_load(comparison: Comparison, rules: Sequence[Rule]) -> bool:
+    """Whether a runtime metric breaks none of ``rules`` but would without its load allowance."""
+    for item in comparison.metrics:
+        if item.load_allowance <= 0 or any(rule.hit(item) for rule in rules):
+            continue
+        threshold = item.threshold - item.load_allowance
+        bare = replace(
+            item,
+            threshold=threshold,
+            load_allowance=0.0,
+            verdict="regression" if item.change > threshold else item.verdict,
+        )
+        if any(rule.hit(bare) for rule in rules):
+            return True
+    return False
+
+
+def failure_stands(failed: Judgement, rerun: Judgement) -> bool:
     """Whether a measurement that broke a regression rule fails its test although its rerun
     passed: when the rerun passed only by its load allowance, the measurement made under less
     load decides.
 
-    It stands when every metric it broke is a runtime metric; the rerun read the runtime slower
-    than its tolerance and noise band, and passed only by its load allowance; and the first
-    measurement was made under strictly less load (a smaller allowance) that was mild (at most
+    It stands when every metric it broke is a runtime metric; the rerun broke no rule only
+    thanks to its load allowance (:attr:`Judgement.excused`); and the failing measurement was
+    made under strictly less load (a smaller allowance) that was mild (at most
     :data:`MILD_LOAD` of the baseline). Otherwise the rerun decides, as always: a failure
     confirmed by a rerun fails, a rerun that passes wins (a transient slowdown of the first
     measurement, which a quiet rerun does not repeat, passes).
     """
-    if rerun_failures or not failures or not _excused_by_load(rerun):
+    if rerun.failures or not failed.failures or not rerun.excused:
         return False
-    broken = {line.split(":", 1)[0].split(" ", 1)[0] for line in failures}
+    broken = {line.split(":", 1)[0].split(" ", 1)[0] for line in failed.failures}
     if not broken <= RUNTIME_METRICS:
         return False
-    first = load_share(failed)
-    return first < load_share(rerun) and first <= MILD_LOAD
+    return failed.load_share < rerun.load_share and failed.load_share <= MILD_LOAD
 
 
 def comparison_dict(comparison: Comparison) -> dict[str, Any]:
