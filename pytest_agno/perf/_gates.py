@@ -26,7 +26,8 @@ memory), ``growth`` (average growth per iteration), their full names (``median_r
 ``p95_run_time``, ``median_peak_memory``, ``avg_growth_per_iteration``), or ``any``. A change
 within the noise band (3 standard errors of the change) never fails, whatever the rule says, and
 on a loaded machine every runtime limit is raised by the comparison's load allowance (see
-:mod:`agno_core.eval._compare`).
+:mod:`agno_core.eval._compare`). Which of two measurements decides when an eval is measured
+again (``--agno-eval-confirm``): :func:`failure_stands`, applied by ``_eval._Confirmation``.
 
 The p95 run time is judged only by a rule that names it (``p95>20%``, ``p95_run_time>2ms``):
 ``regression``, ``any`` and ``max_regression=`` cover the :data:`GATED_BY_DEFAULT` metrics. The
