@@ -5,14 +5,14 @@ Its tokens count as ``memory_model``."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from agno_core._memory import count_memory_call, memory_manager_of
 from agno_core.memory._user_memory import UserMemory
-from agno_core.models.base import ModelRequest, ModelResult
+from agno_core.models._complete import acomplete
+from agno_core.models.base import ModelRequest
 from agno_core.models.message import Message
 from agno_core.run._tools import EVENT_STREAM_ATTR, result_text
 from agno_core.tools import Function
@@ -128,14 +128,9 @@ async def _carry_out(
     model = manager.model or ctx.owner.memory_model or ctx.model
     reply: str | None = None
     for _ in range(MAX_MEMORY_STEPS):
-        result: ModelResult | None = None
-        request = ModelRequest(messages=messages, tools=list(functions.values()))
-        async with contextlib.aclosing(model.ainvoke(request)) as stream:
-            async for item in stream:
-                if isinstance(item, ModelResult):
-                    result = item
-        if result is None:
-            break
+        result = await acomplete(
+            model, ModelRequest(messages=messages, tools=list(functions.values()))
+        )
         count_memory_call(ctx, model, result)
         messages.append(
             Message(role="assistant", content=result.content, tool_calls=result.tool_calls)

@@ -104,13 +104,40 @@ _RUN: dict[str, Unsupported] = {
     **_group(_KNOWLEDGE, knowledge_filters=None),
 }
 
+_TIME_TRAVEL = (
+    "continue_run resumes a paused run (human in the loop); continuing from another point or "
+    "with new input is not part of agno_core (agent.regenerate() answers the last run again)"
+)
+_CONTINUE: dict[str, Unsupported] = {
+    **_group(
+        _TIME_TRAVEL,
+        input=None,
+        continue_from="end",
+        fork=False,
+        regenerate=False,
+        replace_original=None,
+        additional_instructions=None,
+    ),
+    **_group(
+        "the run builds its own context; pass dependencies= and metadata= instead", run_context=None
+    ),
+    **_group(_KNOWLEDGE, knowledge_filters=None),
+    **_group("a continued run executes in the foreground in agno_core", background=False),
+}
+
 # Registry per table row of docs/COMPATIBILITY.md.
 UNSUPPORTED: dict[str, dict[str, Unsupported]] = {
     "Agent": _AGENT,
     "Agent.run / arun": _RUN,
+    "Agent.continue_run / acontinue_run": _CONTINUE,
 }
 
-_REGISTRY_FOR = {"Agent": _AGENT, "Agent.run": _RUN, "Team.run": _RUN}
+_REGISTRY_FOR = {
+    "Agent": _AGENT,
+    "Agent.run": _RUN,
+    "Team.run": _RUN,
+    "Agent.continue_run": _CONTINUE,
+}
 
 
 def check_arguments(owner: str, given: dict[str, Any]) -> None:

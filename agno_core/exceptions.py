@@ -5,7 +5,14 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-__all__ = ["CheckTrigger", "InputCheckError", "NotSupportedError", "OutputCheckError"]
+__all__ = [
+    "CheckTrigger",
+    "InputCheckError",
+    "NotSupportedError",
+    "OutputCheckError",
+    "RunNotContinuableError",
+    "RunNotFoundError",
+]
 
 
 class NotSupportedError(TypeError):
@@ -14,6 +21,15 @@ class NotSupportedError(TypeError):
     Raised instead of accepting the argument and ignoring it; the message names the parameter
     and says why. A `TypeError`, as an unknown keyword argument would be.
     """
+
+
+class RunNotFoundError(RuntimeError):
+    """``continue_run(run_id=...)`` names a run the db does not hold (in that session)."""
+
+
+class RunNotContinuableError(ValueError):
+    """``continue_run`` was given a run that is not paused (completed, cancelled, running...),
+    or a paused run whose answers are missing (an external execution without its result)."""
 
 
 class CheckTrigger(Enum):

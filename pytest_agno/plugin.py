@@ -141,8 +141,9 @@ _EVAL_OPTIONS = (
     (
         "agno_eval_confirm",
         "N",
-        "Measure an eval that broke a --agno-eval-fail rule again, up to N times, and fail its "
-        "test only if every rerun breaks a rule too (default 1; 0 fails at once).",
+        "Measure an eval again, up to N times, when it broke a --agno-eval-fail rule or passed "
+        "only by its load allowance; a rerun decides, unless the other measurement was made "
+        "under mild, lesser load (default 1; 0 judges the first measurement alone).",
     ),
 )
 

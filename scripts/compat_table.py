@@ -35,6 +35,13 @@ TABLE = ROOT / "docs" / "COMPATIBILITY.md"
 SCOPE: list[tuple[str, str, str, str, str]] = [
     ("Agent", "agent/agent.py", "Agent", "init", "agno_core.agent:Agent"),
     ("Agent.run / arun", "agent/agent.py", "Agent", "method:arun", "agno_core.agent:Agent.arun"),
+    (
+        "Agent.continue_run / acontinue_run",
+        "agent/agent.py",
+        "Agent",
+        "method:acontinue_run",
+        "agno_core.agent:Agent.acontinue_run",
+    ),
     ("Team", "team/team.py", "Team", "init", "agno_core.team:Team"),
     (
         "OpenAIChat",

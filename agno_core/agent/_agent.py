@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from agno_core._history import messages_limit
+from agno_core._run_extras import set_run_extras
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_ops import SessionOps
 from agno_core._unsupported import check_arguments
+from agno_core.agent._continue import ContinueApi
 from agno_core.exceptions import NotSupportedError
 from agno_core.models.utils import get_model
 from agno_core.run._followups import FollowupConfig
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["Agent"]
 
 
-class Agent(SessionOps, RunnerBase):
+class Agent(SessionOps, RunnerBase, ContinueApi):
     """An LLM agent: a model, optional tools, optional storage.
 
     The API follows Agno's: code written for ``agno.agent.Agent`` runs with the import changed to
@@ -341,42 +343,37 @@ class Agent(SessionOps, RunnerBase):
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
-        if isinstance(followups, FollowupConfig) and (
-            num_followups is not None or followup_model is not None
-        ):
-            raise ValueError(
-                "give the count and model either inside FollowupConfig or as num_followups and "
-                "followup_model, not both"
-            )
-        if num_followups is not None and num_followups < 1:
-            raise ValueError("num_followups must be at least 1")
-        self.followups = followups
-        self.num_followups = num_followups
-        self.followup_model = followup_model
         self._last_session_id: str | None = None
         self.cache_session = cache_session
-        self.output_model = get_model(output_model)
-        self.output_model_prompt = output_model_prompt
-        self.enable_session_summaries = enable_session_summaries
-        self.add_session_summary_to_context = add_session_summary_to_context
-        self.session_summary_manager = session_summary_manager
-        if retries < 0 or delay_between_retries < 0:
-            raise ValueError("retries and delay_between_retries must not be negative")
-        self.retries = retries
-        self.delay_between_retries = delay_between_retries
-        self.exponential_backoff = exponential_backoff
+        set_run_extras(
+            self,
+            output_model=output_model,
+            output_model_prompt=output_model_prompt,
+            enable_session_summaries=enable_session_summaries,
+            add_session_summary_to_context=add_session_summary_to_context,
+            session_summary_manager=session_summary_manager,
+            retries=retries,
+            delay_between_retries=delay_between_retries,
+            exponential_backoff=exponential_backoff,
+            followups=followups,
+            num_followups=num_followups,
+            followup_model=followup_model,
+            pre_hooks=pre_hooks,
+            post_hooks=post_hooks,
+        )
         self._cached_sessions: dict[str, AgentSession] = {}
-        self.pre_hooks = list(pre_hooks) if pre_hooks else None
         self.model_hooks = list(model_hooks) if model_hooks else None
-        self.post_hooks = list(post_hooks) if post_hooks else None
         self.debug_mode = debug_mode
         self.telemetry = telemetry
         self._init_run_state(debug_mode)
 
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         ctx = super()._make_ctx(**kwargs)
-        self._last_session_id = ctx.output.session_id
+        self._ran_in(ctx.output.session_id)
+        return ctx
+
+    def _ran_in(self, session_id: str) -> None:
+        self._last_session_id = session_id
         if self._cached_sessions:
             # This run changes the session: the next get_session() reads it afresh.
-            self._cached_sessions.pop(ctx.output.session_id, None)
-        return ctx
+            self._cached_sessions.pop(session_id, None)

@@ -32,6 +32,15 @@ _FORWARD: dict[RunStatus, tuple[RunStatus, ...]] = {
     RunStatus.error: (RunStatus.pending, RunStatus.running, RunStatus.paused),
     RunStatus.cancelled: (RunStatus.pending, RunStatus.running, RunStatus.paused),
 }
+
+
+def _leased(status: RunStatus) -> bool:
+    """Whether a run in ``status`` holds a lease: a process is executing it. A paused run
+    waits for a person (perhaps for days, to be continued from another process): no lease, so
+    it never expires to ERROR."""
+    return status in (RunStatus.pending, RunStatus.running)
+
+
 _RUN_COLUMNS = (
     "run_id",
     "session_id",
@@ -138,7 +147,7 @@ class RunStore(DbBase):
         values = self._run_values(output, status)
         values["run_id"] = output.run_id
         values["created_at"] = output.created_at
-        if lease and not status.is_terminal:
+        if lease and _leased(status):
             values["lease_owner"] = PROCESS_TOKEN
             values["lease_expires_at"] = time.time() + self.run_lease_seconds
         params = {f"p_{key}": value for key, value in values.items()}
@@ -176,7 +185,7 @@ class RunStore(DbBase):
         A transition is allowed only forward (see `RunStatus`), as one conditional update.
         """
         values = self._run_values(output, status)
-        if status.is_terminal:
+        if not _leased(status):
             values["lease_owner"] = None
             values["lease_expires_at"] = None
         else:  # the process writing a live state runs it: its lease starts afresh
@@ -191,7 +200,7 @@ class RunStore(DbBase):
         values: dict[str, Any] = {"status": status.value, "updated_at": time.time()}
         if error is not None:
             values["error"] = error
-        if status.is_terminal:
+        if not _leased(status):
             values["lease_owner"] = None
             values["lease_expires_at"] = None
         return await self._conditional_update(run_id, status, values)

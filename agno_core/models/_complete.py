@@ -1,4 +1,5 @@
-"""One whole model call outside a run (session names, summaries): the final `ModelResult`."""
+"""One whole model call whose deltas nobody streams (session names, summaries, follow-ups, the
+agentic memory task): the final `ModelResult`; and counting such a call in a run's metrics."""
 
 from __future__ import annotations
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from agno_core.metrics import RunMetrics
 
 if TYPE_CHECKING:
     from agno_core.run._output import RunOutput, ToolExecution
+    from agno_core.run._requirement import RunRequirement
 
 __all__ = [
     "BaseRunEvent",
@@ -21,8 +22,10 @@ __all__ = [
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentEvent",
+    "RunContinuedEvent",
     "RunErrorEvent",
     "RunEvent",
+    "RunPausedEvent",
     "RunStartedEvent",
     "TeamRunEvent",
     "ToolCallArgsDeltaEvent",
@@ -31,7 +34,7 @@ __all__ = [
 ]
 
 
-class RunEvent(str, Enum):
+class RunEvent(StrEnum):
     """Names of the events an agent run emits."""
 
     run_started = "RunStarted"
@@ -39,6 +42,8 @@ class RunEvent(str, Enum):
     run_completed = "RunCompleted"
     run_error = "RunError"
     run_cancelled = "RunCancelled"
+    run_paused = "RunPaused"
+    run_continued = "RunContinued"
     tool_call_started = "ToolCallStarted"
     tool_call_completed = "ToolCallCompleted"
     tool_call_args_delta = "ToolCallArgsDelta"
@@ -47,11 +52,8 @@ class RunEvent(str, Enum):
     followups_started = "FollowupsStarted"
     followups_completed = "FollowupsCompleted"
 
-    def __str__(self) -> str:
-        return self.value
 
-
-class TeamRunEvent(str, Enum):
+class TeamRunEvent(StrEnum):
     """Names of the events a team run emits (member events keep their `RunEvent` names)."""
 
     run_started = "TeamRunStarted"
@@ -59,6 +61,8 @@ class TeamRunEvent(str, Enum):
     run_completed = "TeamRunCompleted"
     run_error = "TeamRunError"
     run_cancelled = "TeamRunCancelled"
+    run_paused = "TeamRunPaused"
+    run_continued = "TeamRunContinued"
     tool_call_started = "TeamToolCallStarted"
     tool_call_completed = "TeamToolCallCompleted"
     tool_call_args_delta = "TeamToolCallArgsDelta"
@@ -66,9 +70,6 @@ class TeamRunEvent(str, Enum):
     memory_update_completed = "TeamMemoryUpdateCompleted"
     followups_started = "TeamFollowupsStarted"
     followups_completed = "TeamFollowupsCompleted"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(kw_only=True, slots=True)
@@ -177,6 +178,36 @@ class RunErrorEvent(BaseRunEvent):
 class RunCancelledEvent(BaseRunEvent):
     reason: str | None = None
     run_output: RunOutput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class RunPausedEvent(BaseRunEvent):
+    """The run paused: tool calls wait for the user (``requirements``); continue it with
+    ``agent.continue_run``.
+
+    Attributes:
+        tools: The run's tool calls (the paused ones have ``is_paused``).
+        requirements: What the run waits for.
+        run_output: The paused run.
+    """
+
+    tools: list[ToolExecution] | None = None
+    requirements: list[RunRequirement] | None = None
+    run_output: RunOutput | None = None
+
+    @property
+    def is_paused(self) -> bool:
+        return True
+
+    @property
+    def active_requirements(self) -> list[RunRequirement]:
+        """The requirements not resolved yet."""
+        return [r for r in self.requirements or () if not r.is_resolved()]
+
+
+@dataclass(kw_only=True, slots=True)
+class RunContinuedEvent(BaseRunEvent):
+    """A paused run goes on (``continue_run`` with ``stream_events``), in place of RunStarted."""
 
 
 @dataclass(kw_only=True, slots=True)

@@ -9,7 +9,6 @@ A failed call leaves ``followups`` None and never changes the answer.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from agno_core.models._complete import count_call
-from agno_core.models.base import ModelRequest, ModelResult
+from agno_core.models._complete import acomplete, count_call
+from agno_core.models.base import ModelRequest
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
@@ -124,16 +123,11 @@ async def followup_events(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, No
     )
     parsed: Followups | None = None
     try:
-        result: ModelResult | None = None
-        async with contextlib.aclosing(model.ainvoke(request)) as stream:
-            async for item in stream:
-                if isinstance(item, ModelResult):
-                    result = item
-        if result is not None:
-            count_call(o.metrics, model, result, "followup_model")
-            parsed = Followups.model_validate_json(result.content or "")
-            parsed.suggestions = parsed.suggestions[:maximum]
-            o.followups = list(parsed.suggestions)
+        result = await acomplete(model, request)
+        count_call(o.metrics, model, result, "followup_model")
+        parsed = Followups.model_validate_json(result.content or "")
+        parsed.suggestions = parsed.suggestions[:maximum]
+        o.followups = list(parsed.suggestions)
     except asyncio.CancelledError:
         raise
     except (ValidationError, ValueError) as exc:

@@ -8,7 +8,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["RunInput"]
+__all__ = ["RunInput", "text_of"]
+
+
+def text_of(value: Any) -> str:
+    """``value`` as the model reads it: text as it is, a pydantic model as its JSON, anything
+    else as JSON when it serializes, else ``str(value)``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    try:
+        return json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -23,12 +36,4 @@ class RunInput:
 
     def input_content_string(self) -> str:
         """The input as text (JSON for structured input)."""
-        content = self.input_content
-        if isinstance(content, str):
-            return content
-        if isinstance(content, BaseModel):
-            return content.model_dump_json()
-        try:
-            return json.dumps(content, default=str)
-        except (TypeError, ValueError):
-            return str(content)
+        return text_of(self.input_content)

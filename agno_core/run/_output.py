@@ -7,57 +7,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
-from agno_core.metrics import RunMetrics, ToolCallMetrics
+from agno_core.metrics import RunMetrics
 from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message
+from agno_core.run._requirement import RunRequirement, link_requirements
+from agno_core.run._tool_execution import ToolExecution, jsonable
 from agno_core.run.base import RunStatus
 
 __all__ = ["RunOutput", "TeamRunOutput", "ToolExecution", "output_from_dict"]
-
-
-@dataclass(kw_only=True, slots=True)
-class ToolExecution:
-    """One tool call made during a run.
-
-    Attributes:
-        tool_call_id: The model's id for the call.
-        tool_name: The tool called.
-        tool_args: The validated arguments.
-        result: The result given back to the model (a string).
-        tool_call_error: True when the tool raised or its arguments were invalid.
-        metrics: Timing of the call.
-    """
-
-    tool_call_id: str | None = None
-    tool_name: str
-    tool_args: dict[str, Any] = field(default_factory=dict)
-    result: str | None = None
-    tool_call_error: bool = False
-    metrics: ToolCallMetrics | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tool_call_id": self.tool_call_id,
-            "tool_name": self.tool_name,
-            "tool_args": _jsonable(self.tool_args),
-            "result": self.result,
-            "tool_call_error": self.tool_call_error,
-            "metrics": self.metrics.to_dict() if self.metrics else None,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ToolExecution:
-        metrics = data.get("metrics")
-        return cls(
-            tool_call_id=data.get("tool_call_id"),
-            tool_name=data["tool_name"],
-            tool_args=data.get("tool_args") or {},
-            result=data.get("result"),
-            tool_call_error=bool(data.get("tool_call_error")),
-            metrics=ToolCallMetrics.from_dict(metrics) if metrics else None,
-        )
 
 
 def _finish_reason(value: Any) -> FinishReason | None:
@@ -67,18 +24,6 @@ def _finish_reason(value: Any) -> FinishReason | None:
         return FinishReason(value)
     except ValueError:
         return FinishReason.UNKNOWN
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
 
 
 @dataclass(kw_only=True, slots=True)
@@ -110,6 +55,8 @@ class RunOutput:
             ``"native_finish_reason"``, the provider's own finish reason.
         events: The run's error event when it ended in error (``RunErrorEvent``, with its
             ``error_type``); not stored.
+        requirements: What a paused run waits for (`RunRequirement`, one per paused tool
+            call; resolved ones stay listed). ``active_requirements`` are the unresolved ones.
     """
 
     run_id: str
@@ -138,10 +85,42 @@ class RunOutput:
     finish_reason: FinishReason | None = None
     model_provider_data: dict[str, Any] | None = None
     events: list[Any] | None = None
+    requirements: list[RunRequirement] | None = None
 
     @property
     def is_team(self) -> bool:
         return False
+
+    @property
+    def is_paused(self) -> bool:
+        """True while the run waits for the user (human in the loop)."""
+        return self.status is RunStatus.paused
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the run ended CANCELLED."""
+        return self.status is RunStatus.cancelled
+
+    @property
+    def active_requirements(self) -> list[RunRequirement]:
+        """The requirements not resolved yet."""
+        return [r for r in self.requirements or () if not r.is_resolved()]
+
+    @property
+    def tools_requiring_confirmation(self) -> list[ToolExecution]:
+        return [t for t in self.tools if t.requires_confirmation]
+
+    @property
+    def tools_requiring_user_input(self) -> list[ToolExecution]:
+        return [t for t in self.tools if t.requires_user_input]
+
+    @property
+    def tools_awaiting_external_execution(self) -> list[ToolExecution]:
+        return [t for t in self.tools if t.external_execution_required]
+
+    def to_json(self, separators: tuple[str, str] = (", ", ": "), indent: int | None = 2) -> str:
+        """`to_dict` as a JSON string (``indent=None``: on one line)."""
+        return json.dumps(self.to_dict(), indent=indent, separators=separators)
 
     def get_content_as_string(self) -> str:
         """The content as text (JSON for structured content)."""
@@ -149,7 +128,7 @@ class RunOutput:
             return ""
         if isinstance(self.content, str):
             return self.content
-        return json.dumps(_jsonable(self.content))
+        return json.dumps(jsonable(self.content))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the whole output (what the db stores)."""
@@ -158,9 +137,9 @@ class RunOutput:
             "run_id": self.run_id,
             "session_id": self.session_id,
             "status": self.status.value,
-            "content": _jsonable(self.content),
+            "content": jsonable(self.content),
             "content_type": self.content_type,
-            "input": _jsonable(self.input),
+            "input": jsonable(self.input),
             "messages": [m.to_dict() for m in self.messages],
             "metrics": self.metrics.to_dict(),
             "tools": [t.to_dict() for t in self.tools],
@@ -176,10 +155,15 @@ class RunOutput:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "session_state": self.session_state,
-            "metadata": _jsonable(self.metadata),
+            "metadata": jsonable(self.metadata),
             "followups": self.followups,
             "finish_reason": self.finish_reason.value if self.finish_reason else None,
             "model_provider_data": self.model_provider_data,
+            **(
+                {"requirements": [r.to_dict() for r in self.requirements]}
+                if self.requirements
+                else {}
+            ),
         }
 
     def own_dict(self) -> dict[str, Any]:
@@ -188,6 +172,13 @@ class RunOutput:
 
     @classmethod
     def _kwargs_from_dict(cls, data: dict[str, Any]) -> dict[str, Any]:
+        tools = [ToolExecution.from_dict(t) for t in data.get("tools") or ()]
+        stored = data.get("requirements")
+        requirements = (
+            link_requirements((RunRequirement.from_dict(r) for r in stored), tools)
+            if stored
+            else None
+        )
         return {
             "run_id": data["run_id"],
             "session_id": data["session_id"],
@@ -197,7 +188,8 @@ class RunOutput:
             "input": data.get("input"),
             "messages": [Message.from_dict(m) for m in data.get("messages") or ()],
             "metrics": RunMetrics.from_dict(data.get("metrics")),
-            "tools": [ToolExecution.from_dict(t) for t in data.get("tools") or ()],
+            "tools": tools,
+            "requirements": requirements,
             "error": data.get("error"),
             "agent_id": data.get("agent_id"),
             "agent_name": data.get("agent_name"),

@@ -69,12 +69,14 @@ def _common_args(ctx: RunContext) -> dict[str, Any]:
 
 
 async def _run_all(
-    hooks: Sequence[Callable[..., Any]], available: dict[str, Any], stage: str
+    ctx: RunContext, hooks: Sequence[Callable[..., Any]], available: dict[str, Any], stage: str
 ) -> None:
+    """Call each hook in turn: a failed check stops the run, any other error is logged."""
     for number, hook in enumerate(hooks, 1):
         try:
             await call_hook(hook, available)
-        except (InputCheckError, OutputCheckError):
+        except (InputCheckError, OutputCheckError) as exc:
+            _refused(ctx, exc)
             raise
         except Exception as exc:
             log.warning("%s-hook #%d (%s) failed: %s", stage, number, _hook_name(hook), exc)
@@ -87,11 +89,7 @@ async def run_pre_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) ->
         ctx.extra["state_loaded"] = True
     run_input = RunInput(input_content=ctx.output.input)
     available = {"run_input": run_input, **_common_args(ctx)}
-    try:
-        await _run_all(hooks, available, "pre")
-    except (InputCheckError, OutputCheckError) as exc:
-        _refused(ctx, exc)
-        raise
+    await _run_all(ctx, hooks, available, "pre")
     ctx.output.input = run_input.input_content
 
 
@@ -110,22 +108,14 @@ async def run_model_hooks(
         extra_messages=messages[start : start + extras] if extras else None,
     )
     available = {"run_messages": run_messages, **_common_args(ctx)}
-    try:
-        await _run_all(hooks, available, "model")
-    except (InputCheckError, OutputCheckError) as exc:
-        _refused(ctx, exc)
-        raise
+    await _run_all(ctx, hooks, available, "model")
     return list(run_messages.messages)
 
 
 async def run_post_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) -> None:
     """Run the post-hooks on the run's final output."""
     available = {"run_output": ctx.output, **_common_args(ctx)}
-    try:
-        await _run_all(hooks, available, "post")
-    except (InputCheckError, OutputCheckError) as exc:
-        _refused(ctx, exc)
-        raise
+    await _run_all(ctx, hooks, available, "post")
 
 
 def _refused(ctx: RunContext, exc: InputCheckError | OutputCheckError) -> None:

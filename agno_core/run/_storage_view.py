@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from agno_core.run.base import RunStatus
+
 if TYPE_CHECKING:
     from agno_core.run._output import RunOutput
     from agno_core.run._settings import RunSettings
@@ -18,7 +20,13 @@ __all__ = ["storage_view"]
 
 
 def storage_view(owner: RunSettings, output: RunOutput) -> RunOutput:
-    """``output`` itself, or a copy without the messages the owner does not store."""
+    """``output`` itself, or a copy without the messages the owner does not store.
+
+    A paused run is stored whole: continuing it (perhaps in another process) sends the model
+    the very conversation it paused in; the run's final write applies the settings.
+    """
+    if output.status is RunStatus.paused:
+        return output
     drop_tools = not owner.store_tool_messages
     drop_history = not owner.store_history_messages
     messages = output.messages

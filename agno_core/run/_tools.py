@@ -5,17 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import json
 import logging
 import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from agno_core.metrics import ToolCallMetrics
 from agno_core.models.message import ToolCall
 from agno_core.run._context import public_context
+from agno_core.run._input import text_of
 from agno_core.run._output import ToolExecution
 from agno_core.tools import Function, FunctionCall
 
@@ -45,17 +43,8 @@ _DONE = object()
 
 
 def result_text(result: Any) -> str:
-    """What the model sees of a tool's return value."""
-    if result is None:
-        return ""
-    if isinstance(result, str):
-        return result
-    if isinstance(result, BaseModel):
-        return result.model_dump_json()
-    try:
-        return json.dumps(result, default=str)
-    except (TypeError, ValueError):
-        return str(result)
+    """What the model sees of a tool's return value (nothing for None)."""
+    return "" if result is None else text_of(result)
 
 
 def _injected_value(ctx: RunContext, name: str) -> Any:

@@ -11,8 +11,10 @@ from agno_core.run._events import (
     RunCancelledEvent,
     RunCompletedEvent,
     RunContentEvent,
+    RunContinuedEvent,
     RunErrorEvent,
     RunEvent,
+    RunPausedEvent,
     RunStartedEvent,
     ToolCallArgsDeltaEvent,
     ToolCallCompletedEvent,
@@ -20,6 +22,7 @@ from agno_core.run._events import (
 )
 from agno_core.run._input import RunInput
 from agno_core.run._output import RunOutput, ToolExecution
+from agno_core.run._requirement import RunRequirement
 from agno_core.run.base import RunStatus
 
 RunOutputEvent = BaseRunEvent
@@ -33,11 +36,14 @@ __all__ = [
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentEvent",
+    "RunContinuedEvent",
     "RunErrorEvent",
     "RunEvent",
     "RunInput",
     "RunOutput",
     "RunOutputEvent",
+    "RunPausedEvent",
+    "RunRequirement",
     "RunStartedEvent",
     "RunStatus",
     "ToolCallArgsDeltaEvent",

@@ -33,10 +33,10 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
             intent (so a run of another process sharing one of them is cancelled too).
 
     Returns:
-        True when the run was live (running or queued) and is now being cancelled; False when
-        it had already finished (nothing changes) or is unknown (the intent is kept, so a run
-        started later with this id ends CANCELLED before calling the model). A run of this
-        process is stored CANCELLED by the time this returns.
+        True when the run was live (running, queued or paused) and is now being cancelled;
+        False when it had already finished (nothing changes) or is unknown (the intent is kept,
+        so a run started later with this id ends CANCELLED before calling the model). A run of
+        this process, or a paused run, is stored CANCELLED by the time this returns.
 
     Raises:
         TypeError, ValueError: ``run_id`` is not a non-empty string (checked before any SQL).
@@ -64,6 +64,11 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
                 return False
             if status is RunStatus.pending and await target.aset_status(
                 run_id, RunStatus.cancelled, error="cancelled before it started"
+            ):
+                return True
+            # A paused run waits for a person, nothing executes it: it ends here.
+            if status is RunStatus.paused and await target.aset_status(
+                run_id, RunStatus.cancelled, error="cancelled while paused"
             ):
                 return True
             # Running in another process: its supervisor polls for this intent.

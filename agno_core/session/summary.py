@@ -166,3 +166,9 @@ class SessionSummaryManager:
             conversation = conversation[-self.conversation_limit :]
         summary, _ = await self.asummarize(conversation, model)
         return summary
+
+    def create_session_summary(self, session: AgentSession) -> SessionSummary | None:
+        """Synchronous `acreate_session_summary`."""
+        from agno_core._sync import run_sync
+
+        return run_sync(self.acreate_session_summary(session))

@@ -11,10 +11,12 @@ from pydantic import BaseModel
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
 from agno_core._prompt import instructions_text
+from agno_core._run_extras import set_run_extras
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state, uses_session_state
 from agno_core.run._output import RunOutput, TeamRunOutput
+from agno_core.run._pause import refuse_team_hitl
 from agno_core.settings import accepts_settings
 from agno_core.team._member_factory import is_member_factory, resolve_members
 from agno_core.team._member_tools import member_functions
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from agno_core.models.base import Model
     from agno_core.models.message import Message
     from agno_core.run._context import RunContext
+    from agno_core.run._followups import FollowupConfig
+    from agno_core.session.summary import SessionSummaryManager
 
 __all__ = ["Team"]
 
@@ -106,6 +110,16 @@ class Team(TeamSessionApi, RunnerBase):
             so a member's tools (``run_context.session_state``), its ``{name}`` placeholders
             and its ``update_session_state`` tool see and change the one state, which the team
             stores with its session at the end of the run.
+        retries, delay_between_retries, exponential_backoff: As for `Agent`: a failed team
+            run starts over. The member runs of a failed attempt stay in
+            ``member_responses`` and in the metrics (they ran and were paid for).
+        output_model, output_model_prompt: As for `Agent`: a second model writes the team's
+            final answer from the leader's conversation.
+        enable_session_summaries, add_session_summary_to_context, session_summary_manager:
+            As for `Agent`, for the team's session (the leader's conversation is summarised).
+        followups, num_followups, followup_model: As for `Agent`: suggestions after the
+            team's answer.
+        pre_hooks, post_hooks: As for `Agent`; a hook declaring ``team`` gets the team.
 
     Raises:
         UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
@@ -122,12 +136,17 @@ class Team(TeamSessionApi, RunnerBase):
         "callable_members_cache_key",
         "delegate_to_all_members",
         "determine_input_for_members",
+        "followup_model",
+        "followups",
         "get_member_information_tool",
         "max_iterations",
         "members",
         "members_factory",
         "mode",
+        "num_followups",
         "num_team_history_runs",
+        "post_hooks",
+        "pre_hooks",
         "respond_directly",
         "share_member_interactions",
         "show_members_responses",
@@ -227,6 +246,19 @@ class Team(TeamSessionApi, RunnerBase):
         cache_session: bool = False,
         store_tool_messages: bool = True,
         store_history_messages: bool = False,
+        output_model: Model | str | None = None,
+        output_model_prompt: str | None = None,
+        enable_session_summaries: bool = False,
+        add_session_summary_to_context: bool | None = None,
+        session_summary_manager: SessionSummaryManager | None = None,
+        retries: int = 0,
+        delay_between_retries: float = 1,
+        exponential_backoff: bool = False,
+        followups: bool | FollowupConfig = False,
+        num_followups: int | None = None,
+        followup_model: Model | None = None,
+        pre_hooks: Sequence[Callable[..., Any]] | None = None,
+        post_hooks: Sequence[Callable[..., Any]] | None = None,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,
@@ -315,6 +347,22 @@ class Team(TeamSessionApi, RunnerBase):
         self._cached_sessions = {}
         self.store_tool_messages = store_tool_messages
         self.store_history_messages = store_history_messages
+        set_run_extras(
+            self,
+            output_model=output_model,
+            output_model_prompt=output_model_prompt,
+            enable_session_summaries=enable_session_summaries,
+            add_session_summary_to_context=add_session_summary_to_context,
+            session_summary_manager=session_summary_manager,
+            retries=retries,
+            delay_between_retries=delay_between_retries,
+            exponential_backoff=exponential_backoff,
+            followups=followups,
+            num_followups=num_followups,
+            followup_model=followup_model,
+            pre_hooks=pre_hooks,
+            post_hooks=post_hooks,
+        )
         self.stream = stream
         self.stream_events = stream_events
         self.background_concurrency = background_concurrency
@@ -418,6 +466,8 @@ class Team(TeamSessionApi, RunnerBase):
     # -- hooks into the shared machinery ----------------------------------------------------
     def _make_ctx(self, **kwargs: Any) -> RunContext:
         self.initialize_team()
+        if kwargs.get("parent") is None:
+            refuse_team_hitl(self)  # a team run cannot pause for a person
         ctx = super()._make_ctx(**kwargs)
         if self._cached_sessions:
             # This run changes the session: the next get_session() reads it afresh.

@@ -5,11 +5,13 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from agno_core.tools._user_input import UserInputField
 
 __all__ = ["INJECTED_PARAMS", "Function", "ToolError", "tool"]
 
@@ -109,6 +111,16 @@ class Function:
         pre_hook, post_hook: Called before / after each call with the arguments they declare
             among ``fc`` (the `FunctionCall`; ``fc.result`` after the call), ``agent``,
             ``team``, ``run_context`` and ``messages`` (the run's messages so far).
+        requires_confirmation: A call pauses the run until the user confirms or rejects it
+            (human in the loop: ``RunOutput.requirements``, then ``agent.continue_run``).
+        requires_user_input: A call pauses the run until the user fills in arguments: those
+            in ``user_input_fields`` (left out of the schema the model sees), or all of them.
+        user_input_fields: The arguments only the user gives (implies
+            ``requires_user_input``).
+        external_execution: A call pauses the run; the caller runs the tool itself and gives
+            its result back when continuing the run.
+        external_execution_silent: With ``external_execution``, the paused run gets no
+            "I have tools to execute" content.
     """
 
     name: str
@@ -123,6 +135,40 @@ class Function:
     max_calls: int | None = None
     pre_hook: Callable[..., Any] | None = None
     post_hook: Callable[..., Any] | None = None
+    requires_confirmation: bool = False
+    requires_user_input: bool = False
+    user_input_fields: tuple[str, ...] = ()
+    external_execution: bool = False
+    external_execution_silent: bool = False
+    # (name, type, description, default) of each argument the user may be asked for.
+    _user_input_spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.user_input_fields:
+            self.requires_user_input = True
+        flags = (self.requires_confirmation, self.requires_user_input, self.external_execution)
+        if sum(bool(flag) for flag in flags) > 1:
+            raise ValueError(
+                f"tool {self.name!r}: only one of requires_confirmation, requires_user_input "
+                "and external_execution can be set"
+            )
+
+    @property
+    def pauses_run(self) -> bool:
+        """True when a call of this tool waits for the user (human in the loop)."""
+        return self.requires_confirmation or self.requires_user_input or self.external_execution
+
+    def user_input_schema(self, given: dict[str, Any] | None = None) -> list[UserInputField]:
+        """Fresh fields for a paused call, holding the values the model ``given`` (else the
+        parameter's default)."""
+        given = given or {}
+        spec = self._user_input_spec or tuple((name, str, None, None) for name in given)
+        return [
+            UserInputField(
+                name=name, field_type=kind, description=doc, value=given.get(name, default)
+            )
+            for name, kind, doc, default in spec
+        ]
 
     @classmethod
     def from_callable(
@@ -137,6 +183,11 @@ class Function:
         max_calls: int | None = None,
         pre_hook: Callable[..., Any] | None = None,
         post_hook: Callable[..., Any] | None = None,
+        requires_confirmation: bool = False,
+        requires_user_input: bool = False,
+        user_input_fields: Sequence[str] | None = None,
+        external_execution: bool = False,
+        external_execution_silent: bool = False,
     ) -> Function:
         """Build a tool from a function: its schema comes from the signature, hints, docstring."""
         summary, param_docs = _parse_docstring(inspect.getdoc(fn))
@@ -168,6 +219,23 @@ class Function:
         for prop in schema.get("properties", {}).values():
             prop.pop("title", None)
         schema.setdefault("properties", {})
+        user_fields = tuple(user_input_fields or ())
+        spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
+        if requires_user_input or user_fields:
+            spec = tuple(
+                (
+                    name,
+                    hints.get(name, str),
+                    param_docs.get(name) or None,
+                    None if info.is_required() else info.default,
+                )
+                for name, (_, info) in fields.items()
+            )
+            # The model is not asked for what only the user gives.
+            for name in user_fields:
+                schema["properties"].pop(name, None)
+            if "required" in schema:
+                schema["required"] = [n for n in schema["required"] if n not in user_fields]
         return cls(
             name=tool_name,
             description=description if description is not None else summary,
@@ -181,6 +249,12 @@ class Function:
             max_calls=max_calls,
             pre_hook=pre_hook,
             post_hook=post_hook,
+            requires_confirmation=requires_confirmation,
+            requires_user_input=requires_user_input,
+            user_input_fields=user_fields,
+            external_execution=external_execution,
+            external_execution_silent=external_execution_silent,
+            _user_input_spec=spec,
         )
 
     def to_openai_schema(self) -> dict[str, Any]:
@@ -192,6 +266,17 @@ class Function:
 
     def parse_arguments(self, raw: str | dict[str, Any] | None) -> dict[str, Any]:
         """Decode and validate the model's arguments; raises `ToolError` with a readable reason."""
+        data = self.decode_arguments(raw)
+        if self._arguments_model is None:
+            return data
+        try:
+            validated = self._arguments_model.model_validate(data)
+        except ValidationError as exc:
+            raise ToolError(f"invalid arguments for {self.name!r}: {exc}") from None
+        return {name: getattr(validated, name) for name in type(validated).model_fields}
+
+    def decode_arguments(self, raw: str | dict[str, Any] | None) -> dict[str, Any]:
+        """The model's arguments as a dict, not validated; `ToolError` if they are no object."""
         if raw is None or raw == "":
             data: Any = {}
         elif isinstance(raw, dict):
@@ -203,13 +288,7 @@ class Function:
                 raise ToolError(f"arguments for {self.name!r} are not valid JSON: {exc}") from None
         if not isinstance(data, dict):
             raise ToolError(f"arguments for {self.name!r} must be a JSON object, got {raw!r}")
-        if self._arguments_model is None:
-            return data
-        try:
-            validated = self._arguments_model.model_validate(data)
-        except ValidationError as exc:
-            raise ToolError(f"invalid arguments for {self.name!r}: {exc}") from None
-        return {name: getattr(validated, name) for name in type(validated).model_fields}
+        return data
 
     async def acall(self, arguments: dict[str, Any]) -> Any:
         """Call the tool; awaits the result of async tools."""
@@ -235,6 +314,11 @@ def tool(
     max_calls: int | None = None,
     pre_hook: Callable[..., Any] | None = None,
     post_hook: Callable[..., Any] | None = None,
+    requires_confirmation: bool = False,
+    requires_user_input: bool = False,
+    user_input_fields: Sequence[str] | None = None,
+    external_execution: bool = False,
+    external_execution_silent: bool = False,
 ) -> Callable[[Callable[..., Any]], Function]: ...
 
 
@@ -250,10 +334,18 @@ def tool(
     max_calls: int | None = None,
     pre_hook: Callable[..., Any] | None = None,
     post_hook: Callable[..., Any] | None = None,
+    requires_confirmation: bool = False,
+    requires_user_input: bool = False,
+    user_input_fields: Sequence[str] | None = None,
+    external_execution: bool = False,
+    external_execution_silent: bool = False,
 ) -> Function | Callable[[Callable[..., Any]], Function]:
     """Decorator that turns a function into a `Function` tool.
 
-    Use bare (``@tool``) or with options (``@tool(name="lookup", description="...")``).
+    Use bare (``@tool``) or with options (``@tool(name="lookup", description="...")``). The
+    human-in-the-loop options (``requires_confirmation``, ``requires_user_input`` with
+    ``user_input_fields``, ``external_execution``) pause the run at a call of the tool; see
+    `Function`.
     """
 
     def wrap(f: Callable[..., Any] | Callable[..., Awaitable[Any]]) -> Function:
@@ -267,6 +359,11 @@ def tool(
             max_calls=max_calls,
             pre_hook=pre_hook,
             post_hook=post_hook,
+            requires_confirmation=requires_confirmation,
+            requires_user_input=requires_user_input,
+            user_input_fields=user_input_fields,
+            external_execution=external_execution,
+            external_execution_silent=external_execution_silent,
         )
 
     return wrap(fn) if fn is not None else wrap

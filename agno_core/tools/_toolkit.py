@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -20,6 +21,10 @@ class Toolkit:
         add_instructions: Whether to add ``instructions``.
         include_tools: Only expose these tool names.
         exclude_tools: Hide these tool names.
+        requires_confirmation_tools: These tools pause the run for the user's confirmation
+            (as ``@tool(requires_confirmation=True)``).
+        external_execution_required_tools: These tools pause the run for the caller to
+            execute them (as ``@tool(external_execution=True)``).
     """
 
     def __init__(
@@ -31,8 +36,12 @@ class Toolkit:
         add_instructions: bool = False,
         include_tools: Iterable[str] | None = None,
         exclude_tools: Iterable[str] | None = None,
+        requires_confirmation_tools: Iterable[str] | None = None,
+        external_execution_required_tools: Iterable[str] | None = None,
     ) -> None:
         self.name = name
+        self.requires_confirmation_tools = list(requires_confirmation_tools or ())
+        self.external_execution_required_tools = list(external_execution_required_tools or ())
         self.instructions = instructions
         self.add_instructions = add_instructions
         self._include = set(include_tools) if include_tools is not None else None
@@ -48,6 +57,10 @@ class Toolkit:
             return
         if function.name in self._exclude:
             return
+        if function.name in self.requires_confirmation_tools:
+            function = dataclasses.replace(function, requires_confirmation=True)
+        if function.name in self.external_execution_required_tools:
+            function = dataclasses.replace(function, external_execution=True)
         self.functions[function.name] = function
 
     def __repr__(self) -> str:

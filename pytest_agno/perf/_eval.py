@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_agno.perf._gates import (
+    Judgement,
     check_gates,
-    comparison_dict,
-    evaluate_rules,
+    failure_stands,
+    judge,
     regression_rules,
     top_growth_site,
 )
@@ -115,16 +116,18 @@ class PerfEval:
                 pytrace=False,
             )
         evaluation, opts = self._prepare(func, name, options)
-        first: list[str] = []
+        confirm = _Confirmation(self, opts, str(evaluation.name))
         with self._tally() as tally, self._raised(evaluation, tally), _mocks_not_recording():
             result = evaluation.run()
             for _ in range(self._confirmations()):
-                failing = self._regressions(opts, result, str(evaluation.name))[1]
-                if not failing:
+                if not confirm.wants_rerun(result):
                     break
-                first = first or failing
-                result = evaluation.run()
-        return self._finish(evaluation, opts, result, tally, first, expect_errors)
+                result = confirm.judge(result, evaluation.run())
+                if confirm.decided:
+                    break
+        return self._finish(
+            evaluation, opts, result, tally, confirm.first, expect_errors, note=confirm.note
+        )
 
     async def arun(
         self,
@@ -137,16 +140,18 @@ class PerfEval:
         """Measure ``func`` on the running event loop; see the class docstring."""
         __tracebackhide__ = True
         evaluation, opts = self._prepare(func, name, options)
-        first: list[str] = []
+        confirm = _Confirmation(self, opts, str(evaluation.name))
         with self._tally() as tally, self._raised(evaluation, tally), _mocks_not_recording():
             result = await evaluation.arun()
             for _ in range(self._confirmations()):
-                failing = self._regressions(opts, result, str(evaluation.name))[1]
-                if not failing:
+                if not confirm.wants_rerun(result):
                     break
-                first = first or failing
-                result = await evaluation.arun()
-        return self._finish(evaluation, opts, result, tally, first, expect_errors)
+                result = confirm.judge(result, await evaluation.arun())
+                if confirm.decided:
+                    break
+        return self._finish(
+            evaluation, opts, result, tally, confirm.first, expect_errors, note=confirm.note
+        )
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -156,27 +161,26 @@ class PerfEval:
             return 0
         return settings.confirm
 
-    def _regressions(
-        self, opts: PerfOptions, result: PerformanceResult, label: str
-    ) -> tuple[dict[str, Any] | None, list[str]]:
-        """The comparison with the baseline (None: none) and the regression rules it breaks."""
+    def _regressions(self, opts: PerfOptions, result: PerformanceResult, label: str) -> Judgement:
+        """The comparison with the baseline (none: no baseline) and the rules it breaks."""
         from agno_core.eval.performance import PerformanceResult
 
         settings = self._settings
         if settings is None or not settings.compare:
-            return None, []
+            return Judgement()
         baseline = settings.baseline.get(f"{self._nodeid}::{label}")
         if baseline is None:
-            return None, []
+            return Judgement()
         comparison = result.compare(PerformanceResult.from_dict(baseline))
         rules = settings.rules
         if opts.max_regression is not None:
             rules = (*rules, *regression_rules(opts.max_regression))
-        return comparison_dict(comparison), evaluate_rules(comparison, rules)
+        return judge(comparison, rules)
 
     def _prepare(
         self, func: Callable[[], object], name: str | None, options: dict[str, Any]
     ) -> tuple[PerformanceEval, PerfOptions]:
+        __tracebackhide__ = True  # a misused argument is shown at the user's call
         from agno_core.eval.performance import PerformanceEval
 
         try:
@@ -257,7 +261,11 @@ class PerfEval:
         tally: TokenTally,
         first_failures: list[str],
         expect_errors: bool,
+        *,
+        note: str = "",
     ) -> PerformanceResult:
+        """Gate ``result`` and record it; ``note`` says how a rerun decided, when it did not
+        simply confirm (:class:`_Confirmation`)."""
         __tracebackhide__ = True
         self.results.append(result)
         record = EvalRecord(
@@ -273,7 +281,8 @@ class PerfEval:
             for check in record.gates
             if not check.passed
         ]
-        comparison, regression_lines = self._regressions(opts, result, str(evaluation.name))
+        judged = self._regressions(opts, result, str(evaluation.name))
+        comparison, regression_lines = judged.comparison, list(judged.failures)
         settings = self._settings
         if settings is not None and settings.compare:
             record.baseline = "missing" if comparison is None else "compared"
@@ -291,7 +300,7 @@ class PerfEval:
             self._session.record_eval(record)
         if record.failures:
             raise PerfGateError(
-                self._message(record, result, gate_lines, regression_lines),
+                self._message(record, result, gate_lines, regression_lines, note=note),
                 result=result,
                 failures=record.failures,
             )
@@ -303,6 +312,8 @@ class PerfEval:
         result: PerformanceResult,
         gate_lines: list[str],
         regression_lines: list[str],
+        *,
+        note: str = "",
     ) -> str:
         parts = []
         if gate_lines:
@@ -313,6 +324,8 @@ class PerfEval:
             settings = self._settings
             source = settings.compare if settings is not None else None
             again = " (and again when measured once more)" if record.rerun else ""
+            if note:
+                again = f" ({note})"
             parts.append(f"perf_eval {record.name!r} regressed against baseline {source!r}{again}:")
             parts += [f"  {line}" for line in regression_lines]
         site = top_growth_site(result)
@@ -320,6 +333,55 @@ class PerfEval:
             growth = format_bytes(result.avg_growth_per_iteration)
             parts.append(f"  memory growth per iteration: {growth}; top growth site: {site}")
         return "\n".join(parts)
+
+
+class _Confirmation:
+    """Which measurement decides when an eval is measured again (``--agno-eval-confirm``).
+
+    A measurement is measured again when it broke a regression rule, or when it passed only
+    by its load allowance. Then the rerun decides (a failure must repeat), except that under
+    load the measurement made under less load decides
+    (:func:`~pytest_agno.perf._gates.failure_stands`): a failure stands against a rerun that
+    passed only by a larger allowance, and a rerun made under less load fails an eval whose
+    first measurement passed only by its allowance.
+    """
+
+    def __init__(self, owner: PerfEval, opts: PerfOptions, label: str) -> None:
+        self._judge = functools.partial(owner._regressions, opts, label=label)
+        self._last = Judgement()
+        #: The failures of the first measurement that broke a rule (empty: none did).
+        self.first: list[str] = []
+        #: How the last rerun decided, for the failure message ("": it confirmed, or passed).
+        self.note = ""
+        self.decided = False
+
+    def wants_rerun(self, result: PerformanceResult) -> bool:
+        """Whether ``result`` should be measured again."""
+        self._last = self._judge(result=result)
+        return bool(self._last.failures) or self._last.excused
+
+    def judge(self, result: PerformanceResult, rerun: PerformanceResult) -> PerformanceResult:
+        """The measurement that stands after ``rerun``; sets :attr:`decided` when no further
+        rerun may change it."""
+        last, again = self._last, self._judge(result=rerun)
+        if last.failures:
+            self.first = self.first or list(last.failures)
+            if failure_stands(last, again):
+                self.decided = True
+                self.note = (
+                    "measured once more: the rerun passed only by a larger load allowance, "
+                    "so this measurement, made under less load, decides"
+                )
+                return result
+            return rerun
+        self.decided = True
+        if failure_stands(again, last):
+            self.note = (
+                "measured once more because the first measurement passed only by its load "
+                "allowance; this one, made under less load, decides"
+            )
+            return rerun
+        return result
 
 
 @contextmanager

@@ -26,7 +26,8 @@ memory), ``growth`` (average growth per iteration), their full names (``median_r
 ``p95_run_time``, ``median_peak_memory``, ``avg_growth_per_iteration``), or ``any``. A change
 within the noise band (3 standard errors of the change) never fails, whatever the rule says, and
 on a loaded machine every runtime limit is raised by the comparison's load allowance (see
-:mod:`agno_core.eval._compare`).
+:mod:`agno_core.eval._compare`). Which of two measurements decides when an eval is measured
+again (``--agno-eval-confirm``): :func:`failure_stands`, applied by ``_eval._Confirmation``.
 
 The p95 run time is judged only by a rule that names it (``p95>20%``, ``p95_run_time>2ms``):
 ``regression``, ``any`` and ``max_regression=`` cover the :data:`GATED_BY_DEFAULT` metrics. The
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,16 +54,28 @@ __all__ = [
     "GATED_BY_DEFAULT",
     "GATES",
     "METRICS",
+    "MILD_LOAD",
+    "RUNTIME_METRICS",
     "Gate",
+    "Judgement",
     "Rule",
     "check_gates",
     "evaluate_rules",
+    "excused_by_load",
+    "failure_stands",
+    "judge",
     "parse_rules",
     "regression_rules",
     "top_growth_site",
 ]
 
 NOISE_FACTOR = 3.0
+#: Largest load allowance (a share of the runtime baseline) under which a failing measurement
+#: is trusted over a passing rerun that was made under more load (:func:`failure_stands`): a
+#: load that the 10 % tolerance already covers.
+MILD_LOAD = 0.10
+#: The comparison's runtime metrics (the ones load can move).
+RUNTIME_METRICS = frozenset({"median_run_time", "p95_run_time"})
 _PACKAGE_DIR = str(Path(__file__).parent)
 
 
@@ -270,6 +283,76 @@ def evaluate_rules(comparison: Comparison, rules: Sequence[Rule]) -> list[str]:
         if broken:
             lines.append(f"{describe(item)} (rule: {', '.join(broken)})")
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """One measurement judged against its baseline by the regression rules.
+
+    Attributes:
+        comparison: the comparison as JSON data (:func:`comparison_dict`); None: no baseline.
+        failures: one line per metric that breaks a rule (:func:`evaluate_rules`).
+        excused: a runtime metric breaks no rule only thanks to its load allowance
+            (:func:`excused_by_load`).
+    """
+
+    comparison: dict[str, Any] | None = None
+    failures: tuple[str, ...] = ()
+    excused: bool = False
+
+    @property
+    def load_share(self) -> float:
+        """The runtime median's load allowance as a share of its baseline (0.0: none)."""
+        for item in (self.comparison or {}).get("metrics", []):
+            if item["metric"] == "median_run_time" and item["baseline"]:
+                return float(item["load_allowance"]) / abs(float(item["baseline"]))
+        return 0.0
+
+
+def judge(comparison: Comparison, rules: Sequence[Rule]) -> Judgement:
+    """``comparison`` judged by ``rules``."""
+    return Judgement(
+        comparison=comparison_dict(comparison),
+        failures=tuple(evaluate_rules(comparison, rules)),
+        excused=excused_by_load(comparison, rules),
+    )
+
+
+def excused_by_load(comparison: Comparison, rules: Sequence[Rule]) -> bool:
+    """Whether a runtime metric breaks none of ``rules`` but would without its load allowance."""
+    for item in comparison.metrics:
+        if item.load_allowance <= 0 or any(rule.hit(item) for rule in rules):
+            continue
+        threshold = item.threshold - item.load_allowance
+        bare = replace(
+            item,
+            threshold=threshold,
+            load_allowance=0.0,
+            verdict="regression" if item.change > threshold else item.verdict,
+        )
+        if any(rule.hit(bare) for rule in rules):
+            return True
+    return False
+
+
+def failure_stands(failed: Judgement, rerun: Judgement) -> bool:
+    """Whether a measurement that broke a regression rule fails its test although its rerun
+    passed: when the rerun passed only by its load allowance, the measurement made under less
+    load decides.
+
+    It stands when every metric it broke is a runtime metric; the rerun broke no rule only
+    thanks to its load allowance (:attr:`Judgement.excused`); and the failing measurement was
+    made under strictly less load (a smaller allowance) that was mild (at most
+    :data:`MILD_LOAD` of the baseline). Otherwise the rerun decides, as always: a failure
+    confirmed by a rerun fails, a rerun that passes wins (a transient slowdown of the first
+    measurement, which a quiet rerun does not repeat, passes).
+    """
+    if rerun.failures or not failed.failures or not rerun.excused:
+        return False
+    broken = {line.split(":", 1)[0].split(" ", 1)[0] for line in failed.failures}
+    if not broken <= RUNTIME_METRICS:
+        return False
+    return failed.load_share < rerun.load_share and failed.load_share <= MILD_LOAD
 
 
 def comparison_dict(comparison: Comparison) -> dict[str, Any]:

@@ -33,8 +33,9 @@ class EvalSettings:
         baseline_found: The compare baseline file exists.
         history_dir: Where each run's results are appended (``--agno-eval-history``).
         history_size: How many runs the history keeps (``--agno-eval-history-size``).
-        confirm: How many times an eval that broke a regression rule is measured again before
-            its test fails (a rerun that passes wins); ``--agno-eval-confirm``, default 1.
+        confirm: How many times an eval that broke a regression rule, or whose runtime passed
+            only by its load allowance, is measured again (see ``_eval._Confirmation``);
+            ``--agno-eval-confirm``, default 1.
     """
 
     report: bool = False

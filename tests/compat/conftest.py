@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import openai._base_client
@@ -10,12 +10,23 @@ import pytest
 
 from agno_core.agent import Agent
 from agno_core.db import SqlDb
+from agno_core.models.base import Model, ModelRequest, ModelStreamItem
 from agno_core.models.openai import OpenAIChat, OpenAIResponses
 from agno_core.models.openai._common import OpenAIBase
 from pytest_agno.mock import MockOpenAI
 
 MODEL_ID = "gpt-4o-mini"
 AgentMaker = Callable[..., Agent]
+
+
+class NoResult(Model):
+    """An adapter that breaks the contract: it ends without a `ModelResult`."""
+
+    id = "no-result"
+
+    async def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
+        return
+        yield
 
 
 @pytest.fixture(params=["chat", "responses"])

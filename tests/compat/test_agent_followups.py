@@ -11,7 +11,7 @@ import pytest
 from agno_core.agent import FollowupConfig, RunEvent, RunStatus
 from agno_core.models.openai._common import OpenAIBase
 from pytest_agno.mock import MockOpenAI
-from tests.compat.conftest import AgentMaker
+from tests.compat.conftest import AgentMaker, NoResult
 from tests.compat.wire import conversation, system_text
 
 
@@ -91,6 +91,20 @@ async def test_unreadable_followups_leave_the_answer_alone(
     assert run.status is RunStatus.completed and run.content == "Answer."
     assert run.followups is None
     assert "follow-up" in caplog.text
+
+
+async def test_a_followup_model_without_a_result_leaves_the_answer_alone(
+    mock_model: MockOpenAI, make_agent: AgentMaker, caplog: pytest.LogCaptureFixture
+) -> None:
+    mock_model.add_text("Answer.")
+
+    with caplog.at_level(logging.WARNING, logger="agno_core"):
+        run = await make_agent(followups=FollowupConfig(model=NoResult())).arun("Q")
+
+    assert run.status is RunStatus.completed and run.content == "Answer."
+    assert run.followups is None
+    assert "no-result returned no result" in caplog.text
+    assert "followup_model" not in run.metrics.details
 
 
 def test_followup_settings_are_checked() -> None:

@@ -13,6 +13,7 @@ from agno_core.db.sqlite import AsyncSqliteDb, SqliteDb
 from agno_core.memory import UserMemory
 from agno_core.models.openai._common import OpenAIBase
 from pytest_agno.mock import MockOpenAI
+from tests.compat.conftest import NoResult
 from tests.compat.wire import conversation, system_text, tool_names
 
 
@@ -92,6 +93,27 @@ async def test_agentic_memory_reports_unknown_ids_to_the_memory_model(
     await memory_agent.arun("forget x")
 
     assert ("tool", "Error: no memory with id 'nope'") in conversation(mock_model.requests[2])
+
+
+async def test_agentic_memory_reports_a_memory_model_without_a_result(
+    mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]
+) -> None:
+    agent = Agent(
+        model=make_model(),
+        db=db,
+        user_id="ann",
+        enable_agentic_memory=True,
+        memory_model=NoResult(),
+    )
+    mock_model.add_tool_call("update_user_memory", {"task": "Remember: likes tea"})
+    mock_model.add_text("ok")
+
+    run = await agent.arun("I like tea")
+
+    [execution] = run.tools
+    assert execution.tool_call_error
+    assert "no-result returned no result" in (execution.result or "")
+    assert await agent.aget_user_memories() == []
 
 
 async def test_agentic_memory_needs_a_db(

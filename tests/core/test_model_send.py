@@ -100,101 +100,104 @@ _TOOL = {
         },
     },
 }
+# Pieces the bodies of both APIs share: short conversations, a tool call, the City schema.
+_HI = [{"role": "user", "content": "hi"}]
+_A_CITY = [{"role": "user", "content": "A city?"}]
+_CALL_ID, _ARGUMENTS = "call_1", '{"city": "Paris"}'
+_CITY_SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}},
+    "required": ["name"],
+    "additionalProperties": False,
+}
+
+
+def _weather_question(system_role: str) -> list[dict[str, Any]]:
+    """The instructions (``system`` on chat, ``developer`` on responses) and the question."""
+    return [
+        {"role": system_role, "content": "Be brief."},
+        {"role": "user", "content": "Weather in Paris?"},
+    ]
+
+
+def _chat(messages: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    return {"model": "gpt-4o", "messages": messages, **options}
+
+
+def _responses(items: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
+    return {"model": "gpt-4o", "input": items, **options}
+
+
 # Every shape of body the adapter builds: system and user text, tools, an assistant's tool call
 # and its result (content None), structured output, sampling options, streaming.
 CHAT_BODIES: dict[str, dict[str, Any]] = {
-    "one message": {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]},
-    "tools and a tool round": {
-        "model": "gpt-4o",
-        "messages": [
-            {"role": "system", "content": "Be brief."},
-            {"role": "user", "content": "Weather in Paris?"},
+    "one message": _chat(_HI),
+    "tools and a tool round": _chat(
+        [
+            *_weather_question("system"),
             {
                 "role": "assistant",
                 "content": None,
                 "tool_calls": [
                     {
-                        "id": "call_1",
+                        "id": _CALL_ID,
                         "type": "function",
-                        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                        "function": {"name": "get_weather", "arguments": _ARGUMENTS},
                     }
                 ],
             },
-            {"role": "tool", "tool_call_id": "call_1", "content": "Sunny."},
+            {"role": "tool", "tool_call_id": _CALL_ID, "content": "Sunny."},
         ],
-        "tools": [_TOOL],
-        "tool_choice": "auto",
-        "temperature": 0.2,
-        "max_completion_tokens": 50,
-        "seed": 7,
-        "stop": ["END"],
-        "user": "u1",
-    },
-    "structured output": {
-        "model": "gpt-4o",
-        "messages": [{"role": "user", "content": "A city?"}],
-        "response_format": {
+        tools=[_TOOL],
+        tool_choice="auto",
+        temperature=0.2,
+        max_completion_tokens=50,
+        seed=7,
+        stop=["END"],
+        user="u1",
+    ),
+    "structured output": _chat(
+        _A_CITY,
+        response_format={
             "type": "json_schema",
-            "json_schema": {
-                "name": "City",
-                "schema": {
-                    "type": "object",
-                    "properties": {"name": {"type": "string"}},
-                    "required": ["name"],
-                    "additionalProperties": False,
-                },
-                "strict": True,
-            },
+            "json_schema": {"name": "City", "schema": _CITY_SCHEMA, "strict": True},
         },
-    },
-    "streamed": {
-        "model": "gpt-4o",
-        "messages": [{"role": "user", "content": "hi"}],
-        "stream": True,
-        "stream_options": {"include_usage": True},
-    },
+    ),
+    "streamed": _chat(_HI, stream=True, stream_options={"include_usage": True}),
 }
 
 # The same for the Responses API: developer and user items, a function call and its output.
 RESPONSES_BODIES: dict[str, dict[str, Any]] = {
-    "one message": {"model": "gpt-4o", "input": [{"role": "user", "content": "hi"}]},
-    "tools and a tool round": {
-        "model": "gpt-4o",
-        "input": [
-            {"role": "developer", "content": "Be brief."},
-            {"role": "user", "content": "Weather in Paris?"},
+    "one message": _responses(_HI),
+    "tools and a tool round": _responses(
+        [
+            *_weather_question("developer"),
             {
                 "type": "function_call",
-                "call_id": "call_1",
+                "call_id": _CALL_ID,
                 "name": "get_weather",
-                "arguments": '{"city": "Paris"}',
+                "arguments": _ARGUMENTS,
             },
-            {"type": "function_call_output", "call_id": "call_1", "output": "Sunny."},
+            {"type": "function_call_output", "call_id": _CALL_ID, "output": "Sunny."},
         ],
-        "tools": [{"type": "function", **_TOOL["function"]}],  # type: ignore[dict-item]
-        "tool_choice": {"type": "function", "name": "get_weather"},
-        "temperature": 0.2,
-        "max_output_tokens": 50,
-        "user": "u1",
-    },
-    "structured output": {
-        "model": "gpt-4o",
-        "input": [{"role": "user", "content": "A city?"}],
-        "text": {
+        tools=[{"type": "function", **_TOOL["function"]}],  # type: ignore[dict-item]
+        tool_choice={"type": "function", "name": "get_weather"},
+        temperature=0.2,
+        max_output_tokens=50,
+        user="u1",
+    ),
+    "structured output": _responses(
+        _A_CITY,
+        text={
             "format": {
                 "type": "json_schema",
                 "name": "City",
-                "schema": {
-                    "type": "object",
-                    "properties": {"name": {"type": "string"}},
-                    "required": ["name"],
-                    "additionalProperties": False,
-                },
+                "schema": _CITY_SCHEMA,
                 "strict": True,
             }
         },
-    },
-    "streamed": {"model": "gpt-4o", "input": [{"role": "user", "content": "hi"}], "stream": True},
+    ),
+    "streamed": _responses(_HI, stream=True),
 }
 CASES = [("chat", name) for name in CHAT_BODIES] + [
     ("responses", name) for name in RESPONSES_BODIES

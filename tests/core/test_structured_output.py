@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -178,3 +179,18 @@ def test_strict_schema_keeps_properties_named_like_keywords() -> None:
     assert "additionalProperties" not in schema["properties"]["properties"]
     assert all("default" not in prop for prop in schema["properties"].values())
     assert Tricky.model_json_schema()["properties"]["type"]["default"] is None  # not mutated
+
+
+async def test_to_json_is_the_whole_output_and_is_cancelled_reads_the_status(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    mock_model.add_json(PERSON)
+    run = await make_agent(output_schema=Person).arun("Who?")
+
+    data = json.loads(run.to_json())
+    assert data == json.loads(json.dumps(run.to_dict()))
+    assert data["content"] == PERSON and data["status"] == "COMPLETED"
+    assert "\n" not in run.to_json(indent=None)
+    assert run.is_cancelled is False
+    run.status = RunStatus.cancelled
+    assert run.is_cancelled is True

@@ -34,6 +34,16 @@ def run(
     )
 
 
+def contended(ratio: float) -> PerformanceResult:
+    """QUIET under a load that slowed the reference ``ratio`` times and the code
+    ``ratio ** LOAD_SENSITIVITY`` times, half its wall time spent waiting for a CPU."""
+    return run(
+        [value * ratio**LOAD_SENSITIVITY for value in QUIET],
+        reference=REFERENCE * ratio,
+        wait_share=0.5,
+    )
+
+
 def test_the_runtime_median_compares_the_lower_quartile_on_the_reference_basis() -> None:
     baseline = run(QUIET)
     # A load that hits 60 % of the samples hard (cache refills after preemption) leaves the
@@ -69,11 +79,7 @@ def test_noise_comes_from_the_fast_side_of_the_samples() -> None:
 def test_a_contended_run_gets_the_load_allowance() -> None:
     # The load slowed the reference 1.3x and the code 1.3 ** 2 = 1.69x: no regression.
     ratio = 1.3
-    current = run(
-        [value * ratio**LOAD_SENSITIVITY for value in QUIET],
-        reference=REFERENCE * ratio,
-        wait_share=0.5,
-    )
+    current = contended(ratio)
 
     item = current.compare(run(QUIET))["median_run_time"]
 
@@ -125,12 +131,7 @@ def test_a_faster_reference_gives_no_allowance() -> None:
 
 
 def test_relative_rules_honour_the_allowance() -> None:
-    ratio = 1.3
-    current = run(
-        [value * ratio**LOAD_SENSITIVITY for value in QUIET],
-        reference=REFERENCE * ratio,
-        wait_share=0.5,
-    )
+    current = contended(1.3)
     item = current.compare(run(QUIET))["median_run_time"]
     [rule] = parse_rules("runtime>10%")
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+import pytest
+
 from agno_core.eval._invoke import prime, prime_sync
 from agno_core.eval._load import Reading, SteadyClock, thread_ids
 
@@ -145,6 +147,71 @@ def test_marks_accumulate_helper_wait_across_readings() -> None:
     assert [mark.helper_wait_ns for mark in marks] == [1 * MS, 3 * MS, 3 * MS]
 
 
+def test_a_wait_just_outside_the_span_is_not_taken_off_it() -> None:
+    # A 1.1 ms sleep; between the opening reading and the span's timer the thread was preempted
+    # for 1.3 ms (the kernel counts that wait at the next reading). The readings are 2.4 ms
+    # apart, the span 1.1 ms: 1.3 ms of the wait may lie outside, so none of it is subtracted.
+    readings: list[Reading] = [{ME: (0, 0)}, {ME: (0, 0)}, {ME: (20_000, 1_300_000)}]
+    times = iter([5_000, 5_000 + 1_300_000 + 1_100_000])
+    script = Scripted(readings, [0, 20_000])
+    steady_clock = SteadyClock(
+        read=script.read, thread_time_ns=script.thread_time_ns, native_id=ME, now=times.__next__
+    )
+
+    start, end = steady_clock.mark(), steady_clock.mark()
+
+    assert end.at_ns - start.at_ns == 2_400_000
+    assert steady_clock.steady_ns(1_100_000, 20_000, start, end) == 1_100_000
+
+
+def test_a_wait_inside_the_span_is_taken_off_less_only_the_uncovered_time() -> None:
+    # 3 ms of wait in a 5 ms span whose readings are 5.004 ms apart: 4 us are not the span's.
+    readings: list[Reading] = [{ME: (0, 0)}, {ME: (0, 0)}, {ME: (2 * MS, 3 * MS)}]
+    times = iter([1_000, 1_000 + 5 * MS + 4_000])
+    script = Scripted(readings, [0, 2 * MS])
+    steady_clock = SteadyClock(
+        read=script.read, thread_time_ns=script.thread_time_ns, native_id=ME, now=times.__next__
+    )
+
+    start, end = steady_clock.mark(), steady_clock.mark()
+
+    assert steady_clock.steady_ns(5 * MS, 2 * MS, start, end) == 2 * MS + 4_000
+
+
+def test_a_helper_still_runnable_after_the_span_is_not_waited_for() -> None:
+    # A background thread the run started keeps computing: it waited 0.9 ms for a CPU while the
+    # measuring thread slept 1 ms, and is runnable at the end. The sleep did not wait for it.
+    readings: list[Reading] = [
+        {ME: (0, 0)},
+        {ME: (0, 0), HELPER: (0, 0)},
+        {ME: (10_000, 0), HELPER: (100_000, 900_000)},
+    ]
+    script = Scripted(readings, [0, 10_000])
+    steady_clock = SteadyClock(
+        preexisting=frozenset({ME}),
+        read=script.read,
+        thread_time_ns=script.thread_time_ns,
+        native_id=ME,
+        runnable=lambda tid: tid == HELPER,
+    )
+
+    start, end = steady_clock.mark(), steady_clock.mark()
+
+    assert steady_clock.steady_ns(1 * MS, 110_000, start, end) == 1 * MS
+
+
+def test_the_real_clock_pairs_its_marks_and_times_them() -> None:
+    steady_clock = SteadyClock()
+    try:
+        if steady_clock.kind != "schedstat":
+            pytest.skip("no schedstat here")
+        start, end = steady_clock.mark(), steady_clock.mark()
+        assert 0 < start.at_ns <= end.at_ns
+        assert end.wait_ns >= start.wait_ns
+    finally:
+        steady_clock.close()
+
+
 def test_without_schedstat_the_process_cpu_time_stands_in() -> None:
     def unreadable() -> Reading:
         raise OSError("no /proc")
@@ -152,7 +219,7 @@ def test_without_schedstat_the_process_cpu_time_stands_in() -> None:
     steady_clock = SteadyClock(read=unreadable, native_id=ME)
 
     assert steady_clock.kind == "cpu"
-    assert steady_clock.mark() == (0, 0, 0)
+    assert steady_clock.mark() == (0, 0, 0, 0)
     assert steady_clock.steady_ns(10_000, 4_000, steady_clock.mark(), steady_clock.mark()) == 4_000
 
 

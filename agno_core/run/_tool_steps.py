@@ -1,0 +1,109 @@
+"""The tool steps of a run: each tool call a model response asks for, checked against the
+run's limits, executed, and recorded on the output (its execution, metrics and tool message),
+with its events."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from agno_core.models.message import Message, ToolCall
+from agno_core.run import _events as ev
+from agno_core.run._context import RunContext
+from agno_core.run._event_factory import make_event
+from agno_core.run._output import ToolExecution
+from agno_core.run._pause import hold_call
+from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
+from agno_core.tools import ToolRegistry
+
+__all__ = ["refreshes_tools", "tool_steps"]
+
+
+async def tool_steps(
+    ctx: RunContext, functions: dict[str, Any], calls: list[ToolCall], limit: int | None, made: int
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """The tool calls of one model response, ``made`` calls into the run.
+
+    ``limit`` (the owner's ``tool_call_limit``) counts calls, including several asked for in
+    one response: the calls past it are answered with an error instead of running.
+    """
+    if len(calls) > 1 and runs_concurrently(functions, calls):
+        # A team's delegations of one response run concurrently, as Agno runs them.
+        steps = _together(ctx, functions, calls, limit, made)
+        async with contextlib.aclosing(steps) as events:
+            async for event in events:
+                yield event
+        return
+    for index, call in enumerate(calls):
+        step = _tool_step(ctx, functions, call, limit is None or made + index < limit)
+        async with contextlib.aclosing(step) as events:
+            async for event in events:
+                yield event
+
+
+def refreshes_tools(owner: Any) -> bool:
+    """Whether the tools are read again after each batch of tool calls."""
+    return bool(getattr(owner, "refresh_tools_per_step", False)) or isinstance(
+        owner.tools, ToolRegistry
+    )
+
+
+async def _together(
+    ctx: RunContext, functions: dict[str, Any], calls: list[ToolCall], limit: int | None, made: int
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """The tool calls of one response, run concurrently; recorded in the order of ``calls``."""
+    o = ctx.output
+    tools_at, messages_at = len(o.tools), len(o.messages)
+    steps = [
+        _tool_step(ctx, functions, call, limit is None or made + index < limit)
+        for index, call in enumerate(calls)
+    ]
+    try:
+        async with contextlib.aclosing(merge_steps(steps)) as events:
+            async for event in events:
+                yield event
+    finally:
+        in_call_order(o.tools, tools_at, calls, lambda t: t.tool_call_id)
+        in_call_order(o.messages, messages_at, calls, lambda m: m.tool_call_id)
+
+
+async def _tool_step(
+    ctx: RunContext, functions: dict[str, Any], call: ToolCall, allowed: bool
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    o = ctx.output
+    if allowed and hold_call(ctx, functions.get(call.name), call):
+        return
+    execution = ToolExecution(tool_call_id=call.id, tool_name=call.name)
+    o.tools.append(execution)
+    if ctx.stream_events:
+        yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
+    function = functions.get(call.name) if allowed else None
+    if function is not None and function.max_calls is not None:
+        counts = ctx.extra.setdefault("tool_calls_by_name", {})
+        counts[call.name] = counts.get(call.name, 0) + 1
+        if counts[call.name] > function.max_calls:
+            function, allowed = None, False
+    if function is None:
+        reason = "unknown tool" if allowed else "tool call limit reached for"
+        execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
+        execution.tool_call_error = True
+    else:
+        async with contextlib.aclosing(execute_tool(ctx, function, call, execution)) as steps:
+            async for event in steps:
+                yield event
+        if function.stop_after_tool_call and not execution.tool_call_error:
+            ctx.extra["stop_after"] = True
+    if execution.metrics is not None:
+        o.metrics.add_tool_call(execution.metrics)
+    o.messages.append(
+        Message(role="tool", content=execution.result, tool_call_id=call.id, name=call.name)
+    )
+    if ctx.stream_events:
+        yield make_event(
+            ctx,
+            ev.ToolCallCompletedEvent,
+            "tool_call_completed",
+            tool=execution,
+            content=execution.result,
+        )
