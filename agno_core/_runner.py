@@ -24,7 +24,7 @@ from agno_core.models.base import Model
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
-from agno_core.run._engine import consume, drive
+from agno_core.run._engine import consume, stream_run
 from agno_core.run._ids import check_id
 from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
@@ -312,14 +312,8 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         self, *, stream_events: bool, yield_output: bool = False, **opts: Any
     ) -> AsyncIterator[Any]:
         ctx = self._make_ctx(stream=True, stream_events=stream_events, **opts)
-        events = drive(ctx)
-        try:
-            async for event in events:
-                yield event
-        finally:
-            await events.aclose()  # type: ignore[attr-defined]
-        if yield_output:
-            yield ctx.output
+        async for item in stream_run(ctx, yield_output):
+            yield item
 
     async def _arun_background(self, **opts: Any) -> RunOutput:
         db = self.db

@@ -17,7 +17,7 @@ from agno_core._sync import iterate_sync, run_sync
 from agno_core._unsupported import check_arguments
 from agno_core.exceptions import RunNotContinuableError, RunNotFoundError
 from agno_core.run._context import RunContext
-from agno_core.run._engine import consume, drive
+from agno_core.run._engine import consume, stream_run
 from agno_core.run._ids import check_id
 from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
@@ -180,14 +180,8 @@ class ContinueApi:
         self, target: dict[str, Any], stream_events: bool, yield_output: bool
     ) -> AsyncIterator[Any]:
         ctx = await self._resume_ctx(target, stream=True, stream_events=stream_events)
-        events = drive(ctx)
-        try:
-            async for event in events:
-                yield event
-        finally:
-            await events.aclose()  # type: ignore[attr-defined]
-        if yield_output:
-            yield ctx.output
+        async for item in stream_run(ctx, yield_output):
+            yield item
 
     async def _paused_output(self, target: dict[str, Any]) -> RunOutput:
         output: RunOutput | None = target["run_response"]

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any
 
 from agno_core._logging import debug_logs
 from agno_core._session_summary import update_session_summary
@@ -43,7 +44,7 @@ from agno_core.run._start import DbUnusable, StartRefused, start
 from agno_core.run._structured_output import OutputValidationError
 from agno_core.run.base import RunStatus
 
-__all__ = ["OutputValidationError", "consume", "drive", "make_event"]
+__all__ = ["OutputValidationError", "consume", "drive", "make_event", "stream_run"]
 
 log = logging.getLogger("agno_core")
 
@@ -89,6 +90,21 @@ async def consume(ctx: RunContext) -> None:
     """Drive a run to its end without handing events to anyone."""
     async for _ in drive(ctx):
         pass
+
+
+async def stream_run(ctx: RunContext, yield_output: bool) -> AsyncIterator[Any]:
+    """A streamed run's events for its caller, then its output when ``yield_output``.
+
+    The run is closed when the caller stops iterating (see `drive`).
+    """
+    events = drive(ctx)
+    try:
+        async for event in events:
+            yield event
+    finally:
+        await events.aclose()  # type: ignore[attr-defined]
+    if yield_output:
+        yield ctx.output
 
 
 async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
