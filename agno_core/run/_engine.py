@@ -168,7 +168,9 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         if ctx.owner.enable_session_summaries and ctx.db is not None and ctx.store:
             await update_session_summary(ctx)
         await finish(ctx, RunStatus.completed, None)
-        if ctx.stream:  # a run that is not streamed is consumed: nobody would see the event
+        # As in Agno, the completion event is part of the event stream (``stream_events``);
+        # a plain ``stream=True`` yields the content only, so its consumer sees the answer once.
+        if ctx.stream_events:
             yield make_event(
                 ctx,
                 ev.RunCompletedEvent,

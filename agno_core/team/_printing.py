@@ -69,7 +69,9 @@ async def print_team_response(
         return
     started = False
     shown: set[str] = set()
-    async for event in team.arun(input, stream=True, **kwargs):
+    # The members' answers are printed from their completion events, part of the event stream.
+    kwargs.pop("stream_events", None)
+    async for event in team.arun(input, stream=True, stream_events=True, **kwargs):
         run = getattr(event, "run_output", None)
         if event.parent_run_id is not None:
             if event.event in _COMPLETED and run is not None:

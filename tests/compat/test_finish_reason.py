@@ -27,11 +27,8 @@ def stream(request: pytest.FixtureRequest) -> bool:
 async def _run(agent: Agent, prompt: str, stream: bool) -> RunOutput:
     if not stream:
         return await agent.arun(prompt)
-    run_id = None
-    async for event in agent.arun(prompt, stream=True):
-        run_id = event.run_id
-    assert run_id is not None
-    out = await agent.aget_run_output(run_id)
+    items = [item async for item in agent.arun(prompt, stream=True, yield_run_output=True)]
+    out = await agent.aget_run_output(items[-1].run_id)
     assert out is not None
     return out
 

@@ -68,7 +68,7 @@ async def test_streamed_runs_stream_the_output_models_text(
     mock_model.add_text("polished answer", model="writer", chunks=2)
 
     streamed = []
-    async for event in agent.arun("question", stream=True):
+    async for event in agent.arun("question", stream=True, stream_events=True):
         if event.event == "RunContent":
             streamed.append(event.content)
         last = event

@@ -42,7 +42,7 @@ def test_run_yield_run_output_sync(mock_model: MockOpenAI, make_agent: AgentMake
 
     *events, last = items
     assert isinstance(last, RunOutput) and last.content == "Hi"
-    assert [e.event for e in events] == [RunEvent.run_content, RunEvent.run_completed]
+    assert [e.event for e in events] == [RunEvent.run_content]
 
 
 async def test_stream_without_yield_run_output_ends_with_events(

@@ -103,7 +103,7 @@ async def test_agent_stream_default_applies_to_arun(
 ) -> None:
     mock_model.add_text("streams by default")
     mock_model.add_text("not streamed")
-    agent = make_agent(stream=True)
+    agent = make_agent(stream=True, stream_events=True)
 
     events = [e async for e in agent.arun("x")]
 

@@ -40,7 +40,7 @@ SCRIPT = dedent(
             timings = []
             for _ in range(4):
                 if stream:
-                    async for event in agent.arun("hi", stream=True):
+                    async for event in agent.arun("hi", stream=True, stream_events=True):
                         metrics = getattr(event, "metrics", None) or locals().get("metrics")
                 else:
                     metrics = (await agent.arun("hi")).metrics

@@ -39,8 +39,8 @@ def add(a: int, b: int) -> int:
 async def _run(agent: Agent, stream: bool, **kwargs: Any) -> RunOutput:
     if not stream:
         return await agent.arun("x", **kwargs)  # type: ignore[no-any-return]
-    events = [e async for e in agent.arun("x", stream=True, **kwargs)]
-    return events[-1].run_output  # type: ignore[no-any-return]
+    items = [e async for e in agent.arun("x", stream=True, yield_run_output=True, **kwargs)]
+    return items[-1]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(params=[False, True], ids=["json", "sse"])

@@ -22,12 +22,19 @@ ModelFactory = Callable[..., OpenAIBase]
 
 
 async def _final(agent: Agent, stream: bool, **kwargs: Any) -> Any:
-    """The run's output, whether it streams (then the last event must end the run) or not."""
+    """The run's output, whether it streams or not.
+
+    A plain stream yields no RunCompleted (as in Agno); a failed run's stream ends with RunError.
+    """
     if not stream:
         return await agent.arun("x", **kwargs)
-    events = [e async for e in agent.arun("x", stream=True, **kwargs)]
-    assert isinstance(events[-1], RunCompletedEvent | RunErrorEvent)
-    return events[-1].run_output
+    *events, output = [
+        e async for e in agent.arun("x", stream=True, yield_run_output=True, **kwargs)
+    ]
+    assert not any(isinstance(e, RunCompletedEvent) for e in events)
+    if output.status is RunStatus.error:
+        assert isinstance(events[-1], RunErrorEvent)
+    return output
 
 
 @pytest.fixture(params=[False, True], ids=["json", "sse"])
@@ -299,7 +306,7 @@ async def test_sync_run_inside_a_running_event_loop(
     asyncio.get_running_loop()
 
     run = agent.run("x")
-    events = list(agent.run("y", stream=True))
+    events = list(agent.run("y", stream=True, stream_events=True))
 
     assert (run.status, run.content) == (RunStatus.completed, "Blocking call.")
     assert isinstance(events[-1], RunCompletedEvent)

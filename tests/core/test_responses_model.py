@@ -68,7 +68,7 @@ async def test_usage_maps_cached_and_reasoning_tokens(
     agent = make_agent()
 
     if stream:
-        run = (await collect(agent.arun("x", stream=True)))[-1].run_output
+        run = (await collect(agent.arun("x", stream=True, yield_run_output=True)))[-1]
     else:
         run = await agent.arun("x")
 

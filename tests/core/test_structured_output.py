@@ -106,7 +106,9 @@ async def test_streamed_structured_output(make_agent: AgentMaker, mock_model: Mo
     mock_model.add_json(PERSON, chunks=7)
     agent = make_agent()
 
-    events = [e async for e in agent.arun("x", stream=True, output_schema=Person)]
+    events = [
+        e async for e in agent.arun("x", stream=True, stream_events=True, output_schema=Person)
+    ]
 
     assert isinstance(events[-1], RunCompletedEvent)
     assert events[-1].run_output.content == Person.model_validate(PERSON)

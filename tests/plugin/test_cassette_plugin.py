@@ -31,8 +31,8 @@ async def test_weather(agent_factory, mock_model, endpoint, stream):
     cls = OpenAIChat if endpoint == "chat" else OpenAIResponses
     agent = agent_factory(model=cls(id="gpt-4o-mini", max_retries=0), tools=[weather])
     if stream:
-        events = [event async for event in agent.arun("Weather in Paris?", stream=True)]
-        run = events[-1].run_output
+        items = agent.arun("Weather in Paris?", stream=True, yield_run_output=True)
+        run = [item async for item in items][-1]
     else:
         run = await agent.arun("Weather in Paris?")
     assert run.content == "Echo: Weather in Paris?", run.error

@@ -54,8 +54,8 @@ async def test_replayed_run_has_the_recorded_run_metrics_and_tool_calls(
         agent = make_agent(endpoint, openai_server.base_url)
         if not stream:
             return await agent.arun("Weather in Paris?")
-        events = [event async for event in agent.arun("Weather in Paris?", stream=True)]
-        return events[-1].run_output  # RunCompleted carries the run
+        items = agent.arun("Weather in Paris?", stream=True, yield_run_output=True)
+        return [item async for item in items][-1]
 
     with cassette(path, "once"):
         live = await run_once()

@@ -137,8 +137,8 @@ async def test_route_returns_the_members_answer_without_another_leader_call(
     reply(mock_model, "Lima: cloudy, 18 C.", model=WEATHER_MODEL, input_tokens=20, output_tokens=6)
 
     if stream:
-        events = [e async for e in team.arun("Weather in Lima?", stream=True)]
-        result = events[-1].run_output
+        items = team.arun("Weather in Lima?", stream=True, yield_run_output=True)
+        *events, result = [e async for e in items]
         team_text = "".join(
             e.content for e in events if e.event == "TeamRunContent" and e.parent_run_id is None
         )
@@ -284,9 +284,8 @@ async def test_broadcast_streams_every_members_events(
     reply(mock_model, "Fine too.", model=CLOCK_MODEL)
     reply(mock_model, "All fine.")
 
-    events = [e async for e in team.arun("Status?", stream=True)]
+    *events, result = [e async for e in team.arun("Status?", stream=True, yield_run_output=True)]
 
-    result = events[-1].run_output
     member_ids = {m.run_id for m in result.member_responses}
     completed = [e for e in events if e.event == "RunCompleted"]
     assert {e.run_id for e in completed} == member_ids

@@ -136,22 +136,34 @@ def test_sync_stream(mock_model: MockOpenAI, make_team: TeamMaker) -> None:
     assert names.count("RunCompleted") == 2
 
 
+def test_sync_plain_stream_yields_the_team_answer_once(
+    mock_model: MockOpenAI, make_team: TeamMaker
+) -> None:
+    team = make_team(stream_member_events=False)
+    script_two_member_run(mock_model, final="All good.")
+
+    events = list(team.run("Paris?", stream=True))
+
+    assert {event.event for event in events} == {"TeamRunContent"}
+    assert "".join(event.content for event in events) == "All good."
+
+
 async def test_stream_without_member_events_yields_team_content_only(
     mock_model: MockOpenAI, make_team: TeamMaker
 ) -> None:
     team = make_team(stream_member_events=False)
     script_two_member_run(mock_model, final="Sunny and 10:30 in Paris.")
 
-    events = [event async for event in team.arun("Paris?", stream=True)]
+    stream = team.arun("Paris?", stream=True, yield_run_output=True)
+    *events, output = [event async for event in stream]
 
-    names = {event.event for event in events}
-    assert names == {"TeamRunContent", "TeamRunCompleted"}
-    text = "".join(e.content for e in events if e.event == "TeamRunContent")
+    # as in Agno, a plain stream has no TeamRunCompleted: the answer arrives once
+    assert {event.event for event in events} == {"TeamRunContent"}
+    text = "".join(e.content for e in events)
     assert text == "Sunny and 10:30 in Paris."
-    final = events[-1]
-    assert final.event == "TeamRunCompleted"
-    assert final.run_output is not None
-    assert len(final.run_output.member_responses) == 2
+    assert isinstance(output, TeamRunOutput)
+    assert output.content == text
+    assert len(output.member_responses) == 2
     # the whole run streamed: leader and members alike asked for SSE with usage
     assert all(r.stream for r in mock_model.requests)
     assert all(r.json["stream_options"] == {"include_usage": True} for r in mock_model.requests)
