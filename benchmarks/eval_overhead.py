@@ -1,6 +1,7 @@
 """PerformanceEval's cost per measured iteration, agno_core and Agno side by side, one process.
 
-Usage: ``python -m benchmarks.eval_overhead [--repeats N] [--markdown PATH]``.
+Usage: ``python -m benchmarks.eval_overhead [--repeats N] [--heavy-repeats N] [--heavy-only]
+[--markdown PATH]``.
 
 Slope method (so fixed costs cancel): the whole eval is timed at 5 and at 25 iterations, several
 times each, interleaved with the other implementation and with the bare call; the slope
@@ -18,7 +19,11 @@ Subjects: ``agent.arun("hi")`` and two one-member team runs on the scripted mock
 ~1.1 ms team) and the leader delegating once to the member, then answering (three requests).
 The allocation-heavy case: 30 memory-measured calls (``measure_runtime=False``,
 ``warmup_runs=0``) of a ~2.7 ms pure-Python integer loop, as a multiple of the bare call, next to
-tracemalloc alone at traceback depth 1 (its floor).
+tracemalloc alone at traceback depth 1 (its floor), each repeat timing the bare loop, the traced
+loop and every eval in turn. A single repeat's ratio moves by +-10 % on a 2-core VM (the bare
+call's own time drifts between repeats), so this part takes more repeats (``--heavy-repeats``,
+default 9) and also reports each eval against tracemalloc alone *in the same repeat* (paired),
+which that drift cancels out of.
 
 Not a test: a figure of the machine it runs on. ``--markdown`` writes the tables to a file.
 """
@@ -160,6 +165,7 @@ def integer_loop() -> int:
 
 
 def _heavy(impls: list[str], repeats: int) -> list[dict[str, Any]]:
+    """The allocation-heavy case: one row per measurer, ratios to the bare call (medians)."""
     calls = 30
     for _ in range(20):
         integer_loop()
@@ -185,8 +191,15 @@ def _heavy(impls: list[str], repeats: int) -> list[dict[str, Any]]:
             evaluation.run()
             evals[impl].append((time.process_time() - start) / calls / one)
     rows = [
-        {"impl": "tracemalloc alone, depth 1", "ratio": statistics.median(floor)},
-        *({"impl": impl, "ratio": statistics.median(evals[impl])} for impl in impls),
+        {"impl": "tracemalloc alone, depth 1", "ratio": statistics.median(floor), "paired": 1.0},
+        *(
+            {
+                "impl": impl,
+                "ratio": statistics.median(evals[impl]),
+                "paired": statistics.median(e / f for e, f in zip(evals[impl], floor, strict=True)),
+            }
+            for impl in impls
+        ),
     ]
     for row in rows:
         row["bare_call"] = statistics.median(bare)
@@ -197,35 +210,43 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.2f} ms"
 
 
-def markdown(slopes: list[dict[str, Any]], heavy: list[dict[str, Any]], repeats: int) -> str:
+def markdown(
+    slopes: list[dict[str, Any]], heavy: list[dict[str, Any]], repeats: int, heavy_repeats: int
+) -> str:
+    """The benchmark's tables (the slope table only when the slopes were measured)."""
     machine = describe()
     load = ", ".join(f"{x:.2f}" for x in machine["load_average"])
-    lines = [
-        f"PerformanceEval overhead per iteration (slope between {SHORT} and {LONG} iterations, "
-        f"median of {repeats} interleaved repeats; {machine['date']}, {machine['cores']} cores, "
-        f"load {load}; `python -m benchmarks.eval_overhead --repeats {repeats}`). CPU time of "
-        "the process (what the eval costs, whatever else the machine runs) and wall time:",
-        "",
-        "| subject | mode | impl | bare call CPU | overhead/iteration CPU | bare call wall "
-        f"| overhead/iteration wall | whole eval at {LONG} iterations, per iteration, CPU |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    lines += [
-        f"| {r['subject']} | {r['mode']} | {r['impl']} | {_ms(r['cpu_bare_call'])} | "
-        f"**{_ms(r['cpu_overhead'])}** | {_ms(r['wall_bare_call'])} | "
-        f"{_ms(r['wall_overhead'])} | {_ms(r[f'cpu_eval_{LONG}'])} |"
-        for r in slopes
-    ]
+    lines: list[str] = []
+    if slopes:
+        lines += [
+            f"PerformanceEval overhead per iteration (slope between {SHORT} and {LONG} "
+            f"iterations, median of {repeats} interleaved repeats; {machine['date']}, "
+            f"{machine['cores']} cores, load {load}; `python -m benchmarks.eval_overhead "
+            f"--repeats {repeats}`). CPU time of the process (what the eval costs, whatever else "
+            "the machine runs) and wall time:",
+            "",
+            "| subject | mode | impl | bare call CPU | overhead/iteration CPU | bare call wall "
+            f"| overhead/iteration wall | whole eval at {LONG} iterations, per iteration, CPU |",
+            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {r['subject']} | {r['mode']} | {r['impl']} | {_ms(r['cpu_bare_call'])} | "
+            f"**{_ms(r['cpu_overhead'])}** | {_ms(r['wall_bare_call'])} | "
+            f"{_ms(r['wall_overhead'])} | {_ms(r[f'cpu_eval_{LONG}'])} |"
+            for r in slopes
+        ]
+        lines.append("")
     bare = heavy[0]["bare_call"]
     lines += [
-        "",
         f"Allocation-heavy: 30 memory-measured calls of a {_ms(bare)} (CPU) integer loop, "
-        "whole eval per call as a multiple of the bare call (CPU time):",
+        "whole eval per call as a multiple of the bare call (CPU time), median of "
+        f"{heavy_repeats} repeats ({machine['date']}, load {load}); last column: the same "
+        "eval against tracemalloc alone timed in the same repeat:",
         "",
-        "| measured by | x bare call |",
-        "| --- | ---: |",
+        "| measured by | x bare call | x tracemalloc alone (paired) |",
+        "| --- | ---: | ---: |",
     ]
-    lines += [f"| {r['impl']} | {r['ratio']:.1f}x |" for r in heavy]
+    lines += [f"| {r['impl']} | {r['ratio']:.1f}x | {r['paired']:.2f}x |" for r in heavy]
     return "\n".join(lines) + "\n"
 
 
@@ -238,14 +259,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=5, help="interleaved repeats per figure")
     parser.add_argument("--markdown", help="also write the tables to this file")
     parser.add_argument("--no-agno", action="store_true", help="agno_core only")
+    parser.add_argument(
+        "--heavy-repeats", type=int, default=9, help="repeats of the allocation-heavy case"
+    )
+    parser.add_argument("--heavy-only", action="store_true", help="only the allocation-heavy case")
     args = parser.parse_args(argv)
     impls = ["agno_core"] + ([] if args.no_agno or agno_version() is None else ["agno"])
-    with MockOpenAI() as mock:
-        script_mock(mock)
-        mock.keep_requests = 0
-        slopes = asyncio.run(_main_async(impls, args.repeats))
-    heavy = _heavy(impls, args.repeats)
-    text = markdown(slopes, heavy, args.repeats)
+    slopes: list[dict[str, Any]] = []
+    if not args.heavy_only:
+        with MockOpenAI() as mock:
+            script_mock(mock)
+            mock.keep_requests = 0
+            slopes = asyncio.run(_main_async(impls, args.repeats))
+    heavy = _heavy(impls, args.heavy_repeats)
+    text = markdown(slopes, heavy, args.repeats, args.heavy_repeats)
     print(text)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as out:
