@@ -154,6 +154,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             if ctx.stream:
                 yield paused_event(ctx)
             return
+        if ctx.stream_events:
+            yield make_event(ctx, ev.RunContentCompletedEvent, "run_content_completed")
         async with contextlib.aclosing(followup_events(ctx)) as events:
             async for event in events:
                 yield event

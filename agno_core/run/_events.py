@@ -19,8 +19,11 @@ __all__ = [
     "FollowupsStartedEvent",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
+    "ModelRequestCompletedEvent",
+    "ModelRequestStartedEvent",
     "RunCancelledEvent",
     "RunCompletedEvent",
+    "RunContentCompletedEvent",
     "RunContentEvent",
     "RunContinuedEvent",
     "RunErrorEvent",
@@ -39,6 +42,7 @@ class RunEvent(StrEnum):
 
     run_started = "RunStarted"
     run_content = "RunContent"
+    run_content_completed = "RunContentCompleted"
     run_completed = "RunCompleted"
     run_error = "RunError"
     run_cancelled = "RunCancelled"
@@ -51,6 +55,8 @@ class RunEvent(StrEnum):
     memory_update_completed = "MemoryUpdateCompleted"
     followups_started = "FollowupsStarted"
     followups_completed = "FollowupsCompleted"
+    model_request_started = "ModelRequestStarted"
+    model_request_completed = "ModelRequestCompleted"
 
 
 class TeamRunEvent(StrEnum):
@@ -58,6 +64,7 @@ class TeamRunEvent(StrEnum):
 
     run_started = "TeamRunStarted"
     run_content = "TeamRunContent"
+    run_content_completed = "TeamRunContentCompleted"
     run_completed = "TeamRunCompleted"
     run_error = "TeamRunError"
     run_cancelled = "TeamRunCancelled"
@@ -70,6 +77,8 @@ class TeamRunEvent(StrEnum):
     memory_update_completed = "TeamMemoryUpdateCompleted"
     followups_started = "TeamFollowupsStarted"
     followups_completed = "TeamFollowupsCompleted"
+    model_request_started = "TeamModelRequestStarted"
+    model_request_completed = "TeamModelRequestCompleted"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -114,6 +123,43 @@ class RunStartedEvent(BaseRunEvent):
 @dataclass(kw_only=True, slots=True)
 class RunContentEvent(BaseRunEvent):
     content: Any = None
+
+
+@dataclass(kw_only=True, slots=True)
+class RunContentCompletedEvent(BaseRunEvent):
+    """The model's answer is complete (``stream_events``); hooks, memory and the final write
+    may still follow before ``RunCompleted``."""
+
+
+@dataclass(kw_only=True, slots=True)
+class ModelRequestStartedEvent(BaseRunEvent):
+    """A model request is about to be sent (``stream_events``), one per model call."""
+
+    model: str | None = None
+    model_provider: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class ModelRequestCompletedEvent(BaseRunEvent):
+    """A model request has completed (``stream_events``), with that one call's usage.
+
+    Attributes:
+        model: The model id.
+        model_provider: The provider ("OpenAI").
+        input_tokens, output_tokens, total_tokens, reasoning_tokens, cache_read_tokens,
+        cache_write_tokens: The call's tokens, from the provider's usage object.
+        time_to_first_token: Seconds from the request to its first token.
+    """
+
+    model: str | None = None
+    model_provider: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    total_tokens: int | None = None
+    time_to_first_token: float | None = None
+    reasoning_tokens: int | None = None
+    cache_read_tokens: int | None = None
+    cache_write_tokens: int | None = None
 
 
 @dataclass(kw_only=True, slots=True)

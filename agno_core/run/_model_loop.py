@@ -75,6 +75,14 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         ctx.extra["partial"] = partial
         ctx.extra["partial_in_messages"] = False
         result: ModelResult | None = None
+        if ctx.stream_events:
+            yield make_event(
+                ctx,
+                ev.ModelRequestStartedEvent,
+                "model_request_started",
+                model=model.id,
+                model_provider=model.provider,
+            )
         async with contextlib.aclosing(model.ainvoke(request)) as stream:
             async for item in stream:
                 if isinstance(item, ContentDelta):
@@ -109,6 +117,8 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             time_to_first_token=result.time_to_first_token,
         )
         _note_finish(ctx, result)
+        if ctx.stream_events:
+            yield _request_completed(ctx, result)
         messages.append(
             Message(
                 role="assistant",
@@ -158,6 +168,25 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
         model_id=model.id,
     )
+
+
+def _request_completed(ctx: RunContext, result: ModelResult) -> ev.ModelRequestCompletedEvent:
+    usage = result.usage
+    event: ev.ModelRequestCompletedEvent = make_event(
+        ctx,
+        ev.ModelRequestCompletedEvent,
+        "model_request_completed",
+        model=ctx.model.id,
+        model_provider=ctx.model.provider,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        total_tokens=usage.total_tokens,
+        time_to_first_token=result.time_to_first_token,
+        reasoning_tokens=usage.reasoning_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+    )
+    return event
 
 
 def _note_finish(ctx: RunContext, result: ModelResult) -> None:

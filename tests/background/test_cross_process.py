@@ -37,6 +37,7 @@ CHILD = textwrap.dedent(
     else:
         from agno_core.db.postgres import PostgresDb
         db = PostgresDb(db_url=target, run_lease_seconds=lease)
+    print("IMPORTED", flush=True)
 
     async def main():
         with MockOpenAI() as mock:
@@ -68,7 +69,11 @@ def _target(db: SqlDb) -> tuple[str, str]:
     return "postgres", db._url.render_as_string(hide_password=False)
 
 
-def _spawn(tmp_path: Path, mode: str, db: SqlDb, run_id: str) -> subprocess.Popen[str]:
+#: The child's imports, before anything the tests time (11-20 s were seen on a loaded CI clone).
+IMPORT_TIMEOUT = 180.0
+
+
+def _popen(tmp_path: Path, mode: str, db: SqlDb, run_id: str) -> subprocess.Popen[str]:
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     kind, target = _target(db)
@@ -80,6 +85,18 @@ def _spawn(tmp_path: Path, mode: str, db: SqlDb, run_id: str) -> subprocess.Pope
         text=True,
         env=env,
     )
+
+
+async def _spawn(tmp_path: Path, mode: str, db: SqlDb, run_id: str) -> subprocess.Popen[str]:
+    """Start the child and wait until its imports are done (a handshake, not a timer)."""
+    proc = _popen(tmp_path, mode, db, run_id)
+    try:
+        await _wait_line(proc, "IMPORTED", timeout=IMPORT_TIMEOUT)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc
 
 
 async def _wait_line(proc: subprocess.Popen[str], prefix: str, timeout: float = 30) -> str:
@@ -110,7 +127,7 @@ async def test_cancel_from_another_process_stops_the_run_within_a_second(
     tmp_path: Path, db: SqlDb, observer: Agent
 ) -> None:
     run_id = str(uuid.uuid4())
-    proc = _spawn(tmp_path, "drain", db, run_id)
+    proc = await _spawn(tmp_path, "drain", db, run_id)
     try:
         await _wait_line(proc, "CALLING")
         asked = time.monotonic()
@@ -133,7 +150,7 @@ async def test_a_run_whose_process_died_is_marked_error(
     tmp_path: Path, db: SqlDb, observer: Agent, how: str
 ) -> None:
     run_id = str(uuid.uuid4())
-    proc = _spawn(tmp_path, "die" if how == "os._exit" else "hang", db, run_id)
+    proc = await _spawn(tmp_path, "die" if how == "os._exit" else "hang", db, run_id)
     try:
         await _wait_line(proc, "CALLING")
         if how == "SIGKILL":
@@ -152,7 +169,7 @@ async def test_leaving_the_event_loop_does_not_leave_runs_running(
     tmp_path: Path, db: SqlDb, observer: Agent
 ) -> None:
     run_id = str(uuid.uuid4())
-    proc = _spawn(tmp_path, "leave", db, run_id)
+    proc = await _spawn(tmp_path, "leave", db, run_id)
     try:
         await _wait_line(proc, "CALLING")
         assert proc.wait(timeout=30) == 0  # and the process exits: no thread keeps it alive

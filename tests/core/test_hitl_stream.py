@@ -35,7 +35,8 @@ async def test_a_streamed_run_ends_with_run_paused_and_continues_streamed(
     events = [e async for e in agent.arun("delete a.txt", stream=True, stream_events=True)]
 
     names = [e.event for e in events if e.event != "ToolCallArgsDelta"]
-    assert names == ["RunStarted", "RunPaused"]  # the paused call is not started
+    # the model's request, then the pause: the paused call is not started
+    assert names == ["RunStarted", "ModelRequestStarted", "ModelRequestCompleted", "RunPaused"]
     paused = events[-1]
     assert isinstance(paused, RunPausedEvent) and paused.is_paused
     run = paused.run_output

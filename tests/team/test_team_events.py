@@ -23,26 +23,39 @@ if TYPE_CHECKING:
     from agno_core.metrics import RunMetrics
     from pytest_agno.mock import MockOpenAI
 
-# Argument fragments of each tool call stream before it is run (collapsed by `squeeze`).
+# Argument fragments of each tool call stream before it is run (collapsed by `squeeze`); each
+# model call is framed by ModelRequestStarted / ModelRequestCompleted, as in Agno.
 MEMBER_RUN = [
     "RunStarted",
+    "ModelRequestStarted",
     "ToolCallArgsDelta",
+    "ModelRequestCompleted",
     "ToolCallStarted",
     "ToolCallCompleted",
+    "ModelRequestStarted",
     "RunContent",
+    "ModelRequestCompleted",
+    "RunContentCompleted",
     "RunCompleted",
 ]
 EXPECTED = [
     "TeamRunStarted",
+    "TeamModelRequestStarted",
     "TeamToolCallArgsDelta",
+    "TeamModelRequestCompleted",
     "TeamToolCallStarted",
     *MEMBER_RUN,
     "TeamToolCallCompleted",
+    "TeamModelRequestStarted",
     "TeamToolCallArgsDelta",
+    "TeamModelRequestCompleted",
     "TeamToolCallStarted",
     *MEMBER_RUN,
     "TeamToolCallCompleted",
+    "TeamModelRequestStarted",
     "TeamRunContent",
+    "TeamModelRequestCompleted",
+    "TeamRunContentCompleted",
     "TeamRunCompleted",
 ]
 
@@ -197,7 +210,10 @@ async def test_memory_events_come_before_completion(
 
     assert squeeze([e.event for e in events]) == [
         "TeamRunStarted",
+        "TeamModelRequestStarted",
         "TeamRunContent",
+        "TeamModelRequestCompleted",
+        "TeamRunContentCompleted",
         "TeamMemoryUpdateStarted",
         "TeamMemoryUpdateCompleted",
         "TeamRunCompleted",

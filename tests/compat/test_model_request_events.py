@@ -1,0 +1,91 @@
+"""``stream_events=True`` frames each model call as Agno 3.1.10 does.
+
+``ModelRequestStarted`` before the request, ``ModelRequestCompleted`` after it with that call's
+tokens and time to first token, and ``RunContentCompleted`` once the answer is complete, before
+``RunCompleted``. A plain stream has none of them.
+"""
+
+from __future__ import annotations
+
+from agno_core.agent import RunEvent
+from agno_core.run.agent import (
+    ModelRequestCompletedEvent,
+    ModelRequestStartedEvent,
+    RunContentCompletedEvent,
+    RunOutput,
+)
+from pytest_agno.mock import MockOpenAI
+from tests.compat.conftest import AgentMaker
+
+
+def weather(city: str) -> str:
+    """The weather in a city."""
+    return f"{city}: sunny"
+
+
+async def test_each_model_call_is_framed_with_its_own_usage(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    mock_model.add_tool_call("weather", {"city": "Paris"}, input_tokens=40, output_tokens=7)
+    mock_model.add_text("Sunny in Paris.", input_tokens=60, output_tokens=5, cached_tokens=32)
+    agent = make_agent(tools=[weather])
+
+    items = [
+        item
+        async for item in agent.arun(
+            "Weather in Paris?", stream=True, stream_events=True, yield_run_output=True
+        )
+    ]
+
+    *events, output = items
+    assert isinstance(output, RunOutput)
+    names = [e.event for e in events if e.event not in ("RunContent", "ToolCallArgsDelta")]
+    assert names == [
+        "RunStarted",
+        "ModelRequestStarted",
+        "ModelRequestCompleted",
+        "ToolCallStarted",
+        "ToolCallCompleted",
+        "ModelRequestStarted",
+        "ModelRequestCompleted",
+        "RunContentCompleted",
+        "RunCompleted",
+    ]
+    started = [e for e in events if isinstance(e, ModelRequestStartedEvent)]
+    assert {(e.model, e.model_provider) for e in started} == {("gpt-4o-mini", "OpenAI")}
+    first, second = [e for e in events if isinstance(e, ModelRequestCompletedEvent)]
+    assert (first.input_tokens, first.output_tokens, first.total_tokens) == (40, 7, 47)
+    assert (second.input_tokens, second.output_tokens, second.cache_read_tokens) == (60, 5, 32)
+    assert first.time_to_first_token is not None and first.time_to_first_token >= 0
+    # the calls' usage adds up to the run's metrics
+    assert first.total_tokens + second.total_tokens == output.metrics.total_tokens
+    assert all(e.run_id == output.run_id for e in events)
+
+
+async def test_content_completed_comes_after_the_whole_answer(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    mock_model.add_text("one two three")
+
+    events = [e async for e in make_agent().arun("go", stream=True, stream_events=True)]
+
+    done = next(i for i, e in enumerate(events) if isinstance(e, RunContentCompletedEvent))
+    assert all(e.event != RunEvent.run_content for e in events[done:])
+    assert events[done + 1].event == RunEvent.run_completed
+
+
+async def test_a_plain_stream_has_no_request_events(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    mock_model.add_tool_call("weather", {"city": "Rome"})
+    mock_model.add_text("Sunny.")
+
+    events = [e async for e in make_agent(tools=[weather]).arun("Rome?", stream=True)]
+
+    assert {e.event for e in events} == {RunEvent.run_content}
+
+
+def test_the_event_names_are_agnos() -> None:
+    assert RunEvent.model_request_started.value == "ModelRequestStarted"
+    assert RunEvent.model_request_completed.value == "ModelRequestCompleted"
+    assert RunEvent.run_content_completed.value == "RunContentCompleted"
