@@ -160,3 +160,7 @@ async def test_a_run_cancelled_while_it_waits_for_the_cap_gives_its_place_back(
     gate.opened.set()
     assert (await wait_for_status(busy, holder)).status is RunStatus.completed
     assert (await wait_for_status(waiting, later)).status is RunStatus.completed
+    # A run's row shows its final status before its task has let go of its connection: drain,
+    # or the test's loop would close on a task still holding a pooled PostgreSQL connection.
+    await busy.adrain(timeout=30)
+    await waiting.adrain(timeout=30)
