@@ -33,7 +33,7 @@ def count_call(metrics: RunMetrics, model: Model, result: ModelResult, model_typ
     metrics.add_model_usage(
         result.usage,
         model_id=model.id,
-        provider=model.provider,
+        provider=model.get_provider(),
         model_type=model_type,
         duration=result.duration,
         time_to_first_token=result.time_to_first_token,

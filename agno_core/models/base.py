@@ -122,6 +122,14 @@ class Model(ABC):
     name: str = "Model"
     provider: str = "Model"
 
+    def get_provider(self) -> str:
+        """The provider as a run's metrics name it (``ModelMetrics.provider``), as in Agno.
+
+        ``provider`` itself ("OpenAI") is the run's ``model_provider``; an adapter may add the
+        API it speaks ("OpenAI Chat", "OpenAI Responses").
+        """
+        return self.provider or self.name or type(self).__name__
+
     @abstractmethod
     def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         """Call the model: zero or more deltas (streaming only), then exactly one `ModelResult`.

@@ -112,7 +112,7 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         o.metrics.add_model_usage(
             result.usage,
             model_id=model.id,
-            provider=model.provider,
+            provider=model.get_provider(),
             duration=result.duration,
             time_to_first_token=result.time_to_first_token,
         )

@@ -147,12 +147,14 @@ async def test_usage_maps_cached_reasoning_and_audio_tokens(
     assert (m.audio_input_tokens, m.audio_output_tokens, m.audio_total_tokens) == (7, 9, 16)
     [entry] = m.details["model"]
     assert isinstance(entry, ModelMetrics)
+    # the entry names the API, as Agno's do; the run's model_provider stays "OpenAI"
     assert (entry.id, entry.provider, entry.model_type, entry.requests) == (
         "gpt-4o-mini",
-        "OpenAI",
+        "OpenAI Chat",
         "model",
         1,
     )
+    assert run.model_provider == "OpenAI"
     assert entry.tokens_dict() == m.tokens_dict()
 
 

@@ -77,7 +77,8 @@ async def test_usage_maps_cached_and_reasoning_tokens(
     assert (m.cache_read_tokens, m.reasoning_tokens) == (128, 30)
     assert (m.audio_input_tokens, m.audio_output_tokens, m.audio_total_tokens) == (0, 0, 0)
     [entry] = m.details["model"]
-    assert (entry.id, entry.provider, entry.requests) == ("gpt-4o-mini", "OpenAI", 1)
+    assert (entry.id, entry.provider, entry.requests) == ("gpt-4o-mini", "OpenAI Responses", 1)
+    assert run.model_provider == "OpenAI"
     assert entry.tokens_dict() == m.tokens_dict()
 
 

@@ -76,7 +76,7 @@ async def test_details_keep_one_entry_per_model_and_role(
     assert set(details) == {"model", "member_model", "tool_call", "member_tool_call"}
     [leader] = details["model"]
     assert isinstance(leader, ModelMetrics)
-    assert (leader.id, leader.provider, leader.requests) == (LEADER, "OpenAI", 3)
+    assert (leader.id, leader.provider, leader.requests) == (LEADER, "OpenAI Chat", 3)
     assert (leader.input_tokens, leader.output_tokens) == (101 + 151 + 211, 11 + 13 + 17)
     assert [e.id for e in details["member_model"]] == [WEATHER_MODEL, CLOCK_MODEL]
     weather = entry(result.metrics, "member_model", WEATHER_MODEL)

@@ -80,6 +80,10 @@ class OpenAIChat(OpenAIBase):
     id: str = field(default="gpt-4o", kw_only=False)  # Agno allows OpenAIChat("gpt-4o")
     name: str = "OpenAIChat"
 
+    def get_provider(self) -> str:
+        """``"OpenAI Chat"``, the provider in this model's metrics entries (Agno's name)."""
+        return f"{self.provider} Chat"
+
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.id,

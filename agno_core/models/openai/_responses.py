@@ -113,6 +113,10 @@ class OpenAIResponses(OpenAIBase):
     name: str = "OpenAIResponses"
     max_output_tokens: int | None = None
 
+    def get_provider(self) -> str:
+        """``"OpenAI Responses"``, the provider in this model's metrics entries (Agno's name)."""
+        return f"{self.provider} Responses"
+
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.id,
