@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from agno_core.metrics import RunMetrics
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class RunEvent(StrEnum):
+class RunEvent(str, Enum):
     """Names of the events an agent run emits."""
 
     run_started = "RunStarted"
@@ -59,7 +59,7 @@ class RunEvent(StrEnum):
     model_request_completed = "ModelRequestCompleted"
 
 
-class TeamRunEvent(StrEnum):
+class TeamRunEvent(str, Enum):
     """Names of the events a team run emits (member events keep their `RunEvent` names)."""
 
     run_started = "TeamRunStarted"

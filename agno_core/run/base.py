@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
 
 __all__ = ["TERMINAL_STATUSES", "RunStatus"]
 
 
-class RunStatus(StrEnum):
+class RunStatus(str, Enum):
     """Where a run is in its lifecycle.
 
     Transitions only go forward: ``pending -> running -> completed | error | cancelled`` (a running
-    run may also pause). Stored values are upper-case, as in Agno.
+    run may also pause). Stored values are upper-case, as in Agno. A ``str`` that equals its value
+    (``RunStatus.completed == "COMPLETED"``) and prints as Agno's does (``RunStatus.completed``);
+    ``.value`` is the stored text.
     """
 
     pending = "PENDING"

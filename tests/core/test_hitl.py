@@ -514,7 +514,7 @@ async def test_another_process_continues_the_paused_run(
     out, err = await child.communicate()
 
     assert child.returncode == 0, err.decode()
-    assert out.decode().strip() == "COMPLETED Sent from another process."
+    assert out.decode().strip() == "RunStatus.completed Sent from another process."
     stored = await agent.aget_run_output(run.run_id)
     assert stored is not None and stored.status is RunStatus.completed
     assert [t.result for t in stored.tools] == ["Transferred $100.00 to account 12345"]

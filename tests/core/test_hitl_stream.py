@@ -174,9 +174,9 @@ def test_agnos_pre_hook_on_continue_example(
     assert capsys.readouterr().out.splitlines() == [
         "[log_request] Input: Transfer $100 to account 12345...",
         "[security_check] User: user-123",
-        "Status: PAUSED",
+        "Status: RunStatus.paused",
         "[security_check] User: user-123",
-        "Status: COMPLETED",
+        "Status: RunStatus.completed",
         "Transferred $100.00 to account 12345.",
     ]
     [output] = [

@@ -19,11 +19,11 @@ async def test_seed_002_background_execution(
     seed = load_seed("background_execution")
     await seed.main()
     out = capsys.readouterr().out
-    assert "Status: PENDING" in out
+    assert "Status: RunStatus.pending" in out
     assert "The capital of France is Paris." in out
     assert "Cancel requested: True" in out
-    assert "Status after cancel: CANCELLED" in out
-    assert out.rstrip().endswith("Status: CANCELLED")  # cancel before start
+    assert "Status after cancel: RunStatus.cancelled" in out
+    assert out.rstrip().endswith("Status: RunStatus.cancelled")  # cancel before start
     # The pre-cancelled run never reached the model.
     assert not any("won't run" in (r.last_user_message or "") for r in seed_offline.requests)
     assert all(r.endpoint == "responses" for r in seed_offline.requests)
@@ -67,4 +67,4 @@ async def test_seed_003_structured_and_concurrent(
     assert {r.status for r in results.values()} == {RunStatus.completed}
     assert len({r.session_id for r in results.values()}) == 3
     out = capsys.readouterr().out
-    assert "Status: PENDING" in out and "not finished" not in out
+    assert "Status: RunStatus.pending" in out and "not finished" not in out

@@ -133,7 +133,7 @@ async def test_seed_000_background_team_metrics(
     result, team = await seed_main(pg_url)
 
     out = capsys.readouterr().out
-    assert "Status: PENDING" in out
+    assert "Status: RunStatus.pending" in out
     assert "Member: Stock Searcher" in out
     assert "Run did not complete" not in out
     assert result.status is RunStatus.completed, result.error
