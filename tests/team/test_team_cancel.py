@@ -67,7 +67,8 @@ async def test_cancel_cascades_to_the_member_mid_call(
     assert result.status is RunStatus.cancelled
     [member] = result.member_responses
     assert member.status is RunStatus.cancelled
-    assert member.content is None
+    # nothing said yet: the reason is its content, as in Agno
+    assert member.content == member.error == "cancelled by request"
     # the tokens already spent are kept: the leader's first call
     assert result.metrics.total_tokens == 46
     assert len(mock_model.requests) == 2  # the leader was not called again
