@@ -33,6 +33,7 @@ __all__ = [
     "TeamRunEvent",
     "ToolCallArgsDeltaEvent",
     "ToolCallCompletedEvent",
+    "ToolCallErrorEvent",
     "ToolCallStartedEvent",
 ]
 
@@ -50,6 +51,7 @@ class RunEvent(str, Enum):
     run_continued = "RunContinued"
     tool_call_started = "ToolCallStarted"
     tool_call_completed = "ToolCallCompleted"
+    tool_call_error = "ToolCallError"
     tool_call_args_delta = "ToolCallArgsDelta"
     memory_update_started = "MemoryUpdateStarted"
     memory_update_completed = "MemoryUpdateCompleted"
@@ -72,6 +74,7 @@ class TeamRunEvent(str, Enum):
     run_continued = "TeamRunContinued"
     tool_call_started = "TeamToolCallStarted"
     tool_call_completed = "TeamToolCallCompleted"
+    tool_call_error = "TeamToolCallError"
     tool_call_args_delta = "TeamToolCallArgsDelta"
     memory_update_started = "TeamMemoryUpdateStarted"
     memory_update_completed = "TeamMemoryUpdateCompleted"
@@ -171,6 +174,19 @@ class ToolCallStartedEvent(BaseRunEvent):
 class ToolCallCompletedEvent(BaseRunEvent):
     tool: ToolExecution | None = None
     content: Any = None
+
+
+@dataclass(kw_only=True, slots=True)
+class ToolCallErrorEvent(BaseRunEvent):
+    """A tool call failed (``stream_events``), right after its ``ToolCallCompleted``, as in Agno.
+
+    Attributes:
+        tool: The call, with ``tool_call_error`` set and the error as its ``result``.
+        error: The error text the model receives.
+    """
+
+    tool: ToolExecution | None = None
+    error: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)

@@ -5,6 +5,7 @@ with its events."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -74,7 +75,9 @@ async def _tool_step(
     o = ctx.output
     if allowed and hold_call(ctx, functions.get(call.name), call):
         return
-    execution = ToolExecution(tool_call_id=call.id, tool_name=call.name)
+    # The arguments as the model sent them, for ToolCallStarted (Agno's event carries them);
+    # the tool's validated arguments replace them when it runs.
+    execution = ToolExecution(tool_call_id=call.id, tool_name=call.name, tool_args=_sent(call))
     o.tools.append(execution)
     if ctx.stream_events:
         yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
@@ -107,3 +110,20 @@ async def _tool_step(
             tool=execution,
             content=execution.result,
         )
+        if execution.tool_call_error:
+            yield make_event(
+                ctx,
+                ev.ToolCallErrorEvent,
+                "tool_call_error",
+                tool=execution,
+                error=str(execution.result),
+            )
+
+
+def _sent(call: ToolCall) -> dict[str, Any]:
+    """The call's arguments decoded as sent, or {} when they are not a JSON object."""
+    try:
+        value = json.loads(call.arguments or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -21,6 +21,7 @@ from agno_core.run._events import (
     RunStartedEvent,
     ToolCallArgsDeltaEvent,
     ToolCallCompletedEvent,
+    ToolCallErrorEvent,
     ToolCallStartedEvent,
 )
 from agno_core.run._input import RunInput
@@ -54,6 +55,7 @@ __all__ = [
     "RunStatus",
     "ToolCallArgsDeltaEvent",
     "ToolCallCompletedEvent",
+    "ToolCallErrorEvent",
     "ToolCallStartedEvent",
     "ToolExecution",
 ]

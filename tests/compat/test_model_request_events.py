@@ -1,4 +1,4 @@
-"""``stream_events=True`` frames each model call as Agno 3.1.10 does.
+"""``stream_events=True`` frames each model call and tool call as Agno 3.1.10 does.
 
 ``ModelRequestStarted`` before the request, ``ModelRequestCompleted`` after it with that call's
 tokens and time to first token, and ``RunContentCompleted`` once the answer is complete, before
@@ -13,6 +13,7 @@ from agno_core.run.agent import (
     ModelRequestStartedEvent,
     RunContentCompletedEvent,
     RunOutput,
+    ToolCallErrorEvent,
 )
 from pytest_agno.mock import MockOpenAI
 from tests.compat.conftest import AgentMaker
@@ -89,3 +90,33 @@ def test_the_event_names_are_agnos() -> None:
     assert RunEvent.model_request_started.value == "ModelRequestStarted"
     assert RunEvent.model_request_completed.value == "ModelRequestCompleted"
     assert RunEvent.run_content_completed.value == "RunContentCompleted"
+
+
+def explode(x: int) -> str:
+    """Always fails."""
+    raise ValueError(f"bad x {x}")
+
+
+async def test_tool_events_carry_the_arguments_and_a_failure_its_error_event(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    mock_model.add_tool_call("weather", {"city": "Oslo"})
+    mock_model.add_tool_call("explode", {"x": 3})
+    mock_model.add_text("Done.")
+    agent = make_agent(tools=[weather, explode])
+
+    seen = []
+    async for event in agent.arun("go", stream=True, stream_events=True):
+        if event.event.startswith("ToolCall") and event.event != "ToolCallArgsDelta":
+            # read as the event arrives: Agno's ToolCallStarted already has the arguments
+            seen.append((event.event, event.tool.tool_name, dict(event.tool.tool_args)))
+            if isinstance(event, ToolCallErrorEvent):
+                assert "bad x 3" in (event.error or "") and event.tool.tool_call_error
+
+    assert seen == [
+        ("ToolCallStarted", "weather", {"city": "Oslo"}),
+        ("ToolCallCompleted", "weather", {"city": "Oslo"}),
+        ("ToolCallStarted", "explode", {"x": 3}),
+        ("ToolCallCompleted", "explode", {"x": 3}),
+        ("ToolCallError", "explode", {"x": 3}),
+    ]

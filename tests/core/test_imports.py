@@ -142,6 +142,7 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "RunStatus",
         "ToolCallArgsDeltaEvent",
         "ToolCallCompletedEvent",
+        "ToolCallErrorEvent",
         "ToolCallStartedEvent",
         "ToolExecution",
     ],
