@@ -143,7 +143,9 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             )
         pre_hooks = pre_hooks_for(ctx, getattr(ctx.owner, "pre_hooks", None))
         if pre_hooks:
-            await run_pre_hooks(ctx, pre_hooks)
+            async with contextlib.aclosing(run_pre_hooks(ctx, pre_hooks)) as events:
+                async for event in events:
+                    yield event
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
         # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
         async with contextlib.aclosing(with_retries(ctx, model_loop)) as events:
@@ -161,7 +163,9 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 yield event
         post_hooks = getattr(ctx.owner, "post_hooks", None)
         if post_hooks:
-            await run_post_hooks(ctx, post_hooks)
+            async with contextlib.aclosing(run_post_hooks(ctx, post_hooks)) as events:
+                async for event in events:
+                    yield event
         if ctx.owner.update_memory_on_run and ctx.db is not None and ctx.options.use_user_context:
             async with contextlib.aclosing(ctx.owner._update_memories(ctx)) as events:
                 async for event in events:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from agno_core.metrics import RunMetrics
 
 if TYPE_CHECKING:
+    from agno_core.run._input import RunInput
     from agno_core.run._output import RunOutput, ToolExecution
     from agno_core.run._requirement import RunRequirement
 
@@ -21,6 +22,10 @@ __all__ = [
     "MemoryUpdateStartedEvent",
     "ModelRequestCompletedEvent",
     "ModelRequestStartedEvent",
+    "PostHookCompletedEvent",
+    "PostHookStartedEvent",
+    "PreHookCompletedEvent",
+    "PreHookStartedEvent",
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentCompletedEvent",
@@ -49,6 +54,10 @@ class RunEvent(str, Enum):
     run_cancelled = "RunCancelled"
     run_paused = "RunPaused"
     run_continued = "RunContinued"
+    pre_hook_started = "PreHookStarted"
+    pre_hook_completed = "PreHookCompleted"
+    post_hook_started = "PostHookStarted"
+    post_hook_completed = "PostHookCompleted"
     tool_call_started = "ToolCallStarted"
     tool_call_completed = "ToolCallCompleted"
     tool_call_error = "ToolCallError"
@@ -72,6 +81,10 @@ class TeamRunEvent(str, Enum):
     run_cancelled = "TeamRunCancelled"
     run_paused = "TeamRunPaused"
     run_continued = "TeamRunContinued"
+    pre_hook_started = "TeamPreHookStarted"
+    pre_hook_completed = "TeamPreHookCompleted"
+    post_hook_started = "TeamPostHookStarted"
+    post_hook_completed = "TeamPostHookCompleted"
     tool_call_started = "TeamToolCallStarted"
     tool_call_completed = "TeamToolCallCompleted"
     tool_call_error = "TeamToolCallError"
@@ -163,6 +176,36 @@ class ModelRequestCompletedEvent(BaseRunEvent):
     reasoning_tokens: int | None = None
     cache_read_tokens: int | None = None
     cache_write_tokens: int | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class PreHookStartedEvent(BaseRunEvent):
+    """A pre-hook is called (``stream_events``): its name and the run's input it gets."""
+
+    pre_hook_name: str | None = None
+    run_input: RunInput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class PreHookCompletedEvent(BaseRunEvent):
+    """A pre-hook returned (``stream_events``); ``run_input`` as it left it."""
+
+    pre_hook_name: str | None = None
+    run_input: RunInput | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class PostHookStartedEvent(BaseRunEvent):
+    """A post-hook is called (``stream_events``)."""
+
+    post_hook_name: str | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class PostHookCompletedEvent(BaseRunEvent):
+    """A post-hook returned (``stream_events``)."""
+
+    post_hook_name: str | None = None
 
 
 @dataclass(kw_only=True, slots=True)

@@ -9,7 +9,8 @@ hooks run once the context is built, before the first model call, and what they 
 ``run_messages.messages`` is what the model is sent; post-hooks run once the answer is final,
 before the run is stored. A hook raising `InputCheckError` or `OutputCheckError` stops the run
 (it ends ERROR with the message as its content); any other exception is logged and the run goes
-on, as in Agno.
+on, as in Agno. With ``stream_events`` each pre- and post-hook is framed by its started and
+completed events (``PreHookStarted``, ``PreHookCompleted``, ...), as in Agno.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any
 
 from agno_core._session_state import load_session_state
 from agno_core.exceptions import InputCheckError, OutputCheckError
 from agno_core.models.message import Message
+from agno_core.run import _events as ev
 from agno_core.run._context import RunContext, public_context
+from agno_core.run._event_factory import make_event
 from agno_core.run._input import RunInput
 from agno_core.run.messages import RunMessages
 
@@ -70,26 +73,56 @@ def _common_args(ctx: RunContext) -> dict[str, Any]:
 
 async def _run_all(
     ctx: RunContext, hooks: Sequence[Callable[..., Any]], available: dict[str, Any], stage: str
-) -> None:
-    """Call each hook in turn: a failed check stops the run, any other error is logged."""
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """Call each hook in turn: a failed check stops the run, any other error is logged.
+
+    Yields each pre- or post-hook's started and completed events when the run streams events.
+    """
+    announce = ctx.stream_events and stage in _STAGE_EVENTS
     for number, hook in enumerate(hooks, 1):
+        name = _hook_name(hook)
+        if announce:
+            yield _hook_event(ctx, stage, "started", name, available)
         try:
             await call_hook(hook, available)
         except (InputCheckError, OutputCheckError) as exc:
             _refused(ctx, exc)
             raise
         except Exception as exc:
-            log.warning("%s-hook #%d (%s) failed: %s", stage, number, _hook_name(hook), exc)
+            log.warning("%s-hook #%d (%s) failed: %s", stage, number, name, exc)
+        if announce:
+            yield _hook_event(ctx, stage, "completed", name, available)
 
 
-async def run_pre_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) -> None:
+_STAGE_EVENTS: dict[str, tuple[type[ev.BaseRunEvent], type[ev.BaseRunEvent]]] = {
+    "pre": (ev.PreHookStartedEvent, ev.PreHookCompletedEvent),
+    "post": (ev.PostHookStartedEvent, ev.PostHookCompletedEvent),
+}
+
+
+def _hook_event(
+    ctx: RunContext, stage: str, moment: str, name: str, available: dict[str, Any]
+) -> ev.BaseRunEvent:
+    started, completed = _STAGE_EVENTS[stage]
+    cls = started if moment == "started" else completed
+    fields: dict[str, Any] = {f"{stage}_hook_name": name}
+    if stage == "pre":
+        fields["run_input"] = available["run_input"]
+    event: ev.BaseRunEvent = make_event(ctx, cls, f"{stage}_hook_{moment}", **fields)
+    return event
+
+
+async def run_pre_hooks(
+    ctx: RunContext, hooks: Sequence[Callable[..., Any]]
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Run the pre-hooks; a replaced ``run_input.input_content`` becomes the run's input."""
     if not ctx.extra.get("state_loaded"):
         await load_session_state(ctx.owner, ctx)
         ctx.extra["state_loaded"] = True
     run_input = RunInput(input_content=ctx.output.input)
     available = {"run_input": run_input, **_common_args(ctx)}
-    await _run_all(ctx, hooks, available, "pre")
+    async for event in _run_all(ctx, hooks, available, "pre"):
+        yield event
     ctx.output.input = run_input.input_content
 
 
@@ -108,14 +141,18 @@ async def run_model_hooks(
         extra_messages=messages[start : start + extras] if extras else None,
     )
     available = {"run_messages": run_messages, **_common_args(ctx)}
-    await _run_all(ctx, hooks, available, "model")
+    async for _ in _run_all(ctx, hooks, available, "model"):  # model hooks have no events
+        pass
     return list(run_messages.messages)
 
 
-async def run_post_hooks(ctx: RunContext, hooks: Sequence[Callable[..., Any]]) -> None:
+async def run_post_hooks(
+    ctx: RunContext, hooks: Sequence[Callable[..., Any]]
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Run the post-hooks on the run's final output."""
     available = {"run_output": ctx.output, **_common_args(ctx)}
-    await _run_all(ctx, hooks, available, "post")
+    async for event in _run_all(ctx, hooks, available, "post"):
+        yield event
 
 
 def _refused(ctx: RunContext, exc: InputCheckError | OutputCheckError) -> None:

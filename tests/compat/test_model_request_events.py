@@ -7,11 +7,16 @@ tokens and time to first token, and ``RunContentCompleted`` once the answer is c
 
 from __future__ import annotations
 
+import pytest
+
 from agno_core.agent import RunEvent
 from agno_core.run.agent import (
     ModelRequestCompletedEvent,
     ModelRequestStartedEvent,
+    PreHookCompletedEvent,
+    PreHookStartedEvent,
     RunContentCompletedEvent,
+    RunInput,
     RunOutput,
     ToolCallErrorEvent,
 )
@@ -120,3 +125,41 @@ async def test_tool_events_carry_the_arguments_and_a_failure_its_error_event(
         ("ToolCallCompleted", "explode", {"x": 3}),
         ("ToolCallError", "explode", {"x": 3}),
     ]
+
+
+def shout(run_input: RunInput) -> None:
+    """A pre-hook that rewrites the input."""
+    run_input.input_content = str(run_input.input_content).upper()
+
+
+def audit(run_output: RunOutput) -> None:
+    """A post-hook."""
+
+
+@pytest.mark.parametrize("stream_events", [True, False], ids=["events", "plain"])
+async def test_hooks_are_framed_by_their_events(
+    mock_model: MockOpenAI, make_agent: AgentMaker, stream_events: bool
+) -> None:
+    mock_model.add_text("Hi.")
+    agent = make_agent(pre_hooks=[shout], post_hooks=[audit])
+
+    events = [e async for e in agent.arun("hello", stream=True, stream_events=stream_events)]
+
+    hooks = [e for e in events if "Hook" in e.event]
+    if not stream_events:
+        assert hooks == []
+        return
+    assert [(e.event, getattr(e, "pre_hook_name", None) or e.post_hook_name) for e in hooks] == [
+        ("PreHookStarted", "shout"),
+        ("PreHookCompleted", "shout"),
+        ("PostHookStarted", "audit"),
+        ("PostHookCompleted", "audit"),
+    ]
+    started, completed = hooks[0], hooks[1]
+    assert isinstance(started, PreHookStartedEvent) and isinstance(completed, PreHookCompletedEvent)
+    assert completed.run_input is not None and completed.run_input.input_content == "HELLO"
+    names = [e.event for e in events]
+    # Agno's order: the pre-hooks before the model, the post-hooks after the content is whole
+    assert names.index("PreHookCompleted") < names.index("ModelRequestStarted")
+    assert names.index("RunContentCompleted") < names.index("PostHookStarted")
+    assert names[-1] == "RunCompleted"

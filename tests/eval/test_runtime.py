@@ -78,14 +78,16 @@ def test_microsecond_function_is_repeated_and_reported_per_call(
         assert 0.05e-6 <= result.median_run_time <= 50e-6
         # Each sample lasted about MIN_SAMPLE_NS or more, although one call is far shorter.
         assert result.median_run_time * result.calls_per_sample >= MIN_SAMPLE_NS / 1e9 / 2
-        # Robust spread: half of the samples or more lie within 50% of the fastest one.
-        assert result.median_run_time < 1.5 * result.min_run_time, result.run_times
+        # Robust spread: half of the samples or more lie within 2x the fastest one (1.5x held
+        # on a quiet machine; a CI clone sharing 2 cores with a test suite needed more).
+        assert result.median_run_time < 2 * result.min_run_time, result.run_times
 
     first_passing(
         lambda: PerformanceEval(
             func=about_a_microsecond, num_iterations=20, measure_memory=False
         ).run(),
         check,
+        attempts=5,
     )
 
 
