@@ -18,7 +18,13 @@ from agno_core.tools._toolkit import Toolkit
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext, RunOwner
 
-__all__ = ["build_messages", "instructions_text", "static_parts", "system_message"]
+__all__ = [
+    "all_instructions",
+    "build_messages",
+    "instructions_text",
+    "static_parts",
+    "system_message",
+]
 
 
 def _input_text(value: Any) -> str:
@@ -37,6 +43,16 @@ def instructions_text(instructions: str | list[str]) -> str:
     return "Instructions:\n" + "\n".join(f"- {i}" for i in items)
 
 
+def all_instructions(self: RunOwner) -> str | list[str] | None:
+    """The runner's instructions followed by its model's (``OpenAIChat(instructions=[...])``),
+    as Agno joins them."""
+    extra = getattr(self.model, "instructions", None)
+    if not extra:
+        return self.instructions or None
+    own = self.instructions or []
+    return [*([own] if isinstance(own, str) else own), *extra]
+
+
 def static_parts(self: RunOwner) -> list[str]:
     """The runner's own text: description, role, instructions, toolkit instructions, the
     markdown hint (``{name}`` placeholders in these are resolved; see `system_message`)."""
@@ -45,8 +61,9 @@ def static_parts(self: RunOwner) -> list[str]:
         parts.append(self.description)
     if self.role:
         parts.append(f"Your role: {self.role}")
-    if self.instructions:
-        parts.append(instructions_text(self.instructions))
+    instructions = all_instructions(self)
+    if instructions:
+        parts.append(instructions_text(instructions))
     if isinstance(self.tools, list):
         for item in self.tools:
             if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
@@ -121,6 +138,9 @@ async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
     summary = await summary_section(ctx) if uses_summary(self) else None
     if summary:
         text = f"{text}\n\n{summary}" if text else summary
+    model_prompt = getattr(self.model, "system_prompt", None)
+    if model_prompt:  # as in Agno: the model's own system prompt comes last
+        text = f"{text}\n\n{model_prompt}" if text else model_prompt
     return text or None
 
 

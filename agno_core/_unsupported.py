@@ -13,7 +13,7 @@ from typing import Any
 
 from agno_core.exceptions import NotSupportedError
 
-__all__ = ["UNSUPPORTED", "Unsupported", "check_arguments"]
+__all__ = ["UNSUPPORTED", "Unsupported", "check_arguments", "check_model_options"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +125,44 @@ _CONTINUE: dict[str, Unsupported] = {
     **_group("a continued run executes in the foreground in agno_core", background=False),
 }
 
+_ROLES = "OpenAI's API takes tool results and answers only in the roles 'tool' and 'assistant'"
+_MODEL: dict[str, Unsupported] = {
+    **_group(_ROLES, tool_message_role="tool", assistant_message_role="assistant"),
+    **_group(
+        "model responses are not cached on disk by agno_core (pytest_agno's cassettes record "
+        "and replay them in tests)",
+        cache_response=False,
+        cache_ttl=None,
+        cache_dir=None,
+    ),
+    **_group("a model's role in a run is where it is used", model_type="model"),
+    **_group(
+        "OpenAI models always answer structured output natively (strict json_schema)",
+        supports_native_structured_outputs=True,
+        supports_json_schema_outputs=False,
+    ),
+}
+_CHAT: dict[str, Unsupported] = {
+    **_MODEL,
+    **_group(_MEDIA, modalities=None, audio=None),
+}
+_RESPONSES: dict[str, Unsupported] = {
+    **_MODEL,
+    **_group(
+        "OpenAI's background mode (a polled response) is not part of agno_core; "
+        "agno_core's own background runs are arun(background=True)",
+        background=None,
+    ),
+    **_group(_KNOWLEDGE, vector_store_name="knowledge_base"),
+}
+
 # Registry per table row of docs/COMPATIBILITY.md.
 UNSUPPORTED: dict[str, dict[str, Unsupported]] = {
     "Agent": _AGENT,
     "Agent.run / arun": _RUN,
     "Agent.continue_run / acontinue_run": _CONTINUE,
+    "OpenAIChat": _CHAT,
+    "OpenAIResponses": _RESPONSES,
 }
 
 _REGISTRY_FOR = {
@@ -154,5 +187,23 @@ def check_arguments(owner: str, given: dict[str, Any]) -> None:
             continue
         raise NotSupportedError(
             f"{owner}({name}=...) is not supported by agno_core: {entry.reason}. "
+            f"Leave it at Agno's default ({entry.default!r})."
+        )
+
+
+def check_model_options(model: Any, table: str) -> None:
+    """Refuse an OpenAI model built with an Agno option agno_core does not implement set to
+    anything but Agno's default (`NotSupportedError` naming it); ``table`` is the model's row
+    of `UNSUPPORTED` ("OpenAIChat" or "OpenAIResponses")."""
+    owner = type(model).__name__
+    registry = UNSUPPORTED[table]
+    for name, entry in registry.items():
+        value = getattr(model, name, entry.default)
+        # Agno's own enum members equal their values ("model" == ModelType.MODEL), and False
+        # is as good as Agno's None for background mode.
+        if value == entry.default or (value is False and entry.default is None):
+            continue
+        raise NotSupportedError(
+            f"{owner}({name}={value!r}) is not supported by agno_core: {entry.reason}. "
             f"Leave it at Agno's default ({entry.default!r})."
         )

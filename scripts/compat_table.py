@@ -7,11 +7,11 @@
 
 Agno's side is read from its source with `ast` (nothing of Agno is imported or run) and kept in
 ``docs/agno_api_snapshot.json``, so the table can be regenerated without Agno installed. Our side
-comes from the code: a parameter is supported when our signature takes it, "default only" when
-`agno_core._unsupported` lists it (accepted at Agno's default value, refused otherwise with
-`NotSupportedError`). Team's constructor takes ``**kwargs``: the Agno parameters and methods
-`agno_core.team._unsupported` lists are "refused by name" (any value raises an error naming
-them). The output is ``docs/COMPATIBILITY.md``; a test checks it is current.
+comes from the code: "default only" when `agno_core._unsupported` lists it (accepted at Agno's
+default value, refused otherwise with `NotSupportedError`), whether or not the signature takes
+it; else supported when our signature takes it. Team's constructor takes ``**kwargs``: the Agno
+parameters and methods `agno_core.team._unsupported` lists are "refused by name" (any value
+raises an error naming them). The output is ``docs/COMPATIBILITY.md``; a test checks it is current.
 """
 
 from __future__ import annotations
@@ -204,11 +204,12 @@ def our_params(path: str) -> set[str]:
 def status(label: str, name: str, ours: set[str]) -> str:
     from agno_core._unsupported import UNSUPPORTED
 
-    if name in ours:
-        return "supported"
+    # First: the models take these as fields (with Agno's default) and refuse other values.
     entry = UNSUPPORTED.get(label, {}).get(name)
     if entry is not None:
         return f"default only ({entry.default!r}): {entry.reason}"
+    if name in ours:
+        return "supported"
     if name in refused().get(label, ()):
         return _REFUSED_PARAM
     return "not supported"

@@ -63,6 +63,9 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.memory",
         "agno_core.settings",
         "agno_core.hooks",
+        # The registry of Agno options accepted at their default only: read by the models and
+        # the runners, it imports only the exceptions.
+        "agno_core._unsupported",
     ),
     "tools": ("agno_core.tools",),
     "models": ("agno_core.models",),
@@ -102,7 +105,6 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run.cancel",
         "agno_core._options",
         "agno_core._run_extras",
-        "agno_core._unsupported",
         "agno_core._runner",
         "agno_core._session_api",
         "agno_core._session_name",

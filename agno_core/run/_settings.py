@@ -24,6 +24,7 @@ class RunSettings(Protocol):
     id: str
     kind: str
     name: str | None
+    model: Model | None
     # What the system message is built from.
     system_message: Any
     description: str | None

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
-from agno_core._prompt import instructions_text
+from agno_core._prompt import all_instructions, instructions_text
 from agno_core._run_extras import set_run_extras
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
@@ -516,8 +516,9 @@ class Team(TeamSessionApi, RunnerBase):
 
     def _system_parts(self) -> list[str]:
         parts = super()._system_parts()
-        if self.use_instruction_tags and self.instructions:
-            text = instructions_text(self.instructions)
+        instructions = all_instructions(self)
+        if self.use_instruction_tags and instructions:
+            text = instructions_text(instructions)
             parts = [f"<instructions>\n{p}\n</instructions>" if p == text else p for p in parts]
         if self.members:
             parts.append(team_block(self))

@@ -314,7 +314,7 @@ async def test_sampling_options_reach_the_request(mock_model: MockOpenAI, agno_d
 
     body = mock_model.requests[0].json
     assert body["model"] == "gpt-4o"
-    assert (body["temperature"], body["max_completion_tokens"], body["seed"]) == (0.2, 64, 7)
+    assert (body["temperature"], body["max_tokens"], body["seed"]) == (0.2, 64, 7)
     assert body["stop"] == ["END"]
 
 

@@ -49,14 +49,14 @@ def chat_usage(usage: Any) -> TokenCounts:
     )
 
 
-def _message_param(message: Message) -> dict[str, Any]:
+def _message_param(message: Message, role: str) -> dict[str, Any]:
     if message.role == "tool":
         return {
-            "role": "tool",
+            "role": role,
             "tool_call_id": message.tool_call_id,
             "content": message.content or "",
         }
-    data: dict[str, Any] = {"role": message.role, "content": message.content}
+    data: dict[str, Any] = {"role": role, "content": message.content}
     if message.tool_calls:
         data["tool_calls"] = [
             {
@@ -73,12 +73,31 @@ def _message_param(message: Message) -> dict[str, Any]:
 class OpenAIChat(OpenAIBase):
     """A model behind OpenAI's Chat Completions API (``client.chat.completions.create``).
 
+    Takes Agno's options of the same name (see `OpenAIBase`), and these request options, sent
+    when set: ``max_tokens`` (as ``max_tokens``), ``max_completion_tokens`` (the one OpenAI's
+    reasoning models take), ``frequency_penalty``, ``presence_penalty``, ``logit_bias``,
+    ``logprobs``, ``top_logprobs``, ``reasoning_effort``, ``verbosity``, ``store``,
+    ``metadata``, ``service_tier``. Messages keep their roles on the wire unless ``role_map``
+    says otherwise (Agno 3.1 sends the system message as ``developer``; its ``OpenAILike``, for
+    other OpenAI-compatible servers, as ``system``; agno_core's `OpenAIChat` serves both).
+
     Example:
-        >>> model = OpenAIChat(id="gpt-4o-mini")
+        >>> model = OpenAIChat(id="o4-mini", reasoning_effort="high", max_completion_tokens=2000)
     """
 
     id: str = field(default="gpt-4o", kw_only=False)  # Agno allows OpenAIChat("gpt-4o")
     name: str = "OpenAIChat"
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    logit_bias: Any = None
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    max_completion_tokens: int | None = None
+    # Usage is read once per call from the final chunk, whatever this says (Agno's switch for
+    # providers that send cumulative counts in every chunk).
+    collect_metrics_on_completion: bool = False
+    modalities: list[str] | None = None  # default only (agno_core._unsupported)
+    audio: dict[str, Any] | None = None  # default only
 
     def get_provider(self) -> str:
         """``"OpenAI Chat"``, the provider in this model's metrics entries (Agno's name)."""
@@ -87,11 +106,24 @@ class OpenAIChat(OpenAIBase):
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.id,
-            "messages": [_message_param(m) for m in request.messages],
+            "messages": [_message_param(m, self.wire_role(m.role)) for m in request.messages],
             **self.sampling_params(),
         }
-        if self.max_tokens is not None:
-            params["max_completion_tokens"] = self.max_tokens
+        self.set_params(
+            params,
+            "max_tokens",
+            "max_completion_tokens",
+            "frequency_penalty",
+            "presence_penalty",
+            "logit_bias",
+            "logprobs",
+            "top_logprobs",
+            "reasoning_effort",
+            "verbosity",
+            "store",
+            "metadata",
+            "service_tier",
+        )
         if request.tools:
             params["tools"] = [
                 {"type": "function", "function": tool_schema(f)} for f in request.tools
@@ -104,7 +136,7 @@ class OpenAIChat(OpenAIBase):
                 "json_schema": {
                     "name": request.output_schema.__name__,
                     "schema": strict_json_schema(request.output_schema),
-                    "strict": True,
+                    "strict": self.strict_output,
                 },
             }
         if request.stream:
@@ -114,15 +146,18 @@ class OpenAIChat(OpenAIBase):
             params.update(self.request_params)
         return params
 
-    async def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
+    async def ainvoke_once(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         start = time.perf_counter()
         try:
             client = self.get_client()
             params = self._params(request)
             # The user's request_params may hold anything create() accepts: it gets them.
             plain_json = not self.request_params
+            options = self.sdk_options()
             if not request.stream:
-                response = await create(client, "chat", params, plain_json=plain_json)
+                response = await create(
+                    client, "chat", params, plain_json=plain_json, options=options
+                )
                 elapsed = time.perf_counter() - start
                 if not response.choices:
                     raise ValueError("the response has no choices")
@@ -143,7 +178,7 @@ class OpenAIChat(OpenAIBase):
                     **_finish(finish),
                 )
                 return
-            stream = await create(client, "chat", params, plain_json=plain_json)
+            stream = await create(client, "chat", params, plain_json=plain_json, options=options)
             parts: list[str] = []
             pending: dict[int, dict[str, str]] = {}
             usage = None

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import openai
 
@@ -44,7 +44,11 @@ def responses_usage(usage: Any) -> TokenCounts:
     )
 
 
-def _input_items(messages: list[Message]) -> list[dict[str, Any]]:
+# As in Agno: the Responses API calls the system message's role "developer".
+_ROLES = {"system": "developer"}
+
+
+def _input_items(model: OpenAIBase, messages: list[Message]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for message in messages:
         if message.role == "tool":
@@ -57,7 +61,7 @@ def _input_items(messages: list[Message]) -> list[dict[str, Any]]:
             )
             continue
         if message.content is not None or not message.tool_calls:
-            role = "developer" if message.role == "system" else message.role
+            role = model.wire_role(message.role, _ROLES)
             items.append({"role": role, "content": message.content or ""})
         for call in message.tool_calls:
             items.append(
@@ -100,18 +104,39 @@ def _tool_choice(choice: str | dict[str, Any]) -> str | dict[str, Any]:
 class OpenAIResponses(OpenAIBase):
     """A model behind OpenAI's Responses API (``client.responses.create``).
 
+    Takes Agno's options of the same name (see `OpenAIBase`), and these request options, sent
+    when set: ``include``, ``max_tool_calls``, ``metadata``, ``parallel_tool_calls``,
+    ``store``, ``truncation``, ``service_tier``; ``reasoning`` (a dict) with
+    ``reasoning_effort`` and ``reasoning_summary`` put into it, and ``verbosity`` into
+    ``text``.
+
     Args:
         max_output_tokens: The cap on generated tokens (``max_output_tokens`` on the wire;
             ``max_tokens`` is taken as the same when this is not given). An answer cut at
             the cap ends with ``finish_reason`` `FinishReason.LENGTH`.
+        use_previous_response_id: Accepted for Agno's code. agno_core always sends the whole
+            context of a run (what Agno does with ``False``), which any model and any
+            ``store`` setting accept.
 
     Example:
-        >>> model = OpenAIResponses(id="gpt-5-mini")
+        >>> model = OpenAIResponses(id="gpt-5-mini", reasoning_effort="low")
     """
 
     id: str = field(default="gpt-4o", kw_only=False)  # Agno allows OpenAIChat("gpt-4o")
     name: str = "OpenAIResponses"
     max_output_tokens: int | None = None
+    include: list[str] | None = None
+    max_tool_calls: int | None = None
+    parallel_tool_calls: bool | None = None
+    reasoning: dict[str, Any] | None = None
+    reasoning_summary: str | None = None
+    truncation: str | None = None
+    use_previous_response_id: bool = True
+    background: bool | None = None  # default only (agno_core._unsupported)
+    background_poll_interval: float = 2.0  # used by OpenAI's background mode only
+    background_max_wait: float = 600.0  # used by OpenAI's background mode only
+    vector_store_name: str = "knowledge_base"  # default only
+    _compat_table: ClassVar[str] = "OpenAIResponses"
 
     def get_provider(self) -> str:
         """``"OpenAI Responses"``, the provider in this model's metrics entries (Agno's name)."""
@@ -120,11 +145,30 @@ class OpenAIResponses(OpenAIBase):
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.id,
-            "input": _input_items(request.messages),
+            "input": _input_items(self, request.messages),
             **{k: v for k, v in self.sampling_params().items() if k in ("temperature", "top_p")},
         }
-        if self.user is not None:
-            params["user"] = self.user
+        self.set_params(
+            params,
+            "user",
+            "include",
+            "max_tool_calls",
+            "metadata",
+            "parallel_tool_calls",
+            "store",
+            "truncation",
+            "service_tier",
+        )
+        reasoning = dict(self.reasoning or {})
+        if self.reasoning_effort is not None:
+            reasoning["effort"] = self.reasoning_effort
+        if self.reasoning_summary is not None:
+            reasoning["summary"] = self.reasoning_summary
+        if reasoning:
+            params["reasoning"] = reasoning
+        text: dict[str, Any] = {}
+        if self.verbosity is not None:
+            text["verbosity"] = self.verbosity
         cap = self.max_output_tokens if self.max_output_tokens is not None else self.max_tokens
         if cap is not None:
             params["max_output_tokens"] = cap
@@ -135,29 +179,32 @@ class OpenAIResponses(OpenAIBase):
             if request.tool_choice is not None:
                 params["tool_choice"] = _tool_choice(request.tool_choice)
         if request.output_schema is not None:
-            params["text"] = {
-                "format": {
-                    "type": "json_schema",
-                    "name": request.output_schema.__name__,
-                    "schema": strict_json_schema(request.output_schema),
-                    "strict": True,
-                }
+            text["format"] = {
+                "type": "json_schema",
+                "name": request.output_schema.__name__,
+                "schema": strict_json_schema(request.output_schema),
+                "strict": self.strict_output,
             }
+        if text:
+            params["text"] = text
         if request.stream:
             params["stream"] = True
         if self.request_params:
             params.update(self.request_params)
         return params
 
-    async def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
+    async def ainvoke_once(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         start = time.perf_counter()
         try:
             client = self.get_client()
             params = self._params(request)
             # The user's request_params may hold anything create() accepts: it gets them.
             plain_json = not self.request_params
+            options = self.sdk_options()
             if not request.stream:
-                response = await create(client, "responses", params, plain_json=plain_json)
+                response = await create(
+                    client, "responses", params, plain_json=plain_json, options=options
+                )
                 elapsed = time.perf_counter() - start
                 self._raise_for_failed(response)
                 content, calls = _result_from_response(response)
@@ -171,7 +218,9 @@ class OpenAIResponses(OpenAIBase):
                     **_finish(response),
                 )
                 return
-            stream = await create(client, "responses", params, plain_json=plain_json)
+            stream = await create(
+                client, "responses", params, plain_json=plain_json, options=options
+            )
             first: float | None = None
             final = None
             # output_index -> (position among the response's function calls, call_id, name)

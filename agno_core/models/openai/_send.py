@@ -85,9 +85,15 @@ def posts_directly(client: Any, endpoint: Endpoint, *, plain_json: bool) -> bool
 
 
 async def create(
-    client: Any, endpoint: Endpoint, params: dict[str, Any], *, plain_json: bool
+    client: Any,
+    endpoint: Endpoint,
+    params: dict[str, Any],
+    *,
+    plain_json: bool,
+    options: dict[str, Any] | None = None,
 ) -> Any:
-    """The SDK's ``create(**params)`` of ``endpoint``, without the parameter walk when allowed.
+    """The SDK's ``create(**params, **options)`` of ``endpoint``, without the parameter walk
+    when allowed.
 
     Args:
         client: The ``openai.AsyncOpenAI`` client.
@@ -95,14 +101,18 @@ async def create(
         params: The request body, as ``create`` takes it.
         plain_json: Whether ``params`` holds only JSON values (str, numbers, bool, None, lists
             and dicts of them) and only body keys: what the adapters build themselves.
+        options: The SDK's request options (``extra_headers``, ``extra_query``,
+            ``extra_body``), as ``create`` takes them.
     """
+    options = options or {}
     if not posts_directly(client, endpoint, plain_json=plain_json):
-        return await _resource(client, endpoint).create(**params)
+        return await _resource(client, endpoint).create(**params, **options)
     route = _ROUTES[endpoint]
     return await client.post(
         route.path,
         body=params,
-        options=_make_options()(security={"bearer_auth": True}),  # as ``create`` passes them
+        # As ``create`` builds them.
+        options=_make_options()(security={"bearer_auth": True}, **options),
         cast_to=route.cast_to,
         stream=bool(params.get("stream")),
         stream_cls=route.stream_cls,
