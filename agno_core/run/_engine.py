@@ -129,6 +129,12 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     run_output=o,
                 )
             return
+        # As in Agno, the pre-hooks' events come first: RunStarted opens the run proper.
+        pre_hooks = pre_hooks_for(ctx, getattr(ctx.owner, "pre_hooks", None))
+        if pre_hooks:
+            async with contextlib.aclosing(run_pre_hooks(ctx, pre_hooks)) as events:
+                async for event in events:
+                    yield event
         if ctx.stream_events:
             yield (
                 continued_event(ctx)
@@ -141,11 +147,6 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     model_provider=ctx.model.provider,
                 )
             )
-        pre_hooks = pre_hooks_for(ctx, getattr(ctx.owner, "pre_hooks", None))
-        if pre_hooks:
-            async with contextlib.aclosing(run_pre_hooks(ctx, pre_hooks)) as events:
-                async for event in events:
-                    yield event
         # Nested generators are closed explicitly (aclosing): a cancel thrown in at a yield
         # must reach the innermost work (a member's run, the HTTP stream) before this run ends.
         async with contextlib.aclosing(with_retries(ctx, model_loop)) as events:
@@ -182,6 +183,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 ev.RunCompletedEvent,
                 "run_completed",
                 content=o.content,
+                content_type=o.content_type,
+                metadata=o.metadata,
                 metrics=o.metrics,
                 run_output=o,
             )

@@ -108,6 +108,10 @@ class BaseRunEvent:
         parent_run_id: For a team member's event, the team run.
         agent_id, agent_name: The emitting agent (or team id/name for team events).
         created_at: Unix time of the event.
+        content: What the event carries as text or structured output; None on events that
+            carry none (every event has it, as in Agno, so ``print(event.content)`` works on
+            any of them).
+        tools: The run's tool calls, on the events that carry them (``RunPaused``).
     """
 
     event: str = ""
@@ -119,6 +123,23 @@ class BaseRunEvent:
     team_id: str | None = None
     team_name: str | None = None
     created_at: float = field(default_factory=time.time)
+    content: Any = None
+    tools: list[ToolExecution] | None = None
+
+    @property
+    def tools_requiring_confirmation(self) -> list[ToolExecution]:
+        """The event's tool calls that wait for the user's confirmation."""
+        return [t for t in self.tools or () if t.requires_confirmation]
+
+    @property
+    def tools_requiring_user_input(self) -> list[ToolExecution]:
+        """The event's tool calls that wait for values from the user."""
+        return [t for t in self.tools or () if t.requires_user_input]
+
+    @property
+    def tools_awaiting_external_execution(self) -> list[ToolExecution]:
+        """The event's tool calls that the caller is to execute."""
+        return [t for t in self.tools or () if t.external_execution_required]
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -126,6 +147,8 @@ class BaseRunEvent:
             value = getattr(self, name)
             if hasattr(value, "to_dict"):
                 value = value.to_dict()
+            elif isinstance(value, list):
+                value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
             data[name] = value
         return data
 
@@ -138,7 +161,10 @@ class RunStartedEvent(BaseRunEvent):
 
 @dataclass(kw_only=True, slots=True)
 class RunContentEvent(BaseRunEvent):
-    content: Any = None
+    """A piece of the answer (text), or the whole structured answer when the run has an
+    ``output_schema`` (then ``content_type`` is the schema's class name)."""
+
+    content_type: str = "str"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -216,7 +242,6 @@ class ToolCallStartedEvent(BaseRunEvent):
 @dataclass(kw_only=True, slots=True)
 class ToolCallCompletedEvent(BaseRunEvent):
     tool: ToolExecution | None = None
-    content: Any = None
 
 
 @dataclass(kw_only=True, slots=True)
@@ -262,7 +287,8 @@ class MemoryUpdateCompletedEvent(BaseRunEvent):
 
 @dataclass(kw_only=True, slots=True)
 class RunCompletedEvent(BaseRunEvent):
-    content: Any = None
+    content_type: str = "str"
+    metadata: dict[str, Any] | None = None
     metrics: RunMetrics | None = None
     run_output: RunOutput | None = None
 
@@ -274,7 +300,6 @@ class RunCompletedEvent(BaseRunEvent):
 
 @dataclass(kw_only=True, slots=True)
 class RunErrorEvent(BaseRunEvent):
-    content: str | None = None
     error_type: str | None = None
     run_output: RunOutput | None = None
 
@@ -296,7 +321,6 @@ class RunPausedEvent(BaseRunEvent):
         run_output: The paused run.
     """
 
-    tools: list[ToolExecution] | None = None
     requirements: list[RunRequirement] | None = None
     run_output: RunOutput | None = None
 

@@ -60,6 +60,9 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     tool_choice = ctx.owner.tool_choice
     tool_calls_made = 0
     output_model = output_model_of(ctx.owner)
+    # As in Agno, a structured answer is not streamed: the model is called without streaming and
+    # the stream gets one RunContent holding the validated object (not pieces of its JSON).
+    structured = ctx.output_schema is not None and output_model is None
     for _ in range(MAX_MODEL_CALLS):
         tools_allowed = limit is None or tool_calls_made < limit
         request = ModelRequest(
@@ -67,7 +70,7 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             tools=list(functions.values()) if tools_allowed else [],
             # With an output model, that model gives the structured answer (see _output_model).
             output_schema=ctx.output_schema if output_model is None else None,
-            stream=ctx.stream,
+            stream=ctx.stream and not structured,
             tool_choice=tool_choice,
         )
         call_start = time.perf_counter()
@@ -145,6 +148,14 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     async for event in events:
                         yield event
             o.content = final_content(ctx, messages[-1].content)
+            if ctx.stream and structured:
+                yield make_event(
+                    ctx,
+                    ev.RunContentEvent,
+                    "run_content",
+                    content=o.content,
+                    content_type=o.content_type,
+                )
             return
         if not ctx.stream and result.content:
             ctx.extra["partial"] = [result.content]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from agno_core.agent import Agent
 from agno_core.models.base import strict_json_schema
-from agno_core.run.agent import RunCompletedEvent, RunErrorEvent
+from agno_core.run.agent import RunCompletedEvent, RunContentEvent, RunErrorEvent
 from agno_core.run.base import RunStatus
 from pytest_agno.mock import MockOpenAI
 
@@ -102,16 +102,35 @@ async def test_per_call_schema_overrides_and_does_not_stick(
     assert names == ["Verdict", "Person", None]
 
 
-async def test_streamed_structured_output(make_agent: AgentMaker, mock_model: MockOpenAI) -> None:
-    mock_model.add_json(PERSON, chunks=7)
+async def test_streamed_structured_output_is_one_content_event_with_the_object(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    # As in Agno: the model is not asked to stream, and the stream carries the validated object
+    # once, never pieces of its JSON.
+    mock_model.add_json(PERSON)
     agent = make_agent()
 
     events = [
         e async for e in agent.arun("x", stream=True, stream_events=True, output_schema=Person)
     ]
 
+    contents = [e for e in events if isinstance(e, RunContentEvent)]
+    assert [(e.content, e.content_type) for e in contents] == [
+        (Person.model_validate(PERSON), "Person")
+    ]
     assert isinstance(events[-1], RunCompletedEvent)
-    assert events[-1].run_output.content == Person.model_validate(PERSON)
+    assert (events[-1].content, events[-1].content_type) == (contents[0].content, "Person")
+    assert "stream" not in mock_model.requests[0].json
+
+
+async def test_plain_stream_of_structured_output_yields_the_object(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    mock_model.add_json(PERSON)
+
+    events = [e async for e in make_agent(output_schema=Person).arun("x", stream=True)]
+
+    assert [type(e.content) for e in events] == [Person]
 
 
 @pytest.mark.parametrize(
