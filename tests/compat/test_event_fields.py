@@ -63,9 +63,7 @@ def refuse(run_input) -> None:  # type: ignore[no-untyped-def]
 async def test_a_refusing_pre_hook_ends_the_stream_before_run_started(
     mock_model: MockOpenAI,
 ) -> None:
-    events = [
-        e async for e in Agent(pre_hooks=[refuse]).arun("x", stream=True, stream_events=True)
-    ]
+    events = [e async for e in Agent(pre_hooks=[refuse]).arun("x", stream=True, stream_events=True)]
 
     assert [e.event for e in events] == ["PreHookStarted", "RunError"]  # as Agno's
     assert events[-1].content == "not allowed"
