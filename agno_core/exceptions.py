@@ -1,4 +1,5 @@
-"""Errors agno_core raises on purpose, and the ones hooks raise to stop a run (as in Agno)."""
+"""Errors agno_core raises on purpose, and the ones hooks and tools raise to steer a run (as in
+Agno)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from enum import Enum
 from typing import Any
 
 __all__ = [
+    "AgentRunException",
     "CheckTrigger",
     "InputCheckError",
+    "ModelProviderError",
     "NotSupportedError",
     "OutputCheckError",
+    "RetryAgentRun",
     "RunNotContinuableError",
     "RunNotFoundError",
+    "StopAgentRun",
 ]
 
 
@@ -93,3 +98,81 @@ class OutputCheckError(_CheckError):
         additional_data: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message, check_trigger, additional_data)
+
+
+class ModelProviderError(Exception):
+    """The provider answered with an error, or with something that could not be understood.
+
+    Attributes:
+        message: What went wrong, with the provider's own message.
+        status_code: The HTTP status when there was one.
+        model_id: The model that was called.
+    """
+
+    def __init__(self, message: str, *, status_code: int | None = None, model_id: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.model_id = model_id
+
+
+class AgentRunException(Exception):
+    """Raised by a tool to steer its run (Agno's base of `RetryAgentRun` and `StopAgentRun`).
+
+    The exception's text becomes the tool call's result (marked as an error); the messages
+    given are added to the conversation after the round's tool results.
+
+    Args:
+        exc: The text the model receives as the tool's result.
+        user_message: Added as a user message (a ``Message`` is taken as is).
+        agent_message: Added as an assistant message.
+        messages: Further messages (``Message`` objects or their dicts).
+        stop_execution: End the run after this round of tool calls, without calling the model
+            again.
+    """
+
+    def __init__(
+        self,
+        exc: Any,
+        user_message: Any = None,
+        agent_message: Any = None,
+        messages: list[Any] | None = None,
+        stop_execution: bool = False,
+    ) -> None:
+        super().__init__(exc)
+        self.user_message = user_message
+        self.agent_message = agent_message
+        self.messages = messages
+        self.stop_execution = stop_execution
+        self.type = "agent_run_error"
+        self.error_id = "agent_run_error"
+
+
+class RetryAgentRun(AgentRunException):
+    """Raised by a tool to have the model try again: the text goes back as the tool's result
+    (and ``user_message``, if given, as a user message) and the run goes on."""
+
+    def __init__(
+        self,
+        exc: Any,
+        user_message: Any = None,
+        agent_message: Any = None,
+        messages: list[Any] | None = None,
+    ) -> None:
+        super().__init__(exc, user_message, agent_message, messages, stop_execution=False)
+        self.error_id = "retry_agent_run_error"
+
+
+class StopAgentRun(AgentRunException):
+    """Raised by a tool to end its run: no further model call; the run completes with
+    ``agent_message`` as its content when given, else the exception's text."""
+
+    def __init__(
+        self,
+        exc: Any,
+        user_message: Any = None,
+        agent_message: Any = None,
+        messages: list[Any] | None = None,
+    ) -> None:
+        super().__init__(exc, user_message, agent_message, messages, stop_execution=True)
+        self.error_id = "stop_agent_run_error"

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agno_core.exceptions import ModelProviderError
 from agno_core.metrics import TokenCounts
 from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message, ToolCall
@@ -32,21 +33,6 @@ __all__ = [
     "strict_json_schema",
     "strict_schema",
 ]
-
-
-class ModelProviderError(Exception):
-    """The provider answered with an error, or with something that could not be understood.
-
-    Attributes:
-        status_code: The HTTP status when there was one.
-        model_id: The model that was called.
-    """
-
-    def __init__(self, message: str, *, status_code: int | None = None, model_id: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
-        self.model_id = model_id
 
 
 @dataclass(kw_only=True, slots=True)

@@ -15,7 +15,13 @@ from agno_core.run._context import RunContext
 from agno_core.run._event_factory import make_event
 from agno_core.run._output import ToolExecution
 from agno_core.run._pause import hold_call
-from agno_core.run._tools import execute_tool, in_call_order, merge_steps, runs_concurrently
+from agno_core.run._tools import (
+    apply_steering,
+    execute_tool,
+    in_call_order,
+    merge_steps,
+    runs_concurrently,
+)
 from agno_core.tools import ToolRegistry
 
 __all__ = ["refreshes_tools", "tool_steps"]
@@ -35,12 +41,13 @@ async def tool_steps(
         async with contextlib.aclosing(steps) as events:
             async for event in events:
                 yield event
-        return
-    for index, call in enumerate(calls):
-        step = _tool_step(ctx, functions, call, limit is None or made + index < limit)
-        async with contextlib.aclosing(step) as events:
-            async for event in events:
-                yield event
+    else:
+        for index, call in enumerate(calls):
+            step = _tool_step(ctx, functions, call, limit is None or made + index < limit)
+            async with contextlib.aclosing(step) as events:
+                async for event in events:
+                    yield event
+    apply_steering(ctx)
 
 
 def refreshes_tools(owner: Any) -> bool:

@@ -10,8 +10,9 @@ import time
 from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Any
 
+from agno_core.exceptions import AgentRunException
 from agno_core.metrics import ToolCallMetrics
-from agno_core.models.message import ToolCall
+from agno_core.models.message import Message, ToolCall
 from agno_core.run._context import public_context
 from agno_core.run._input import text_of
 from agno_core.run._output import ToolExecution
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CONCURRENT_ATTR",
     "EVENT_STREAM_ATTR",
+    "apply_steering",
     "execute_tool",
     "in_call_order",
     "merge_steps",
     "result_text",
     "runs_concurrently",
+    "steer",
 ]
 
 log = logging.getLogger("agno_core")
@@ -40,6 +43,39 @@ EVENT_STREAM_ATTR = "__agno_event_stream__"
 # delegations to members, as Agno runs them).
 CONCURRENT_ATTR = "__agno_concurrent__"
 _DONE = object()
+
+
+def steer(ctx: RunContext, exc: AgentRunException) -> None:
+    """Note what a tool's `AgentRunException` asks of its run, for `apply_steering` once the
+    round of tool calls is done: messages to add, and whether the run stops there."""
+    added: list[Message] = ctx.extra.setdefault("added_messages", [])
+    for role, given in (("user", exc.user_message), ("assistant", exc.agent_message)):
+        if given is not None:
+            added.append(given if isinstance(given, Message) else Message(role=role, content=given))
+    for item in exc.messages or ():
+        if isinstance(item, Message):
+            added.append(item)
+        elif isinstance(item, dict):
+            try:
+                added.append(Message(**item))
+            except TypeError as error:
+                log.warning("a message given with %s is not a Message: %s", exc, error)
+    if exc.stop_execution:
+        agent_message = exc.agent_message
+        if isinstance(agent_message, Message):
+            agent_message = agent_message.content
+        ctx.extra.setdefault("stop_content", agent_message if agent_message else str(exc))
+
+
+def apply_steering(ctx: RunContext) -> None:
+    """After a round of tool calls: add the messages tools asked for, and stop the run when one
+    raised `StopAgentRun` (its content: the agent message, else the exception's text)."""
+    added = ctx.extra.pop("added_messages", None)
+    if added:
+        ctx.output.messages.extend(added)
+    if "stop_content" in ctx.extra:
+        ctx.extra["stop_after"] = True
+        ctx.extra["direct_content"] = ctx.extra.pop("stop_content")
 
 
 def result_text(result: Any) -> str:
@@ -73,6 +109,8 @@ async def _tool_hook(ctx: RunContext, hook: Any, fc: FunctionCall) -> None:
             await hook(**kwargs)
         else:
             await asyncio.to_thread(hook, **kwargs)
+    except AgentRunException:
+        raise  # a hook may stop or retry the run, as the tool itself may
     except Exception as exc:
         log.warning("tool hook %s of %s failed: %s", hook, fc.function.name, exc)
 
@@ -83,8 +121,9 @@ async def execute_tool(
     """Run one tool call; its result (or error) goes into ``execution``.
 
     A tool that raises does not end the run: the error becomes the tool's result, so the model
-    can react to it. Sync tools run in a worker thread so the event loop (heartbeats, cancels,
-    other runs) keeps going while they work.
+    can react to it. `RetryAgentRun` and `StopAgentRun` steer the run (see `steer`). Sync
+    tools run in a worker thread so the event loop (heartbeats, cancels, other runs) keeps
+    going while they work.
     """
     start = time.perf_counter()
     error: str | None = None
@@ -120,6 +159,11 @@ async def execute_tool(
         execution.result = "Error: the tool call was cancelled"
         execution.tool_call_error = True
         raise
+    except AgentRunException as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        execution.result = str(exc)
+        execution.tool_call_error = True
+        steer(ctx, exc)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         execution.result = f"Error calling {function.name}: {error}"

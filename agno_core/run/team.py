@@ -1,8 +1,67 @@
-"""Team run outputs and events."""
+"""Team run outputs and events.
+
+A team's events are the same classes as an agent's (`agno_core.run.agent`), named by
+`TeamRunEvent` (``event == "TeamRunContent"``, ...); they are importable from here under the
+names Agno's ``agno.run.team`` gives them.
+"""
 
 from __future__ import annotations
 
-from agno_core.run._events import TeamRunEvent
+from agno_core.run._events import (
+    BaseRunEvent,
+    FollowupsCompletedEvent,
+    FollowupsStartedEvent,
+    MemoryUpdateCompletedEvent,
+    MemoryUpdateStartedEvent,
+    ModelRequestCompletedEvent,
+    ModelRequestStartedEvent,
+    PostHookCompletedEvent,
+    PostHookStartedEvent,
+    PreHookCompletedEvent,
+    PreHookStartedEvent,
+    RunCancelledEvent,
+    RunCompletedEvent,
+    RunContentCompletedEvent,
+    RunContentEvent,
+    RunContinuedEvent,
+    RunErrorEvent,
+    RunPausedEvent,
+    RunStartedEvent,
+    TeamRunEvent,
+    ToolCallCompletedEvent,
+    ToolCallErrorEvent,
+    ToolCallStartedEvent,
+)
 from agno_core.run._output import TeamRunOutput
 
-__all__ = ["TeamRunEvent", "TeamRunOutput"]
+# Agno's names for "any team event" and for its base class.
+TeamRunOutputEvent = BaseRunEvent
+BaseTeamRunEvent = BaseRunEvent
+
+__all__ = [
+    "BaseTeamRunEvent",
+    "FollowupsCompletedEvent",
+    "FollowupsStartedEvent",
+    "MemoryUpdateCompletedEvent",
+    "MemoryUpdateStartedEvent",
+    "ModelRequestCompletedEvent",
+    "ModelRequestStartedEvent",
+    "PostHookCompletedEvent",
+    "PostHookStartedEvent",
+    "PreHookCompletedEvent",
+    "PreHookStartedEvent",
+    "RunCancelledEvent",
+    "RunCompletedEvent",
+    "RunContentCompletedEvent",
+    "RunContentEvent",
+    "RunContinuedEvent",
+    "RunErrorEvent",
+    "RunPausedEvent",
+    "RunStartedEvent",
+    "TeamRunEvent",
+    "TeamRunOutput",
+    "TeamRunOutputEvent",
+    "ToolCallCompletedEvent",
+    "ToolCallErrorEvent",
+    "ToolCallStartedEvent",
+]

@@ -1,10 +1,43 @@
-"""The Team."""
+"""The Team, and the run events Agno's ``agno.team`` re-exports."""
 
 from __future__ import annotations
 
-from agno_core.run.team import TeamRunOutput
+from agno_core.run.team import (
+    FollowupsCompletedEvent,
+    FollowupsStartedEvent,
+    MemoryUpdateCompletedEvent,
+    MemoryUpdateStartedEvent,
+    RunCancelledEvent,
+    RunCompletedEvent,
+    RunContentEvent,
+    RunErrorEvent,
+    RunStartedEvent,
+    TeamRunEvent,
+    TeamRunOutput,
+    TeamRunOutputEvent,
+    ToolCallCompletedEvent,
+    ToolCallStartedEvent,
+)
 from agno_core.team._modes import TeamMode
 from agno_core.team._session import TeamSession
 from agno_core.team._team import Team
 
-__all__ = ["Team", "TeamMode", "TeamRunOutput", "TeamSession"]
+__all__ = [
+    "FollowupsCompletedEvent",
+    "FollowupsStartedEvent",
+    "MemoryUpdateCompletedEvent",
+    "MemoryUpdateStartedEvent",
+    "RunCancelledEvent",
+    "RunCompletedEvent",
+    "RunContentEvent",
+    "RunErrorEvent",
+    "RunStartedEvent",
+    "Team",
+    "TeamMode",
+    "TeamRunEvent",
+    "TeamRunOutput",
+    "TeamRunOutputEvent",
+    "TeamSession",
+    "ToolCallCompletedEvent",
+    "ToolCallStartedEvent",
+]
