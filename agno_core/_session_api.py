@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from agno_core.run._output import RunOutput
     from agno_core.session.summary import SessionSummary
 
-__all__ = ["SessionApi"]
+__all__ = ["SessionApi", "drop_display_options", "print_answer", "writer"]
 
 
 class SessionApi(SessionNameApi):
@@ -223,9 +223,13 @@ class SessionApi(SessionNameApi):
             show_message: Print the user's message first (``Message: ...``).
             console: A ``rich`` console to print to instead of stdout.
             **kwargs: Passed to `arun` (``session_id``, ``user_id``, ``session_state``, ...).
+                Agno's ``show_reasoning``, ``show_full_reasoning`` and
+                ``tags_to_include_in_markdown`` are taken too: agno_core runs produce no
+                reasoning to show.
         """
+        drop_display_options(kwargs)
         run: Any = self.arun  # type: ignore[attr-defined]
-        write = _writer(console)
+        write = writer(console)
         if show_message and isinstance(input, str):
             write(f"Message: {input}\n")
         stream = getattr(self, "stream", None) if stream is None else stream
@@ -248,7 +252,27 @@ class SessionApi(SessionNameApi):
         run_sync(self.aprint_response(input, stream=stream, **kwargs))
 
 
-def _writer(console: Any) -> Any:
+# Agno's print_response options for what agno_core runs never produce (reasoning).
+_DISPLAY_ONLY = ("show_reasoning", "show_full_reasoning", "tags_to_include_in_markdown")
+
+
+def drop_display_options(kwargs: dict[str, Any]) -> None:
+    """Take Agno's reasoning display options out of ``kwargs`` (there is no reasoning to show)."""
+    for name in _DISPLAY_ONLY:
+        kwargs.pop(name, None)
+
+
+def print_answer(text: str, *, markdown: bool, console: Any) -> None:
+    """A finished answer: rendered as markdown when asked (and ``rich`` is installed), else
+    written as it is, to ``console`` or stdout."""
+    if markdown:
+        _print_markdown(text, console)
+    else:
+        writer(console)(text + "\n")
+
+
+def writer(console: Any) -> Any:
+    """A function that writes text to ``console`` (a ``rich`` console), or to stdout."""
     if console is None:
         return lambda text: print(text, end="", flush=True)
     return lambda text: console.print(text, end="")
@@ -263,6 +287,6 @@ def _print_markdown(text: str, console: Any) -> None:
         from rich.console import Console
         from rich.markdown import Markdown
     except ImportError:  # no renderer: markdown is readable as it is
-        _writer(console)(text + "\n")
+        writer(console)(text + "\n")
         return
     (console or Console()).print(Markdown(text))

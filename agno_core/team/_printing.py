@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agno_core.exceptions import NotSupportedError
+from agno_core._session_api import drop_display_options, print_answer, writer
 from agno_core.run.base import RunStatus
 
 if TYPE_CHECKING:
@@ -28,12 +28,18 @@ def _body(run: RunOutput) -> str:
     return f"[{run.status.value}] {run.error or ''}".rstrip()
 
 
-def _print_members(run: RunOutput) -> None:
+def _print_run(run: RunOutput, markdown: bool, console: Any) -> None:
+    write = writer(console)
+    write(_heading(run) + "\n")
+    body = _body(run)
+    print_answer(body, markdown=markdown and run.status is RunStatus.completed, console=console)
+
+
+def _print_members(run: RunOutput, markdown: bool, console: Any) -> None:
     """Each member run (nested teams' members first, then the nested team), in run order."""
     for member in getattr(run, "member_responses", ()):
-        _print_members(member)
-        print(_heading(member))
-        print(_body(member))
+        _print_members(member, markdown, console)
+        _print_run(member, markdown, console)
 
 
 async def print_team_response(
@@ -42,30 +48,25 @@ async def print_team_response(
     *,
     stream: bool,
     show_message: bool = True,
-    plain: bool = True,
+    markdown: bool = False,
+    console: Any = None,
     **kwargs: Any,
 ) -> None:
     """Print the user's message (``show_message``), the members' answers under their names,
-    then the team's answer, as plain text on stdout.
+    then the team's answer, to ``console`` (a ``rich`` console) or stdout.
 
     Streaming, a member's answer is printed when its run completes (from its completion event)
-    and the team's answer as it arrives.
-
-    Raises:
-        NotSupportedError: not ``plain`` (a rich console or markdown rendering was asked for).
+    and the team's answer as it arrives. With ``markdown``, finished answers are rendered as
+    markdown (with ``rich`` when installed); a streamed answer is written as it comes.
     """
-    if not plain:
-        raise NotSupportedError(
-            "Team.print_response(show_member_responses=True) prints plain text: console= "
-            "and markdown=True are not supported with it"
-        )
+    drop_display_options(kwargs)
+    write = writer(console)
     if show_message and isinstance(input, str):
-        print(f"Message: {input}")
+        write(f"Message: {input}\n")
     if not stream:
         output = await team.arun(input, **kwargs)
-        _print_members(output)
-        print(_heading(output))
-        print(_body(output))
+        _print_members(output, markdown, console)
+        _print_run(output, markdown, console)
         return
     started = False
     shown: set[str] = set()
@@ -76,21 +77,19 @@ async def print_team_response(
         if event.parent_run_id is not None:
             if event.event in _COMPLETED and run is not None:
                 shown.add(run.run_id)
-                print(_heading(run))
-                print(_body(run))
+                _print_run(run, markdown, console)
             continue
         if event.event in _COMPLETED and run is not None:
             # Members whose events were not streamed (stream_member_events=False).
             unseen = [m for m in getattr(run, "member_responses", ()) if m.run_id not in shown]
             if unseen:
-                print()
+                write("\n")
             for member in unseen:
-                print(_heading(member))
-                print(_body(member))
+                _print_run(member, markdown, console)
             continue
         if event.event in _CONTENT:
             if not started:
-                print(f"--- {team.name or team.id} ---")
+                write(f"--- {team.name or team.id} ---\n")
                 started = True
-            print(event.content, end="", flush=True)
-    print()
+            write(event.content if isinstance(event.content, str) else str(event.content))
+    write("\n")

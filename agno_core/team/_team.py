@@ -427,11 +427,8 @@ class Team(TeamSessionApi, RunnerBase):
     ) -> None:
         """Run and print the answer, as `Agent.aprint_response` does; with
         ``show_member_responses`` (default: the team's ``show_members_responses``) each
-        member's answer is printed too, under its name (as plain text on stdout).
-
-        Raises:
-            NotSupportedError: ``console`` or ``markdown=True`` with the members' answers.
-        """
+        member's answer is printed too, under its name (``markdown`` and ``console`` apply to
+        every answer)."""
         show = (
             self.show_members_responses if show_member_responses is None else show_member_responses
         )
@@ -450,7 +447,8 @@ class Team(TeamSessionApi, RunnerBase):
             input,
             stream=bool(self.stream) if stream is None else stream,
             show_message=show_message,
-            plain=console is None and not markdown,
+            markdown=bool(self.markdown if markdown is None else markdown),
+            console=console,
             **kwargs,
         )
 

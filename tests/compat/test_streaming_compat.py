@@ -151,3 +151,15 @@ async def test_print_response_to_a_rich_console(
     await make_agent().aprint_response("Hi", stream=True, console=console)
 
     assert console.export_text() == "Message: Hi\nHello there\n"
+
+
+def test_print_response_takes_agnos_reasoning_display_options(
+    mock_model: MockOpenAI, make_agent: AgentMaker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mock_model.add_text("Hello.")
+
+    make_agent().print_response(
+        "hi", show_reasoning=True, show_full_reasoning=False, tags_to_include_in_markdown={"x"}
+    )
+
+    assert capsys.readouterr().out == "Message: hi\nHello.\n"

@@ -264,6 +264,25 @@ async def test_print_response_can_turn_member_responses_on_per_call(
     assert "--- Weather ---\nSunny.\n" in shown
 
 
+async def test_member_responses_render_as_markdown_on_a_console(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker
+) -> None:
+    from rich.console import Console
+
+    team = make_mode_team(show_members_responses=True)
+    one_delegation(mock_model, answer="It is **sunny**.")
+    console = Console(record=True, width=80, force_terminal=False)
+
+    await team.aprint_response(
+        "Weather?", markdown=True, console=console, show_full_reasoning=False
+    )
+
+    text = console.export_text()
+    assert "--- Weather ---" in text and "--- Travel Team ---" in text
+    assert "It is sunny." in text  # the markdown rendered: no asterisks left
+    assert "**" not in text
+
+
 # -- initialize_team ---------------------------------------------------------------------------
 
 
