@@ -32,9 +32,10 @@ async def finish(
     ctx.active.finished = True
     o.status = status
     o.error = error
-    if status is RunStatus.cancelled and o.content is None and error:
-        # As in Agno: a cancelled run with nothing said yet carries the reason as its content
-        # (partial content, when there is some, is kept instead: see keep_partial_content).
+    if status in (RunStatus.cancelled, RunStatus.error) and o.content is None and error:
+        # As in Agno: a cancelled or failed run with nothing said yet carries the reason as its
+        # content (partial content, when there is some, is kept instead: see
+        # keep_partial_content); ``error`` has it too.
         o.content = error
     o.finished_at = time.time()
     if ctx.started_at:
