@@ -56,6 +56,11 @@ class Message:
     from_history: bool = False
     metrics: MessageMetrics = field(default_factory=MessageMetrics)
 
+    @property
+    def tool_name(self) -> str | None:
+        """For a tool message, the tool's name (Agno's name for ``name`` there)."""
+        return self.name if self.role == "tool" else None
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"role": self.role, "content": self.content}
         if self.tool_calls:

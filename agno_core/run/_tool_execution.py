@@ -45,7 +45,8 @@ class ToolExecution:
     Attributes:
         tool_call_id: The model's id for the call.
         tool_name: The tool called.
-        tool_args: The validated arguments.
+        tool_args: The arguments as the model sent them (JSON-decoded; {} when they were not
+            a JSON object), as in Agno.
         result: The result given back to the model (a string).
         tool_call_error: True when the tool raised, its arguments were invalid, or the user
             rejected the call.
@@ -58,6 +59,8 @@ class ToolExecution:
         answered: The user filled in every field.
         external_execution_required: The caller runs the tool and gives back its ``result``.
         external_execution_silent: No "I have tools to execute" content for this pause.
+        stop_after_tool_call: The tool is marked ``stop_after_tool_call``: the run ended with
+            this call's result.
     """
 
     tool_call_id: str | None = None
@@ -74,6 +77,7 @@ class ToolExecution:
     answered: bool | None = None
     external_execution_required: bool | None = None
     external_execution_silent: bool | None = None
+    stop_after_tool_call: bool = False
 
     @property
     def is_paused(self) -> bool:
@@ -93,6 +97,8 @@ class ToolExecution:
             "tool_call_error": self.tool_call_error,
             "metrics": self.metrics.to_dict() if self.metrics else None,
         }
+        if self.stop_after_tool_call:
+            data["stop_after_tool_call"] = True
         for name in _HITL_FLAGS:
             value = getattr(self, name)
             if value is not None:
@@ -114,6 +120,7 @@ class ToolExecution:
             result=data.get("result"),
             tool_call_error=bool(data.get("tool_call_error")),
             metrics=ToolCallMetrics.from_dict(metrics) if metrics else None,
+            stop_after_tool_call=bool(data.get("stop_after_tool_call")),
             user_input_schema=(
                 [UserInputField.from_dict(f) for f in schema] if schema is not None else None
             ),

@@ -103,6 +103,7 @@ async def _tool_step(
             async for event in steps:
                 yield event
         if function.stop_after_tool_call and not execution.tool_call_error:
+            execution.stop_after_tool_call = True
             ctx.extra["stop_after"] = True
     if execution.metrics is not None:
         o.metrics.add_tool_call(execution.metrics)

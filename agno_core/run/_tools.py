@@ -129,7 +129,8 @@ async def execute_tool(
     error: str | None = None
     try:
         args = function.parse_arguments(call.arguments)
-        execution.tool_args = dict(args)
+        # ``execution.tool_args`` stays as the model sent them (as in Agno); the tool and its
+        # hooks get the validated ones, defaults filled in.
         fc = FunctionCall(function=function, arguments=dict(args), call_id=call.id)
         if function.pre_hook is not None:
             await _tool_hook(ctx, function.pre_hook, fc)

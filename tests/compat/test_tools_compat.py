@@ -206,3 +206,26 @@ async def test_add_tool_and_set_tools(mock_model: MockOpenAI, make_agent: AgentM
     await agent.arun("hi")
 
     assert [tool_names(r) for r in mock_model.requests] == [["lookup"], ["shout"]]
+
+
+async def test_tool_records_as_agnos(mock_model: MockOpenAI) -> None:
+    def forecast(city: str, unit: str = "c") -> str:
+        """Forecast."""
+        return f"{city} 20{unit}"
+
+    @tool(stop_after_tool_call=True)
+    def final(answer: str) -> str:
+        """Final answer."""
+        return answer
+
+    mock_model.add_tool_call("forecast", {"city": "Paris"})
+    mock_model.add_tool_call("final", {"answer": "Done."})
+
+    run = await Agent(tools=[forecast, final]).arun("Weather?")
+
+    first, last = run.tools
+    assert first.tool_args == {"city": "Paris"}  # as sent; the tool got unit="c" too
+    assert first.result == "Paris 20c"
+    assert (first.stop_after_tool_call, last.stop_after_tool_call) == (False, True)
+    assert [m.tool_name for m in run.messages if m.role == "tool"] == ["forecast", "final"]
+    assert run.messages[0].tool_name is None
