@@ -205,7 +205,7 @@ def _as_message(item: Message | dict[str, Any] | str) -> Message:
 def _user_text(self: RunOwner, ctx: RunContext) -> str:
     """The user's message: the input (``{name}`` placeholders resolved when it is text), and
     the dependencies as JSON with ``add_dependencies_to_context`` (as Agno builds it)."""
-    raw = ctx.output.input
+    raw = ctx.output.input_content
     text = _input_text(raw)
     if self.resolve_in_context and isinstance(raw, str):
         text = parts.resolve_placeholders(text, ctx)

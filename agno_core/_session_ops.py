@@ -155,7 +155,7 @@ class SessionOps:
         if not preserve_original:
             await db.adelete_run(last.run_id)
         opts: dict[str, Any] = {
-            "input": last.input,
+            "input": last.input_content,
             "session_id": session.session_id,
             "user_id": user_id or last.user_id,
             "run_id": None,

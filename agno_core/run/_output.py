@@ -10,6 +10,7 @@ from typing import Any
 from agno_core.metrics import RunMetrics
 from agno_core.models.finish_reason import FinishReason
 from agno_core.models.message import Message
+from agno_core.run._input import RunInput
 from agno_core.run._requirement import RunRequirement, link_requirements
 from agno_core.run._tool_execution import ToolExecution, jsonable
 from agno_core.run.base import RunStatus
@@ -37,7 +38,8 @@ class RunOutput:
         content: The answer: a string, or a validated `output_schema` instance (a dict when
             read back from the db; ``Schema.model_validate(content)`` accepts it).
         content_type: ``"str"`` or the output schema's class name.
-        input: The user's input.
+        input: The user's input, as a `RunInput` (``run.input.input_content``), as in Agno; a
+            raw value given here is wrapped in one.
         messages: The conversation sent to and received from the model.
         metrics: What the run cost (`RunMetrics`).
         tools: The tool calls made.
@@ -64,7 +66,7 @@ class RunOutput:
     status: RunStatus = RunStatus.pending
     content: Any = None
     content_type: str = "str"
-    input: Any = None
+    input: RunInput | None = None
     messages: list[Message] = field(default_factory=list)
     metrics: RunMetrics = field(default_factory=RunMetrics)
     tools: list[ToolExecution] = field(default_factory=list)
@@ -86,6 +88,15 @@ class RunOutput:
     model_provider_data: dict[str, Any] | None = None
     events: list[Any] | None = None
     requirements: list[RunRequirement] | None = None
+
+    def __post_init__(self) -> None:
+        if self.input is not None and not isinstance(self.input, RunInput):
+            self.input = RunInput(input_content=self.input)
+
+    @property
+    def input_content(self) -> Any:
+        """The user's input itself (``input.input_content``; None without input)."""
+        return self.input.input_content if self.input is not None else None
 
     @property
     def is_team(self) -> bool:
@@ -139,7 +150,7 @@ class RunOutput:
             "status": self.status.value,
             "content": jsonable(self.content),
             "content_type": self.content_type,
-            "input": jsonable(self.input),
+            "input": jsonable(self.input.input_content if self.input is not None else None),
             "messages": [m.to_dict() for m in self.messages],
             "metrics": self.metrics.to_dict(),
             "tools": [t.to_dict() for t in self.tools],

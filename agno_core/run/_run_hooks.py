@@ -119,11 +119,11 @@ async def run_pre_hooks(
     if not ctx.extra.get("state_loaded"):
         await load_session_state(ctx.owner, ctx)
         ctx.extra["state_loaded"] = True
-    run_input = RunInput(input_content=ctx.output.input)
+    run_input = RunInput(input_content=ctx.output.input_content)
     available = {"run_input": run_input, **_common_args(ctx)}
     async for event in _run_all(ctx, hooks, available, "pre"):
         yield event
-    ctx.output.input = run_input.input_content
+    ctx.output.input = RunInput(input_content=run_input.input_content)
 
 
 async def run_model_hooks(

@@ -102,7 +102,7 @@ async def _team_history_text(team: Team, ctx: RunContext, member: RunnerBase) ->
         for number, run in enumerate(runs, 1):
             lines.append(f"[run-{number}]")
             if run.input is not None:
-                lines.append(f"input: {_text(run.input)}")
+                lines.append(f"input: {_text(run.input_content)}")
             if run.content is not None:
                 lines.append(f"response: {run.get_content_as_string()}")
             lines.append("")
@@ -120,7 +120,7 @@ async def _member_input(team: Team, ctx: RunContext, member: RunnerBase, task: s
         parts.append(await _team_history_text(team, ctx, member))
     # A task of tasks mode is always the leader's own text.
     verbatim = not team.determine_input_for_members and team.mode is not TeamMode.tasks
-    parts.append(_text(ctx.output.input) if verbatim else task)
+    parts.append(_text(ctx.output.input_content) if verbatim else task)
     return "\n\n".join(p for p in parts if p)
 
 

@@ -31,7 +31,7 @@ async def test_pre_hook_receives_declared_arguments_and_can_rewrite_the_input(
 
     assert seen == {"text": "hello there", "agent": agent, "user_id": "u1"}
     assert ("user", "HELLO THERE") in conversation(mock_model.requests[0])
-    assert out.input == "HELLO THERE"
+    assert out.input.input_content == "HELLO THERE"
 
 
 async def test_async_pre_hook_with_kwargs_gets_every_argument(make_agent: AgentMaker) -> None:

@@ -74,7 +74,7 @@ async def test_regenerate_replaces_the_last_run_and_adds_instructions(
 
     new = agent.regenerate(session_id="s", additional_instructions="Be surprising.")
 
-    assert new.content == "regenerated" and new.input == "Q2"
+    assert new.content == "regenerated" and new.input.input_content == "Q2"
     sent = mock_model.requests[-1]
     assert "Be surprising." in system_text(sent)
     assert [t for r, t in conversation(sent) if r != "system"] == ["Q1", "first answer", "Q2"]
@@ -125,3 +125,17 @@ async def test_additional_input_goes_between_system_and_user_message(
         ("user", "Charged twice"),
         ("user", "Enable 2FA?"),
     ]
+
+
+async def test_a_runs_input_is_a_run_input(mock_model: MockOpenAI, make_agent: AgentMaker) -> None:
+    from agno_core.run.agent import RunInput
+
+    agent = make_agent()
+    run = await agent.arun("What is the capital of France?")
+
+    session = await agent.aget_session()
+    assert session is not None
+    stored = session.runs[0].input
+    assert isinstance(run.input, RunInput) and isinstance(stored, RunInput)
+    assert stored.input_content == run.input.input_content == "What is the capital of France?"
+    assert stored.input_content_string() == "What is the capital of France?"

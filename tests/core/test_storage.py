@@ -114,7 +114,7 @@ async def test_concurrent_runs_on_one_session_are_all_kept(agent: Agent, db: Sql
     assert [r.status for r in runs] == [RunStatus.completed] * 12
     assert await db.acount_runs("busy") == 12
     stored = await db.aget_session_runs("busy")
-    assert sorted(r.input for r in stored) == sorted(f"q{i}" for i in range(12))
+    assert sorted(r.input.input_content for r in stored) == sorted(f"q{i}" for i in range(12))
     assert (await agent.aget_session_metrics("busy")).runs == 12
 
 
@@ -124,7 +124,7 @@ async def test_structured_input_is_stored_as_data(agent: Agent, mock_model: Mock
     stored = await agent.aget_run_output(run.run_id, run.session_id)
 
     assert stored is not None
-    assert stored.input == {"ticker": "AAPL", "days": [1, 2]}
+    assert stored.input.input_content == {"ticker": "AAPL", "days": [1, 2]}
     assert mock_model.requests[0].json["messages"][-1] == {
         "role": "user",
         "content": '{"ticker": "AAPL", "days": [1, 2]}',

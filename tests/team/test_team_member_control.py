@@ -56,7 +56,7 @@ async def test_determine_input_for_members_false_sends_the_users_input(
 
     member = of_model(mock_model.requests, WEATHER_MODEL)[0]
     assert user_of(member) == "Is it raining in Bergen today?"
-    assert result.member_responses[0].input == "Is it raining in Bergen today?"
+    assert result.member_responses[0].input.input_content == "Is it raining in Bergen today?"
     assert "receives the user's message itself" in system_of(mock_model.requests[0])
 
 
