@@ -36,11 +36,18 @@ def _input_text(value: Any) -> str:
 
 
 def instructions_text(instructions: str | list[str]) -> str:
-    """The instructions as the system message shows them (several as a list)."""
+    """The instructions as the system message shows them, as Agno renders them: one as it is,
+    several as a bulleted list (an instruction of several lines as a block of its own)."""
     items = [instructions] if isinstance(instructions, str) else instructions
     if len(items) == 1:
         return items[0]
-    return "Instructions:\n" + "\n".join(f"- {i}" for i in items)
+
+    def is_block(item: str) -> bool:
+        return "\n" in item.strip()
+
+    if not any(is_block(i) for i in items):
+        return "\n".join(f"- {i.strip()}" for i in items)
+    return "\n\n".join(i if is_block(i) else f"- {i.strip()}" for i in items)
 
 
 def all_instructions(self: RunOwner) -> str | list[str] | None:
@@ -54,23 +61,32 @@ def all_instructions(self: RunOwner) -> str | list[str] | None:
 
 
 def static_parts(self: RunOwner) -> list[str]:
-    """The runner's own text: description, role, instructions, toolkit instructions, the
-    markdown hint (``{name}`` placeholders in these are resolved; see `system_message`)."""
+    """The runner's identity, in Agno's layout: description, ``<your_role>``, instructions
+    (in ``<instructions>`` tags with ``use_instruction_tags``). Each part ends with its own
+    separating newlines; ``{name}`` placeholders are resolved later (see `system_message`)."""
     parts: list[str] = []
     if self.description:
-        parts.append(self.description)
+        parts.append(f"{self.description}\n")
     if self.role:
-        parts.append(f"Your role: {self.role}")
+        parts.append(f"\n<your_role>\n{self.role}\n</your_role>\n\n")
     instructions = all_instructions(self)
     if instructions:
-        parts.append(instructions_text(instructions))
+        rendered = instructions_text(instructions)
+        if getattr(self, "use_instruction_tags", False):
+            parts.append(f"<instructions>\n{rendered}\n</instructions>\n\n")
+        else:
+            parts.append(f"{rendered}\n\n")
+    return parts
+
+
+def _tool_instructions(self: RunOwner) -> str:
+    """The instructions of the runner's toolkits that ask for them (``add_instructions``)."""
+    text = ""
     if isinstance(self.tools, list):
         for item in self.tools:
             if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
-                parts.append(item.instructions)
-    if self.markdown:
-        parts.append("Use markdown to format your answers.")
-    return parts
+                text += f"{item.instructions}\n"
+    return text
 
 
 async def _custom_system_message(self: RunOwner, ctx: RunContext) -> str:
@@ -91,57 +107,53 @@ async def _custom_system_message(self: RunOwner, ctx: RunContext) -> str:
 async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
     """The system message: the given one, or one built from the runner's settings.
 
-    Built: description, role, instructions, the additional information (time, location, name),
-    then the expected output, the additional context, the session state and the user's memories.
-    ``{name}`` placeholders in the first part are resolved from the session state, dependencies,
-    metadata and user id when ``resolve_in_context`` (the default), as in Agno.
+    Built in Agno's layout and words: description, ``<your_role>``, instructions, (a team's
+    members and rules), ``<additional_information>`` (markdown, time, location, name), the
+    toolkits' instructions, then ``<expected_output>``, the additional context, the user's
+    memories, the session summary, the model's ``system_prompt`` and ``<session_state>``.
+    ``{name}`` placeholders in the part before the expected output are resolved from the
+    session state, dependencies, metadata and user id when ``resolve_in_context`` (the
+    default), as in Agno; the rest is sent as written.
     """
     if self.system_message is not None:
         return await _custom_system_message(self, ctx)
     if not self.build_context:
         return None
-    sections = self._system_parts()
-    extra = (
-        await parts.additional_information(self, ctx)
-        if self.add_datetime_to_context or self.add_location_to_context or self.add_name_to_context
-        else None
-    )
-    if extra:
-        sections.append("Additional information:\n" + "\n".join(f"- {i}" for i in extra))
-    text = "\n\n".join(sections)
+    text = "".join(self._system_parts())
+    info: list[str] = []
+    if self.markdown and ctx.output_schema is None:
+        info.append("Use markdown to format your answers.")
+    if self.add_datetime_to_context or self.add_location_to_context or self.add_name_to_context:
+        info.extend(await parts.additional_information(self, ctx))
+    if info:
+        text += "<additional_information>" + "".join(f"\n- {i}" for i in info)
+        text += "\n</additional_information>\n\n"
+    text += _tool_instructions(self)
     if self.resolve_in_context:
         text = parts.resolve_placeholders(text, ctx)
-    # As in Agno, the expected output and the additional context are added after the
-    # placeholders are resolved: their text is sent as written.
-    tail = []
     if self.expected_output:
-        tail.append(f"Expected output: {self.expected_output}")
+        text += f"<expected_output>\n{self.expected_output.strip()}\n</expected_output>\n\n"
     if self.additional_context:
-        tail.append(self.additional_context)
-    if tail:
-        text = "\n\n".join([text, *tail]) if text else "\n\n".join(tail)
+        text += f"{self.additional_context}\n"
     uses_memories = self.add_memories_to_context or (
         self.add_memories_to_context is None
         and (self.update_memory_on_run or self.enable_agentic_memory)
     )
+    if not ctx.options.use_user_context:
+        uses_memories = False
+    if uses_memories and ctx.db:
+        text += await _memories_section(self, ctx)
+    if uses_summary(self):
+        text += await summary_section(ctx) or ""
+    model_prompt = getattr(self.model, "system_prompt", None)
+    if model_prompt:  # as in Agno: the model's own system prompt comes after the context
+        text += model_prompt
     wants_state = ctx.options.add_session_state_to_context
     if self.add_session_state_to_context if wants_state is None else wants_state:
         state = public_context(ctx).session_state
         if state is not None:
-            block = f"<session_state>\n{stored_form(state)}\n</session_state>"
-            text = f"{text}\n\n{block}" if text else block
-    if not ctx.options.use_user_context:
-        uses_memories = False
-    memories = await _memories_section(self, ctx) if uses_memories and ctx.db else None
-    if memories:
-        text = f"{text}\n\n{memories}" if text else memories
-    summary = await summary_section(ctx) if uses_summary(self) else None
-    if summary:
-        text = f"{text}\n\n{summary}" if text else summary
-    model_prompt = getattr(self.model, "system_prompt", None)
-    if model_prompt:  # as in Agno: the model's own system prompt comes last
-        text = f"{text}\n\n{model_prompt}" if text else model_prompt
-    return text or None
+            text += f"\n<session_state>\n{stored_form(state)}\n</session_state>\n\n"
+    return text.strip() or None
 
 
 def _adds_dependencies(self: RunOwner, ctx: RunContext) -> bool:
@@ -149,25 +161,42 @@ def _adds_dependencies(self: RunOwner, ctx: RunContext) -> bool:
     return self.add_dependencies_to_context if wanted is None else wanted
 
 
-async def _memories_section(self: RunOwner, ctx: RunContext) -> str | None:
-    if ctx.db is None:
-        return None
-    user_id = ctx.output.user_id or "default"
-    if self.enable_agentic_memory:
-        # The memory tool updates memories by id, so the model sees the ids.
-        stored = await ctx.db.aget_user_memories(user_id)
-        lines = [f"- [{m.memory_id}] {m.memory}" for m in stored]
-        note = (
-            "Use the update_user_memory tool to add, update or delete memories about the user "
-            "when they share or change something worth remembering, or ask you to forget it."
+async def _memories_section(self: RunOwner, ctx: RunContext) -> str:
+    """The user's memories, in Agno's words (and how to update them, with agentic memory)."""
+    assert ctx.db is not None
+    memories = await ctx.db.aget_memories(ctx.output.user_id or "default")
+    if memories:
+        text = (
+            "You have access to user info and preferences from previous interactions that you "
+            "can use to personalize your response:\n\n<memories_from_previous_interactions>"
+            + "".join(f"\n- {m}" for m in memories)
+            + "\n</memories_from_previous_interactions>\n\nNote: this information is from "
+            "previous interactions and may be updated in this conversation. You should always "
+            "prefer information from this conversation over the past memories.\n"
         )
-        if not lines:
-            return f"Memories about the user: none yet.\n{note}"
-        return "Memories about the user:\n" + "\n".join(lines) + f"\n{note}"
-    memories = await ctx.db.aget_memories(user_id)
-    if not memories:
-        return None
-    return "Memories about the user:\n" + "\n".join(f"- {m}" for m in memories)
+    else:
+        text = (
+            "You have the capability to retain memories from previous interactions with the "
+            "user, but have not had any interactions with the user yet.\n"
+        )
+    if self.enable_agentic_memory:
+        text += (
+            "\n<updating_user_memories>\n"
+            "- You have access to the `update_user_memory` tool that you can use to add new "
+            "memories, update existing memories, delete memories, or clear all memories.\n"
+            "- If the user's message includes information that should be captured as a memory, "
+            "use the `update_user_memory` tool to update your memory database.\n"
+            "- Memories should include details that could personalize ongoing interactions with "
+            "the user.\n"
+            "- Use this tool to add new memories or update existing memories that you identify "
+            "in the conversation.\n"
+            "- Use this tool if the user asks to update their memory, delete a memory, or clear "
+            "all memories.\n"
+            "- If you use the `update_user_memory` tool, remember to pass on the response to the "
+            "user.\n"
+            "</updating_user_memories>\n\n"
+        )
+    return text
 
 
 async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:

@@ -106,8 +106,10 @@ async def summary_section(ctx: RunContext) -> str | None:
     summary = await read_summary(ctx.db, ctx.output.session_id)
     if summary is None:
         return None
-    return (
-        "A summary of your earlier conversation with the user (it may be out of date: what is "
-        "said in this conversation wins):\n"
-        f"<session_summary>\n{summary.summary}\n</session_summary>"
+    return (  # Agno's words
+        "Here is a brief summary of your previous interactions:\n\n"
+        f"<summary_of_previous_interactions>\n{summary.summary}\n"
+        "</summary_of_previous_interactions>\n\n"
+        "Note: this information is from previous interactions and may be outdated. You should "
+        "ALWAYS prefer information from this conversation over the past summary.\n\n"
     )

@@ -114,7 +114,8 @@ async def followup_events(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, No
         yield make_event(ctx, ev.FollowupsStartedEvent, "followups_started")
     system = _PROMPT if not instructions else f"{_PROMPT}\n\n{instructions}"
     user = (
-        f"User message:\n{_text(o.input_content)}\n\nAssistant response:\n{o.get_content_as_string()}"
+        f"User message:\n{_text(o.input_content)}\n\n"
+        f"Assistant response:\n{o.get_content_as_string()}"
         f"\n\n{_count_text(minimum, maximum)}"
     )
     request = ModelRequest(

@@ -10,7 +10,6 @@ from pydantic import BaseModel
 
 from agno_core._history import messages_limit
 from agno_core._options import OPTION_DEFAULTS
-from agno_core._prompt import all_instructions, instructions_text
 from agno_core._run_extras import set_run_extras
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
@@ -513,11 +512,8 @@ class Team(TeamSessionApi, RunnerBase):
         return functions
 
     def _system_parts(self) -> list[str]:
+        # As in Agno: the leader's identity first, then its team.
         parts = super()._system_parts()
-        instructions = all_instructions(self)
-        if self.use_instruction_tags and instructions:
-            text = instructions_text(instructions)
-            parts = [f"<instructions>\n{p}\n</instructions>" if p == text else p for p in parts]
         if self.members:
-            parts.append(team_block(self))
+            parts.append(team_block(self) + "\n\n")
         return parts

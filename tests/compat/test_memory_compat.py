@@ -42,7 +42,8 @@ async def test_agentic_memory_adds_updates_and_deletes(
 
     first = mock_model.requests[0]
     assert "update_user_memory" in tool_names(first)
-    assert "Memories about the user: none yet." in system_text(first)
+    assert "have not had any interactions with the user yet" in system_text(first)
+    assert "<updating_user_memories>" in system_text(first)
     memory_call = mock_model.requests[1]
     assert set(tool_names(memory_call)) == {
         "add_memory",
@@ -77,7 +78,7 @@ async def test_agentic_memory_adds_updates_and_deletes(
 
     await memory_agent.arun("Call me Anna, and I quit tea.")
 
-    assert f"[{name.memory_id}] Name is Ann" in system_text(mock_model.requests[4])
+    assert "\n- Name is Ann\n" in system_text(mock_model.requests[4])
     [anna] = await memory_agent.aget_user_memories()
     assert (anna.memory_id, anna.memory, anna.topics) == (name.memory_id, "Name is Anna", ["name"])
 

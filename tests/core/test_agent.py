@@ -71,9 +71,9 @@ async def test_agno_constructor_arguments(
         "Financial analyst",
         "- Be brief.",
         "- Cite numbers.",
-        "markdown",
     ):
         assert part in system
+    assert "markdown" not in system  # as in Agno: no markdown hint for a structured answer
     assert agent.telemetry is False
 
 

@@ -188,7 +188,7 @@ async def test_the_models_instructions_and_system_prompt_join_the_system_message
     await Agent(model=model).arun("y")
 
     assert _system(mock_model.requests[0].json)[1] == (
-        "Instructions:\n- Be brief.\n- Answer in French.\n\nYou are terse."
+        "- Be brief.\n- Answer in French.\n\nYou are terse."
     )
     assert _system(mock_model.requests[1].json)[1] == "Answer in French.\n\nYou are terse."
 

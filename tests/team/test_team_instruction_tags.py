@@ -21,7 +21,7 @@ async def test_instructions_are_wrapped_in_tags(mock_model: MockOpenAI) -> None:
     await _team(instructions="Route well.", use_instruction_tags=True).arun("hi")
 
     many, one = (system_text(r) for r in mock_model.requests)
-    assert "<instructions>\nInstructions:\n- Route well.\n- Be kind.\n</instructions>" in many
+    assert "<instructions>\n- Route well.\n- Be kind.\n</instructions>" in many
     assert "<instructions>\nRoute well.\n</instructions>" in one
 
 

@@ -71,7 +71,8 @@ async def test_agent_extracts_stores_and_reuses_memories(mock_model: MockOpenAI,
     await agent.arun("Any tips?", user_id="ann")
 
     later = run_requests(mock_model)[-1]
-    assert "Memories about the user:\n- Name is Ann\n- Loves Paris" in system_text(later)
+    memories = "<memories_from_previous_interactions>\n- Name is Ann\n- Loves Paris\n"
+    assert memories in system_text(later)
     known = messages(memory_requests(mock_model)[-1])[-1]["content"]
     assert "Known memories:\n- Name is Ann\n- Loves Paris" in known
     assert [m.memory for m in agent.get_user_memories("ann")] == [
@@ -84,7 +85,10 @@ async def test_agent_extracts_stores_and_reuses_memories(mock_model: MockOpenAI,
     reply(mock_model, "Hello.", model=WEATHER_MODEL)
     remember(mock_model)
     await agent.arun("Hi", user_id="bob")
-    assert messages(run_requests(mock_model)[-1])[0]["role"] == "user"  # no system message
+    first = messages(run_requests(mock_model)[-1])[0]
+    assert first["role"] == "system"  # Agno's words for a user with no memories yet
+    assert "have not had any interactions with the user yet" in first["content"]
+    assert "Name is Ann" not in first["content"]
     assert await db.aget_memories("bob") == []
 
 
@@ -120,7 +124,7 @@ async def test_team_extracts_memories_with_the_leader_model(
     assert leader.model == LEADER
     system = system_text(leader)
     assert system.startswith("<team>\nYou lead a team")
-    assert "Memories about the user:\n- Name is Ann" in system
+    assert "<memories_from_previous_interactions>\n- Name is Ann" in system
 
 
 async def test_member_memories_are_counted_as_member_usage(

@@ -42,7 +42,7 @@ async def test_context_options_build_the_leaders_system_message(
     assert result.content == "It is sunny."
     system = system_of(of_model(mock_model.requests, LEADER)[0])
     assert "Plan the trip to Oslo." in system
-    assert "Additional information:\n- The current time is 20" in system
+    assert "<additional_information>\n- The current time is 20" in system
     assert "- Your name is: Travel Team." in system
     assert '<member id="weather"' in system  # the team's own part is still there
 
