@@ -76,6 +76,7 @@ async def _search(ctx: RunContext, execution: ToolExecution) -> AsyncIterator[An
         session_type=owner.kind,
         user_id=ctx.output.user_id,
         limit=DEFAULT_SESSIONS if limit is None else limit,
+        include_runs=False,  # each session's runs are read below, as many as shown
         exclude=ctx.output.session_id,
     )
     found = []
@@ -95,7 +96,9 @@ async def _read(
     db = ctx.db
     assert db is not None
     wanted = str(session_id)
-    mine = await db.aget_sessions(session_type=ctx.owner.kind, user_id=ctx.output.user_id)
+    mine = await db.aget_sessions(
+        session_type=ctx.owner.kind, user_id=ctx.output.user_id, include_runs=False
+    )
     if wanted not in {s.session_id for s in mine}:
         execution.result = "Session not found."
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from agno_core.db._errors import StorageError
+from agno_core.db._session_records import SessionType
 from agno_core.db._sql import SqlDb
 
-__all__ = ["SqlDb", "StorageError"]
+__all__ = ["SessionType", "SqlDb", "StorageError"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import fields
 from typing import Any, Self
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -21,11 +21,20 @@ from agno_core.db._errors import StorageError, check_table_options, driver_messa
 from agno_core.db._migrate import SchemaMismatch, migrate
 from agno_core.db._schema import SCHEMA_VERSION, TableNames, Tables, build_tables
 
-__all__ = ["DbBase"]
+__all__ = ["DbBase", "chunks"]
 
 # Compiled statements shared by the db objects of one class, table set and dialect version.
 _COMPILED: dict[Hashable, Statement] = {}
 _COMPILED_MAX = 512
+# Ids per ``IN (...)``: far below SQLite's limit on bound parameters.
+_CHUNK = 500
+
+
+def chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    """``ids`` without repeats, in lists of at most 500 (one ``IN (...)`` each)."""
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start : start + _CHUNK]
 
 
 class DbBase:
@@ -197,12 +206,36 @@ class DbBase:
         except (DBAPIError, OSError, SchemaMismatch) as exc:
             if self._schema_ready:
                 raise
-            raise StorageError(
-                self.masked(
-                    f"{type(self).__name__} cannot use {self._where()}: {self._problem(exc)}"
-                )
-            ) from exc
+            raise self._unusable(exc) from exc
         return state.hot
+
+    def _unusable(self, exc: BaseException) -> StorageError:
+        return StorageError(
+            self.masked(f"{type(self).__name__} cannot use {self._where()}: {self._problem(exc)}")
+        )
+
+    async def atable_exists(self, table_name: str) -> bool:
+        """Whether the database has a table of that name (in ``db_schema``, on PostgreSQL),
+        as Agno's ``db.table_exists``. Only looks: this db's tables are not created by it.
+
+        Raises:
+            StorageError: the database cannot be opened.
+        """
+        schema = self._schema_for_tables()
+        try:
+            engine = (await self._engines.get()).engine
+            async with engine.connect() as conn:
+                return bool(
+                    await conn.run_sync(
+                        lambda sync: inspect(sync).has_table(table_name, schema=schema)
+                    )
+                )
+        except (DBAPIError, OSError) as exc:
+            raise self._unusable(exc) from exc
+
+    def table_exists(self, table_name: str) -> Any:
+        """`atable_exists`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
+        return run_sync(self.atable_exists(table_name))
 
     def _where(self) -> str:
         return self.db_url

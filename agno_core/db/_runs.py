@@ -18,7 +18,7 @@ from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.run._output import RunOutput, output_from_dict
 from agno_core.run.base import RunStatus
 
-__all__ = ["PROCESS_TOKEN", "RunStore"]
+__all__ = ["PROCESS_TOKEN", "RunStore", "run_dict"]
 
 # Identifies this process as the holder of a run's lease.
 PROCESS_TOKEN = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -76,6 +76,15 @@ class _RunRow(NamedTuple):
 
 
 _LIVE = LIVE_STATUSES  # the partial index on (status, lease) has this very predicate
+
+
+def run_dict(row: Any) -> dict[str, Any]:
+    """A run's stored data with its row's status and error (the columns are the truth: a
+    status change rewrites them, not always the data)."""
+    data = dict(row.data)
+    data["status"] = row.status
+    data["error"] = row.error
+    return data
 
 
 class RunStore(DbBase):
@@ -142,7 +151,8 @@ class RunStore(DbBase):
         session_type: str = "agent",
         lease: bool = True,
     ) -> None:
-        """Store a new run (and its session, the first time) in one transaction."""
+        """Store a new run (and, for a top-level run, its session the first time) in one
+        transaction."""
         hot = await self._hot()
         values = self._run_values(output, status)
         values["run_id"] = output.run_id
@@ -151,7 +161,12 @@ class RunStore(DbBase):
             values["lease_owner"] = PROCESS_TOKEN
             values["lease_expires_at"] = time.time() + self.run_lease_seconds
         params = {f"p_{key}": value for key, value in values.items()}
-        new_session = output.session_id not in self._known_sessions
+        # A member run (it has a parent) does not write the session's row: the session is its
+        # top-level run's, which writes the row with its own kind and ids. A member run often
+        # ends, and is stored, before the team run it belongs to; the row it wrote made a team
+        # session look like its member agent's.
+        top_level = output.parent_run_id is None
+        new_session = top_level and output.session_id not in self._known_sessions
         if new_session:
             params.update(
                 s_session_id=output.session_id,
@@ -172,7 +187,8 @@ class RunStore(DbBase):
             run = self._statement(hot, ("insert", False), lambda: self._build_run_insert(False))
             steps = [session.bind(params), run.bind(params)]
         await hot.write(steps)
-        self._remember_session(output.session_id)
+        if top_level:
+            self._remember_session(output.session_id)
 
     def _remember_session(self, session_id: str) -> None:
         self._known_sessions[session_id] = None
@@ -260,10 +276,7 @@ class RunStore(DbBase):
         )
 
     def _row_to_output(self, row: Any) -> RunOutput:
-        data = dict(row.data)
-        data["status"] = row.status
-        data["error"] = row.error
-        return output_from_dict(data)
+        return output_from_dict(run_dict(row))
 
     async def aget_run_row(self, run_id: str) -> tuple[str, str] | None:
         """``(status, session_id)`` of a run, or None when it does not exist."""

@@ -5,16 +5,17 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
 from agno_core._sync import run_sync
-from agno_core.db._base import DbBase
+from agno_core.db._base import DbBase, chunks
 from agno_core.db._compiled import param
 from agno_core.memory._user_memory import UserMemory
 
-__all__ = ["AsyncMemoryApi", "EvalStore", "IntentStore", "MemoryStore"]
+__all__ = ["EvalStore", "IntentStore", "MemoryStore"]
 
 
 class IntentStore(DbBase):
@@ -122,6 +123,32 @@ class MemoryStore(DbBase):
             rows = (await conn.execute(stmt)).all()
         return [_memory_from_row(r) for r in reversed(rows)]
 
+    async def aget_user_memory(
+        self, memory_id: str, deserialize: bool = True, user_id: str | None = None
+    ) -> UserMemory | dict[str, Any] | None:
+        """One memory, as Agno's ``db.get_user_memory``.
+
+        Args:
+            memory_id: The memory.
+            deserialize: A `UserMemory` (True) or Agno's memory row dict (``memory_id``,
+                ``memory``, ``topics``, ``user_id``, ..., times in Unix seconds).
+            user_id: Only if the memory belongs to this user.
+
+        Returns:
+            The memory, or None when there is no such memory (of that user).
+        """
+        engine = await self._engine()
+        table = self.tables.memories
+        stmt = select(table).where(table.c.memory_id == memory_id)
+        if user_id is not None:
+            stmt = stmt.where(table.c.user_id == user_id)
+        async with engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        if row is None:
+            return None
+        memory = _memory_from_row(row)
+        return memory if deserialize else asdict(memory)
+
     async def aupsert_user_memory(self, memory: UserMemory) -> UserMemory:
         """Store a memory: a new one gets an id; one with a known id is replaced."""
         engine = await self._engine()
@@ -151,13 +178,26 @@ class MemoryStore(DbBase):
 
     async def adelete_user_memory(self, memory_id: str, user_id: str | None = None) -> bool:
         """Delete one memory (only if it belongs to ``user_id`` when given); True if it existed."""
+        return await self._delete_memories([memory_id], user_id) > 0
+
+    async def adelete_user_memories(
+        self, memory_ids: Sequence[str], user_id: str | None = None
+    ) -> None:
+        """Delete memories (only those of ``user_id`` when given), as Agno's
+        ``db.delete_user_memories``; ids that do not exist are ignored."""
+        await self._delete_memories(memory_ids, user_id)
+
+    async def _delete_memories(self, memory_ids: Sequence[str], user_id: str | None) -> int:
         engine = await self._engine()
         table = self.tables.memories
-        stmt = delete(table).where(table.c.memory_id == memory_id)
-        if user_id is not None:
-            stmt = stmt.where(table.c.user_id == user_id)
+        deleted = 0
         async with engine.begin() as conn:
-            return bool((await conn.execute(stmt)).rowcount)
+            for ids in chunks(memory_ids):
+                stmt = delete(table).where(table.c.memory_id.in_(ids))
+                if user_id is not None:
+                    stmt = stmt.where(table.c.user_id == user_id)
+                deleted += int((await conn.execute(stmt)).rowcount or 0)
+        return deleted
 
     async def aclear_memories(self, user_id: str | None = None) -> int:
         """Delete every memory (of one user when ``user_id`` is given); how many were deleted."""
@@ -173,6 +213,12 @@ class MemoryStore(DbBase):
         """`aget_user_memories`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
         return run_sync(self.aget_user_memories(user_id, limit=limit))
 
+    def get_user_memory(
+        self, memory_id: str, deserialize: bool = True, user_id: str | None = None
+    ) -> Any:
+        """`aget_user_memory`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
+        return run_sync(self.aget_user_memory(memory_id, deserialize, user_id))
+
     def upsert_user_memory(self, memory: UserMemory) -> Any:
         """`aupsert_user_memory`, synchronously (a coroutine on the Async* dbs)."""
         return run_sync(self.aupsert_user_memory(memory))
@@ -181,32 +227,13 @@ class MemoryStore(DbBase):
         """`adelete_user_memory`, synchronously (a coroutine on the Async* dbs)."""
         return run_sync(self.adelete_user_memory(memory_id, user_id))
 
+    def delete_user_memories(self, memory_ids: Sequence[str], user_id: str | None = None) -> Any:
+        """`adelete_user_memories`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
+        return run_sync(self.adelete_user_memories(memory_ids, user_id))
+
     def clear_memories(self, user_id: str | None = None) -> Any:
         """`aclear_memories`, synchronously (a coroutine on the Async* dbs, as in Agno)."""
         return run_sync(self.aclear_memories(user_id))
-
-
-class AsyncMemoryApi:
-    """Agno's async db interface: the memory methods return coroutines (``await db.x()``).
-
-    Mixed in before the store class by `AsyncSqliteDb` and `AsyncPostgresDb`.
-    """
-
-    def get_user_memories(self, user_id: str | None = None, *, limit: int | None = None) -> Any:
-        """Awaitable `aget_user_memories`."""
-        return self.aget_user_memories(user_id, limit=limit)  # type: ignore[attr-defined]
-
-    def upsert_user_memory(self, memory: UserMemory) -> Any:
-        """Awaitable `aupsert_user_memory`."""
-        return self.aupsert_user_memory(memory)  # type: ignore[attr-defined]
-
-    def delete_user_memory(self, memory_id: str, user_id: str | None = None) -> Any:
-        """Awaitable `adelete_user_memory`."""
-        return self.adelete_user_memory(memory_id, user_id)  # type: ignore[attr-defined]
-
-    def clear_memories(self, user_id: str | None = None) -> Any:
-        """Awaitable `aclear_memories`."""
-        return self.aclear_memories(user_id)  # type: ignore[attr-defined]
 
 
 def _memory_from_row(row: Any) -> UserMemory:

@@ -35,7 +35,8 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "ToolCallStartedEvent",
     ],
     "agno_core.agent.agent": ["Agent", "RunOutput"],
-    "agno_core.db": ["SqlDb", "StorageError"],
+    "agno_core.db": ["SessionType", "SqlDb", "StorageError"],
+    "agno_core.db.base": ["SessionType"],
     "agno_core.db.in_memory": ["InMemoryDb"],
     "agno_core.db.postgres": ["AsyncPostgresDb", "PostgresDb"],
     "agno_core.db.postgres.async_postgres": ["AsyncPostgresDb"],
@@ -65,7 +66,7 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "PerformanceResult",
         "Verdict",
     ],
-    "agno_core.session": ["AgentSession"],
+    "agno_core.session": ["AgentSession", "TeamSession"],
     "agno_core.exceptions": [
         "AgentRunException",
         "CheckTrigger",

@@ -8,8 +8,8 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from agno_core.db._async_api import AsyncDbApi
 from agno_core.db._sql import SqlDb
-from agno_core.db._stores import AsyncMemoryApi
 
 __all__ = ["AsyncPostgresDb", "PostgresDb"]
 
@@ -85,7 +85,8 @@ class PostgresDb(SqlDb):
         )
 
 
-class AsyncPostgresDb(AsyncMemoryApi, PostgresDb):
-    """`PostgresDb` with Agno's async db interface: ``await db.get_user_memories()`` and the
-    other memory methods are coroutines. Agents and teams use it exactly like `PostgresDb`.
+class AsyncPostgresDb(AsyncDbApi, PostgresDb):
+    """`PostgresDb` with Agno's async db interface: ``await db.get_session(...)``,
+    ``await db.get_user_memories()`` and the other session, memory and table methods are
+    coroutines. Agents and teams use it exactly like `PostgresDb`.
     """

@@ -20,11 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.util import await_only
 
+from agno_core.db._async_api import AsyncDbApi
 from agno_core.db._direct import HotPath
 from agno_core.db._errors import sqlite_problem
 from agno_core.db._sql import SqlDb
 from agno_core.db._sqlite_loop_conn import open_on_loop
-from agno_core.db._stores import AsyncMemoryApi
 
 __all__ = ["AsyncSqliteDb", "SqliteDb"]
 
@@ -283,7 +283,8 @@ def _check_path(path: Path) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(path.parent))
 
 
-class AsyncSqliteDb(AsyncMemoryApi, SqliteDb):
-    """`SqliteDb` with Agno's async db interface: ``await db.get_user_memories()`` and the
-    other memory methods are coroutines. Agents and teams use it exactly like `SqliteDb`.
+class AsyncSqliteDb(AsyncDbApi, SqliteDb):
+    """`SqliteDb` with Agno's async db interface: ``await db.get_session(...)``,
+    ``await db.get_user_memories()`` and the other session, memory and table methods are
+    coroutines. Agents and teams use it exactly like `SqliteDb`.
     """

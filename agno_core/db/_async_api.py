@@ -1,0 +1,48 @@
+"""Agno's async db interface: on ``AsyncSqliteDb`` and ``AsyncPostgresDb`` the Agno method names
+return coroutines (``await db.get_session(...)``), as on Agno's async dbs.
+
+Each is the ``a``-prefixed coroutine of `SqlDb` under Agno's name: one implementation serves
+the sync name on `SqlDb` (through ``run_sync``) and the awaitable name here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from agno_core.db._sql import SqlDb
+
+__all__ = ["AsyncDbApi"]
+
+
+def _awaitable(name: str) -> Callable[..., Any]:
+    """A method returning the coroutine ``self.a<name>(...)``, with `SqlDb.<name>`'s
+    signature."""
+
+    @functools.wraps(getattr(SqlDb, name))
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self, f"a{name}")(*args, **kwargs)
+
+    method.__doc__ = f"Awaitable `a{name}` (Agno's async db interface)."
+    return method
+
+
+class AsyncDbApi:
+    """Mixed in before the store class by `AsyncSqliteDb` and `AsyncPostgresDb`."""
+
+    # memories
+    get_user_memories = _awaitable("get_user_memories")
+    get_user_memory = _awaitable("get_user_memory")
+    upsert_user_memory = _awaitable("upsert_user_memory")
+    delete_user_memory = _awaitable("delete_user_memory")
+    delete_user_memories = _awaitable("delete_user_memories")
+    clear_memories = _awaitable("clear_memories")
+    # sessions
+    get_session = _awaitable("get_session")
+    get_sessions = _awaitable("get_sessions")
+    rename_session = _awaitable("rename_session")
+    delete_session = _awaitable("delete_session")
+    delete_sessions = _awaitable("delete_sessions")
+    # tables
+    table_exists = _awaitable("table_exists")

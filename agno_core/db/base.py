@@ -1,0 +1,8 @@
+"""``from agno_core.db.base import SessionType``, the module path Agno code uses
+(``agno.db.base``)."""
+
+from __future__ import annotations
+
+from agno_core.db._session_records import SessionType
+
+__all__ = ["SessionType"]
