@@ -103,6 +103,38 @@ def test_asyncio_run_ending_with_every_run_done(tmp_path: Path, target: tuple[st
     assert _assert_terminal(target, 10) == {"COMPLETED": 10}
 
 
+def test_dbs_dropped_just_before_asyncio_run_returns(
+    tmp_path: Path, target: tuple[str, str]
+) -> None:
+    # A db made inside a helper coroutine is dropped when it returns; main returning right after
+    # made asyncio.run cancel the engine's disposal halfway ("Exception closing connection").
+    script = _script(
+        tmp_path,
+        """
+        import gc
+
+        async def ask(question):
+            agent = Agent(model=model(), db=make_db())
+            return (await agent.arun(question)).status
+
+        async def main():
+            with MockOpenAI():
+                for i in range(3):
+                    print(await ask(f"q{i}"))
+                    gc.collect()
+                # Their dbs are dropped as main returns.
+                print(*await asyncio.gather(*(ask(f"last{i}") for i in range(4))))
+
+        asyncio.run(main())
+        """,
+    )
+    out, err = _run(script, target)
+
+    assert out.count("RunStatus.completed") == 7
+    _assert_clean(err)
+    assert _assert_terminal(target, 7) == {"COMPLETED": 7}
+
+
 def test_asyncio_run_ending_with_background_runs_pending(
     tmp_path: Path, target: tuple[str, str]
 ) -> None:
