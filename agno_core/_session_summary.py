@@ -34,14 +34,16 @@ def _manager(owner: Any) -> SessionSummaryManager:
     return manager if manager is not None else SessionSummaryManager()
 
 
-async def update_session_summary(ctx: RunContext) -> None:
-    """Summarise the run's session, this run included, and store the summary with it.
+async def update_session_summary(ctx: RunContext) -> SessionSummary | None:
+    """Summarise the run's session, this run included, and store the summary with it; returns
+    the new summary.
 
-    A failed summary call is logged and leaves the stored summary as it was; the run stands.
+    A failed summary call is logged and leaves the stored summary as it was (None is
+    returned); the run stands.
     """
     db = ctx.db
     if db is None:
-        return
+        return None
     o = ctx.output
     manager = _manager(ctx.owner)
     model = manager.resolved_model() or ctx.model
@@ -61,12 +63,13 @@ async def update_session_summary(ctx: RunContext) -> None:
         raise
     except Exception as exc:  # the answer stands
         log.warning("run %s: the session summary failed: %s", o.run_id, exc)
-        return
+        return None
     if result is not None:
         count_call(o.metrics, model, result, "session_summary_model")
     if summary is not None:
         # Stored by `store_summary` once the run's row (and so its session's) is written.
         ctx.extra[_KEY] = summary.to_dict()
+    return summary
 
 
 async def store_summary(ctx: RunContext, db: SqlDb) -> None:

@@ -173,7 +173,16 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     if ctx.stream_events:
                         yield event
         if ctx.owner.enable_session_summaries and ctx.db is not None and ctx.store:
-            await update_session_summary(ctx)
+            if ctx.stream_events:
+                yield make_event(ctx, ev.SessionSummaryStartedEvent, "session_summary_started")
+            summary = await update_session_summary(ctx)
+            if ctx.stream_events:
+                yield make_event(
+                    ctx,
+                    ev.SessionSummaryCompletedEvent,
+                    "session_summary_completed",
+                    session_summary=summary,
+                )
         await finish(ctx, RunStatus.completed, None)
         # As in Agno, the completion event is part of the event stream (``stream_events``);
         # a plain ``stream=True`` yields the content only, so its consumer sees the answer once.

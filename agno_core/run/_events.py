@@ -35,6 +35,8 @@ __all__ = [
     "RunEvent",
     "RunPausedEvent",
     "RunStartedEvent",
+    "SessionSummaryCompletedEvent",
+    "SessionSummaryStartedEvent",
     "TeamRunEvent",
     "ToolCallArgsDeltaEvent",
     "ToolCallCompletedEvent",
@@ -68,6 +70,8 @@ class RunEvent(str, Enum):
     followups_completed = "FollowupsCompleted"
     model_request_started = "ModelRequestStarted"
     model_request_completed = "ModelRequestCompleted"
+    session_summary_started = "SessionSummaryStarted"
+    session_summary_completed = "SessionSummaryCompleted"
 
 
 class TeamRunEvent(str, Enum):
@@ -95,6 +99,8 @@ class TeamRunEvent(str, Enum):
     followups_completed = "TeamFollowupsCompleted"
     model_request_started = "TeamModelRequestStarted"
     model_request_completed = "TeamModelRequestCompleted"
+    session_summary_started = "TeamSessionSummaryStarted"
+    session_summary_completed = "TeamSessionSummaryCompleted"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -283,6 +289,19 @@ class MemoryUpdateStartedEvent(BaseRunEvent):
 @dataclass(kw_only=True, slots=True)
 class MemoryUpdateCompletedEvent(BaseRunEvent):
     memories: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True, slots=True)
+class SessionSummaryStartedEvent(BaseRunEvent):
+    """The session's summary is being updated (``enable_session_summaries``, ``stream_events``)."""
+
+
+@dataclass(kw_only=True, slots=True)
+class SessionSummaryCompletedEvent(BaseRunEvent):
+    """The session's summary was updated: ``session_summary`` is the new one (None when the
+    summary call failed; the stored one is then unchanged)."""
+
+    session_summary: Any = None
 
 
 @dataclass(kw_only=True, slots=True)

@@ -138,3 +138,19 @@ async def test_get_session_summary_before_any_and_for_unknown_sessions(
         agent.get_session_summary(session_id="missing")
     with pytest.raises(ValueError, match="Session ID is required"):
         await make_agent().aget_session_summary()
+
+
+async def test_stream_events_frame_the_summary_update(
+    mock_model: MockOpenAI, make_agent: AgentMaker, db: SqlDb
+) -> None:
+    agent = make_agent(db=db, enable_session_summaries=True)
+    mock_model.add_text("Hello John")
+    mock_model.add_json({"summary": "John said hello", "topics": ["greeting"]})
+
+    events = [e async for e in agent.arun("Hi, I'm John", stream=True, stream_events=True)]
+
+    names = [e.event for e in events]
+    assert names[-3:] == ["SessionSummaryStarted", "SessionSummaryCompleted", "RunCompleted"]
+    completed = events[-2]
+    assert isinstance(completed.session_summary, SessionSummary)
+    assert completed.session_summary.summary == "John said hello"
