@@ -242,13 +242,12 @@ class OpenAIBase(Model):
         mapping = self.role_map if self.role_map is not None else default
         return mapping.get(role, role) if mapping else role
 
-    async def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
+    def ainvoke(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         """One model call (`ainvoke_once`), tried again on errors as ``retries`` says."""
-        if self.retries <= 0:
-            async with contextlib.aclosing(self.ainvoke_once(request)) as once:
-                async for item in once:
-                    yield item
-            return
+        # Without retries, the call itself: no generator layer in between (per streamed chunk).
+        return self.ainvoke_once(request) if self.retries <= 0 else self._with_retries(request)
+
+    async def _with_retries(self, request: ModelRequest) -> AsyncGenerator[ModelStreamItem, None]:
         attempt = 0
         while True:
             delivered = False
