@@ -41,6 +41,7 @@ OPTION_DEFAULTS: dict[str, Any] = {
     "num_past_sessions_to_search": None,
     "num_past_session_runs_in_search": None,
     "tool_choice": None,
+    "use_json_mode": False,
     "cache_callables": True,
     "callable_tools_cache_key": None,
     "store_tool_messages": True,
@@ -86,6 +87,7 @@ class AgnoOptions:
     num_past_sessions_to_search: int | None
     num_past_session_runs_in_search: int | None
     tool_choice: str | dict[str, Any] | None
+    use_json_mode: bool
     cache_callables: bool
     callable_tools_cache_key: Callable[..., Any] | None
     store_tool_messages: bool

@@ -22,6 +22,7 @@ __all__ = [
     "all_instructions",
     "build_messages",
     "instructions_text",
+    "json_output_prompt",
     "static_parts",
     "system_message",
 ]
@@ -148,12 +149,57 @@ async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
     model_prompt = getattr(self.model, "system_prompt", None)
     if model_prompt:  # as in Agno: the model's own system prompt comes after the context
         text += model_prompt
+    if ctx.output_schema is not None and self.use_json_mode:
+        text += json_output_prompt(ctx.output_schema)
     wants_state = ctx.options.add_session_state_to_context
     if self.add_session_state_to_context if wants_state is None else wants_state:
         state = public_context(ctx).session_state
         if state is not None:
             text += f"\n<session_state>\n{stored_form(state)}\n</session_state>\n\n"
     return text.strip() or None
+
+
+def json_output_prompt(schema: type[BaseModel]) -> str:
+    """What ``use_json_mode`` tells the model about the fields to answer with, in Agno's words:
+    the field names, then each field's JSON schema (titles left out; enums and nested models
+    from ``$defs`` summarised)."""
+    full = schema.model_json_schema()
+    fields: dict[str, Any] = {}
+    for name, spec in (full.get("properties") or {}).items():
+        entry = {k: v for k, v in spec.items() if k != "title"}
+        ref = (entry.get("allOf") or [{}])[0].get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            entry["enum_type"] = ref.rsplit("/", 1)[-1]
+        fields[name] = entry
+    defs = full.get("$defs")
+    if defs is not None:
+        described: dict[str, Any] = {}
+        for name, spec in defs.items():
+            if "enum" in spec:
+                described[name] = {
+                    "type": "string",
+                    "enum": spec["enum"],
+                    "description": spec.get("description", ""),
+                }
+                continue
+            props = {
+                field: {k: v for k, v in sub.items() if k != "title"}
+                for field, sub in (spec.get("properties") or {}).items()
+            }
+            if props:
+                described[name] = props
+        fields["$defs"] = described
+    text = "Provide your output as a JSON containing the following fields:"
+    if fields:
+        names = [name for name in fields if name != "$defs"]
+        text += f"\n<json_fields>\n{json.dumps(names, ensure_ascii=False)}\n</json_fields>"
+        text += "\n\nHere are the properties for each field:\n<json_field_properties>"
+        text += f"\n{json.dumps(fields, indent=2, ensure_ascii=False)}\n</json_field_properties>"
+    return (
+        text + "\nStart your response with `{` and end it with `}`."
+        "\nYour output will be passed to json.loads() to convert it to a Python object."
+        "\nMake sure it only contains valid JSON."
+    )
 
 
 def _adds_dependencies(self: RunOwner, ctx: RunContext) -> bool:

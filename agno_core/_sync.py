@@ -67,6 +67,19 @@ def _shutdown() -> None:
         for hook in reversed(_shutdown_hooks):
             with contextlib.suppress(Exception):  # best effort at exit
                 await hook()
+        # As asyncio.run ends a loop: close the async generators still suspended on it (the
+        # openai SDK leaves a stream's inner generators so), then let those the garbage
+        # collector handed to the loop finish closing; stopped halfway, they printed "Task was
+        # destroyed but it is pending!" at exit.
+        with contextlib.suppress(Exception):
+            await asyncio.get_running_loop().shutdown_asyncgens()
+        closing = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current and type(task.get_coro()).__name__ == "async_generator_athrow"
+        ]
+        if closing:
+            await asyncio.wait(closing, timeout=1.0)
 
     with contextlib.suppress(Exception):
         asyncio.run_coroutine_threadsafe(finish(), loop).result(timeout=10)

@@ -90,7 +90,6 @@ _AGENT: dict[str, Unsupported] = {
         parser_model_prompt=None,
         parse_response=True,
         structured_outputs=None,
-        use_json_mode=False,
     ),
     **_group(_EVENTS, store_events=False, events_to_skip=None),
     **_group("debug output is one level (debug_mode=True)", debug_level=1),

@@ -75,6 +75,10 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
             ignoring the stored state.
         enable_agentic_state: Give the model an ``update_session_state`` tool.
         output_schema: A pydantic model every answer must validate against.
+        use_json_mode: Ask for the ``output_schema`` answer in JSON mode (``json_object``) with
+            the fields described in the system message, instead of a strict ``json_schema``;
+            the answer is validated all the same (for models or gateways without structured
+            outputs).
         fail_on_output_parse_error: True (or unset): an answer that does not validate ends
             the run ERROR, its `RunErrorEvent` (``error_type="output_parse_error"``) in
             ``RunOutput.events``. False (Agno's warning-only mode) is not supported.
@@ -213,6 +217,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         overwrite_db_session_state: bool = False,
         enable_agentic_state: bool = False,
         output_schema: type[BaseModel] | None = None,
+        use_json_mode: bool = False,
         fail_on_output_parse_error: bool | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
@@ -323,6 +328,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         self.enable_agentic_state = enable_agentic_state
         self.enable_agentic_memory = enable_agentic_memory
         self.tool_choice = tool_choice
+        self.use_json_mode = use_json_mode
         self.cache_callables = cache_callables
         self.callable_tools_cache_key = callable_tools_cache_key
         self.refresh_tools_per_step = refresh_tools_per_step

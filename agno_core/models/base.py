@@ -46,6 +46,9 @@ class ModelRequest:
     # "none", "auto", "required", or a chosen function in Chat Completions' shape
     # ({"type": "function", "function": {"name": ...}}); each adapter converts it.
     tool_choice: str | dict[str, Any] | None = None
+    # Ask for ``output_schema`` in JSON mode (any JSON object; the fields are described in the
+    # system message) instead of a strict json_schema.
+    json_mode: bool = False
 
 
 @dataclass(kw_only=True, slots=True)

@@ -72,6 +72,7 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             output_schema=ctx.output_schema if output_model is None else None,
             stream=ctx.stream and not structured,
             tool_choice=tool_choice,
+            json_mode=structured and ctx.owner.use_json_mode,
         )
         call_start = time.perf_counter()
         partial: list[str] = []

@@ -69,6 +69,7 @@ class RunSettings(Protocol):
     num_past_sessions_to_search: int | None
     num_past_session_runs_in_search: int | None
     tool_choice: str | dict[str, Any] | None
+    use_json_mode: bool
     cache_callables: bool
     callable_tools_cache_key: Callable[..., Any] | None
     store_tool_messages: bool

@@ -130,7 +130,9 @@ class OpenAIChat(OpenAIBase):
             ]
             if request.tool_choice is not None:
                 params["tool_choice"] = request.tool_choice
-        if request.output_schema is not None:
+        if request.output_schema is not None and request.json_mode:
+            params["response_format"] = {"type": "json_object"}
+        elif request.output_schema is not None:
             params["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {

@@ -178,7 +178,9 @@ class OpenAIResponses(OpenAIBase):
             ]
             if request.tool_choice is not None:
                 params["tool_choice"] = _tool_choice(request.tool_choice)
-        if request.output_schema is not None:
+        if request.output_schema is not None and request.json_mode:
+            text["format"] = {"type": "json_object"}
+        elif request.output_schema is not None:
             text["format"] = {
                 "type": "json_schema",
                 "name": request.output_schema.__name__,
