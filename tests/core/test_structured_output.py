@@ -215,3 +215,31 @@ async def test_to_json_is_the_whole_output_and_is_cancelled_reads_the_status(
     assert run.is_cancelled is False
     run.status = RunStatus.cancelled
     assert run.is_cancelled is True
+
+
+async def test_use_json_mode_asks_for_a_json_object_and_describes_the_fields(
+    make_agent: AgentMaker, mock_model: MockOpenAI, endpoint: str
+) -> None:
+    mock_model.add_json(PERSON)
+    agent = make_agent(output_schema=Person, use_json_mode=True)
+
+    run = await agent.arun("x")
+
+    assert run.content == Person.model_validate(PERSON)
+    body = mock_model.requests[0].json
+    fmt = body["response_format"] if endpoint == "chat" else body["text"]["format"]
+    assert fmt == {"type": "json_object"}
+    system = (body.get("messages") or body.get("input"))[0]["content"]
+    assert "Provide your output as a JSON containing the following fields:" in system
+    assert '<json_fields>\n["name", "age", "address", "tags"]\n</json_fields>' in system
+    assert system.endswith("Make sure it only contains valid JSON.")
+
+
+async def test_use_json_mode_still_validates(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    mock_model.add_json({"name": "Ada"})
+
+    run = await make_agent(output_schema=Person, use_json_mode=True).arun("x")
+
+    assert run.status is RunStatus.error and "Person" in (run.error or "")
