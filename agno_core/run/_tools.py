@@ -7,7 +7,7 @@ import contextlib
 import inspect
 import logging
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any
 
 from agno_core.exceptions import AgentRunException
@@ -76,6 +76,22 @@ def apply_steering(ctx: RunContext) -> None:
     if "stop_content" in ctx.extra:
         ctx.extra["stop_after"] = True
         ctx.extra["direct_content"] = ctx.extra.pop("stop_content")
+
+
+def _call_sync(entry: Callable[..., Any], args: dict[str, Any]) -> Any:
+    """A sync tool's result; a generator tool's chunks joined (run in the worker thread)."""
+    result = entry(**args)
+    if inspect.isgenerator(result):
+        return "".join(_chunk_text(item) for item in result)
+    return result
+
+
+def _chunk_text(item: Any) -> str:
+    """A generator tool's chunk as text, as Agno joins them (a run event gives its content)."""
+    if isinstance(item, str):
+        return item
+    content = getattr(item, "content", item) if hasattr(item, "event") else item
+    return "" if content is None else text_of(content)
 
 
 def result_text(result: Any) -> str:
@@ -148,9 +164,11 @@ async def execute_tool(
         ):
             result = await entry(**args)
         else:
-            result = await asyncio.to_thread(entry, **args)
+            result = await asyncio.to_thread(_call_sync, entry, args)
             if inspect.isawaitable(result):
                 result = await result
+        if inspect.isasyncgen(result):
+            result = "".join([_chunk_text(item) async for item in result])
         execution.result = result_text(result)
         if function.post_hook is not None:
             fc.result = result

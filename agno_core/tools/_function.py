@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import re
@@ -89,6 +90,14 @@ class _Annotated:
         self.__annotations__ = {name: annotation}
 
 
+def _takes_self(fn: Callable[..., Any]) -> bool:
+    """A plain function whose first parameter is ``self``: a method, not yet bound."""
+    if not inspect.isfunction(fn):
+        return False
+    params = list(inspect.signature(fn).parameters)
+    return bool(params) and params[0] == "self"
+
+
 @dataclass(kw_only=True, slots=True)
 class Function:
     """A tool: a callable plus the JSON schema the model sees.
@@ -152,6 +161,13 @@ class Function:
                 f"tool {self.name!r}: only one of requires_confirmation, requires_user_input "
                 "and external_execution can be set"
             )
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Function:
+        # ``@tool`` on a method (of a Toolkit): read from an instance, the tool calls the
+        # method bound to it, as the plain method would be.
+        if instance is None or not _takes_self(self.entrypoint):
+            return self
+        return dataclasses.replace(self, entrypoint=self.entrypoint.__get__(instance, owner))
 
     @property
     def pauses_run(self) -> bool:

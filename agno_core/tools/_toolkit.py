@@ -47,6 +47,14 @@ class Toolkit:
         self._include = set(include_tools) if include_tools is not None else None
         self._exclude = set(exclude_tools or ())
         self.functions: dict[str, Function] = {}
+        given = [item.name if isinstance(item, Function) else _name_of(item) for item in tools]
+        for option, names in (("include_tools", self._include), ("exclude_tools", self._exclude)):
+            missing = sorted(set(names or ()) - set(given))
+            if missing:  # as in Agno: a name that is no tool of the toolkit is a mistake
+                raise ValueError(
+                    f"{option} names tool(s) not present in the toolkit {name!r}: "
+                    f"{', '.join(missing)} (it has: {', '.join(given) or 'none'})"
+                )
         for item in tools:
             self.register(item)
 
@@ -65,6 +73,10 @@ class Toolkit:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, tools={sorted(self.functions)!r})"
+
+
+def _name_of(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__name__", None) or type(fn).__name__
 
 
 def resolve_tools(tools: Iterable[Any] | None) -> dict[str, Function]:

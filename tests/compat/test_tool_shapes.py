@@ -1,0 +1,79 @@
+"""Tool shapes from Agno's cookbook: ``@tool`` on a Toolkit's methods, generator tools, and
+Toolkit name filters that name no tool."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from agno_core.agent import Agent
+from agno_core.tools import Toolkit, tool
+from pytest_agno.mock import MockOpenAI
+
+
+class Kitchen(Toolkit):
+    def __init__(self) -> None:
+        super().__init__(name="kitchen", tools=[self.cook, self.plain])
+        self.dishes = 0
+
+    @tool(description="Cook a dish.")
+    def cook(self, dish: str) -> str:
+        self.dishes += 1
+        return f"{dish} #{self.dishes}"
+
+    def plain(self, x: int) -> str:
+        """A plain method."""
+        return str(x * 2)
+
+
+async def test_tool_decorated_methods_of_a_toolkit_are_bound(mock_model: MockOpenAI) -> None:
+    kitchen = Kitchen()
+    mock_model.add_tool_call("cook", {"dish": "soup"})
+    mock_model.add_tool_call("plain", {"x": 4})
+    mock_model.add_text("Done.")
+
+    run = await Agent(tools=[kitchen]).arun("Cook")
+
+    assert [(t.tool_name, t.result, t.tool_call_error) for t in run.tools] == [
+        ("cook", "soup #1", False),
+        ("plain", "8", False),
+    ]
+    assert kitchen.dishes == 1
+    schema = kitchen.functions["cook"].parameters
+    assert list(schema["properties"]) == ["dish"]  # no self
+    assert kitchen.functions["cook"].description == "Cook a dish."
+
+
+def words(n: int) -> Iterator[str]:
+    """Stream words."""
+    for i in range(n):
+        yield f"w{i} "
+
+
+async def awords(n: int) -> AsyncIterator[str]:
+    """Stream words, async."""
+    for i in range(n):
+        yield f"a{i} "
+
+
+async def test_generator_tools_give_their_chunks_joined(mock_model: MockOpenAI) -> None:
+    mock_model.add_tool_call("words", {"n": 3})
+    mock_model.add_tool_call("awords", {"n": 2})
+    mock_model.add_text("Done.")
+
+    run = await Agent(tools=[words, awords]).arun("Words")
+
+    assert [t.result for t in run.tools] == ["w0 w1 w2 ", "a0 a1 "]
+
+
+def test_include_or_exclude_tools_naming_no_tool_is_an_error() -> None:
+    def a() -> str:
+        """A."""
+        return "a"
+
+    with pytest.raises(ValueError, match=r"include_tools names tool.*nope"):
+        Toolkit(name="t", tools=[a], include_tools=["nope"])
+    with pytest.raises(ValueError, match=r"exclude_tools names tool.*b"):
+        Toolkit(name="t", tools=[a], exclude_tools=["b"])
+    assert list(Toolkit(name="t", tools=[a], include_tools=["a"]).functions) == ["a"]
