@@ -314,7 +314,8 @@ class DbBase:
             try:
                 version = (await conn.execute(self._version_query())).scalar_one_or_none()
             except DBAPIError as exc:
-                if not _no_such_table(exc):
+                # No versions table yet, or one of another layout (which `migrate` names).
+                if not (_no_such_table(exc) or _no_such_column(exc)):
                     raise
                 return None
             finally:
@@ -352,6 +353,11 @@ def _no_such_table(exc: DBAPIError) -> bool:
     if _sqlstate(exc) in ("42P01", "3F000"):
         return True
     return "no such table" in str(exc.orig)
+
+
+def _no_such_column(exc: DBAPIError) -> bool:
+    # PostgreSQL: undefined column.
+    return _sqlstate(exc) == "42703" or "no such column" in str(exc.orig)
 
 
 def _collided(exc: DBAPIError) -> bool:

@@ -38,6 +38,7 @@ def migrate(conn: Connection, tables: Tables, names: TableNames, version: int) -
     inspector = inspect(conn)
     schema = tables.metadata.schema
     existing = set(inspector.get_table_names(schema=schema))
+    _refuse_agno_tables(inspector, tables, existing)
     for table in tables.metadata.sorted_tables:
         if table.name not in existing:
             table.create(conn)
@@ -55,6 +56,33 @@ def migrate(conn: Connection, tables: Tables, names: TableNames, version: int) -
             if tuple(c.name for c in index.columns) not in covered:
                 index.create(conn)
     return _record_version(conn, tables, names, version)
+
+
+# Columns only the agno package's own tables of the same default names have (Agno 3.x): a
+# table with one of them is Agno's, in Agno's layout, which agno_core neither reads nor changes.
+_AGNO_MARKS = {"table_name", "run_data", "agent_data", "team_data", "workflow_data", "eval_data"}
+_OWN_NAMES = (
+    "session_table='agno_core_sessions', runs_table='agno_core_runs', "
+    "memory_table='agno_core_memories', eval_table='agno_core_eval_runs', "
+    "cancel_intents_table='agno_core_cancel_intents', versions_table='agno_core_schema_versions'"
+)
+
+
+def _refuse_agno_tables(inspector: Any, tables: Tables, existing: set[str]) -> None:
+    """Stop, naming the way out, when tables of these names are the agno package's own."""
+    schema = tables.metadata.schema
+    agno = [
+        table.name
+        for table in tables.metadata.sorted_tables
+        if table.name in existing
+        and _AGNO_MARKS & {c["name"] for c in inspector.get_columns(table.name, schema=schema)}
+    ]
+    if agno:
+        raise SchemaMismatch(
+            f"its table(s) {', '.join(sorted(agno))} are the agno package's own (Agno's layout, "
+            "written by Agno itself), which agno_core neither reads nor changes: use another "
+            "database, or give agno_core tables of its own beside them, e.g. " + _OWN_NAMES
+        )
 
 
 def _check_foreign_columns(table: Table, columns: dict[str, Any]) -> None:
