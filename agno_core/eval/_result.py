@@ -111,6 +111,11 @@ class PerformanceResult:
     def __post_init__(self) -> None:
         self.compute_stats()
 
+    @property
+    def run_id(self) -> str | None:
+        """The eval run's id (``eval_id``), under Agno's name for it."""
+        return self.eval_id
+
     def compute_stats(self) -> None:
         """Recompute the derived fields from the raw samples."""
         for metric, values in (("run_time", self.run_times), ("memory_usage", self.memory_usages)):

@@ -17,6 +17,7 @@ from agno_core.run._context import public_context
 from agno_core.run._input import text_of
 from agno_core.run._output import ToolExecution
 from agno_core.tools import Function, FunctionCall
+from agno_core.tools._function import ToolResult
 
 if TYPE_CHECKING:
     from agno_core.run._context import RunContext
@@ -95,7 +96,10 @@ def _chunk_text(item: Any) -> str:
 
 
 def result_text(result: Any) -> str:
-    """What the model sees of a tool's return value (nothing for None)."""
+    """What the model sees of a tool's return value (nothing for None; a `ToolResult`'s
+    ``content``)."""
+    if isinstance(result, ToolResult):
+        return result.content
     return "" if result is None else text_of(result)
 
 

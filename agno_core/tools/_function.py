@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from agno_core.tools._user_input import UserInputField
 
-__all__ = ["INJECTED_PARAMS", "Function", "ToolError", "tool"]
+__all__ = ["INJECTED_PARAMS", "Function", "ToolError", "ToolResult", "tool"]
 
 # Parameters the runtime fills in (as Agno does) instead of the model: the running agent, the
 # team, and the run's context. They are left out of the tool's schema.
@@ -88,6 +88,17 @@ class _Annotated:
 
     def __init__(self, name: str, annotation: Any) -> None:
         self.__annotations__ = {name: annotation}
+
+
+class ToolResult(BaseModel):
+    """What a tool may return instead of text (Agno's ``ToolResult``): the model gets
+    ``content``; ``metadata`` is free-form data kept with it. Agno's media fields (images,
+    videos, audios, files) are not part of agno_core: giving one is a validation error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content: str
+    metadata: dict[str, Any] | None = None
 
 
 def _takes_self(fn: Callable[..., Any]) -> bool:

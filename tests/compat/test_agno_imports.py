@@ -47,3 +47,40 @@ def test_exceptions_agno_code_imports() -> None:
 
     assert ModelProviderError is FromModels
     assert StopAgentRun("x").stop_execution and not RetryAgentRun("x").stop_execution
+
+
+def test_more_of_agnos_module_paths() -> None:
+    from agno_core.models.response import ToolExecution
+    from agno_core.run.agent import ToolExecution as FromRun
+    from agno_core.session.agent import AgentSession
+    from agno_core.session.team import TeamSession
+    from agno_core.tools import FunctionCall as Plain
+    from agno_core.tools.function import FunctionCall
+
+    assert ToolExecution is FromRun and FunctionCall is Plain
+    assert AgentSession.__name__ == "AgentSession" and TeamSession.__name__ == "TeamSession"
+
+
+async def test_a_tool_returning_a_tool_result(mock_model: MockOpenAI) -> None:
+    from agno_core.tools.function import ToolResult
+
+    def lookup(city: str) -> ToolResult:
+        """Look a city up."""
+        return ToolResult(content=f"{city}: sunny", metadata={"source": "cache"})
+
+    mock_model.add_tool_call("lookup", {"city": "Oslo"})
+    mock_model.add_text("Sunny.")
+
+    run = await Agent(tools=[lookup]).arun("Weather?")
+
+    assert run.tools[0].result == "Oslo: sunny"
+    with pytest.raises(ValueError, match="images"):
+        ToolResult(content="x", images=["a.png"])  # type: ignore[call-arg]
+
+
+def test_performance_result_run_id() -> None:
+    from agno_core.eval.performance import PerformanceEval
+
+    result = PerformanceEval(func=lambda: None, num_iterations=2, warmup_runs=0).run()
+
+    assert result.run_id == result.eval_id and result.run_id
