@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from agno_core.models.message import Message
 from agno_core.run.base import RunStatus
+from agno_core.session._messages import HISTORY_SKIP_STATUSES, select_messages
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -28,8 +29,6 @@ __all__ = [
 log = logging.getLogger("agno_core")
 
 DEFAULT_HISTORY_RUNS = 3
-# Runs whose messages are not history by default (as in Agno).
-HISTORY_SKIP_STATUSES = (RunStatus.paused, RunStatus.cancelled, RunStatus.error)
 
 
 def messages_limit(num_history_runs: int | None, num_history_messages: int | None) -> int | None:
@@ -186,21 +185,6 @@ async def session_messages(
     runs = await db.aget_session_runs(
         session_id, limit=last_n_runs, statuses=[s for s in RunStatus if s not in skip]
     )
-    system: Message | None = None
-    others: list[Message] = []
-    for run in runs:
-        for message in run.messages:
-            if (skip_history_messages and message.from_history) or (
-                skip_roles and message.role in skip_roles
-            ):
-                continue
-            if message.role == "system":
-                system = system or message
-            else:
-                others.append(message)
-    if limit is not None:
-        keep = limit - 1 if system is not None else limit
-        others = others[-keep:] if keep > 0 else []
-        while others and others[0].role == "tool":
-            others.pop(0)
-    return ([system] if system is not None and (limit is None or limit > 0) else []) + others
+    return select_messages(
+        runs, limit=limit, skip_roles=skip_roles, skip_history_messages=skip_history_messages
+    )

@@ -84,6 +84,8 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.run._input",
         "agno_core.run.messages",
         "agno_core.session",
+        # Agno's module path for ToolExecution, a run record: an alias, not part of the models.
+        "agno_core.models.response",
     ),
     "utils": ("agno_core.utils",),
     "db": ("agno_core.db",),

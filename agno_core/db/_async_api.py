@@ -44,5 +44,13 @@ class AsyncDbApi:
     rename_session = _awaitable("rename_session")
     delete_session = _awaitable("delete_session")
     delete_sessions = _awaitable("delete_sessions")
+    # eval runs (``save_eval_run`` stays synchronous: ``PerformanceEval.run`` calls it)
+    create_eval_run = _awaitable("create_eval_run")
+    get_eval_run = _awaitable("get_eval_run")
+    get_eval_runs = _awaitable("get_eval_runs")
+    rename_eval_run = _awaitable("rename_eval_run")
+    update_eval_run_user_id = _awaitable("update_eval_run_user_id")
+    delete_eval_run = _awaitable("delete_eval_run")
+    delete_eval_runs = _awaitable("delete_eval_runs")
     # tables
     table_exists = _awaitable("table_exists")

@@ -35,7 +35,9 @@ __all__ = [
 # Bump when a table changes; stored per table set in the versions table.
 # 1: the first schema. 2: the versions table says which table set a row describes (``tables``)
 #    and when it was last migrated (``updated_at``); a row per table set, not per database.
-SCHEMA_VERSION = 2
+# 3: eval runs get Agno's columns (agent_id, team_id, workflow_id, model_id, model_provider,
+#    evaluated_component_name, user_id, updated_at), nullable: added to older tables as they are.
+SCHEMA_VERSION = 3
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
 # The statuses of a run that is not over (its lease matters); stored values, upper-case.
@@ -186,6 +188,17 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("eval_type", String(32), nullable=False),
         Column("created_at", Float, nullable=False),
         Column("data", _Json, nullable=False),
+        # Since version 3 (added to older tables by the migration, hence nullable). Agno's
+        # ``eval_data`` and ``eval_input`` are read from ``data`` (a column named
+        # ``eval_data`` would mark the table as the agno package's own, see `_migrate`).
+        Column("agent_id", String(128)),
+        Column("team_id", String(128)),
+        Column("workflow_id", String(128)),
+        Column("model_id", String(256)),
+        Column("model_provider", String(128)),
+        Column("evaluated_component_name", Text),
+        Column("user_id", String(128)),
+        Column("updated_at", Float),
     )
     cancel_intents = Table(
         names.cancel_intents,

@@ -24,14 +24,14 @@ from agno_core.db._session_records import (
     deserialize_session,
     session_record,
 )
-from agno_core.run.base import RunStatus
+from agno_core.session._messages import HISTORY_SKIP_STATUSES
 
 __all__ = ["SessionReads"]
 
 log = logging.getLogger("agno_core")
 
-# Runs left out of a session's history, so of ``runs_limit`` (Agno's HISTORY_SKIP_STATUSES).
-_HISTORY_SKIP = (RunStatus.paused.value, RunStatus.cancelled.value, RunStatus.error.value)
+# Runs left out of a session's history, so of ``runs_limit``.
+_HISTORY_SKIP = tuple(status.value for status in HISTORY_SKIP_STATUSES)
 
 
 class SessionReads(DbBase):

@@ -1,4 +1,4 @@
-"""Cancel intents, user memories and eval results: the stores beside the runs."""
+"""Cancel intents and user memories: the stores beside the runs (eval runs: `_eval_runs`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select, update
 from agno_core._sync import run_sync
 from agno_core.db._base import DbBase, chunks
 from agno_core.db._compiled import param
+from agno_core.db._eval_runs import EvalStore
 from agno_core.memory._user_memory import UserMemory
 
 __all__ = ["EvalStore", "IntentStore", "MemoryStore"]
@@ -247,36 +248,3 @@ def _memory_from_row(row: Any) -> UserMemory:
         agent_id=row.agent_id,
         team_id=row.team_id,
     )
-
-
-class EvalStore(DbBase):
-    """Eval results (`PerformanceEval` records)."""
-
-    async def asave_eval_run(self, record: dict[str, Any]) -> None:
-        """Store an eval result (``{"eval_id", "name", "eval_type", "created_at", "result"}``)."""
-        engine = await self._engine()
-        created = record.get("created_at")
-        if not isinstance(created, int | float):
-            created = time.time()
-        async with engine.begin() as conn:
-            await conn.execute(
-                insert(self.tables.evals).values(
-                    eval_id=str(record["eval_id"]),
-                    name=record.get("name"),
-                    eval_type=str(record.get("eval_type", "performance")),
-                    created_at=float(created),
-                    data=record,
-                )
-            )
-
-    def save_eval_run(self, record: dict[str, Any]) -> None:
-        run_sync(self.asave_eval_run(record))
-
-    async def aget_eval_runs(self, name: str | None = None) -> list[dict[str, Any]]:
-        engine = await self._engine()
-        table = self.tables.evals
-        stmt = select(table.c.data).order_by(table.c.created_at)
-        if name is not None:
-            stmt = stmt.where(table.c.name == name)
-        async with engine.connect() as conn:
-            return [dict(r[0]) for r in (await conn.execute(stmt)).all()]

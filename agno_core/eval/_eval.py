@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
 from agno_core.eval._drive import measure_async, measure_sync
 from agno_core.eval._engine import Plan
@@ -84,7 +85,11 @@ class PerformanceEval:
             ``asave_eval_run`` from :meth:`arun`).
         file_path_to_save_results: write the result as JSON to this path (parent directories
             are created).
-        eval_id: the run's id (a new UUID4 by default).
+        eval_id: the id of the eval's run (a new UUID4 by default); each further ``run()`` of
+            the same eval gets a new one, so every run is stored as a run of its own.
+        agent_id, team_id, model_id, model_provider: what was evaluated (Agno's fields), stored
+            with the run in ``db`` (no model object, no key: only these ids).
+        show_spinner: accepted for compatibility with Agno; nothing is drawn.
         telemetry: accepted for compatibility with Agno; nothing is ever sent.
     """
 
@@ -103,8 +108,14 @@ class PerformanceEval:
     db: EvalRunDb | None = None
     file_path_to_save_results: str | os.PathLike[str] | None = None
     eval_id: str = field(default_factory=_new_eval_id)
+    agent_id: str | None = None
+    team_id: str | None = None
+    model_id: str | None = None
+    model_provider: str | None = None
+    show_spinner: bool = True
     telemetry: bool = True
     result: PerformanceResult | None = field(default=None, init=False)
+    _runs: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not callable(self.func):
@@ -120,6 +131,9 @@ class PerformanceEval:
             )
 
     def _plan(self) -> Plan:
+        if self._runs:  # a further run of this eval: a run of its own, under a new id
+            self.eval_id = _new_eval_id()
+        self._runs += 1
         return Plan(
             name=self.name,
             eval_id=self.eval_id,
@@ -147,7 +161,7 @@ class PerformanceEval:
         result = measure_sync(self.func, self._plan())
         self._finish(result, print_summary, print_results)
         if self.db is not None:
-            self.db.save_eval_run(eval_run_record(result))
+            self.db.save_eval_run(self._record(result))
         return result
 
     async def arun(
@@ -162,8 +176,18 @@ class PerformanceEval:
         result = await measure_async(self.func, self._plan())
         self._finish(result, print_summary, print_results)
         if self.db is not None:
-            await self.db.asave_eval_run(eval_run_record(result))
+            await self.db.asave_eval_run(self._record(result))
         return result
+
+    def _record(self, result: PerformanceResult) -> dict[str, Any]:
+        return eval_run_record(
+            result,
+            agent_id=self.agent_id,
+            team_id=self.team_id,
+            model_id=self.model_id,
+            model_provider=self.model_provider,
+            evaluated_component_name=getattr(self.func, "__name__", None),
+        )
 
     def _finish(
         self, result: PerformanceResult, print_summary: bool | None, print_results: bool | None

@@ -25,15 +25,49 @@ class EvalRunDb(Protocol):
         ...
 
 
-def eval_run_record(result: PerformanceResult) -> dict[str, Any]:
-    """The row for the eval-runs table; ``created_at`` is seconds since the epoch."""
-    return {
+def eval_run_record(
+    result: PerformanceResult,
+    *,
+    agent_id: str | None = None,
+    team_id: str | None = None,
+    workflow_id: str | None = None,
+    model_id: str | None = None,
+    model_provider: str | None = None,
+    evaluated_component_name: str | None = None,
+) -> dict[str, Any]:
+    """The row for the eval-runs table; ``created_at`` is seconds since the epoch.
+
+    The database reads it back as Agno's ``EvalRunRecord``: ``run_id`` is ``eval_id``,
+    ``eval_type`` is ``"performance"``, ``eval_data`` is ``{"result": result.to_dict(),
+    "runs": [...]}`` and ``eval_input`` holds ``num_iterations`` and ``warmup_runs``.
+
+    Args:
+        result: What the eval measured.
+        agent_id: The evaluated agent, when known (and the other ids alike: what Agno's
+            ``PerformanceEval`` stores beside the result); only given ones are in the record.
+        team_id: The evaluated team.
+        workflow_id: The evaluated workflow.
+        model_id: The evaluated model's id (never the model object: no key is stored).
+        model_provider: The evaluated model's provider.
+        evaluated_component_name: The name of the measured function.
+    """
+    record: dict[str, Any] = {
         "eval_id": result.eval_id,
         "name": result.name,
         "eval_type": "performance",
         "created_at": result.created_at,
         "result": result.to_dict(),
     }
+    known = {
+        "agent_id": agent_id,
+        "team_id": team_id,
+        "workflow_id": workflow_id,
+        "model_id": model_id,
+        "model_provider": model_provider,
+        "evaluated_component_name": evaluated_component_name,
+    }
+    record.update({key: value for key, value in known.items() if value is not None})
+    return record
 
 
 def write_json(result: PerformanceResult, path: str | os.PathLike[str]) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,9 @@ class Message:
         from_history: True when the message was replayed from an earlier run.
         metrics: For an assistant message, the usage of the model call that produced it
             (zero for other messages).
+        id: The message's id (Agno's field; not compared: two messages with the same role
+            and content are equal).
+        created_at: Unix time (seconds) the message was made (Agno's field; not compared).
     """
 
     role: str
@@ -55,6 +60,8 @@ class Message:
     name: str | None = None
     from_history: bool = False
     metrics: MessageMetrics = field(default_factory=MessageMetrics)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
+    created_at: int = field(default_factory=lambda: int(time.time()), compare=False)
 
     @property
     def tool_name(self) -> str | None:
@@ -62,7 +69,12 @@ class Message:
         return self.name if self.role == "tool" else None
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"role": self.role, "content": self.content}
+        data: dict[str, Any] = {
+            "role": self.role,
+            "content": self.content,
+            "id": self.id,
+            "created_at": self.created_at,
+        }
         if self.tool_calls:
             data["tool_calls"] = [c.to_dict() for c in self.tool_calls]
         if self.tool_call_id is not None:
@@ -92,4 +104,6 @@ class Message:
             metrics=MessageMetrics.from_dict(data["metrics"])
             if isinstance(data.get("metrics"), dict)
             else MessageMetrics(),
+            # Messages stored before these fields existed get new ones.
+            **{k: data[k] for k in ("id", "created_at") if data.get(k) is not None},
         )

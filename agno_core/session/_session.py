@@ -2,16 +2,82 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
+from agno_core.models.message import Message
 from agno_core.run._output import RunOutput
+from agno_core.run.base import RunStatus
+from agno_core.session._messages import HISTORY_SKIP_STATUSES, select_messages, tool_call_dicts
 
 __all__ = ["AgentSession", "TeamSession"]
 
 
+class _SessionReads:
+    """What both session kinds answer from their runs, as Agno's session objects do."""
+
+    __slots__ = ()
+    runs: list[RunOutput]
+
+    def get_messages(
+        self,
+        agent_id: str | None = None,
+        team_id: str | None = None,
+        last_n_runs: int | None = None,
+        limit: int | None = None,
+        skip_roles: list[str] | None = None,
+        skip_statuses: list[RunStatus] | None = None,
+        skip_history_messages: bool = True,
+    ) -> list[Message]:
+        """The session's messages, chosen as Agno's ``session.get_messages`` chooses them.
+
+        Args:
+            agent_id, team_id: Only runs of this agent / team.
+            last_n_runs: Only the latest runs (after the filters).
+            limit: At most this many messages: the system message and the latest others.
+            skip_roles: Leave out messages of these roles.
+            skip_statuses: Leave out runs of these statuses (default: paused, cancelled,
+                error).
+            skip_history_messages: Leave out the history replayed into each run.
+        """
+        skip = HISTORY_SKIP_STATUSES if skip_statuses is None else tuple(skip_statuses)
+        runs = [
+            run
+            for run in self.runs
+            if run.parent_run_id is None
+            and run.status not in skip
+            and (agent_id is None or run.agent_id == agent_id)
+            and (team_id is None or run.team_id == team_id)
+        ]
+        if last_n_runs is not None:
+            if last_n_runs <= 0:
+                return []
+            runs = runs[-last_n_runs:]
+        return select_messages(
+            runs, limit=limit, skip_roles=skip_roles, skip_history_messages=skip_history_messages
+        )
+
+    def get_chat_history(self, last_n_runs: int | None = None) -> list[Message]:
+        """The user and assistant messages of the session's runs (any status), oldest first."""
+        return self.get_messages(
+            skip_roles=["system", "tool"], skip_statuses=[], last_n_runs=last_n_runs
+        )
+
+    def get_tool_calls(self, num_calls: int | None = None) -> list[dict[str, Any]]:
+        """The tool calls the model asked for, latest run first (OpenAI's shape)."""
+        return tool_call_dicts(self.runs, num_calls)
+
+    def to_dict(self, include_runs: bool = True) -> dict[str, Any]:
+        """The session as a JSON-ready dict (its runs as run dicts, unless left out)."""
+        names = [f.name for f in fields(self) if f.name != "runs"]  # type: ignore[arg-type]
+        data: dict[str, Any] = {name: getattr(self, name) for name in names}
+        if include_runs:
+            data["runs"] = [run.to_dict() for run in self.runs]
+        return data
+
+
 @dataclass(kw_only=True, slots=True)
-class AgentSession:
+class AgentSession(_SessionReads):
     """One session of an agent, as stored (a copy: changing it changes nothing stored).
 
     Attributes:
@@ -37,7 +103,7 @@ class AgentSession:
 
 
 @dataclass(kw_only=True)
-class TeamSession:
+class TeamSession(_SessionReads):
     """One session of a team, read back from its db (``team.get_session()``,
     ``db.get_session(session_id, SessionType.TEAM)``).
 

@@ -139,3 +139,47 @@ async def test_a_runs_input_is_a_run_input(mock_model: MockOpenAI, make_agent: A
     assert isinstance(run.input, RunInput) and isinstance(stored, RunInput)
     assert stored.input_content == run.input.input_content == "What is the capital of France?"
     assert stored.input_content_string() == "What is the capital of France?"
+
+
+def lookup(city: str) -> str:
+    """Look a city up."""
+    return f"{city}: sunny"
+
+
+async def test_session_objects_answer_agnos_message_helpers(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    mock_model.add_tool_call("lookup", {"city": "Oslo"})
+    mock_model.add_text("Sunny in Oslo.")
+    mock_model.add_text("You are welcome.")
+    agent = make_agent(tools=[lookup], instructions="Be brief.")
+    await agent.arun("Weather in Oslo?")
+    await agent.arun("Thanks")
+
+    session = await agent.aget_session()
+    assert session is not None
+
+    assert [(m.role, m.content) for m in session.get_chat_history()] == [
+        ("user", "Weather in Oslo?"),
+        ("assistant", None),
+        ("assistant", "Sunny in Oslo."),
+        ("user", "Thanks"),
+        ("assistant", "You are welcome."),
+    ]
+    last = session.get_messages(last_n_runs=1, skip_roles=["system"])
+    assert [m.content for m in last] == ["Thanks", "You are welcome."]
+    everything = session.get_messages()
+    assert everything[0].role == "system" and sum(m.role == "system" for m in everything) == 1
+    assert [m.role for m in session.get_messages(limit=2)] == ["system", "assistant"]
+    [call] = session.get_tool_calls()
+    assert call["function"] == {"name": "lookup", "arguments": '{"city": "Oslo"}'}
+    data = session.to_dict()
+    assert len(data["runs"]) == 2 and "runs" not in session.to_dict(include_runs=False)
+    first = everything[1]
+    assert first.id and isinstance(first.created_at, int)
+    assert stored_ids(agent, session.session_id) == [m.id for m in everything]
+
+
+def stored_ids(agent, session_id):  # type: ignore[no-untyped-def]
+    """The message ids as read back again: ids are stored, not made anew on each read."""
+    return [m.id for m in agent.get_session(session_id).get_messages()]

@@ -104,6 +104,7 @@ def test_run_saves_a_record_to_the_db() -> None:
         "eval_type": "performance",
         "created_at": result.created_at,
         "result": result.to_dict(),
+        "evaluated_component_name": "leak",  # the measured function's name
     }
     assert isinstance(record["created_at"], float)
     json.dumps(record)
