@@ -149,6 +149,9 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     async for event in events:
                         yield event
             o.content = final_content(ctx, messages[-1].content)
+            shown = ctx.extra.pop("shown_results", None)
+            if shown and not structured and output_model is None:
+                o.content = "".join(shown) + (o.content or "")
             if ctx.stream and structured:
                 yield make_event(
                     ctx,

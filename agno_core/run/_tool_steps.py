@@ -105,6 +105,13 @@ async def _tool_step(
         if function.stop_after_tool_call and not execution.tool_call_error:
             execution.stop_after_tool_call = True
             ctx.extra["stop_after"] = True
+        elif (
+            function.show_result and not execution.tool_call_error and execution.result is not None
+        ):
+            # As in Agno: the result is part of the answer, before the model's final words.
+            ctx.extra.setdefault("shown_results", []).append(execution.result)
+            if ctx.stream:
+                yield make_event(ctx, ev.RunContentEvent, "run_content", content=execution.result)
     if execution.metrics is not None:
         o.metrics.add_tool_call(execution.metrics)
     o.messages.append(

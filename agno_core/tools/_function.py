@@ -122,7 +122,8 @@ class Function:
         parameters: JSON schema of the arguments.
         entrypoint: The callable (sync or async).
         strict: Ask the provider for strict argument schemas.
-        show_result: Kept for Agno compatibility (results are always returned to the model).
+        show_result: The result is also part of the run's answer, before the model's final
+            words (streamed as a ``RunContent`` event when it comes), as in Agno.
         stop_after_tool_call: End the run with the tool's result as the content.
         injected_params: Parameters filled in by the runtime (``agent``, ``team``,
             ``run_context``), not by the model.

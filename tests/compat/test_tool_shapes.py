@@ -77,3 +77,27 @@ def test_include_or_exclude_tools_naming_no_tool_is_an_error() -> None:
     with pytest.raises(ValueError, match=r"exclude_tools names tool.*b"):
         Toolkit(name="t", tools=[a], exclude_tools=["b"])
     assert list(Toolkit(name="t", tools=[a], include_tools=["a"]).functions) == ["a"]
+
+
+@tool(show_result=True)
+def weather(city: str) -> str:
+    """Weather."""
+    return f"Sunny in {city}"
+
+
+async def test_show_result_puts_the_result_in_the_answer(mock_model: MockOpenAI) -> None:
+    mock_model.add_tool_call("weather", {"city": "Oslo"})
+    mock_model.add_text("Nice day")
+    mock_model.add_tool_call("weather", {"city": "Oslo"})
+    mock_model.add_text("Nice day")
+
+    run = await Agent(tools=[weather]).arun("Weather?")
+    events = [
+        e async for e in Agent(tools=[weather]).arun("Weather?", stream=True, stream_events=True)
+    ]
+
+    assert run.content == "Sunny in OsloNice day"  # as Agno's
+    shown = [(e.event, e.content) for e in events if e.event in ("RunContent", "ToolCallCompleted")]
+    assert shown[0] == ("RunContent", "Sunny in Oslo")
+    assert shown[1][0] == "ToolCallCompleted"
+    assert events[-1].content == "Sunny in OsloNice day"
