@@ -13,6 +13,7 @@ from agno_core._session_state import load_session_state, stored_form, uses_sessi
 from agno_core._session_summary import summary_section, uses_summary
 from agno_core.models.message import Message
 from agno_core.run._context import public_context
+from agno_core.tools._function import Function
 from agno_core.tools._toolkit import Toolkit
 
 if TYPE_CHECKING:
@@ -81,12 +82,20 @@ def static_parts(self: RunOwner) -> list[str]:
 
 
 def _tool_instructions(self: RunOwner) -> str:
-    """The instructions of the runner's toolkits that ask for them (``add_instructions``)."""
+    """The instructions of the runner's toolkits and tools that ask for them
+    (``add_instructions``), in the order of its tools."""
     text = ""
     if isinstance(self.tools, list):
         for item in self.tools:
-            if isinstance(item, Toolkit) and item.add_instructions and item.instructions:
-                text += f"{item.instructions}\n"
+            if isinstance(item, Toolkit):
+                if item.add_instructions and item.instructions:
+                    text += f"{item.instructions}\n"
+                functions: list[Any] = list(item.functions.values())
+            else:
+                functions = [item]
+            for function in functions:
+                if isinstance(function, Function) and function.add_instructions:
+                    text += f"{function.instructions}\n" if function.instructions else ""
     return text
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from agno_core.exceptions import AgentRunException
 from agno_core.metrics import ToolCallMetrics
 from agno_core.models.message import Message, ToolCall
+from agno_core.run import _tool_cache as _cache
 from agno_core.run._context import public_context
 from agno_core.run._input import text_of
 from agno_core.run._output import ToolExecution
@@ -162,6 +163,12 @@ async def execute_tool(
                 async for event in events:
                     yield event
             return
+        cached = (
+            await asyncio.to_thread(_cache.read, function, args) if function.cache_results else None
+        )
+        if cached is not None:
+            execution.result = cached
+            return
         entry = function.entrypoint
         if inspect.iscoroutinefunction(entry) or inspect.iscoroutinefunction(
             getattr(entry, "__call__", None)  # noqa: B004
@@ -174,6 +181,8 @@ async def execute_tool(
         if inspect.isasyncgen(result):
             result = "".join([_chunk_text(item) async for item in result])
         execution.result = result_text(result)
+        if function.cache_results:
+            await asyncio.to_thread(_cache.write, function, args, execution.result)
         if function.post_hook is not None:
             fc.result = result
             await _tool_hook(ctx, function.post_hook, fc)

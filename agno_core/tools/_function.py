@@ -12,6 +12,7 @@ from typing import Any, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
+from agno_core.exceptions import NotSupportedError
 from agno_core.tools._user_input import UserInputField
 
 __all__ = ["INJECTED_PARAMS", "Function", "ToolError", "ToolResult", "tool"]
@@ -142,6 +143,13 @@ class Function:
             its result back when continuing the run.
         external_execution_silent: With ``external_execution``, the paused run gets no
             "I have tools to execute" content.
+        title: A name for people (not sent to the model), as Agno's.
+        annotations: Free-form hints about the tool (Agno's, for MCP clients); kept, not sent.
+        instructions: How to use the tool, added to the system message (with
+            ``add_instructions``, the default).
+        cache_results: Keep each result on disk for ``cache_ttl`` seconds, keyed by the tool's
+            name and arguments, and answer the same call from it (``cache_dir``; default: a
+            folder in the system's temp dir).
     """
 
     name: str
@@ -161,6 +169,13 @@ class Function:
     user_input_fields: tuple[str, ...] = ()
     external_execution: bool = False
     external_execution_silent: bool = False
+    title: str | None = None
+    annotations: dict[str, Any] | None = None
+    instructions: str | None = None
+    add_instructions: bool = True
+    cache_results: bool = False
+    cache_dir: str | None = None
+    cache_ttl: int = 3600
     # (name, type, description, default) of each argument the user may be asked for.
     _user_input_spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
 
@@ -216,8 +231,13 @@ class Function:
         user_input_fields: Sequence[str] | None = None,
         external_execution: bool = False,
         external_execution_silent: bool = False,
+        **options: Any,
     ) -> Function:
-        """Build a tool from a function: its schema comes from the signature, hints, docstring."""
+        """Build a tool from a function: its schema comes from the signature, hints, docstring.
+
+        ``options``: ``title``, ``annotations``, ``instructions``, ``add_instructions``,
+        ``cache_results``, ``cache_dir``, ``cache_ttl`` (see the class).
+        """
         summary, param_docs = _parse_docstring(inspect.getdoc(fn))
         hints = _type_hints(fn)
         fields: dict[str, Any] = {}
@@ -283,6 +303,7 @@ class Function:
             external_execution=external_execution,
             external_execution_silent=external_execution_silent,
             _user_input_spec=spec,
+            **options,
         )
 
     def to_openai_schema(self) -> dict[str, Any]:
@@ -347,6 +368,14 @@ def tool(
     user_input_fields: Sequence[str] | None = None,
     external_execution: bool = False,
     external_execution_silent: bool = False,
+    title: str | None = None,
+    annotations: dict[str, Any] | None = None,
+    instructions: str | None = None,
+    add_instructions: bool = True,
+    cache_results: bool = False,
+    cache_dir: str | None = None,
+    cache_ttl: int = 3600,
+    tool_hooks: list[Callable[..., Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Function]: ...
 
 
@@ -367,14 +396,27 @@ def tool(
     user_input_fields: Sequence[str] | None = None,
     external_execution: bool = False,
     external_execution_silent: bool = False,
+    title: str | None = None,
+    annotations: dict[str, Any] | None = None,
+    instructions: str | None = None,
+    add_instructions: bool = True,
+    cache_results: bool = False,
+    cache_dir: str | None = None,
+    cache_ttl: int = 3600,
+    tool_hooks: list[Callable[..., Any]] | None = None,
 ) -> Function | Callable[[Callable[..., Any]], Function]:
     """Decorator that turns a function into a `Function` tool.
 
     Use bare (``@tool``) or with options (``@tool(name="lookup", description="...")``). The
     human-in-the-loop options (``requires_confirmation``, ``requires_user_input`` with
     ``user_input_fields``, ``external_execution``) pause the run at a call of the tool; see
-    `Function`.
+    `Function`. Agno's ``tool_hooks`` (hooks wrapping the call) are not part of agno_core: use
+    ``pre_hook``/``post_hook`` (any other value than None raises `NotSupportedError`).
     """
+    if tool_hooks is not None:
+        raise NotSupportedError(
+            "tool(tool_hooks=...) is not supported by agno_core: use pre_hook= and post_hook="
+        )
 
     def wrap(f: Callable[..., Any] | Callable[..., Awaitable[Any]]) -> Function:
         return Function.from_callable(
@@ -392,6 +434,13 @@ def tool(
             user_input_fields=user_input_fields,
             external_execution=external_execution,
             external_execution_silent=external_execution_silent,
+            title=title,
+            annotations=annotations,
+            instructions=instructions,
+            add_instructions=add_instructions,
+            cache_results=cache_results,
+            cache_dir=cache_dir,
+            cache_ttl=cache_ttl,
         )
 
     return wrap(fn) if fn is not None else wrap

@@ -25,6 +25,12 @@ class Toolkit:
             (as ``@tool(requires_confirmation=True)``).
         external_execution_required_tools: These tools pause the run for the caller to
             execute them (as ``@tool(external_execution=True)``).
+        stop_after_tool_call_tools: These tools end the run with their result (as
+            ``@tool(stop_after_tool_call=True)``).
+        show_result_tools: These tools' results are part of the answer (as
+            ``@tool(show_result=True)``).
+        cache_results, cache_ttl, cache_dir: Cache every tool's results (as ``@tool``'s
+            options of these names).
     """
 
     def __init__(
@@ -38,8 +44,19 @@ class Toolkit:
         exclude_tools: Iterable[str] | None = None,
         requires_confirmation_tools: Iterable[str] | None = None,
         external_execution_required_tools: Iterable[str] | None = None,
+        stop_after_tool_call_tools: Iterable[str] | None = None,
+        show_result_tools: Iterable[str] | None = None,
+        cache_results: bool = False,
+        cache_ttl: int = 3600,
+        cache_dir: str | None = None,
     ) -> None:
         self.name = name
+        self.tools = list(tools)
+        self.stop_after_tool_call_tools = list(stop_after_tool_call_tools or ())
+        self.show_result_tools = list(show_result_tools or ())
+        self.cache_results = cache_results
+        self.cache_ttl = cache_ttl
+        self.cache_dir = cache_dir
         self.requires_confirmation_tools = list(requires_confirmation_tools or ())
         self.external_execution_required_tools = list(external_execution_required_tools or ())
         self.instructions = instructions
@@ -69,7 +86,24 @@ class Toolkit:
             function = dataclasses.replace(function, requires_confirmation=True)
         if function.name in self.external_execution_required_tools:
             function = dataclasses.replace(function, external_execution=True)
+        flags: dict[str, Any] = {}
+        if function.name in getattr(self, "stop_after_tool_call_tools", ()):
+            flags["stop_after_tool_call"] = True
+        if function.name in getattr(self, "show_result_tools", ()):
+            flags["show_result"] = True
+        if getattr(self, "cache_results", False):
+            flags.update(cache_results=True, cache_ttl=self.cache_ttl, cache_dir=self.cache_dir)
+        if flags:
+            function = dataclasses.replace(function, **flags)
         self.functions[function.name] = function
+
+    def get_functions(self) -> dict[str, Function]:
+        """The toolkit's tools by name (Agno's method)."""
+        return dict(self.functions)
+
+    def get_async_functions(self) -> dict[str, Function]:
+        """The same tools: agno_core calls sync and async tools alike (Agno's method)."""
+        return dict(self.functions)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, tools={sorted(self.functions)!r})"

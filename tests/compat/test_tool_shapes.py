@@ -3,7 +3,9 @@ Toolkit name filters that name no tool."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +103,71 @@ async def test_show_result_puts_the_result_in_the_answer(mock_model: MockOpenAI)
     assert shown[0] == ("RunContent", "Sunny in Oslo")
     assert shown[1][0] == "ToolCallCompleted"
     assert events[-1].content == "Sunny in OsloNice day"
+
+
+async def test_tool_instructions_titles_and_toolkit_flags(mock_model: MockOpenAI) -> None:
+    @tool(instructions="Use convert for money.", title="Converter", annotations={"ro": True})
+    def convert(amount: float) -> float:
+        """Convert."""
+        return amount * 2
+
+    def ping() -> str:
+        """Ping."""
+        return "pong"
+
+    def final(text: str) -> str:
+        """Final."""
+        return text
+
+    kit = Toolkit(
+        name="kit",
+        tools=[ping, final],
+        instructions="Kit rules.",
+        add_instructions=True,
+        show_result_tools=["ping"],
+        stop_after_tool_call_tools=["final"],
+    )
+    assert kit.tools == [ping, final] and set(kit.get_functions()) == {"ping", "final"}
+    assert kit.get_async_functions() == kit.get_functions()
+    assert (convert.title, convert.annotations) == ("Converter", {"ro": True})
+    mock_model.add_tool_call("ping", {})
+    mock_model.add_tool_call("final", {"text": "All done."})
+
+    run = await Agent(tools=[convert, kit], instructions="Be brief.").arun("go")
+
+    system = (mock_model.requests[0].json["messages"])[0]["content"]
+    assert system == "Be brief.\n\nUse convert for money.\nKit rules."
+    assert run.content == "All done."  # stop_after_tool_call_tools
+    assert mock_model.request_count == 2
+
+
+async def test_cache_results_answers_the_same_call_from_disk(
+    mock_model: MockOpenAI, tmp_path: Path
+) -> None:
+    calls: list[str] = []
+
+    @tool(cache_results=True, cache_dir=str(tmp_path), cache_ttl=60)
+    def quote(ticker: str) -> str:
+        """Quote."""
+        calls.append(ticker)
+        return f"{ticker}: 100"
+
+    for _ in range(2):
+        mock_model.add_tool_call("quote", {"ticker": "AAPL"})
+        mock_model.add_text("ok")
+    agent = Agent(tools=[quote])
+
+    first = await agent.arun("q")
+    second = await agent.arun("q")
+
+    assert calls == ["AAPL"]  # the second call came from the cache
+    assert first.tools[0].result == second.tools[0].result == "AAPL: 100"
+    files = await asyncio.to_thread(lambda: list(tmp_path.iterdir()))
+    assert len(files) == 1
+
+
+def test_tool_hooks_are_refused_by_name() -> None:
+    from agno_core.exceptions import NotSupportedError
+
+    with pytest.raises(NotSupportedError, match="tool_hooks"):
+        tool(tool_hooks=[print])
