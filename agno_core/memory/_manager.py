@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from agno_core._sync import run_sync
 from agno_core.exceptions import NotSupportedError
+from agno_core.memory._search import agentic_search, first_or_last
 from agno_core.memory._user_memory import UserMemory
 from agno_core.models.base import Model, ModelRequest, ModelResult
 from agno_core.models.message import Message
@@ -188,6 +189,53 @@ class MemoryManager:
     def get_user_memories(self, user_id: str | None = None) -> list[UserMemory]:
         """Synchronous `aget_user_memories`."""
         return run_sync(self.aget_user_memories(user_id))
+
+    async def asearch_user_memories(
+        self,
+        query: str | None = None,
+        limit: int | None = None,
+        retrieval_method: str | None = None,
+        user_id: str | None = None,
+    ) -> list[UserMemory]:
+        """The user's memories (user "default" when None), as Agno's ``search_user_memories``.
+
+        Args:
+            query: What to look for (``"agentic"`` only, where it is required).
+            limit: At most this many memories (all when None).
+            retrieval_method: ``"last_n"`` (the default: the latest), ``"first_n"`` (the
+                oldest), or ``"agentic"`` (those the manager's model finds related to
+                ``query``, one model call).
+
+        Raises:
+            ValueError: an unknown method, ``"agentic"`` without a query, or a model answer
+                that is not a list of ids.
+        """
+        method = retrieval_method or "last_n"
+        if method not in ("last_n", "first_n", "agentic"):
+            raise ValueError(
+                f"retrieval_method must be 'last_n', 'first_n' or 'agentic', not {method!r}"
+            )
+        if method == "agentic" and not query:
+            raise ValueError("a query is required for the agentic memory search")
+        memories = await self.aget_user_memories(user_id)
+        if method != "agentic" or not memories:
+            return first_or_last(memories, limit, first=method == "first_n")
+        if self.model is None:
+            from agno_core.models.openai import OpenAIChat
+
+            self.model = OpenAIChat(id="gpt-4o")
+        assert query is not None
+        return await agentic_search(self.model, memories, query, limit)
+
+    def search_user_memories(
+        self,
+        query: str | None = None,
+        limit: int | None = None,
+        retrieval_method: str | None = None,
+        user_id: str | None = None,
+    ) -> list[UserMemory]:
+        """Synchronous `asearch_user_memories`."""
+        return run_sync(self.asearch_user_memories(query, limit, retrieval_method, user_id))
 
     async def aget_user_memory(
         self, memory_id: str, user_id: str | None = None

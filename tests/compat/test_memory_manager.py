@@ -258,3 +258,34 @@ async def test_team_memory_manager(
     assert "Likes chess" in system_text(mock_model.requests[0])
     assert mock_model.requests[1].model == "team-memory"
     assert [m.memory for m in manager.get_user_memories("cy")] == ["Likes chess", "Name is Cy"]
+
+
+async def test_search_user_memories_as_agno(mock_model: MockOpenAI, db: SqlDb) -> None:
+    manager = MemoryManager(db=db)
+    ids = []
+    for i, text in enumerate(["Likes tea", "Lives in Oslo", "Plays chess"]):
+        ids.append(
+            await manager.aadd_user_memory(
+                UserMemory(memory=text, topics=["t"], created_at=1000 + i), user_id="ann"
+            )
+        )
+
+    latest = await manager.asearch_user_memories(user_id="ann", limit=2)
+    oldest = await manager.asearch_user_memories(user_id="ann", retrieval_method="first_n", limit=1)
+    mock_model.add_json({"memory_ids": [ids[1], "unknown-id"]})
+    found = await manager.asearch_user_memories(
+        query="where does she live?", retrieval_method="agentic", user_id="ann"
+    )
+
+    assert [m.memory for m in latest] == ["Lives in Oslo", "Plays chess"]
+    assert [m.memory for m in oldest] == ["Likes tea"]
+    assert [m.memory for m in found] == ["Lives in Oslo"]
+    request = mock_model.requests[-1]
+    assert f"ID: {ids[1]}\nMemory: Lives in Oslo\nTopics: t" in system_text(request)
+    assert conversation(request)[-1] == (
+        "user",
+        "Return the IDs of the memories related to the following query: where does she live?",
+    )
+    with pytest.raises(ValueError, match="query is required"):
+        await manager.asearch_user_memories(retrieval_method="agentic", user_id="ann")
+    assert manager.search_user_memories(user_id="nobody") == []
