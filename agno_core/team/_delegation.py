@@ -154,21 +154,32 @@ async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> 
 
 
 def _member_options(ctx: RunContext) -> RunOptions | None:
-    """The team run's dependencies and metadata, for a member run (as Agno shares them); an
-    incognito team run (``use_user_context=False``) has incognito member runs."""
+    """The team run's dependencies and metadata, for a member run (as Agno shares them), and
+    its ``add_session_state_to_context`` (a team that shows its state shows it to its members
+    too, as Agno passes it on); an incognito team run (``use_user_context=False``) has
+    incognito member runs."""
     owner, options = ctx.owner, ctx.options
+    shows_state = options.add_session_state_to_context
+    if shows_state is None:
+        shows_state = owner.add_session_state_to_context
+    state_option = True if shows_state else None
     if (
         owner.dependencies is None
         and options.dependencies is None
         and owner.metadata is None
         and options.metadata is None
     ):
-        return None if options.use_user_context else RunOptions(use_user_context=False)
+        if options.use_user_context and state_option is None:
+            return None
+        return RunOptions(
+            use_user_context=options.use_user_context, add_session_state_to_context=state_option
+        )
     run = public_context(ctx)
     return RunOptions(
         dependencies=run.dependencies,
         metadata=run.metadata,
         use_user_context=options.use_user_context,
+        add_session_state_to_context=state_option,
     )
 
 

@@ -219,3 +219,30 @@ async def test_overwrite_db_session_state_starts_each_run_from_the_given_state(
     assert team.get_session_state("s6") == {"shopping_list": ["potatoes"]}
     await team.arun("second", session_state={"secret_number": 43})
     assert team.get_session_state("s6") == {"secret_number": 43}
+
+
+async def test_a_team_that_shows_its_state_shows_it_to_its_members(
+    mock_model: MockOpenAI,
+) -> None:
+    def system_of(request: Any) -> str:
+        first = request.json["messages"][0]
+        return str(first["content"]) if first["role"] == "system" else ""
+
+    for shows in (True, False):
+        mock_model.reset()
+        mock_model.add_tool_call(
+            "delegate_task_to_member", {"member_id": "shopper", "task": "add milk"}
+        )
+        mock_model.add_text("added")
+        mock_model.add_text("done")
+        team = Team(
+            members=[Agent(name="Shopper", id="shopper")],
+            session_state={"shopping_list": ["eggs"]},
+            add_session_state_to_context=shows,
+        )
+
+        await team.arun("add milk")
+
+        member_request = mock_model.requests[1]
+        block = "<session_state>\n{'shopping_list': ['eggs']}\n</session_state>"
+        assert (block in system_of(member_request)) is shows
