@@ -120,6 +120,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._memory",
         "agno_core._agentic_memory",
         "agno_core.memory._manager",
+        "agno_core.memory._search",
         "agno_core.memory.manager",
         "agno_core.tools.memory",
         "agno_core.run._run_hooks",
