@@ -30,10 +30,14 @@ __all__ = [
 
 
 def _input_text(value: Any) -> str:
+    """A non-message input as the user's text, as Agno writes it: a list of strings one per
+    line, a pydantic model as indented JSON without its unset (None) fields, else JSON."""
     if isinstance(value, str):
         return value
     if isinstance(value, BaseModel):
-        return value.model_dump_json()
+        return value.model_dump_json(indent=2, exclude_none=True)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return "\n".join(value)
     return json.dumps(value, default=str)
 
 
@@ -273,8 +277,48 @@ async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
         messages.append(_as_message(example))
     if ctx.db is not None and (self.add_history_to_context or ctx.options.add_history_to_context):
         messages.extend(await history(self, ctx))
-    messages.append(Message(role=self.user_message_role, content=_user_text(self, ctx)))
+    given = input_messages(ctx.output.input_content)
+    if given is not None:  # the input is messages (as Agno takes them): sent as they are
+        messages.extend(given)
+    else:
+        messages.append(Message(role=self.user_message_role, content=_user_text(self, ctx)))
     return messages
+
+
+def _is_message_dict(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("role"), str) and "content" in item
+
+
+def input_messages(value: Any) -> list[Message] | None:
+    """The input as messages, when it is messages: a `Message`, a ``{"role", "content"}``
+    dict, or a list of them (sent in order, with their roles, as Agno sends them); else None."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, Message) or _is_message_dict(i) for i in items):
+        return None
+    out: list[Message] = []
+    for item in items:
+        if isinstance(item, Message):
+            out.append(item)
+        else:
+            calls = [_call(c) for c in item.get("tool_calls") or () if isinstance(c, dict)]
+            data = {**item, "tool_calls": calls, "content": _content(item["content"])}
+            out.append(Message.from_dict(data))
+    return out
+
+
+def _call(call: dict[str, Any]) -> dict[str, Any]:
+    """A tool call in OpenAI's shape (``{"id", "function": {"name", "arguments"}}``) or ours."""
+    function = call.get("function")
+    if isinstance(function, dict):
+        arguments = function.get("arguments") or "{}"
+        if not isinstance(arguments, str):
+            arguments = json.dumps(arguments)
+        return {"id": call.get("id", ""), "name": function.get("name", ""), "arguments": arguments}
+    return call
+
+
+def _content(value: Any) -> str | None:
+    return value if value is None or isinstance(value, str) else json.dumps(value, default=str)
 
 
 def _as_message(item: Message | dict[str, Any] | str) -> Message:

@@ -157,17 +157,18 @@ class SessionApi(SessionNameApi):
 
     async def aupdate_session_state(
         self, session_state_updates: dict[str, Any], session_id: str | None = None
-    ) -> str:
-        """Set keys of the session's stored state; returns the new state as text, as Agno."""
+    ) -> dict[str, Any]:
+        """Set keys of the session's stored state; returns the new state (a dict, as Agno's
+        does at run time)."""
         state = await self.aget_session_state(session_id)
         state.update(session_state_updates)
         assert self.db is not None
         await self.db.aset_session_state(session_id or self.session_id or "", state)
-        return str(state)
+        return state
 
     def update_session_state(
         self, session_state_updates: dict[str, Any], session_id: str | None = None
-    ) -> str:
+    ) -> dict[str, Any]:
         """Synchronous `aupdate_session_state`."""
         return run_sync(self.aupdate_session_state(session_state_updates, session_id))
 

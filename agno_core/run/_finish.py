@@ -47,6 +47,8 @@ async def finish(
     state = final_state(ctx) if ctx.options.public is not None else None
     if state is not None:
         o.session_state = state
+    elif o.session_state is None and o.parent_run_id is None:
+        o.session_state = {}  # as Agno: a run of a session without state has an empty one
     if db is not None and persist and not ctx.extra.get("row_final"):
         await persist_final(ctx, db)
         if state is not None:

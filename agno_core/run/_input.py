@@ -18,10 +18,30 @@ def text_of(value: Any) -> str:
         return value
     if isinstance(value, BaseModel):
         return value.model_dump_json()
+    contents = _message_contents(value)
+    if contents is not None:
+        return "\n".join(contents)
     try:
         return json.dumps(value, default=str)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _message_contents(value: Any) -> list[str] | None:
+    """The texts of an input made of messages (objects with ``role`` and ``content``, or such
+    dicts), else None."""
+    items = value if isinstance(value, list) else [value]
+    texts: list[str] = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("role"), str) and "content" in item:
+            content = item["content"]
+        elif hasattr(item, "role") and hasattr(item, "content") and not isinstance(item, type):
+            content = item.content
+        else:
+            return None
+        if content:
+            texts.append(content if isinstance(content, str) else json.dumps(content, default=str))
+    return texts if items else None
 
 
 @dataclass(kw_only=True, slots=True)

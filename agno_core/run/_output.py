@@ -133,13 +133,14 @@ class RunOutput:
         """`to_dict` as a JSON string (``indent=None``: on one line)."""
         return json.dumps(self.to_dict(), indent=indent, separators=separators)
 
-    def get_content_as_string(self) -> str:
-        """The content as text (JSON for structured content)."""
+    def get_content_as_string(self, **kwargs: Any) -> str:
+        """The content as text (structured content as JSON, the same live and read back from
+        the db); ``kwargs`` go to ``json.dumps`` (``indent=2``, ...), as Agno's do."""
         if self.content is None:
             return ""
         if isinstance(self.content, str):
             return self.content
-        return json.dumps(jsonable(self.content))
+        return json.dumps(jsonable(self.content), **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the whole output (what the db stores)."""

@@ -23,6 +23,9 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):  # a Message given as a run's input, ...
+        return jsonable(to_dict())
     return str(value)
 
 

@@ -181,9 +181,9 @@ async def test_update_and_get_session_state(agent_on: Maker, mock_model: MockOpe
     agent = agent_on(session_state={"a": 1})
     await agent.arun("hi")
 
-    text = agent.update_session_state({"b": 2})
+    state = agent.update_session_state({"b": 2})
 
-    assert text == "{'a': 1, 'b': 2}"
+    assert state == {"a": 1, "b": 2}  # a dict, as Agno returns it
     assert await agent.aget_session_state() == {"a": 1, "b": 2}
     with pytest.raises(ValueError, match="not found"):
         agent.get_session_state("missing")
