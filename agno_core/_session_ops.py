@@ -13,6 +13,7 @@ from agno_core.run._ids import check_id
 from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.session import AgentSession
+from agno_core.session.summary import SessionSummary
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -66,6 +67,7 @@ class SessionOps:
         state = dict(state) if isinstance(state, dict) else {}
         runs = await self.db.aget_session_runs(sid)
         owner = runs[0].user_id if runs else None
+        summary = data.get("session_summary")
         return AgentSession(
             session_id=sid,
             user_id=owner,
@@ -73,6 +75,10 @@ class SessionOps:
             session_state=state,
             session_data={**data, "session_state": state},
             runs=runs,
+            metadata=getattr(self, "metadata", None),
+            summary=SessionSummary.from_dict(summary) if isinstance(summary, dict) else None,
+            created_at=int(runs[0].created_at) if runs else None,
+            updated_at=int(max(r.finished_at or r.created_at for r in runs)) if runs else None,
         )
 
     def get_session(

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 from agno_core.exceptions import NotSupportedError
 from agno_core.run._output import RunOutput, TeamRunOutput, output_from_dict
 from agno_core.session import AgentSession, TeamSession
+from agno_core.session.summary import SessionSummary
 
 __all__ = [
     "Session",
@@ -95,6 +96,9 @@ def deserialize_session(kind: SessionType | None, record: dict[str, Any]) -> Ses
             session_state=state,
             session_data={**data, "session_state": state},
             runs=[run for run in runs if run.parent_run_id is None],
+            summary=_summary(record.get("summary")),
+            created_at=int(record["created_at"]),
+            updated_at=int(record["updated_at"]),
         )
     if kind is SessionType.TEAM:
         top = _with_members(runs)
@@ -115,6 +119,10 @@ def deserialize_session(kind: SessionType | None, record: dict[str, Any]) -> Ses
         f"session {record['session_id']!r} cannot be read as a {kind.value} session: agno_core "
         "has no workflows (pass deserialize=False for the stored dict)"
     )
+
+
+def _summary(value: Any) -> SessionSummary | None:
+    return SessionSummary.from_dict(value) if isinstance(value, dict) else None
 
 
 def _with_members(runs: list[RunOutput]) -> list[RunOutput]:

@@ -88,6 +88,10 @@ class AgentSession(_SessionReads):
         session_data: Everything stored with the session: ``session_state``, and
             ``session_name`` once named (`set_session_name`).
         runs: Its top-level runs, oldest first, whatever their status.
+        team_id, workflow_id: None (Agno's fields: an agent's session).
+        metadata, agent_data: Agno's fields; None unless the session was read with them.
+        summary: The session's summary (`SessionSummary`), when it has one.
+        created_at, updated_at: Unix times (seconds) of its first and last runs.
     """
 
     session_id: str
@@ -96,6 +100,13 @@ class AgentSession(_SessionReads):
     session_state: dict[str, Any] = field(default_factory=dict)
     session_data: dict[str, Any] = field(default_factory=dict)
     runs: list[RunOutput] = field(default_factory=list)
+    team_id: str | None = None
+    workflow_id: str | None = None
+    metadata: dict[str, Any] | None = None
+    agent_data: dict[str, Any] | None = None
+    summary: Any = None
+    created_at: int | None = None
+    updated_at: int | None = None
 
     def get_run(self, run_id: str) -> RunOutput | None:
         """The session's run with that id, or None."""

@@ -183,3 +183,18 @@ async def test_session_objects_answer_agnos_message_helpers(
 def stored_ids(agent, session_id):  # type: ignore[no-untyped-def]
     """The message ids as read back again: ids are stored, not made anew on each read."""
     return [m.id for m in agent.get_session(session_id).get_messages()]
+
+
+async def test_a_session_has_agnos_attributes(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    agent = make_agent(metadata={"m": 1})
+    await agent.arun("hi")
+
+    session = await agent.aget_session()
+
+    assert session is not None
+    assert session.metadata == {"m": 1}
+    assert (session.team_id, session.workflow_id, session.summary) == (None, None, None)
+    assert isinstance(session.created_at, int) and session.updated_at >= session.created_at
+    assert {"created_at", "metadata", "summary", "team_id"} <= set(session.to_dict())
