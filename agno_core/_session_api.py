@@ -116,13 +116,15 @@ class SessionApi(SessionNameApi):
         )
 
     async def aget_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
-        """The session's latest stored top-level run (default: this agent's session)."""
+        """This agent's latest stored top-level run in the session (default: this agent's
+        session); as in Agno, another agent's runs in a shared session do not count."""
         sid = session_id or self.session_id
         if sid is None:
             raise ValueError("no session_id given and the agent has none yet")
         if self.db is None:
             return None
-        runs = await self.db.aget_session_runs(sid, limit=1)
+        mine = getattr(self, "id", None) if getattr(self, "kind", "agent") == "agent" else None
+        runs = await self.db.aget_session_runs(sid, limit=1, agent_id=mine)
         return runs[-1] if runs else None
 
     def get_last_run_output(self, session_id: str | None = None) -> RunOutput | None:

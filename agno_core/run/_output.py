@@ -93,6 +93,20 @@ class RunOutput:
         if self.input is not None and not isinstance(self.input, RunInput):
             self.input = RunInput(input_content=self.input)
 
+    # Agno's fields for media, citations and reasoning, which agno_core runs never produce
+    # (text in, text or structured output out): always None, so code that checks them works.
+    images = property(lambda self: None, doc="Always None (no media in agno_core runs).")
+    videos = property(lambda self: None, doc="Always None (no media in agno_core runs).")
+    audio = property(lambda self: None, doc="Always None (no media in agno_core runs).")
+    response_audio = property(lambda self: None, doc="Always None (no media).")
+    files = property(lambda self: None, doc="Always None (no media in agno_core runs).")
+    citations = property(lambda self: None, doc="Always None (no citations).")
+    references = property(lambda self: None, doc="Always None (no knowledge base).")
+    reasoning_content = property(lambda self: None, doc="Always None (no reasoning).")
+    reasoning_steps = property(lambda self: None, doc="Always None (no reasoning).")
+    reasoning_messages = property(lambda self: None, doc="Always None (no reasoning).")
+    workflow_id = property(lambda self: None, doc="Always None (no workflows).")
+
     @property
     def input_content(self) -> Any:
         """The user's input itself (``input.input_content``; None without input)."""

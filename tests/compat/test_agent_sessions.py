@@ -198,3 +198,31 @@ async def test_a_session_has_agnos_attributes(
     assert (session.team_id, session.workflow_id, session.summary) == (None, None, None)
     assert isinstance(session.created_at, int) and session.updated_at >= session.created_at
     assert {"created_at", "metadata", "summary", "team_id"} <= set(session.to_dict())
+
+
+async def test_last_run_output_is_this_agents_in_a_shared_session(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    a, b = make_agent(name="A"), make_agent(name="B")
+    await b.arun("from b", session_id="shared")
+    await a.arun("from a", session_id="shared")
+
+    last_b = await b.aget_last_run_output(session_id="shared")
+
+    assert last_b is not None and last_b.input_content == "from b"
+    assert (await a.aget_last_run_output(session_id="shared")).input_content == "from a"
+    assert await make_agent(name="C").aget_last_run_output(session_id="shared") is None
+
+
+def test_run_outputs_answer_agnos_media_and_reasoning_fields() -> None:
+    from agno_core.run.agent import RunOutput
+
+    run = RunOutput(run_id="r", session_id="s")
+
+    assert (run.images, run.files, run.reasoning_content, run.citations, run.workflow_id) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
