@@ -102,11 +102,12 @@ class AgentSession(_SessionReads):
     runs: list[RunOutput] = field(default_factory=list)
     team_id: str | None = None
     workflow_id: str | None = None
-    metadata: dict[str, Any] | None = None
-    agent_data: dict[str, Any] | None = None
-    summary: Any = None
-    created_at: int | None = None
-    updated_at: int | None = None
+    # Descriptive (where the session was read from can fill them differently): not compared.
+    metadata: dict[str, Any] | None = field(default=None, compare=False)
+    agent_data: dict[str, Any] | None = field(default=None, compare=False)
+    summary: Any = field(default=None, compare=False)
+    created_at: int | None = field(default=None, compare=False)
+    updated_at: int | None = field(default=None, compare=False)
 
     def get_run(self, run_id: str) -> RunOutput | None:
         """The session's run with that id, or None."""
