@@ -8,12 +8,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from agno_core._sync import run_sync
+from agno_core.db.base import SessionType
 from agno_core.exceptions import NotSupportedError
 from agno_core.run._ids import check_id
 from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.session import AgentSession
-from agno_core.session.summary import SessionSummary
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -59,27 +59,13 @@ class SessionOps:
         return cached
 
     async def _read_session(self, sid: str) -> AgentSession | None:
+        # The db's reading of a session (`db.get_session`), with this agent's metadata.
         assert self.db is not None
-        data = await self.db.aget_session_data(sid)
-        if data is None:
+        session = await self.db.aget_session(sid, SessionType.AGENT)
+        if not isinstance(session, AgentSession):
             return None
-        state = data.get("session_state")
-        state = dict(state) if isinstance(state, dict) else {}
-        runs = await self.db.aget_session_runs(sid)
-        owner = runs[0].user_id if runs else None
-        summary = data.get("session_summary")
-        return AgentSession(
-            session_id=sid,
-            user_id=owner,
-            agent_id=runs[0].agent_id if runs else None,
-            session_state=state,
-            session_data={**data, "session_state": state},
-            runs=runs,
-            metadata=getattr(self, "metadata", None),
-            summary=SessionSummary.from_dict(summary) if isinstance(summary, dict) else None,
-            created_at=int(runs[0].created_at) if runs else None,
-            updated_at=int(max(r.finished_at or r.created_at for r in runs)) if runs else None,
-        )
+        session.metadata = getattr(self, "metadata", None)
+        return session
 
     def get_session(
         self, session_id: str | None = None, user_id: str | None = None

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, insert, select, update
 from agno_core._sync import run_sync
 from agno_core.db._base import DbBase, chunks
 from agno_core.db._eval_records import (
+    COLUMN_FIELDS,
     EvalFilterType,
     EvalRunRecord,
     EvalType,
@@ -25,20 +26,7 @@ __all__ = ["EvalStore"]
 # ``sort_by`` names (Agno's columns) that are not the column's name here.
 _SORT_ALIASES = {"run_id": "eval_id"}
 _SORTABLE = frozenset(
-    {
-        "run_id",
-        "eval_type",
-        "name",
-        "agent_id",
-        "team_id",
-        "workflow_id",
-        "model_id",
-        "model_provider",
-        "evaluated_component_name",
-        "user_id",
-        "created_at",
-        "updated_at",
-    }
+    {"run_id", "eval_type", *COLUMN_FIELDS, "user_id", "created_at", "updated_at"}
 )
 
 
