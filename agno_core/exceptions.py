@@ -14,6 +14,7 @@ __all__ = [
     "NotSupportedError",
     "OutputCheckError",
     "RetryAgentRun",
+    "RunCancelledException",
     "RunNotContinuableError",
     "RunNotFoundError",
     "StopAgentRun",
@@ -30,6 +31,19 @@ class NotSupportedError(TypeError):
 
 class RunNotFoundError(RuntimeError):
     """``continue_run(run_id=...)`` names a run the db does not hold (in that session)."""
+
+
+class RunCancelledException(Exception):
+    """A run was cancelled: raised by `agno_core.run.cancel.raise_if_cancelled`.
+
+    Raised inside a run (by a tool, a tool hook or a pre/post-hook), it ends that run CANCELLED
+    with this message as the reason, as a cancel request would; the model is not called again.
+    """
+
+    def __init__(self, message: str = "Operation cancelled by user") -> None:
+        super().__init__(message)
+        self.type = "run_cancelled_error"
+        self.error_id = "run_cancelled_error"
 
 
 class RunNotContinuableError(ValueError):

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,11 @@ from examples.seeds._mock import script_seed_replies
 from pytest_agno import MockOpenAI, YahooStub
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+# Blocks inside a list item are indented with it.
+BLOCKS = [
+    textwrap.dedent(block)
+    for block in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+]
 SCRIPTS = [b for b in BLOCKS if "def test_" not in b]
 # Cassette examples need a recording first: tests/plugin/test_cassette_readme.py runs them.
 TESTS = [b for b in BLOCKS if "def test_" in b and "agno_cassette" not in b]

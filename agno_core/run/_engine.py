@@ -22,7 +22,7 @@ from typing import Any
 
 from agno_core._logging import debug_logs
 from agno_core._session_summary import update_session_summary
-from agno_core.exceptions import InputCheckError, OutputCheckError
+from agno_core.exceptions import InputCheckError, OutputCheckError, RunCancelledException
 from agno_core.models.base import ModelProviderError
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
@@ -197,7 +197,12 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 metrics=o.metrics,
                 run_output=o,
             )
-    except asyncio.CancelledError:
+    except (asyncio.CancelledError, RunCancelledException) as exc:
+        if isinstance(exc, RunCancelledException):
+            # Raised by the run's own code (a tool, a hook): a cancel of this run, already
+            # delivered (nothing to interrupt, and the task itself was not cancelled).
+            ctx.active.flag_cancel(str(exc))
+            ctx.extra["cancel_delivered"] = "thrown"
         propagate = await _on_cancelled(ctx)
         if propagate:
             raise

@@ -34,6 +34,8 @@ POLL_INTERVAL = 0.25
 FAILURE_LOG_EVERY = 30.0
 # How long an async cancel waits for the run to store its CANCELLED state.
 CANCEL_WAIT = 2.0
+# How long a run that ended cancelled still reads as cancelled (`LocalRuns.ended_cancelled`).
+ENDED_CANCELLED_TTL = 600.0
 
 
 @dataclass(eq=False, slots=True)
@@ -53,12 +55,16 @@ class ActiveRun:
     children: list[ActiveRun] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def request_cancel(self, reason: str) -> None:
-        """Flag this run and its member runs; interrupt the task if the run is executing."""
+    def flag_cancel(self, reason: str) -> None:
+        """Flag this run and its member runs as cancelled, without interrupting anything."""
         for run in self._tree():
             if not run.cancel_requested:
                 run.cancel_requested = True
                 run.cancel_reason = reason
+
+    def request_cancel(self, reason: str) -> None:
+        """Flag this run and its member runs; interrupt the task if the run is executing."""
+        self.flag_cancel(reason)
         if self.task is not None and self.stepping and not self.task.done():
             if self.loop.is_closed():
                 return
@@ -88,6 +94,12 @@ class LocalRuns:
     def __init__(self) -> None:
         self.active: dict[str, ActiveRun] = {}
         self._intents: dict[str, float] = {}
+        # Ids registered by user code (`agno_core.run.cancel.register_run`), run by no agent here.
+        self.registered: set[str] = set()
+        # Runs of this process that ended cancelled, kept a while for `is_cancelled`: a sync tool
+        # in a worker thread outlives its run (a cancel cannot interrupt a thread) and must still
+        # see the cancel when it checks.
+        self._ended_cancelled: dict[str, float] = {}
         # Per event loop, the watch over each db's runs there (by the db's id attribute).
         self._watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, _Watch]] = (
             weakref.WeakKeyDictionary()
@@ -113,6 +125,16 @@ class LocalRuns:
     def clear_intent(self, run_id: str) -> None:
         self._intents.pop(run_id, None)
 
+    def ended_cancelled(self, run_id: str) -> bool:
+        """Whether ``run_id`` ran here and ended cancelled in the last ten minutes."""
+        expires = self._ended_cancelled.get(run_id)
+        return expires is not None and expires >= time.time()
+
+    def intents(self) -> list[str]:
+        """The run ids with a cancel intent that has not expired."""
+        now = time.time()
+        return [run_id for run_id, expires in self._intents.items() if expires >= now]
+
     # -- live runs --------------------------------------------------------------------------
     def register(self, run: ActiveRun) -> None:
         if run.run_id in self.active:
@@ -127,6 +149,11 @@ class LocalRuns:
         run.done.set()
         if self.active.get(run.run_id) is run:
             del self.active[run.run_id]
+        if run.cancel_requested:
+            now = time.time()
+            if len(self._ended_cancelled) > 1000:
+                self._ended_cancelled = {k: v for k, v in self._ended_cancelled.items() if v > now}
+            self._ended_cancelled[run.run_id] = now + ENDED_CANCELLED_TTL
         if run.db is not None:
             watch = self._watches.get(run.loop, {}).get(run.db.id)
             if watch is not None:

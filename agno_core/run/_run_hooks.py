@@ -22,7 +22,7 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any
 
 from agno_core._session_state import load_session_state
-from agno_core.exceptions import InputCheckError, OutputCheckError
+from agno_core.exceptions import InputCheckError, OutputCheckError, RunCancelledException
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext, public_context
@@ -88,6 +88,8 @@ async def _run_all(
         except (InputCheckError, OutputCheckError) as exc:
             _refused(ctx, exc)
             raise
+        except RunCancelledException:
+            raise  # the run ends CANCELLED (see `agno_core.run.cancel.raise_if_cancelled`)
         except Exception as exc:
             log.warning("%s-hook #%d (%s) failed: %s", stage, number, name, exc)
         if announce:

@@ -10,7 +10,7 @@ import time
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any
 
-from agno_core.exceptions import AgentRunException
+from agno_core.exceptions import AgentRunException, RunCancelledException
 from agno_core.metrics import ToolCallMetrics
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _tool_cache as _cache
@@ -130,8 +130,8 @@ async def _tool_hook(ctx: RunContext, hook: Any, fc: FunctionCall) -> None:
             await hook(**kwargs)
         else:
             await asyncio.to_thread(hook, **kwargs)
-    except AgentRunException:
-        raise  # a hook may stop or retry the run, as the tool itself may
+    except (AgentRunException, RunCancelledException):
+        raise  # a hook may stop, retry or cancel the run, as the tool itself may
     except Exception as exc:
         log.warning("tool hook %s of %s failed: %s", hook, fc.function.name, exc)
 
@@ -186,7 +186,8 @@ async def execute_tool(
         if function.post_hook is not None:
             fc.result = result
             await _tool_hook(ctx, function.post_hook, fc)
-    except asyncio.CancelledError:
+    except (asyncio.CancelledError, RunCancelledException):
+        # RunCancelledException: the tool cancelled its own run (`raise_if_cancelled`).
         error = "cancelled"
         execution.result = "Error: the tool call was cancelled"
         execution.tool_call_error = True

@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from agno_core._sync import run_sync
+from agno_core.exceptions import RunCancelledException
 from agno_core.run._ids import check_id
 from agno_core.run._registry import local_runs
 from agno_core.run.base import RunStatus
@@ -19,7 +20,20 @@ from agno_core.run.base import RunStatus
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
 
-__all__ = ["acancel_run", "cancel_run"]
+__all__ = [
+    "acancel_run",
+    "acleanup_run",
+    "aget_active_runs",
+    "ais_cancelled",
+    "araise_if_cancelled",
+    "aregister_run",
+    "cancel_run",
+    "cleanup_run",
+    "get_active_runs",
+    "is_cancelled",
+    "raise_if_cancelled",
+    "register_run",
+]
 
 log = logging.getLogger("agno_core")
 
@@ -45,6 +59,9 @@ async def acancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     local = await local_runs.acancel(run_id)
     if local is not None:
         return local
+    if run_id in local_runs.registered:
+        local_runs.add_intent(run_id)
+        return True
     if db is not None:
         dbs = [db]
     else:
@@ -118,6 +135,9 @@ def cancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     local = local_runs.cancel(run_id)
     if local is not None:
         return local
+    if run_id in local_runs.registered:
+        local_runs.add_intent(run_id)
+        return True
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -131,3 +151,92 @@ def cancel_run(run_id: str, db: SqlDb | None = None) -> bool:
     _pending_writes.add(task)
     task.add_done_callback(_pending_writes.discard)
     return status is not None
+
+
+# -- Agno's tracking helpers, for code that checks a cancel itself (a long sync tool, a worker
+# thread): they read this process's registry; the db is only written by `cancel_run`.
+
+
+def is_cancelled(run_id: str) -> bool:
+    """Whether a cancel was requested for ``run_id`` in this process.
+
+    True for a run of this process being cancelled (whatever asked: this process, or another
+    one through the db) or that ended cancelled in the last ten minutes (a sync tool's worker
+    thread outlives its cancelled run), and for an id with a pending cancel intent (cancelled
+    before it started, or registered with `register_run` and then cancelled). Reads memory
+    only: use it freely in a loop, from any thread.
+    """
+    run = local_runs.active.get(run_id)
+    if run is not None:
+        return run.cancel_requested
+    return local_runs.has_intent(run_id) or local_runs.ended_cancelled(run_id)
+
+
+def raise_if_cancelled(run_id: str) -> None:
+    """Raise `RunCancelledException` when `is_cancelled` (``run_id``).
+
+    Raised from a tool or hook of that run, the exception ends the run CANCELLED. A sync tool
+    runs in a worker thread that a cancel cannot interrupt, so a long one should call this
+    between steps (its run id: ``run_context.run_id``).
+    """
+    if is_cancelled(run_id):
+        raise RunCancelledException(f"Run {run_id} was cancelled")
+
+
+def register_run(run_id: str) -> None:
+    """Track ``run_id`` for cancellation although no agent of this process runs it.
+
+    For code that runs work of its own under a run id: `cancel_run` on it then returns True and
+    `is_cancelled` answers True. A cancel intent stored earlier is kept. Runs of agents and
+    teams need no registration.
+    """
+    check_id("run_id", run_id)
+    local_runs.registered.add(run_id)
+
+
+def cleanup_run(run_id: str) -> None:
+    """Stop tracking ``run_id`` (a registered id, or a cancel intent that is no longer wanted).
+
+    A run of this process in progress is not affected: it forgets itself when it ends.
+    """
+    local_runs.registered.discard(run_id)
+    local_runs.clear_intent(run_id)
+
+
+def get_active_runs() -> dict[str, bool]:
+    """Runs tracked in this process, each with whether it is cancelled.
+
+    The runs of agents and teams in progress here, the ids given to `register_run`, and the ids
+    with a pending cancel intent (True).
+    """
+    runs = {run_id: run.cancel_requested for run_id, run in list(local_runs.active.items())}
+    for run_id in list(local_runs.registered):
+        runs.setdefault(run_id, local_runs.has_intent(run_id))
+    for run_id in local_runs.intents():
+        runs.setdefault(run_id, True)
+    return runs
+
+
+async def ais_cancelled(run_id: str) -> bool:
+    """Async `is_cancelled` (the same memory read)."""
+    return is_cancelled(run_id)
+
+
+async def araise_if_cancelled(run_id: str) -> None:
+    """Async `raise_if_cancelled`."""
+    raise_if_cancelled(run_id)
+
+
+async def aregister_run(run_id: str) -> None:
+    """Async `register_run`."""
+    register_run(run_id)
+
+
+async def acleanup_run(run_id: str) -> None:
+    """Async `cleanup_run`."""
+    cleanup_run(run_id)
+
+
+async def aget_active_runs() -> dict[str, bool]:
+    """Async `get_active_runs`."""
+    return get_active_runs()
