@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from agno_core import _context_parts as parts
 from agno_core._history import history
-from agno_core._session_state import load_session_state, stored_form, uses_session_state
+from agno_core._session_state import load_session_state, stored_form
 from agno_core._session_summary import summary_section, uses_summary
 from agno_core.models.message import Message
 from agno_core.run._context import public_context
@@ -24,9 +25,12 @@ __all__ = [
     "build_messages",
     "instructions_text",
     "json_output_prompt",
+    "run_instructions",
     "static_parts",
     "system_message",
 ]
+
+log = logging.getLogger("agno_core")
 
 
 def _input_text(value: Any) -> str:
@@ -56,26 +60,50 @@ def instructions_text(instructions: str | list[str]) -> str:
     return "\n\n".join(i if is_block(i) else f"- {i.strip()}" for i in items)
 
 
-def all_instructions(self: RunOwner) -> str | list[str] | None:
-    """The runner's instructions followed by its model's (``OpenAIChat(instructions=[...])``),
-    as Agno joins them."""
+def all_instructions(
+    self: RunOwner, own: str | list[str] | None = None
+) -> str | list[str] | None:
+    """The runner's instructions (``own``: what callable instructions returned for this run)
+    followed by its model's (``OpenAIChat(instructions=[...])``), as Agno joins them."""
+    if own is None and not callable(self.instructions):
+        own = self.instructions
     extra = getattr(self.model, "instructions", None)
     if not extra:
-        return self.instructions or None
-    own = self.instructions or []
+        return own or None
+    own = own or []
     return [*([own] if isinstance(own, str) else own), *extra]
 
 
-def static_parts(self: RunOwner) -> list[str]:
+async def run_instructions(self: RunOwner, ctx: RunContext) -> str | list[str] | None:
+    """The instructions for this run: callable instructions are called (with the ``agent``,
+    ``team``, ``run_context`` and ``session_state`` they ask for; async ones awaited), once per
+    run, as Agno calls them; a value that is not a string or a list of strings is ignored."""
+    given = self.instructions
+    if not callable(given):
+        return given
+    value = await parts.acall_with_injection(given, self, ctx)
+    if isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    ):
+        return value
+    log.warning(
+        "callable instructions returned %s, not a string or a list of strings: ignored",
+        type(value).__name__,
+    )
+    return None
+
+
+def static_parts(self: RunOwner, instructions: str | list[str] | None = None) -> list[str]:
     """The runner's identity, in Agno's layout: description, ``<your_role>``, instructions
-    (in ``<instructions>`` tags with ``use_instruction_tags``). Each part ends with its own
-    separating newlines; ``{name}`` placeholders are resolved later (see `system_message`)."""
+    (in ``<instructions>`` tags with ``use_instruction_tags``; ``instructions``: this run's,
+    when they come from a callable). Each part ends with its own separating newlines;
+    ``{name}`` placeholders are resolved later (see `system_message`)."""
     parts: list[str] = []
     if self.description:
         parts.append(f"{self.description}\n")
     if self.role:
         parts.append(f"\n<your_role>\n{self.role}\n</your_role>\n\n")
-    instructions = all_instructions(self)
+    instructions = all_instructions(self, instructions)
     if instructions:
         rendered = instructions_text(instructions)
         if getattr(self, "use_instruction_tags", False):
@@ -133,7 +161,10 @@ async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
         return await _custom_system_message(self, ctx)
     if not self.build_context:
         return None
-    text = "".join(self._system_parts())
+    if callable(self.instructions):
+        text = "".join(self._system_parts(await run_instructions(self, ctx)))
+    else:
+        text = "".join(self._system_parts())
     info: list[str] = []
     if self.markdown and ctx.output_schema is None:
         info.append("Use markdown to format your answers.")
@@ -260,8 +291,7 @@ async def _memories_section(self: RunOwner, ctx: RunContext) -> str:
 
 async def build_messages(self: RunOwner, ctx: RunContext) -> list[Message]:
     """The messages of a run's first model call: system, history, the user's input."""
-    if uses_session_state(self, ctx) and not ctx.extra.get("state_loaded"):
-        await load_session_state(self, ctx)
+    await load_session_state(self, ctx)  # once per run (a pre-hook may have loaded it)
     if self.dependencies is not None or ctx.options.dependencies is not None:
         await parts.resolve_dependencies(self, ctx)
     if self.metadata is not None or ctx.options.metadata is not None:

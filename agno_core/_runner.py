@@ -18,6 +18,7 @@ from agno_core._options import AgnoOptions
 from agno_core._prompt import build_messages, static_parts
 from agno_core._run_tools import ToolsApi
 from agno_core._session_api import SessionApi
+from agno_core._session_state import FRESH_SESSION
 from agno_core._sync import iterate_sync, run_sync
 from agno_core._unsupported import check_arguments
 from agno_core.models.base import Model
@@ -88,7 +89,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     db: SqlDb | None
     description: str | None
     role: str | None
-    instructions: str | list[str] | None
+    instructions: str | list[str] | Callable[..., Any] | None
     expected_output: str | None
     additional_context: str | None
     markdown: bool
@@ -264,9 +265,11 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     ) -> RunContext:
         model = self._resolved_model()
         db = db if db is not None else self.db
+        fresh_session = False
         if session_id is None:
             if self.session_id is None:
                 self.session_id = str(uuid.uuid4())
+                fresh_session = True  # an id made just now: nothing is stored under it
             session_id = self.session_id
         output = self._new_output(
             run_id=run_id or str(uuid.uuid4()),
@@ -284,7 +287,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             parent=parent.active if parent else None,
         )
         local_runs.register(active)
-        return RunContext(
+        ctx = RunContext(
             owner=self,
             output=output,
             active=active,
@@ -299,6 +302,9 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
             parent=parent,
             options=options or RunOptions(),
         )
+        if fresh_session:
+            ctx.extra[FRESH_SESSION] = True
+        return ctx
 
     def _new_output(self, **kwargs: Any) -> RunOutput:
         return RunOutput(agent_id=self.id, agent_name=self.name, **kwargs)
@@ -391,26 +397,34 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         await self._scheduler.drain(timeout)
 
     # -- polling and cancellation ---------------------------------------------------------------
-    async def aget_run_output(self, run_id: str, session_id: str | None = None) -> RunOutput | None:
-        """A fresh copy of a stored run, or None if no such run exists (in that session).
+    async def aget_run_output(
+        self, run_id: str, session_id: str | None = None, user_id: str | None = None
+    ) -> RunOutput | None:
+        """A fresh copy of a stored run, or None if no such run exists (in that session, of
+        that user). A team's member runs are stored runs too (read through the team or the
+        member).
 
         A run whose process died is reported as ERROR (its lease expired), never as forever
         RUNNING.
         """
         check_id("run_id", run_id)
         check_id("session_id", session_id, optional=True)
+        found: RunOutput | None = None
         if self.db is not None:
-            output = await self.db.aget_run(run_id, session_id, with_members=self._reads_members())
-            if output is not None:
-                return output
-        kept = self._unsaved.get(run_id) if self._unsaved else None
-        if kept is not None and (session_id is None or kept.session_id == session_id):
-            return kept
-        return None
+            found = await self.db.aget_run(run_id, session_id, with_members=self._reads_members())
+        if found is None and self._unsaved:
+            kept = self._unsaved.get(run_id)
+            if kept is not None and (session_id is None or kept.session_id == session_id):
+                found = kept
+        if found is not None and user_id is not None and found.user_id not in (None, user_id):
+            return None  # as Agno scopes the session it reads to the user
+        return found
 
-    def get_run_output(self, run_id: str, session_id: str | None = None) -> RunOutput | None:
+    def get_run_output(
+        self, run_id: str, session_id: str | None = None, user_id: str | None = None
+    ) -> RunOutput | None:
         """Synchronous `aget_run_output`."""
-        return run_sync(self.aget_run_output(run_id, session_id))
+        return run_sync(self.aget_run_output(run_id, session_id, user_id))
 
     def _reads_members(self) -> bool:
         return False
@@ -434,8 +448,8 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         return cancel_run(run_id, self.db)
 
     # -- context ------------------------------------------------------------------------------
-    def _system_parts(self) -> list[str]:
-        return static_parts(self)
+    def _system_parts(self, instructions: str | list[str] | None = None) -> list[str]:
+        return static_parts(self, instructions)
 
     async def _build_messages(self, ctx: RunContext) -> list[Message]:
         return await build_messages(self, ctx)

@@ -1,10 +1,13 @@
 """Session state, as Agno has it: a dict kept with the session, given to tools as
 ``run_context.session_state``, resolved into ``{name}`` placeholders, stored back after each run.
 
-A run's state is the session's stored state (a new session starts from the agent's
-``session_state``) with the call's ``session_state=`` merged over it (``overwrite_db_session_state``
-ignores what is stored). The keys ``current_user_id``, ``current_session_id`` and
-``current_run_id`` are there during the run and never stored.
+Every run has a state (as in Agno): the session's stored state (a new session starts from the
+agent's ``session_state``, or ``{}``) with the call's ``session_state=`` merged over it
+(``overwrite_db_session_state`` ignores what is stored). So a tool can always write to
+``run_context.session_state``, and a later run of the session sees what it wrote without passing
+``session_state`` again. The keys ``current_user_id``, ``current_session_id`` and
+``current_run_id`` are there during the run and never stored. The state is written back only
+when it differs from what was read (a run that leaves it alone costs no write).
 
 A member run of a team that has session state works on the team run's own state dict (shared, as
 Agno shares it): it reads nothing from the db and stores nothing; the team run stores the state.
@@ -26,11 +29,11 @@ if TYPE_CHECKING:
     from agno_core.run._context import RunContext, RunOwner
 
 __all__ = [
+    "FRESH_SESSION",
     "final_state",
     "load_session_state",
     "save_session_state",
     "state_tool",
-    "uses_session_state",
 ]
 
 log = logging.getLogger("agno_core")
@@ -39,6 +42,10 @@ _TRANSIENT = ("current_user_id", "current_session_id", "current_run_id")
 # ctx.extra key: the team run's state a member run works on.
 _SHARED = "team_session_state"
 _LOADED = "session_state_loaded"
+# ctx.extra key: the stored form of the state as read at the start of the run.
+_READ = "session_state_read"
+# ctx.extra key: the run's session id was generated for it (nothing can be stored under it yet).
+FRESH_SESSION = "fresh_session"
 
 
 def _team_state(ctx: RunContext) -> dict[str, Any] | None:
@@ -47,17 +54,6 @@ def _team_state(ctx: RunContext) -> dict[str, Any] | None:
     if parent is None or parent.options.public is None:
         return None
     return parent.options.public.session_state
-
-
-def uses_session_state(owner: RunOwner, ctx: RunContext) -> bool:
-    """Whether the run works with session state (only then is it read from the db)."""
-    return (
-        _team_state(ctx) is not None
-        or owner.session_state is not None
-        or ctx.options.session_state is not None
-        or owner.enable_agentic_state
-        or bool(owner.add_session_state_to_context or ctx.options.add_session_state_to_context)
-    )
 
 
 def merge(into: dict[str, Any], other: dict[str, Any]) -> None:
@@ -83,9 +79,13 @@ async def load_session_state(owner: RunOwner, ctx: RunContext) -> None:
         return
     o = ctx.output
     stored = None
-    if ctx.db is not None and not owner.overwrite_db_session_state:
+    if ctx.db is not None and not ctx.extra.get(FRESH_SESSION):
         stored = await ctx.db.aget_session_state(o.session_id)
-    state = stored if stored else copy.deepcopy(owner.session_state or {})
+    ctx.extra[_READ] = copy.deepcopy(stored) if stored is not None else None
+    if stored and not owner.overwrite_db_session_state:
+        state = stored
+    else:
+        state = copy.deepcopy(owner.session_state or {})
     merge(state, copy.deepcopy(ctx.options.session_state or {}))
     if o.user_id:
         state["current_user_id"] = o.user_id
@@ -118,7 +118,11 @@ def final_state(ctx: RunContext) -> dict[str, Any] | None:
 
 
 async def save_session_state(ctx: RunContext, db: SqlDb, state: dict[str, Any]) -> None:
-    """Store the run's session state with its session (after the run's row is stored)."""
+    """Store the run's session state with its session (after the run's row is stored), unless
+    it is what the run read (an empty state of a session that has none counts as unchanged)."""
+    read = ctx.extra.get(_READ)
+    if state == (read if read is not None else {}):
+        return
     try:
         await db.aset_session_state(ctx.output.session_id, state)
     except Exception as exc:  # the answer stands; the state change is reported

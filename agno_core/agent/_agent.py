@@ -45,7 +45,9 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         db: Storage (`SqliteDb`, `PostgresDb`); needed for background runs, history, memory
             and session metrics.
         description, role, instructions, expected_output, additional_context, markdown:
-            What goes into the system message.
+            What goes into the system message. ``instructions`` may be a callable (sync or
+            async) returning a string or a list of strings, called at each run with the
+            ``agent``, ``run_context`` and ``session_state`` it declares, as in Agno.
         additional_input: Messages sent after the system message and before the history in
             every run (e.g. few-shot examples): `Message`s, ``{"role", "content"}`` dicts, or
             text (a user message).
@@ -194,7 +196,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         db: SqlDb | None = None,
         description: str | None = None,
         role: str | None = None,
-        instructions: str | list[str] | None = None,
+        instructions: str | list[str] | Callable[..., Any] | None = None,
         expected_output: str | None = None,
         additional_context: str | None = None,
         additional_input: Sequence[Message | dict[str, Any] | str] | None = None,
@@ -268,11 +270,6 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
     ) -> None:
         if agno_options:
             check_arguments("Agent", agno_options)
-        if callable(instructions):
-            raise NotSupportedError(
-                "Agent(instructions=<callable>) is not supported by agno_core: give a string "
-                "or a list of strings (a callable system_message is supported)"
-            )
         self.model = get_model(model)
         self.name = name
         self._id = id

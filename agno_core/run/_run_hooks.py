@@ -118,9 +118,7 @@ async def run_pre_hooks(
     ctx: RunContext, hooks: Sequence[Callable[..., Any]]
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Run the pre-hooks; a replaced ``run_input.input_content`` becomes the run's input."""
-    if not ctx.extra.get("state_loaded"):
-        await load_session_state(ctx.owner, ctx)
-        ctx.extra["state_loaded"] = True
+    await load_session_state(ctx.owner, ctx)  # hooks see the run's state
     run_input = RunInput(input_content=ctx.output.input_content)
     available = {"run_input": run_input, **_common_args(ctx)}
     async for event in _run_all(ctx, hooks, available, "pre"):

@@ -29,7 +29,7 @@ class RunSettings(Protocol):
     system_message: Any
     description: str | None
     role: str | None
-    instructions: str | list[str] | None
+    instructions: str | list[str] | Callable[..., Any] | None
     expected_output: str | None
     additional_context: str | None
     markdown: bool

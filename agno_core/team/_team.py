@@ -13,7 +13,7 @@ from agno_core._options import OPTION_DEFAULTS
 from agno_core._run_extras import set_run_extras
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
-from agno_core._session_state import load_session_state, uses_session_state
+from agno_core._session_state import load_session_state
 from agno_core.run._output import RunOutput, TeamRunOutput
 from agno_core.run._pause import refuse_team_hitl
 from agno_core.settings import accepts_settings
@@ -197,7 +197,7 @@ class Team(TeamSessionApi, RunnerBase):
         db: SqlDb | None = None,
         description: str | None = None,
         role: str | None = None,
-        instructions: str | list[str] | None = None,
+        instructions: str | list[str] | Callable[..., Any] | None = None,
         use_instruction_tags: bool = False,
         expected_output: str | None = None,
         additional_context: str | None = None,
@@ -476,8 +476,7 @@ class Team(TeamSessionApi, RunnerBase):
     async def _build_messages(self, ctx: RunContext) -> list[Message]:
         if self.members_factory is not None:
             # The factory may read the run's session state: load it first.
-            if uses_session_state(self, ctx):
-                await load_session_state(self, ctx)
+            await load_session_state(self, ctx)
             self.members = await resolve_members(self, ctx)
             self.initialize_team()
         return await super()._build_messages(ctx)
@@ -511,9 +510,9 @@ class Team(TeamSessionApi, RunnerBase):
             functions[function.name] = function
         return functions
 
-    def _system_parts(self) -> list[str]:
+    def _system_parts(self, instructions: str | list[str] | None = None) -> list[str]:
         # As in Agno: the leader's identity first, then its team.
-        parts = super()._system_parts()
+        parts = super()._system_parts(instructions)
         if self.members:
             parts.append(team_block(self) + "\n\n")
         return parts

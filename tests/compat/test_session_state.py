@@ -187,3 +187,56 @@ async def test_update_and_get_session_state(agent_on: Maker, mock_model: MockOpe
     assert await agent.aget_session_state() == {"a": 1, "b": 2}
     with pytest.raises(ValueError, match="not found"):
         agent.get_session_state("missing")
+
+
+def remember(run_context: RunContext, item: str) -> str:
+    """Remember an item."""
+    assert run_context.session_state is not None  # always a dict, as in Agno
+    run_context.session_state.setdefault("items", []).append(item)
+    return "remembered"
+
+
+def recall(run_context: RunContext) -> str:
+    """What was remembered."""
+    assert run_context.session_state is not None
+    return f"items: {run_context.session_state.get('items')}"
+
+
+async def test_a_tool_has_a_state_with_none_configured_and_later_runs_see_it(
+    agent_on: Maker, mock_model: MockOpenAI, db: SqlDb
+) -> None:
+    agent = agent_on(tools=[remember, recall])  # no session_state anywhere
+    mock_model.add_tool_call("remember", {"item": "milk"})
+    mock_model.add_text("ok")
+    first = await agent.arun("remember milk")
+    assert first.session_state == {"items": ["milk"]}
+    assert await db.aget_session_state("s1") == {"items": ["milk"]}
+
+    # A later run, without session_state=, and another agent on the same session see it.
+    for runner in (agent, agent_on(tools=[recall])):
+        mock_model.add_tool_call("recall", {})
+        mock_model.add_text("ok")
+        later = await runner.arun("what do you remember?")
+        assert later.tools is not None and later.tools[0].result == "items: ['milk']"
+        assert later.session_state == {"items": ["milk"]}
+
+
+async def test_a_run_that_leaves_the_state_alone_writes_nothing(
+    agent_on: Maker, mock_model: MockOpenAI, db: SqlDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = agent_on(session_state={"n": 1})
+    await agent.arun("one")
+    assert await db.aget_session_state("s1") == {"n": 1}
+    writes: list[dict[str, Any]] = []
+    original = db.aset_session_state
+
+    async def counted(session_id: str, state: dict[str, Any]) -> bool:
+        writes.append(state)
+        return await original(session_id, state)
+
+    monkeypatch.setattr(db, "aset_session_state", counted)
+    await agent.arun("two")
+    assert writes == []
+    await agent.arun("three", session_state={"n": 2})
+    assert writes == [{"n": 2}]
+    assert await db.aget_session_state("s1") == {"n": 2}

@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from agno_core.agent import Agent
+from agno_core.run import RunContext
+from agno_core.team import Team
 from pytest_agno.mock import MockOpenAI
 from tests.compat.wire import system_text
 
@@ -54,3 +60,49 @@ async def test_a_multi_line_instruction_is_a_block_of_its_own(mock_model: MockOp
     await Agent(instructions=["Short.", "Line one\nline two"]).arun("hi")
 
     assert system_text(mock_model.requests[0]) == "- Short.\n\nLine one\nline two"
+
+
+async def test_callable_instructions_are_called_each_run_with_what_they_ask_for(
+    mock_model: MockOpenAI,
+) -> None:
+    calls: list[tuple[object, str, dict[str, object]]] = []
+
+    def instructions(
+        agent: Agent, run_context: RunContext, session_state: dict[str, Any]
+    ) -> list[str]:
+        calls.append((agent, run_context.session_id, dict(session_state)))
+        return [f"Call me {session_state['name']}.", "Be brief, {name}."]
+
+    agent = Agent(instructions=instructions, session_state={"name": "Ann"})
+    await agent.arun("hi", session_id="s1")
+    await agent.arun("again", session_id="s1", session_state={"name": "Bo"})
+
+    assert [system_text(r) for r in mock_model.requests] == [
+        "- Call me Ann.\n- Be brief, Ann.",
+        "- Call me Bo.\n- Be brief, Bo.",
+    ]
+    assert [(a is agent, sid, state["name"]) for a, sid, state in calls] == [
+        (True, "s1", "Ann"),
+        (True, "s1", "Bo"),
+    ]
+
+
+async def test_async_callable_instructions_of_a_team(mock_model: MockOpenAI) -> None:
+    async def instructions(team: Team) -> str:
+        return f"Lead {team.name}."
+
+    team = Team(name="T", members=[Agent(name="m")], instructions=instructions)
+    await team.arun("hi")
+
+    assert system_text(mock_model.requests[0]).startswith("Lead T.\n\n<team>")
+
+
+async def test_callable_instructions_returning_something_else_are_left_out(
+    mock_model: MockOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
+    agent = Agent(description="D", instructions=lambda: 42)
+
+    await agent.arun("hi")
+
+    assert system_text(mock_model.requests[0]) == "D"
+    assert "callable instructions returned int" in caplog.text

@@ -82,7 +82,13 @@ async def test_run_context_is_injected_into_tools(
     assert run.tools[0].result == "ann/red/gold"
     assert ctx.messages is run.messages
     assert "run_context" not in str(mock_model.requests[0].json["tools"])  # not in the schema
-    assert ctx.session_state is None  # the agent uses no session state
+    # No state configured: a dict anyway (as in Agno), with the run's ids during the run.
+    assert ctx.session_state == {
+        "current_user_id": "ann",
+        "current_session_id": "s9",
+        "current_run_id": run.run_id,
+    }
+    assert run.session_state == {}
 
 
 async def test_run_context_in_a_decorated_async_tool(

@@ -29,11 +29,6 @@ def test_unknown_agent_parameter_is_a_type_error() -> None:
     assert not isinstance(info.value, NotSupportedError)
 
 
-def test_callable_instructions_are_refused() -> None:
-    with pytest.raises(NotSupportedError, match="instructions"):
-        Agent(instructions=lambda: "x")  # type: ignore[arg-type]
-
-
 async def test_unsupported_run_parameter(make_agent: AgentMaker) -> None:
     agent = make_agent()
 
