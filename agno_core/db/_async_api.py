@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from agno_core.db._interface import AsyncBaseDb
 from agno_core.db._sql import SqlDb
 
 __all__ = ["AsyncDbApi"]
@@ -28,13 +29,17 @@ def _awaitable(name: str) -> Callable[..., Any]:
     return method
 
 
-class AsyncDbApi:
-    """Mixed in before the store class by `AsyncSqliteDb` and `AsyncPostgresDb`."""
+class AsyncDbApi(AsyncBaseDb):
+    """Mixed in before the store class by `AsyncSqliteDb` and `AsyncPostgresDb` (which are
+    thereby `AsyncBaseDb`, not `BaseDb`, as Agno's async dbs)."""
 
     # memories
     get_user_memories = _awaitable("get_user_memories")
     get_user_memory = _awaitable("get_user_memory")
     upsert_user_memory = _awaitable("upsert_user_memory")
+    upsert_memories = _awaitable("upsert_memories")
+    get_all_memory_topics = _awaitable("get_all_memory_topics")
+    get_user_memory_stats = _awaitable("get_user_memory_stats")
     delete_user_memory = _awaitable("delete_user_memory")
     delete_user_memories = _awaitable("delete_user_memories")
     clear_memories = _awaitable("clear_memories")
@@ -42,6 +47,8 @@ class AsyncDbApi:
     get_session = _awaitable("get_session")
     get_sessions = _awaitable("get_sessions")
     rename_session = _awaitable("rename_session")
+    upsert_session = _awaitable("upsert_session")
+    upsert_sessions = _awaitable("upsert_sessions")
     delete_session = _awaitable("delete_session")
     delete_sessions = _awaitable("delete_sessions")
     # eval runs (``save_eval_run`` stays synchronous: ``PerformanceEval.run`` calls it)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from agno_core._sync import run_sync
 from agno_core.db._compiled import Statement
+from agno_core.db._description import Description
 from agno_core.db._direct import HotPath
 from agno_core.db._engines import EnginePerLoop
 from agno_core.db._errors import StorageError, check_table_options, driver_message
@@ -37,7 +38,7 @@ def chunks(ids: Sequence[str]) -> Iterator[list[str]]:
         yield unique[start : start + _CHUNK]
 
 
-class DbBase:
+class DbBase(Description):
     """Plumbing shared by the SQL stores (see `SqlDb` for the arguments).
 
     Args:

@@ -5,7 +5,9 @@ Runs on first use of a db object whose table set has no current version row (see
 processes opening the same new table set take turns instead of colliding on ``CREATE TABLE``.
 
 The migration is additive only: a missing table is created, a missing column that may be NULL
-is added, a missing index is created. Anything else (a table that lacks a required column, or
+is added, a missing index is created, and a column this package now lets be NULL loses its NOT
+NULL (PostgreSQL alters the column; SQLite cannot, so the table is rebuilt under the same lock,
+its rows copied). Anything else (a table that lacks a required column, or
 has a required column this package never writes) is not ours to change: the migration stops
 with a `SchemaMismatch` naming the table and what to do.
 """
@@ -45,6 +47,16 @@ def migrate(conn: Connection, tables: Tables, names: TableNames, version: int) -
             continue
         columns = {c["name"]: c for c in inspector.get_columns(table.name, schema=schema)}
         _check_foreign_columns(table, columns)
+        relaxed = [
+            c
+            for c in table.columns
+            if c.nullable and c.name in columns and not columns[c.name].get("nullable", True)
+        ]
+        if relaxed and conn.dialect.name == "sqlite":
+            _rebuild(conn, inspector, table, columns)
+            continue
+        for column in relaxed:
+            _drop_not_null(conn, table, column)
         for column in table.columns:
             if column.name not in columns:
                 _add_column(conn, table, column)
@@ -111,6 +123,33 @@ def _add_column(conn: Connection, table: Table, column: Column[Any]) -> None:
         f"ALTER TABLE {preparer.format_table(table)} "
         f"ADD COLUMN {preparer.format_column(column)} {column_type}"
     )
+
+
+def _drop_not_null(conn: Connection, table: Table, column: Column[Any]) -> None:
+    preparer = conn.dialect.identifier_preparer
+    conn.exec_driver_sql(
+        f"ALTER TABLE {preparer.format_table(table)} "
+        f"ALTER COLUMN {preparer.format_column(column)} DROP NOT NULL"
+    )
+
+
+def _rebuild(conn: Connection, inspector: Any, table: Table, columns: dict[str, Any]) -> None:
+    """Make ``table`` afresh in SQLite (which cannot change a column's NOT NULL), keeping its
+    rows: rename it aside, create the current one (with its indexes), copy, drop the old one."""
+    preparer = conn.dialect.identifier_preparer
+    old = f"{table.name}__rebuilding"
+    for index in inspector.get_indexes(table.name, schema=table.schema):
+        conn.exec_driver_sql(f"DROP INDEX {preparer.quote(index['name'])}")
+    conn.exec_driver_sql(
+        f"ALTER TABLE {preparer.format_table(table)} RENAME TO {preparer.quote(old)}"
+    )
+    table.create(conn)
+    shared = ", ".join(preparer.quote(c.name) for c in table.columns if c.name in columns)
+    conn.exec_driver_sql(
+        f"INSERT INTO {preparer.format_table(table)} ({shared}) "
+        f"SELECT {shared} FROM {preparer.quote(old)}"
+    )
+    conn.exec_driver_sql(f"DROP TABLE {preparer.quote(old)}")
 
 
 def _record_version(conn: Connection, tables: Tables, names: TableNames, version: int) -> int:

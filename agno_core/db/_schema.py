@@ -37,7 +37,10 @@ __all__ = [
 #    and when it was last migrated (``updated_at``); a row per table set, not per database.
 # 3: eval runs get Agno's columns (agent_id, team_id, workflow_id, model_id, model_provider,
 #    evaluated_component_name, user_id, updated_at), nullable: added to older tables as they are.
-SCHEMA_VERSION = 3
+# 4: sessions get ``updated_at`` (the last write that was not a run's) and ``extra`` (Agno's
+#    ``metadata``/``agent_data``/``team_data``); a memory's ``user_id`` may be NULL (as Agno
+#    stores a memory without a user) and memories get ``input`` and ``feedback``.
+SCHEMA_VERSION = 4
 
 _Json = JSON().with_variant(JSONB(), "postgresql")
 # The statuses of a run that is not over (its lease matters); stored values, upper-case.
@@ -135,6 +138,12 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         Column("user_id", String(128)),
         Column("created_at", Float, nullable=False),
         Column("session_data", _Json),
+        # Since version 4. The last change that was not a run's (a rename, new state, an
+        # upsert): a session's ``updated_at`` is the later of this and its last run's.
+        Column("updated_at", Float),
+        # Since version 4: Agno's ``metadata``, ``agent_data`` and ``team_data`` (one column:
+        # columns named ``agent_data``/``team_data`` mark the agno package's own tables).
+        Column("extra", _Json),
     )
     _partial_index(sessions, "user_id", sessions.c.user_id.is_not(None), "user_id")
     runs = Table(
@@ -171,11 +180,14 @@ def build_tables(names: TableNames, schema: str | None = None) -> Tables:
         names.memories,
         metadata,
         Column("memory_id", String(64), primary_key=True),
-        Column("user_id", String(128), nullable=False),
+        # NULL for a memory of no user, as Agno stores it (NOT NULL before version 4).
+        Column("user_id", String(128)),
         Column("memory", Text, nullable=False),
         Column("topics", _Json),
         Column("agent_id", String(128)),
         Column("team_id", String(128)),
+        Column("input", Text),  # since version 4
+        Column("feedback", Text),  # since version 4
         Column("created_at", Float, nullable=False),
         Column("updated_at", Float, nullable=False),
         Index(index_name(names.memories, "user_id"), "user_id"),

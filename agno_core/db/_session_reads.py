@@ -1,8 +1,8 @@
 """Reading stored sessions with their runs, as Agno's ``db.get_session`` / ``db.get_sessions``.
 
 A session is its row of the sessions table plus its rows of the runs table (DESIGN 3.4); its
-``updated_at`` is its last run's (a session row is not rewritten per run), or its creation time
-before any run.
+``updated_at`` is the later of its last run's (a session row is not rewritten per run) and the
+row's own ``updated_at`` (a rename, new state or upsert), or its creation time before either.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Literal, overload
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import case, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from agno_core._sync import run_sync
@@ -38,17 +38,23 @@ class SessionReads(DbBase):
     """`aget_session` and `aget_sessions` (and their sync twins). Part of `SqlDb`."""
 
     def _updated_at(self) -> Any:
-        """A session's last change: its last run's ``updated_at``, else its ``created_at``."""
+        """A session's last change: the later of its last run's ``updated_at`` and its row's
+        own (either else its ``created_at``)."""
         sessions, runs = self.tables.sessions, self.tables.runs
         last_run = (
             select(func.max(runs.c.updated_at))
             .where(runs.c.session_id == sessions.c.session_id)
             .scalar_subquery()
         )
-        return func.coalesce(last_run, sessions.c.created_at)
+        by_runs = func.coalesce(last_run, sessions.c.created_at)
+        # CASE, not GREATEST/MAX(a, b): portable, and a NULL row time leaves the runs' time.
+        own = sessions.c.updated_at
+        return case((own > by_runs, own), else_=by_runs)
 
     def _session_rows(self) -> Any:
-        return select(self.tables.sessions, self._updated_at().label("updated_at"))
+        sessions = self.tables.sessions
+        columns = [c for c in sessions.c if c.name != "updated_at"]
+        return select(*columns, self._updated_at().label("updated_at"))
 
     async def _runs_of(
         self, conn: AsyncConnection, session_ids: Sequence[str], limit: int | None = None

@@ -11,11 +11,10 @@ from enum import Enum
 from typing import Any, TypeAlias
 
 from agno_core.exceptions import NotSupportedError
-from agno_core.run._output import RunOutput, TeamRunOutput, output_from_dict
 from agno_core.session import AgentSession, TeamSession
-from agno_core.session.summary import SessionSummary
 
 __all__ = [
+    "SUMMARY_KEY",
     "Session",
     "SessionType",
     "TeamSession",
@@ -25,7 +24,7 @@ __all__ = [
 ]
 
 # Where agno_core keeps a session's summary in its ``session_data`` (Agno: a column).
-_SUMMARY_KEY = "session_summary"
+SUMMARY_KEY = "session_summary"
 
 
 class SessionType(str, Enum):
@@ -57,7 +56,8 @@ def as_session_type(value: SessionType | str | None) -> SessionType | None:
 def session_record(row: Any, runs: list[dict[str, Any]] | None) -> dict[str, Any]:
     """A session row (with its ``updated_at``) and its run dicts as Agno's session dict."""
     data = dict(row.session_data) if isinstance(row.session_data, dict) else {}
-    summary = data.get(_SUMMARY_KEY)
+    extra = row.extra if isinstance(row.extra, dict) else {}
+    summary = data.get(SUMMARY_KEY)
     return {
         "session_id": row.session_id,
         "session_type": row.session_type,
@@ -66,10 +66,10 @@ def session_record(row: Any, runs: list[dict[str, Any]] | None) -> dict[str, Any
         "workflow_id": None,
         "user_id": row.user_id,
         "session_data": data,
-        "agent_data": None,
-        "team_data": None,
+        "agent_data": extra.get("agent_data"),
+        "team_data": extra.get("team_data"),
         "workflow_data": None,
-        "metadata": None,
+        "metadata": extra.get("metadata"),
         "runs": runs,
         "summary": summary if isinstance(summary, dict) else None,
         "created_at": int(row.created_at),
@@ -84,54 +84,15 @@ def deserialize_session(kind: SessionType | None, record: dict[str, Any]) -> Ses
         NotSupportedError: a workflow session (agno_core has no workflows).
     """
     kind = kind or SessionType(record["session_type"])
-    runs = [output_from_dict(run) for run in record["runs"] or ()]
-    data = record["session_data"]
+    session: Session | None = None
     if kind is SessionType.AGENT:
-        state = data.get("session_state")
-        state = dict(state) if isinstance(state, dict) else {}
-        return AgentSession(
-            session_id=record["session_id"],
-            user_id=record["user_id"],
-            agent_id=record["agent_id"],
-            session_state=state,
-            session_data={**data, "session_state": state},
-            runs=[run for run in runs if run.parent_run_id is None],
-            summary=_summary(record.get("summary")),
-            created_at=int(record["created_at"]),
-            updated_at=int(record["updated_at"]),
+        session = AgentSession.from_dict(record)
+    elif kind is SessionType.TEAM:
+        session = TeamSession.from_dict(record)
+    else:
+        raise NotSupportedError(
+            f"session {record['session_id']!r} cannot be read as a {kind.value} session: "
+            "agno_core has no workflows (pass deserialize=False for the stored dict)"
         )
-    if kind is SessionType.TEAM:
-        top = _with_members(runs)
-        first = top[0] if top else None
-        return TeamSession(
-            session_id=record["session_id"],
-            team_id=record["team_id"],
-            user_id=record["user_id"],
-            session_data=data,
-            runs=top,
-            created_at=first.created_at if first else float(record["created_at"]),
-            updated_at=max(
-                (r.finished_at or r.created_at for r in runs),
-                default=float(record["updated_at"]),
-            ),
-        )
-    raise NotSupportedError(
-        f"session {record['session_id']!r} cannot be read as a {kind.value} session: agno_core "
-        "has no workflows (pass deserialize=False for the stored dict)"
-    )
-
-
-def _summary(value: Any) -> SessionSummary | None:
-    return SessionSummary.from_dict(value) if isinstance(value, dict) else None
-
-
-def _with_members(runs: list[RunOutput]) -> list[RunOutput]:
-    """The top-level runs, each team run with its member runs (nested teams' too) attached."""
-    children: dict[str, list[RunOutput]] = {}
-    for run in runs:
-        if run.parent_run_id is not None:
-            children.setdefault(run.parent_run_id, []).append(run)
-    for run in runs:
-        if isinstance(run, TeamRunOutput) and not run.member_responses:
-            run.member_responses = children.get(run.run_id, [])
-    return [run for run in runs if run.parent_run_id is None]
+    assert session is not None  # a stored session always has its id
+    return session

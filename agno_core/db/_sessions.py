@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,15 +10,15 @@ from sqlalchemy import delete, select, update
 
 from agno_core._sync import run_sync
 from agno_core.db._base import chunks
-from agno_core.db._session_reads import SessionReads
 from agno_core.db._session_records import Session, SessionType, as_session_type
+from agno_core.db._session_upserts import SessionUpserts
 
 __all__ = ["SessionStore"]
 
 
-class SessionStore(SessionReads):
-    """Sessions: their ``session_data``, renaming and deleting them (and reading them: see
-    `SessionReads`). Part of `SqlDb`."""
+class SessionStore(SessionUpserts):
+    """Sessions: their ``session_data``, renaming and deleting them (and reading and upserting
+    them: see `SessionReads`, `SessionUpserts`). Part of `SqlDb`."""
 
     async def adelete_session(self, session_id: str, user_id: str | None = None) -> bool:
         """Delete a session and all its runs (member runs included), as Agno's
@@ -74,7 +75,7 @@ class SessionStore(SessionReads):
         deserialize: bool = True,
     ) -> Session | dict[str, Any] | None:
         """Name a session (its ``session_data["session_name"]``, what ``get_session_name``
-        reads), as Agno's ``db.rename_session``.
+        reads), as Agno's ``db.rename_session``; its ``updated_at`` becomes now.
 
         Args:
             session_id: The session.
@@ -108,7 +109,8 @@ class SessionStore(SessionReads):
 
     async def aupdate_session_data(self, session_id: str, **values: Any) -> bool:
         """Set keys of a session's ``session_data`` (read and written in one transaction, so
-        keys set by others are kept); False when the session does not exist."""
+        keys set by others are kept) and make its ``updated_at`` now; False when the session
+        does not exist."""
         return await self._update_session_data(session_id, values)
 
     async def _update_session_data(
@@ -138,7 +140,9 @@ class SessionStore(SessionReads):
             data = dict(row[0]) if isinstance(row[0], dict) else {}
             data.update(values)
             await conn.execute(
-                update(table).where(table.c.session_id == session_id).values(session_data=data)
+                update(table)
+                .where(table.c.session_id == session_id)
+                .values(session_data=data, updated_at=time.time())
             )
         return True
 

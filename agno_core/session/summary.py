@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from pydantic import BaseModel, Field, ValidationError
@@ -22,6 +22,7 @@ from agno_core.models.base import ModelRequest
 from agno_core.models.message import Message
 from agno_core.models.utils import get_model
 from agno_core.run.base import RunStatus
+from agno_core.session._summary import SessionSummary
 
 if TYPE_CHECKING:
     from agno_core.models.base import Model, ModelResult
@@ -37,39 +38,6 @@ _PROMPT = (
     "(facts about the user, requests, decisions); nothing that is not in the conversation.\n"
     "- topics: the topics discussed.\n"
 )
-
-
-@dataclass
-class SessionSummary:
-    """A session's summary.
-
-    Attributes:
-        summary: The summary text.
-        topics: The topics discussed.
-        updated_at: When it was made.
-    """
-
-    summary: str
-    topics: list[str] | None = None
-    updated_at: datetime | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready, without the fields that are None."""
-        data = {
-            "summary": self.summary,
-            "topics": self.topics,
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
-        }
-        return {k: v for k, v in data.items() if v is not None}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SessionSummary:
-        updated_at = data.get("updated_at")
-        return cls(
-            summary=data["summary"],
-            topics=data.get("topics"),
-            updated_at=datetime.fromisoformat(updated_at) if updated_at else None,
-        )
 
 
 class SessionSummaryResponse(BaseModel):

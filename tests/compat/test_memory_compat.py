@@ -130,7 +130,7 @@ async def test_user_memory_api_on_both_backends(db: SqlDb) -> None:
     await db.aupsert_user_memory(UserMemory(memory="Lives in Rome", user_id="u2"))
 
     [jazz] = await db.aget_user_memories("u1")
-    assert (jazz.memory_id, jazz.memory, jazz.topics) == (added.memory_id, "Likes jazz", [])
+    assert (jazz.memory_id, jazz.memory, jazz.topics) == (added.memory_id, "Likes jazz", None)
     assert jazz.to_dict()["memory"] == "Likes jazz"
     assert await db.adelete_user_memory("missing") is False
     assert await db.adelete_user_memory(jazz.memory_id or "", user_id="u2") is False

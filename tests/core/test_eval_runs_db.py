@@ -296,7 +296,7 @@ async def test_tables_from_an_older_version_are_completed_and_read(db: SqlDb) ->
 
     again = type(db)(db_url=url)
     (record,) = await again.aget_eval_runs()
-    assert await again.aschema_version() == 3
+    assert await again.aschema_version() == 4
     assert record.run_id == "old" and record.eval_type is EvalType.PERFORMANCE
     assert record.eval_data["result"]["avg_run_time"] == 0.375
     assert record.eval_data["runs"] == [

@@ -283,7 +283,7 @@ async def test_a_version_1_table_set_is_migrated_in_place(url: str, mock_model: 
     assert old is not None and old.content == "answered before the upgrade"
     assert new.status is RunStatus.completed
     assert await db.acount_runs("old-session") == 2
-    assert await db.aschema_version() == SCHEMA_VERSION == 3
+    assert await db.aschema_version() == SCHEMA_VERSION == 4
     engine = await db._engine()
     async with engine.connect() as conn:
         row = (
@@ -291,7 +291,7 @@ async def test_a_version_1_table_set_is_migrated_in_place(url: str, mock_model: 
                 text("SELECT version, tables FROM agno_schema_versions WHERE name = 'agno_core'")
             )
         ).one()
-    assert row[0] == 3 and json.loads(row[1])["runs"] == "agno_runs"
+    assert row[0] == 4 and json.loads(row[1])["runs"] == "agno_runs"
     await db.aclose()
 
 

@@ -24,6 +24,8 @@ class InMemoryDb(SqliteDb):
         TypeError: an argument is given (Agno's ``InMemoryDb`` takes none).
     """
 
+    _agno_type = "in_memory"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             given = ", ".join([*(repr(a) for a in args), *kwargs])

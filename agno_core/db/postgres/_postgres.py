@@ -37,6 +37,7 @@ class PostgresDb(SqlDb):
     """
 
     dialect = "postgresql"
+    _agno_type = "postgres"
     _max_identifier = 63
 
     def __init__(
@@ -90,3 +91,5 @@ class AsyncPostgresDb(AsyncDbApi, PostgresDb):
     ``await db.get_user_memories()`` and the other session, memory and table methods are
     coroutines. Agents and teams use it exactly like `PostgresDb`.
     """
+
+    _agno_type = "async_postgres"

@@ -65,6 +65,7 @@ class SqliteDb(SqlDb):
     """
 
     dialect = "sqlite"
+    _agno_type = "sqlite"
 
     def __init__(
         self,
@@ -107,6 +108,9 @@ class SqliteDb(SqlDb):
 
     def _schema_for_tables(self) -> str | None:
         return None
+
+    def _location(self) -> dict[str, Any]:
+        return {"db_file": self.db_file, "db_url": self.db_url, "type": self._agno_type}
 
     async def _lock_schema(self, conn: AsyncConnection) -> None:
         # The write lock first (waiting up to the busy timeout for another creator): DDL in
@@ -288,3 +292,5 @@ class AsyncSqliteDb(AsyncDbApi, SqliteDb):
     ``await db.get_user_memories()`` and the other session, memory and table methods are
     coroutines. Agents and teams use it exactly like `SqliteDb`.
     """
+
+    _agno_type = "async_sqlite"
