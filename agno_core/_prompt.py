@@ -60,9 +60,7 @@ def instructions_text(instructions: str | list[str]) -> str:
     return "\n\n".join(i if is_block(i) else f"- {i.strip()}" for i in items)
 
 
-def all_instructions(
-    self: RunOwner, own: str | list[str] | None = None
-) -> str | list[str] | None:
+def all_instructions(self: RunOwner, own: str | list[str] | None = None) -> str | list[str] | None:
     """The runner's instructions (``own``: what callable instructions returned for this run)
     followed by its model's (``OpenAIChat(instructions=[...])``), as Agno joins them."""
     if own is None and not callable(self.instructions):
@@ -203,10 +201,14 @@ async def system_message(self: RunOwner, ctx: RunContext) -> str | None:
     return text.strip() or None
 
 
-def json_output_prompt(schema: type[BaseModel]) -> str:
+def json_output_prompt(schema: type[BaseModel] | dict[str, Any]) -> str:
     """What ``use_json_mode`` tells the model about the fields to answer with, in Agno's words:
     the field names, then each field's JSON schema (titles left out; enums and nested models
-    from ``$defs`` summarised)."""
+    from ``$defs`` summarised); a dict schema as it is."""
+    if isinstance(schema, dict):
+        text = "Provide your output as a JSON containing the following fields:"
+        text += f"\n<json_fields>\n{json.dumps(schema, ensure_ascii=False)}\n</json_fields>"
+        return _json_output_rules(text)
     full = schema.model_json_schema()
     fields: dict[str, Any] = {}
     for name, spec in (full.get("properties") or {}).items():
@@ -239,6 +241,10 @@ def json_output_prompt(schema: type[BaseModel]) -> str:
         text += f"\n<json_fields>\n{json.dumps(names, ensure_ascii=False)}\n</json_fields>"
         text += "\n\nHere are the properties for each field:\n<json_field_properties>"
         text += f"\n{json.dumps(fields, indent=2, ensure_ascii=False)}\n</json_field_properties>"
+    return _json_output_rules(text)
+
+
+def _json_output_rules(text: str) -> str:
     return (
         text + "\nStart your response with `{` and end it with `}`."
         "\nYour output will be passed to json.loads() to convert it to a Python object."

@@ -94,7 +94,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     additional_context: str | None
     markdown: bool
     system_message: Any
-    output_schema: type[BaseModel] | None
+    output_schema: type[BaseModel] | dict[str, Any] | None
     session_id: str | None
     user_id: str | None
     add_history_to_context: bool
@@ -160,7 +160,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         session_id: str | None = None,
         user_id: str | None = None,
         run_id: str | None = None,
-        output_schema: type[BaseModel] | None = None,
+        output_schema: type[BaseModel] | dict[str, Any] | None = None,
         background: bool = False,
         dependencies: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
@@ -254,7 +254,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         session_id: str | None,
         user_id: str | None,
         run_id: str | None,
-        output_schema: type[BaseModel] | None,
+        output_schema: type[BaseModel] | dict[str, Any] | None,
         stream: bool = False,
         stream_events: bool = False,
         background: bool = False,

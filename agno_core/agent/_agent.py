@@ -218,7 +218,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         add_session_state_to_context: bool = False,
         overwrite_db_session_state: bool = False,
         enable_agentic_state: bool = False,
-        output_schema: type[BaseModel] | None = None,
+        output_schema: type[BaseModel] | dict[str, Any] | None = None,
         use_json_mode: bool = False,
         fail_on_output_parse_error: bool | None = None,
         session_id: str | None = None,

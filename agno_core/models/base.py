@@ -12,7 +12,7 @@ import copy
 from abc import ABC, abstractmethod
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import BaseModel
 
@@ -29,10 +29,16 @@ __all__ = [
     "ModelRequest",
     "ModelResult",
     "ModelStreamItem",
+    "OutputSchema",
     "ToolCallArgsDelta",
     "strict_json_schema",
     "strict_schema",
 ]
+
+
+# A run's structured output: a pydantic model, or (as in Agno) a JSON schema dict in the
+# provider's own ``response_format`` shape, sent as given and answered with a dict.
+OutputSchema: TypeAlias = "type[BaseModel] | dict[str, Any]"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -41,7 +47,7 @@ class ModelRequest:
 
     messages: list[Message]
     tools: list[Function] = field(default_factory=list)
-    output_schema: type[BaseModel] | None = None
+    output_schema: OutputSchema | None = None
     stream: bool = False
     # "none", "auto", "required", or a chosen function in Chat Completions' shape
     # ({"type": "function", "function": {"name": ...}}); each adapter converts it.

@@ -69,7 +69,7 @@ class RunContext:
     stream: bool = False
     stream_events: bool = False
     background: bool = False
-    output_schema: type[BaseModel] | None = None
+    output_schema: type[BaseModel] | dict[str, Any] | None = None
     user_supplied_id: bool = False
     store: bool = True
     parent: RunContext | None = None

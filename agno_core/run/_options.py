@@ -38,7 +38,7 @@ class RunContext:
     user_id: str | None = None
     dependencies: dict[str, Any] | None = None
     metadata: dict[str, Any] | None = None
-    output_schema: type[BaseModel] | None = None
+    output_schema: type[BaseModel] | dict[str, Any] | None = None
     messages: list[Message] | None = None
     tools: list[Any] | None = None
     session_state: dict[str, Any] | None = None

@@ -132,6 +132,8 @@ class OpenAIChat(OpenAIBase):
                 params["tool_choice"] = request.tool_choice
         if request.output_schema is not None and request.json_mode:
             params["response_format"] = {"type": "json_object"}
+        elif isinstance(request.output_schema, dict):
+            params["response_format"] = request.output_schema  # the user's own, as in Agno
         elif request.output_schema is not None:
             params["response_format"] = {
                 "type": "json_schema",

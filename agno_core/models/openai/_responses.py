@@ -92,6 +92,21 @@ def _result_from_response(response: Any) -> tuple[str | None, list[ToolCall]]:
     return ("".join(texts) if texts else None), calls
 
 
+def _format_of(schema: dict[str, Any]) -> dict[str, Any]:
+    """``text.format`` for a dict ``output_schema``: Chat Completions' ``json_schema`` shape
+    (name and schema nested under ``"json_schema"``) flattened as the Responses API wants it,
+    strict only when the schema asks; any other dict is sent as given (as Agno does)."""
+    nested = schema.get("json_schema")
+    if schema.get("type") == "json_schema" and isinstance(nested, dict):
+        return {
+            "type": "json_schema",
+            "name": nested.get("name", "output"),
+            "schema": nested.get("schema", {}),
+            "strict": nested.get("strict", False),
+        }
+    return schema
+
+
 def _tool_choice(choice: str | dict[str, Any]) -> str | dict[str, Any]:
     """Chat Completions' ``{"type": "function", "function": {"name": n}}`` in the Responses
     API's flat shape ``{"type": "function", "name": n}``; strings pass through."""
@@ -180,6 +195,8 @@ class OpenAIResponses(OpenAIBase):
                 params["tool_choice"] = _tool_choice(request.tool_choice)
         if request.output_schema is not None and request.json_mode:
             text["format"] = {"type": "json_object"}
+        elif isinstance(request.output_schema, dict):
+            text["format"] = _format_of(request.output_schema)
         elif request.output_schema is not None:
             text["format"] = {
                 "type": "json_schema",
