@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agno_core._history import chat_history, session_messages
 from agno_core._session_name import SessionNameApi
 from agno_core._session_summary import read_summary
 from agno_core._sync import run_sync
 from agno_core.metrics import SessionMetrics
 from agno_core.run.base import RunStatus
+from agno_core.session._messages import HISTORY_SKIP_STATUSES, select_messages
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from agno_core.run._output import RunOutput
     from agno_core.session.summary import SessionSummary
 
-__all__ = ["SessionApi", "drop_display_options", "print_answer", "writer"]
+__all__ = ["SessionApi", "drop_display_options", "kept_statuses", "print_answer", "writer"]
 
 
 class SessionApi(SessionNameApi):
@@ -33,17 +33,47 @@ class SessionApi(SessionNameApi):
 
     # -- session metrics -----------------------------------------------------------------------
     async def aget_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
-        """Metrics of a session (default: this agent's), summed over its stored runs."""
-        if self.db is None:
-            raise ValueError("session metrics are computed from stored runs: give it a db")
+        """Metrics of a session (default: this agent's), summed over its stored top-level runs
+        (a team run's totals include its member runs).
+
+        Raises:
+            ValueError: no session id given and none set yet ("Session ID is not set"), no db,
+                or no such session ("Session not found"), as Agno raises.
+        """
         sid = session_id or self.session_id
         if sid is None:
-            return SessionMetrics()
+            raise ValueError("Session ID is not set")
+        if self.db is None:
+            raise ValueError(
+                "Session not found: session metrics are computed from stored runs, give it a db"
+            )
+        if await self.db.aget_session_data(sid) is None:
+            raise ValueError(f"Session not found: {sid!r}")
         return await self.db.asession_metrics(sid)
 
     def get_session_metrics(self, session_id: str | None = None) -> SessionMetrics:
         """Synchronous `aget_session_metrics`."""
         return run_sync(self.aget_session_metrics(session_id))
+
+    async def _message_runs(
+        self, sid: str, *, last_n_runs: int | None, statuses: list[RunStatus] | None
+    ) -> list[RunOutput]:
+        """The stored runs whose messages this runner reads, oldest first: the session's
+        top-level runs; for an agent in a team's session, its own runs there (its member runs
+        included), as Agno reads a member agent's messages."""
+        assert self.db is not None
+        if last_n_runs is not None and last_n_runs <= 0:
+            return []
+        runs = await self.db.aget_session_runs(sid, limit=last_n_runs, statuses=statuses)
+        if getattr(self, "kind", "agent") == "agent" and any(r.is_team for r in runs):
+            runs = await self.db.aget_session_runs(
+                sid,
+                limit=last_n_runs,
+                statuses=statuses,
+                top_level_only=False,
+                agent_id=getattr(self, "id", None),
+            )
+        return runs
 
     # -- chat history --------------------------------------------------------------------------
     async def aget_chat_history(
@@ -58,7 +88,13 @@ class SessionApi(SessionNameApi):
         sid = session_id or self.session_id
         if self.db is None or sid is None:
             return []
-        return await chat_history(self.db, sid, last_n_runs=last_n_runs)
+        runs = await self._message_runs(sid, last_n_runs=last_n_runs, statuses=None)
+        return [
+            message
+            for run in runs
+            for message in run.messages
+            if message.role in ("user", "assistant") and not message.from_history
+        ]
 
     def get_chat_history(
         self, session_id: str | None = None, last_n_runs: int | None = None
@@ -75,7 +111,8 @@ class SessionApi(SessionNameApi):
         skip_statuses: list[RunStatus] | None = None,
         skip_history_messages: bool = True,
     ) -> list[Message]:
-        """A session's stored messages (default: this agent's session), as in Agno.
+        """A session's stored messages (default: this agent's session), as in Agno; a member
+        agent reading its team's session gets its own messages there.
 
         Args:
             session_id: The session (default: the agent's ``session_id``).
@@ -89,14 +126,11 @@ class SessionApi(SessionNameApi):
         sid = session_id or self.session_id
         if self.db is None or sid is None:
             return []
-        return await session_messages(
-            self.db,
-            sid,
-            last_n_runs=last_n_runs,
-            limit=limit,
-            skip_roles=skip_roles,
-            skip_statuses=skip_statuses,
-            skip_history_messages=skip_history_messages,
+        runs = await self._message_runs(
+            sid, last_n_runs=last_n_runs, statuses=kept_statuses(skip_statuses)
+        )
+        return select_messages(
+            runs, limit=limit, skip_roles=skip_roles, skip_history_messages=skip_history_messages
         )
 
     def get_session_messages(
@@ -124,21 +158,37 @@ class SessionApi(SessionNameApi):
         if self.db is None:
             return None
         mine = getattr(self, "id", None) if getattr(self, "kind", "agent") == "agent" else None
-        runs = await self.db.aget_session_runs(sid, limit=1, agent_id=mine)
+        # An agent's latest run may be a member run of a team's (as in Agno).
+        runs = await self.db.aget_session_runs(
+            sid, limit=1, agent_id=mine, top_level_only=mine is None
+        )
         return runs[-1] if runs else None
 
     def get_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
         """Synchronous `aget_last_run_output`."""
         return run_sync(self.aget_last_run_output(session_id))
 
-    async def adelete_session(self, session_id: str) -> None:
-        """Delete a session and its stored runs."""
-        if self.db is not None:
-            await self.db.adelete_session(session_id)
+    async def adelete_session(
+        self, session_id: str, user_id: str | None = None, delete_media: bool = False
+    ) -> None:
+        """Delete a session and its stored runs (member runs included).
 
-    def delete_session(self, session_id: str) -> None:
+        Args:
+            session_id: The session.
+            user_id: Only if the session belongs to this user.
+            delete_media: Accepted for Agno's signature: agno_core stores no media to delete.
+        """
+        cached: dict[str, Any] | None = getattr(self, "_cached_sessions", None)
+        if cached:
+            cached.pop(session_id, None)
+        if self.db is not None:
+            await self.db.adelete_session(session_id, user_id)
+
+    def delete_session(
+        self, session_id: str, user_id: str | None = None, delete_media: bool = False
+    ) -> None:
         """Synchronous `adelete_session`."""
-        run_sync(self.adelete_session(session_id))
+        run_sync(self.adelete_session(session_id, user_id, delete_media))
 
     # -- session state -------------------------------------------------------------------------
     async def aget_session_state(self, session_id: str | None = None) -> dict[str, Any]:
@@ -253,6 +303,13 @@ class SessionApi(SessionNameApi):
     def print_response(self, input: Any, *, stream: bool | None = None, **kwargs: Any) -> None:
         """Synchronous `aprint_response`."""
         run_sync(self.aprint_response(input, stream=stream, **kwargs))
+
+
+def kept_statuses(skip_statuses: list[RunStatus] | None) -> list[RunStatus]:
+    """The run statuses whose messages are read: all but ``skip_statuses`` (default: Agno's,
+    paused, cancelled and error)."""
+    skip = HISTORY_SKIP_STATUSES if skip_statuses is None else tuple(skip_statuses)
+    return [status for status in RunStatus if status not in skip]
 
 
 # Agno's print_response options for what agno_core runs never produce (reasoning).

@@ -44,7 +44,11 @@ from agno_core.run._start import DbUnusable, StartRefused, start
 from agno_core.run._structured_output import OutputValidationError
 from agno_core.run.base import RunStatus
 
-__all__ = ["OutputValidationError", "consume", "drive", "make_event", "stream_run"]
+__all__ = ["HELD_EVENTS", "OutputValidationError", "consume", "drive", "make_event", "stream_run"]
+
+# ctx.extra key: events the run's parts could not yield as they ended (a team's members'
+# RunCancelled, when the team's cancel closed them), yielded just before RunCancelled.
+HELD_EVENTS = "held_events"
 
 log = logging.getLogger("agno_core")
 
@@ -206,6 +210,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         propagate = await _on_cancelled(ctx)
         if propagate:
             raise
+        for held in ctx.extra.pop(HELD_EVENTS, ()):
+            yield held
         yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
     except GeneratorExit:
         # The consumer stopped iterating (closed the stream, or the generator was collected).

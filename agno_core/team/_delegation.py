@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from agno_core.run import _events as ev
 from agno_core.run._context import public_context
-from agno_core.run._engine import drive, make_event
+from agno_core.run._engine import HELD_EVENTS, drive, make_event
 from agno_core.run._options import RunOptions
 from agno_core.run._output import RunOutput, TeamRunOutput, ToolExecution
 from agno_core.run._tools import merge_steps
@@ -125,8 +125,9 @@ async def _member_input(team: Team, ctx: RunContext, member: RunnerBase, task: s
 
 
 def _forwards(team: Team, ctx: RunContext) -> bool:
-    """Whether the members' events go into the team's event stream."""
-    return ctx.stream and (ctx.stream_events or team.stream_member_events)
+    """Whether the members' events go into the team's event stream: in a streamed run, unless
+    ``stream_member_events=False`` (then none do, not even with ``stream_events``, as in Agno)."""
+    return ctx.stream and team.stream_member_events
 
 
 async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> RunContext:
@@ -143,7 +144,9 @@ async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> 
         stream=ctx.stream,
         stream_events=forward,
         parent=ctx,
-        store=team.store_member_responses,
+        # Each member run is its own stored run (linked by parent_run_id), as in Agno;
+        # store_member_responses only decides whether a team run read back embeds them.
+        store=True,
         db=team.db or member.db,
         options=_member_options(ctx),
     )
@@ -198,25 +201,64 @@ def failure(member: RunnerBase, result: RunOutput) -> str:
     return f"Error: member {member.id} ended {result.status.value}: {result.error}"
 
 
+def _echo(ctx: RunContext, member_ctx: RunContext, event: ev.BaseRunEvent) -> Any:
+    """Route mode: a piece of the member's own answer, as a piece of the team's answer (None
+    for any other event), so the team's stream shows the answer as the member writes it."""
+    if (
+        not isinstance(event, ev.RunContentEvent)
+        or event.run_id != member_ctx.output.run_id
+        or event.content is None
+    ):
+        return None
+    return make_event(
+        ctx,
+        ev.RunContentEvent,
+        "run_content",
+        content=event.content,
+        content_type=event.content_type,
+    )
+
+
+def _hold_cancelled(ctx: RunContext, contexts: list[RunContext | None]) -> None:
+    """The members' own ``RunCancelled`` events, when the team run was cancelled while they
+    ran: the cancel ends them by closing them, so they cannot yield it themselves; the team run
+    yields them just before its own (`HELD_EVENTS`), as Agno's stream shows them."""
+    if not ctx.active.cancel_requested:
+        return  # a member cancelled alone yields its own RunCancelled, and the team goes on
+    held = ctx.extra.setdefault(HELD_EVENTS, [])
+    for m in contexts:
+        if m is not None and m.output.status is RunStatus.cancelled:
+            o = m.output
+            held.append(
+                make_event(m, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
+            )
+
+
 async def run_member(
     team: Team, ctx: RunContext, member: RunnerBase, task: str, runs: list[RunOutput]
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Run ``member`` on ``task`` as a member run of ``ctx``, passing its events through.
 
     Its output is appended to ``runs`` as soon as it exists (so a caller sees a cancelled run's
-    partial output too), and to the team run's ``member_responses`` when it ends.
+    partial output too), and to the team run's ``member_responses`` when it ends. In route mode
+    (``respond_directly``) each piece of its answer is also a piece of the team's answer.
     """
     member_ctx = await _start(team, ctx, member, task)
     runs.append(member_ctx.output)
     forward = _forwards(team, ctx)
+    echo = team.respond_directly and ctx.stream
     events = drive(member_ctx)
     try:
         async for event in events:
+            if echo and (piece := _echo(ctx, member_ctx, event)) is not None:
+                yield piece
             if forward:
                 yield event
     finally:
         await events.aclose()  # type: ignore[attr-defined]
         _record(ctx, member, task, member_ctx.output)
+        if forward:
+            _hold_cancelled(ctx, [member_ctx])
 
 
 async def run_members(
@@ -259,6 +301,8 @@ async def run_members(
         for (member, task), member_ctx in zip(jobs, contexts, strict=True):
             if member_ctx is not None:
                 _record(ctx, member, task, member_ctx.output)
+        if forward:
+            _hold_cancelled(ctx, contexts)
 
 
 async def run_one_member(
@@ -288,10 +332,9 @@ async def run_one_member(
         return
     execution.result = answer(result)
     if team.respond_directly:
+        # The answer was streamed piece by piece as the member wrote it (see `run_member`).
         ctx.extra[DIRECT_CONTENT] = result.content
         ctx.output.content_type = result.content_type
-        if ctx.stream:
-            yield make_event(ctx, ev.RunContentEvent, "run_content", content=execution.result)
 
 
 async def run_all_members(

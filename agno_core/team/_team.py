@@ -20,11 +20,11 @@ from agno_core.settings import accepts_settings
 from agno_core.team._member_factory import is_member_factory, resolve_members
 from agno_core.team._member_tools import member_functions
 from agno_core.team._modes import TeamMode, resolve_mode
-from agno_core.team._printing import print_team_response
-from agno_core.team._roster import checked_members, members_text, team_block
+from agno_core.team._roster import checked_members, team_block
 from agno_core.team._session import TeamSession
 from agno_core.team._tasks import next_turn
 from agno_core.team._team_api import TeamSessionApi
+from agno_core.team._team_methods import TeamMethods
 from agno_core.team._unsupported import (
     UNSUPPORTED_METHODS,
     UnsupportedMethodError,
@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 __all__ = ["Team"]
 
 
-class Team(TeamSessionApi, RunnerBase):
+# Agno's team get_session_messages takes member_ids second: not the agent's signature.
+class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
     """A team of agents (or nested teams) led by a model that works with them through tools.
 
     How the leader uses its members is the ``mode`` (`TeamMode`): ``coordinate`` (default:
@@ -86,9 +87,13 @@ class Team(TeamSessionApi, RunnerBase):
             ``num_team_history_runs`` completed runs of the session (input and answer).
         get_member_information_tool: Give the leader a ``get_member_information`` tool.
         add_member_tools_to_context: List each member's tools in the leader's roster.
-        store_member_responses: Store the member runs, so that a team run read back from the
-            db (``aget_run_output``) carries ``member_responses``.
-        stream_member_events: In a streamed team run, pass the members' events through.
+        store_member_responses: A team run read back from the db (``aget_run_output``,
+            ``get_session``) carries its ``member_responses``. Member runs are stored either
+            way, as in Agno: each is a run of its own (``parent_run_id``: the team run), read
+            back by its run id through the team or the member, and in the member's history.
+        stream_member_events: In a streamed team run, pass the members' events through
+            (default); False hides every member event, even with ``stream_events=True``. In
+            route mode the member's answer streams as the team's own content either way.
         show_members_responses: ``print_response`` also prints each member's answer.
         use_instruction_tags: Put the leader's instructions in ``<instructions>`` tags in its
             system message.
@@ -213,7 +218,7 @@ class Team(TeamSessionApi, RunnerBase):
         add_dependencies_to_context: bool = False,
         resolve_in_context: bool = True,
         metadata: dict[str, Any] | None = None,
-        output_schema: type[BaseModel] | None = None,
+        output_schema: type[BaseModel] | dict[str, Any] | None = None,
         session_id: str | None = None,
         user_id: str | None = None,
         store_member_responses: bool = False,
@@ -369,87 +374,6 @@ class Team(TeamSessionApi, RunnerBase):
         self.telemetry = telemetry
         self._member_tools = None
         self._init_run_state(debug_mode)
-
-    # -- Agno's team API --------------------------------------------------------------------
-    def initialize_team(self, debug_mode: bool | None = None) -> None:
-        """Prepare the team and its members for a run (every run does this itself).
-
-        Resolves the leader's model and the team's id, settles ``respond_directly`` together
-        with ``delegate_to_all_members`` (broadcast wins), gives member agents without a model
-        the leader's, and initializes nested teams the same way (their members inherit from
-        them). With ``debug_mode=True``, the members log at debug level too.
-        """
-        if self.respond_directly and self.delegate_to_all_members:
-            self.mode, self.respond_directly, self.delegate_to_all_members = resolve_mode(
-                None, True, True
-            )
-        model = self._resolved_model()
-        _ = self.id
-        if debug_mode or (debug_mode is None and self.debug_mode):
-            from agno_core._logging import enable_debug
-
-            enable_debug()
-        for member in self.members:
-            if debug_mode:
-                member.debug_mode = True
-            if isinstance(member, Team):
-                member.initialize_team(debug_mode=debug_mode)
-            elif member.model is None:
-                member.model = model
-
-    def get_members_system_message_content(self, indent: int = 0) -> str:
-        """The roster the leader sees: one ``<member>`` element per member (ids, names, roles)."""
-        return members_text(self, indent)
-
-    def get_member_information(self) -> str:
-        """What the ``get_member_information`` tool returns: the members' ids, names, roles."""
-        return members_text(self)
-
-    def add_tool(self, tool: Any) -> None:
-        """Give the leader one more tool (a function, `Function` or `Toolkit`)."""
-        self.tools = [*(self.tools if isinstance(self.tools, list) else ()), tool]
-
-    def set_tools(self, tools: Sequence[Any]) -> None:
-        """Replace the leader's tools."""
-        self.tools = list(tools) if tools else None
-
-    async def aprint_response(
-        self,
-        input: Any,
-        *,
-        stream: bool | None = None,
-        markdown: bool | None = None,
-        show_message: bool = True,
-        console: Any = None,
-        show_member_responses: bool | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Run and print the answer, as `Agent.aprint_response` does; with
-        ``show_member_responses`` (default: the team's ``show_members_responses``) each
-        member's answer is printed too, under its name (``markdown`` and ``console`` apply to
-        every answer)."""
-        show = (
-            self.show_members_responses if show_member_responses is None else show_member_responses
-        )
-        if not show:
-            await super().aprint_response(
-                input,
-                stream=stream,
-                markdown=markdown,
-                show_message=show_message,
-                console=console,
-                **kwargs,
-            )
-            return
-        await print_team_response(
-            self,
-            input,
-            stream=bool(self.stream) if stream is None else stream,
-            show_message=show_message,
-            markdown=bool(self.markdown if markdown is None else markdown),
-            console=console,
-            **kwargs,
-        )
 
     if not TYPE_CHECKING:  # for mypy, a Team keeps only the attributes it declares
 

@@ -164,7 +164,8 @@ async def test_session_metrics_are_the_sum_over_the_sessions_runs(
     assert (by_model["gpt-4o"].requests, by_model["gpt-4o"].input_tokens) == (1, 40)
     assert "tool_call" not in session.details
     assert (await agent.aget_session_metrics("s-other")).input_tokens == 1000
-    assert (await agent.aget_session_metrics("s-unknown")).runs == 0
+    with pytest.raises(ValueError, match="Session not found"):  # as Agno raises
+        await agent.aget_session_metrics("s-unknown")
     assert agent.get_session_metrics() == session  # the sync twin, from inside a running loop
 
 

@@ -130,11 +130,14 @@ async def test_seed_004_team_runs_with_memory_history_and_events(
     assert len(mock_model.requests) == 6 * ITERATIONS
     assert mock_model.unanswered == []
     assert all(r.stream for r in mock_model.requests if not is_memory(r))
-    # the runs are stored, all completed (members are not: no store_member_responses)
+    # the runs are stored, all completed; each member run is its own row, linked to its team run
     assert team.db is not None
-    runs = await team.db.aget_session_runs(team.session_id or "", top_level_only=False)
-    assert len(runs) == ITERATIONS
-    assert all(run.status is RunStatus.completed for run in runs), [r.error for r in runs]
+    every = await team.db.aget_session_runs(team.session_id or "", top_level_only=False)
+    assert all(run.status is RunStatus.completed for run in every), [r.error for r in every]
+    runs = [run for run in every if run.parent_run_id is None]
+    members = [run for run in every if run.parent_run_id is not None]
+    assert len(runs) == len(members) == ITERATIONS
+    assert {m.parent_run_id for m in members} == {r.run_id for r in runs}
     assert [run.content for run in runs] == [f"Expect sunshine in {city}!" for city in chosen]
     for run in runs:
         details = run.metrics.details

@@ -74,12 +74,15 @@ async def test_stored_member_responses_are_read_back(
     ]
 
 
-async def test_without_store_member_responses_nothing_of_the_members_is_stored(
+async def test_member_runs_are_stored_but_not_embedded_without_store_member_responses(
     mock_model: MockOpenAI, make_team: TeamMaker, db: SqlDb
 ) -> None:
+    # As in Agno: each member run is stored as a run of its own (linked by parent_run_id)
+    # whatever store_member_responses says; that option only embeds them in the team run.
     team = make_team(db=db, store_member_responses=False)
     script_two_member_run(mock_model)
     result = await team.arun("Weather and time in Paris?")
+    weather, clock = result.member_responses
 
     polled = await team.aget_run_output(run_id=result.run_id, session_id=result.session_id)
 
@@ -88,7 +91,18 @@ async def test_without_store_member_responses_nothing_of_the_members_is_stored(
     assert polled.member_responses == []
     # ... but the team's metrics still include the members' usage
     assert polled.metrics == result.metrics
-    assert set(await stored(db, result.session_id)) == {result.run_id}
+    rows = await stored(db, result.session_id)
+    assert set(rows) == {result.run_id, weather.run_id, clock.run_id}
+    assert rows[weather.run_id].parent_run_id == rows[clock.run_id].parent_run_id == result.run_id
+    # a member run reads back through the team, and through the member agent itself
+    member = await team.aget_run_output(weather.run_id, session_id=result.session_id)
+    assert member is not None and member.content == weather.content
+    assert member.metrics == weather.metrics
+    own = team.members[1].get_run_output(clock.run_id, session_id=result.session_id)
+    assert own is not None and (own.agent_name, own.content) == ("Clock", clock.content)
+    # session metrics count each run once: the team run's totals include its members
+    session = await team.aget_session_metrics(result.session_id)
+    assert session.total_tokens == result.metrics.total_tokens
 
 
 async def test_polled_background_run_carries_member_responses_when_stored(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from agno_core.agent import Agent
 from agno_core.metrics import ModelMetrics, RunMetrics, SessionMetrics
 from agno_core.run.base import RunStatus
@@ -161,14 +163,24 @@ async def test_session_metrics_sum_the_team_runs_with_their_members(
     assert team.get_session_metrics() == session
 
 
-async def test_session_metrics_of_an_unused_session_are_empty(
+async def test_session_metrics_without_a_session_raise_as_in_agno(
     mock_model: MockOpenAI, make_team: TeamMaker
 ) -> None:
+    # Agno 3.1.10 raises "Session ID is not set" / "Session not found" here (it has no
+    # session metrics to read); an empty SessionMetrics would read as "nothing was spent".
     team = make_team()
+    member = team.members[0]
 
-    session = await team.aget_session_metrics("never-used")
-
-    assert (session.runs, session.total_tokens, session.details) == (0, 0, {})
+    for runner in (team, member):
+        with pytest.raises(ValueError, match="Session ID is not set"):
+            await runner.aget_session_metrics()
+        with pytest.raises(ValueError, match="Session not found"):
+            await runner.aget_session_metrics("never-used")
+        with pytest.raises(ValueError, match="Session not found"):
+            runner.get_session_metrics("never-used")  # the sync twin
+    reply(mock_model, "Hello.")
+    run = await team.arun("Hi", session_id="used")
+    assert (await team.aget_session_metrics("used")).total_tokens == run.metrics.total_tokens
 
 
 async def test_leader_tools_count_as_the_teams_own_tool_calls(

@@ -64,9 +64,10 @@ def _rows(path: Path) -> list[tuple[Any, ...]]:
 async def test_a_team_run_is_one_transaction_with_its_new_session(
     mock_model: MockOpenAI, tmp_path: Path, transactions: list[list[str]]
 ) -> None:
-    """Leader, member and leader again: the team's final row and its new session are written in
-    one transaction, at the end (no RUNNING row for a run shorter than the delay, no member row
-    since ``store_member_responses`` is off); a second run of the session is one statement."""
+    """Leader, member and leader again: the member's final row when it ends (member runs are
+    stored, as in Agno, whatever ``store_member_responses``), then the team's final row and its
+    new session in one transaction, at the end (no RUNNING row for a run shorter than the
+    delay); a second run of the session is one statement per run."""
     db = SqliteDb(db_file=tmp_path / "agno.db")
     await db.aready()
     team = _team(db)
@@ -76,12 +77,15 @@ async def test_a_team_run_is_one_transaction_with_its_new_session(
 
     assert result.status is RunStatus.completed
     assert len(result.member_responses) == 1
-    assert transactions == [["INSERT INTO agno_sessions", "INSERT INTO agno_runs"]]
+    assert transactions == [
+        ["INSERT INTO agno_runs"],
+        ["INSERT INTO agno_sessions", "INSERT INTO agno_runs"],
+    ]
     _script(mock_model)
     await team.arun("Again?", session_id="s1")
-    assert transactions[1:] == [["INSERT INTO agno_runs"]]
+    assert transactions[2:] == [["INSERT INTO agno_runs"], ["INSERT INTO agno_runs"]]
     await asyncio.sleep(0.1)  # past RUNNING_ROW_DELAY: nothing is written late
-    assert len(transactions) == 2
+    assert len(transactions) == 4
     await db.aclose()
 
 
@@ -116,7 +120,11 @@ async def test_the_final_row_is_durable_when_arun_returns(
     _script(mock_model)
 
     result = await team.arun("Weather in Paris?", session_id="s1")
-    [(run_id, status, parent, data)] = _rows(tmp_path / "agno.db")
+    rows = {row[0]: row for row in _rows(tmp_path / "agno.db")}
+    member = result.member_responses[0]
+    assert set(rows) == {result.run_id, member.run_id}
+    assert rows[member.run_id][1:3] == ("COMPLETED", result.run_id)
+    (run_id, status, parent, data) = rows[result.run_id]
 
     assert (run_id, status, parent) == (result.run_id, "COMPLETED", None)
     stored = json.loads(data)
