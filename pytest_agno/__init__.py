@@ -21,31 +21,17 @@ package is what test code imports; everything a user touches is exported here::
 - the ``--agno-eval`` report: `REPORT_SCHEMA` (its JSON Schema) and its records (`TestRecord`,
   `RunRecord`, `EvalRecord`, `GateCheck`, `TokenTally`).
 
-Importing this package stays cheap: the mock and the Yahoo stub (which pull in httpx)
-and the PostgreSQL launcher load on first access, so a suite that does not use them imports none.
+Importing this package costs nothing: pytest imports it on every start (the plugin entry point
+is its submodule), so every name loads on first access, from its part (the mock and the Yahoo
+stub pull in httpx, the launcher psycopg, the perf and report parts agno_core). A name whose
+part needs what the ``[pytest]`` extra installs (pytest, httpx) and finds it missing fails with
+one line naming ``pip install 'agno-core[pytest]'``.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from pytest_agno.perf import PerfEval, PerfGateError
-from pytest_agno.report import (
-    REPORT_SCHEMA,
-    EvalRecord,
-    GateCheck,
-    RunRecord,
-    TestRecord,
-    TokenTally,
-)
-from pytest_agno.scenarios import (
-    CancelScenario,
-    arun_background,
-    assert_background_parity,
-    assert_metrics,
-    assert_metrics_consistent,
-)
 
 if TYPE_CHECKING:
     from pytest_agno.mock import (
@@ -58,12 +44,28 @@ if TYPE_CHECKING:
         RequestPredicate,
         UnusedRepliesWarning,
     )
+    from pytest_agno.perf import PerfEval, PerfGateError
     from pytest_agno.postgres import (
         DatabasePool,
         PostgresServer,
         PostgresUnavailable,
         connect_external,
         start_postgres,
+    )
+    from pytest_agno.report import (
+        REPORT_SCHEMA,
+        EvalRecord,
+        GateCheck,
+        RunRecord,
+        TestRecord,
+        TokenTally,
+    )
+    from pytest_agno.scenarios import (
+        CancelScenario,
+        arun_background,
+        assert_background_parity,
+        assert_metrics,
+        assert_metrics_consistent,
     )
     from pytest_agno.stubs import (
         YFINANCE_WARNING_FILTERS,
@@ -105,7 +107,7 @@ __all__ = [
     "start_postgres",
 ]
 
-# Loaded on first access: the mock and the stub pull in httpx, the launcher psycopg.
+# Each name's part, loaded on first access.
 _LAZY = {
     **dict.fromkeys(
         (
@@ -120,6 +122,7 @@ _LAZY = {
         ),
         "pytest_agno.mock",
     ),
+    **dict.fromkeys(("PerfEval", "PerfGateError"), "pytest_agno.perf"),
     **dict.fromkeys(
         (
             "DatabasePool",
@@ -131,17 +134,43 @@ _LAZY = {
         "pytest_agno.postgres",
     ),
     **dict.fromkeys(
+        ("REPORT_SCHEMA", "EvalRecord", "GateCheck", "RunRecord", "TestRecord", "TokenTally"),
+        "pytest_agno.report",
+    ),
+    **dict.fromkeys(
+        (
+            "CancelScenario",
+            "arun_background",
+            "assert_background_parity",
+            "assert_metrics",
+            "assert_metrics_consistent",
+        ),
+        "pytest_agno.scenarios",
+    ),
+    **dict.fromkeys(
         ("StubRequest", "UnexpectedYahooRequest", "YFINANCE_WARNING_FILTERS", "YahooStub"),
         "pytest_agno.stubs",
     ),
 }
+
+# What ``pip install 'agno-core[pytest]'`` adds to the base install (see pyproject.toml).
+_EXTRA_MODULES = ("pytest", "httpx")
 
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'pytest_agno' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    try:
+        value = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as error:
+        if error.name not in _EXTRA_MODULES:
+            raise
+        raise ModuleNotFoundError(
+            f"pytest_agno.{name} needs {error.name}, which is not installed: "
+            "pip install 'agno-core[pytest]'",
+            name=error.name,
+        ) from None
     globals()[name] = value
     return value
 

@@ -7,7 +7,8 @@
 
 Also installed as the ``pytest-agno`` command. Exit status: 0 when every merged test passed and
 every eval passed its gates (and, with ``--fail``, broke no rule against ``--compare``); 1 when
-not; 2 for a usage error (an unreadable report, a bad expression).
+not; 2 for a usage error (an unreadable report, a bad expression) or a missing ``[pytest]`` extra
+(one line naming ``pip install 'agno-core[pytest]'``).
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def _summary_lines(document: dict[str, Any]) -> list[str]:
         lines += [f"  {line}" for line in _table(header, rows, width)]
         for data in records:
             label = f"[{data['source']}] {data['key']}"
-            lines += [f"  FAIL {label}: {line}" for line in data["failures"]]
+            tag = "expected" if data.get("expected") else "FAIL"
+            lines += [f"  {tag} {label}: {line}" for line in data["failures"]]
     failed = [t for t in document["tests"] if t["outcome"] in ("failed", "error")]
     lines += [f"  {t['outcome'].upper()} [{t['source']}] {t['nodeid']}" for t in failed]
     return lines
@@ -135,9 +137,22 @@ def _merge(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m pytest_agno`` and the ``pytest-agno`` command."""
     args = _parser().parse_args(argv)
-    if args.command == "merge":
+    if args.command != "merge":
+        raise AssertionError(args.command)  # argparse allows no other command
+    try:
         return _merge(args)
-    raise AssertionError(args.command)  # argparse allows no other command
+    except ModuleNotFoundError as error:
+        if error.name not in _EXTRA_MODULES:
+            raise
+        print(
+            f"pytest_agno: {error.name} is not installed: pip install 'agno-core[pytest]'",
+            file=sys.stderr,
+        )
+        return 2
+
+
+# What ``pip install 'agno-core[pytest]'`` adds to the base install (see pyproject.toml).
+_EXTRA_MODULES = ("pytest", "httpx")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """The pytest plugin entry point (`pytest11`).
 
 Inert until used: for a suite that does not touch them, registering options, markers and fixture
-definitions (and a glance at each collected test's markers) is all that happens. Heavy imports
-(respx, agno_core, SQLAlchemy, the PostgreSQL launcher's driver, the report) sit inside fixtures
-or behind the ``--agno-eval`` options.
+definitions (and a glance at each collected test's markers) is all that happens, and importing
+this module loads only the fixture definitions' modules (``python -X importtime -c "import
+pytest_agno.plugin"``; guarded by tests/plugin/test_plugin_inert.py). Everything else (httpx,
+agno_core, SQLAlchemy, the PostgreSQL launcher's driver, the marker parsers, the perf engine and
+the report) is imported inside fixtures, for a test with one of the plugin's markers, or behind
+the ``--agno-eval`` options.
 """
 
 from __future__ import annotations
@@ -149,18 +152,21 @@ _EVAL_OPTIONS = (
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from pytest_agno.mock._cassette_options import CASSETTE_MARKER_HELP
-    from pytest_agno.perf._markers import MARKER_HELP
-    from pytest_agno.perf._settings import SETTINGS_KEY, read_settings
+    from pytest_agno.perf._keywords import MARKER_HELP
 
-    for line in (*MARKER_HELP, CASSETTE_MARKER_HELP):
+    for line in MARKER_HELP:
         config.addinivalue_line("markers", line)
-    settings = read_settings(config)
-    config.stash[SETTINGS_KEY] = settings
     if config.getoption("agno_record", None) or config.getini("agno_record"):
         from pytest_agno.mock._cassette_options import validate_ini
 
         validate_ini(config)
+    names = ("agno_eval", *(name for name, _, _ in _EVAL_OPTIONS))
+    if not any(config.getoption(name, None) or config.getini(name) for name in names):
+        return  # no --agno-eval* option: perf_eval runs with no settings (no report, no baseline)
+    from pytest_agno.perf._settings import SETTINGS_KEY, read_settings
+
+    settings = read_settings(config)
+    config.stash[SETTINGS_KEY] = settings
     if settings.report:
         from pytest_agno.report._session import SESSION_KEY, EvalSession
 
@@ -211,10 +217,17 @@ def pytest_fixture_setup(
         return (yield)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    from pytest_agno.perf._markers import marker_errors
+_CANCEL_MARKED = pytest.StashKey[bool]()
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
+        if not any(mark.name.startswith("agno_") for mark in item.iter_markers()):
+            continue  # nothing of the plugin's to check (and its parsers stay unimported)
+        from pytest_agno.perf._markers import marker_errors
+
+        if item.get_closest_marker("agno_cancel") is not None:
+            item.stash[_CANCEL_MARKED] = True
         errors = marker_errors(item)
         cassette = item.get_closest_marker("agno_cassette")
         if cassette is not None:
@@ -235,6 +248,29 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.fail("pytest_agno: invalid marker arguments: " + "; ".join(errors), pytrace=False)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    result = yield  # a test that failed fails with its own error, not this check
+    if item.stash.get(_CANCEL_MARKED, False):
+        _check_cancelled(item)
+    return result
+
+
+def _check_cancelled(item: pytest.Item) -> None:
+    """Fail a test marked ``agno_cancel`` whose scenario never ran (it would pass untested)."""
+    plan = item.stash.get(_RUN_PLAN, None)
+    if plan is not None and plan.cancel is not None and plan.cancel.done:
+        return
+    mark = item.get_closest_marker("agno_cancel")
+    when = (mark.kwargs.get("when") or (mark.args or (None,))[0]) if mark is not None else None
+    pytest.fail(
+        f"@pytest.mark.agno_cancel(when={when!r}) never cancelled anything: the test made no run "
+        "it applies to, i.e. a first `await x.arun(...)` or `x.run(...)` (not streamed, without "
+        "background=) of the agent/team fixtures or of what agent_factory/team_factory built",
+        pytrace=False,
+    )
+
+
 def _db_backend(config: pytest.Config) -> str:
     value = config.getoption("agno_db") or config.getini("agno_db") or "sqlite"
     if value not in ("sqlite", "postgres"):
@@ -249,14 +285,16 @@ def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
     Script replies with ``add_text``, ``add_tool_call(s)``, ``add_json``, ``add_error`` and
     ``add_raw`` (usage, ``latency=``, ``chunks=``, ``model=``/``match=`` routing, ``times=``);
     unscripted, every call gets a default reply with non-zero usage. A request nothing scripted
-    answers fails the test, and replies never used are named in an `UnusedRepliesWarning` at
+    answers fails the test, so does one to a URL the mock does not serve (``unmocked``; clear it
+    in a test that means it), and replies never used are named in an `UnusedRepliesWarning` at
     teardown (``warn_unused = False`` to silence). ``requests`` records what was sent (not while
-    a ``perf_eval`` measures, unless ``keep_requests = N`` bounds it). A dummy
-    ``OPENAI_API_KEY`` is set when none is. Under ``@pytest.mark.agno_cassette(...)`` it replays
-    the test's cassette instead (and records per ``--agno-record``).
+    a ``perf_eval`` measures, unless ``keep_requests = N`` bounds it). It serves the URL the SDK
+    uses (``OPENAI_BASE_URL`` when set); a dummy ``OPENAI_API_KEY`` is set when none is. Under
+    ``@pytest.mark.agno_cassette(...)`` it replays the test's cassette instead (and records per
+    ``--agno-record``).
     """
     __tracebackhide__ = True
-    from pytest_agno.mock._openai import MockOpenAI
+    mock_class = _mock_class()
 
     # Set and put back here rather than through the monkeypatch fixture (one fixture less per
     # test); the value found is restored, as monkeypatch would.
@@ -271,7 +309,7 @@ def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
 
             mock: MockOpenAI = CassetteMock(cassette_options(request.node, mark))
         else:
-            mock = MockOpenAI()
+            mock = mock_class()
         with mock:
             yield mock
     finally:
@@ -286,6 +324,23 @@ def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
         from pytest_agno.mock._replies import UnusedRepliesWarning, unused_message
 
         warnings.warn(UnusedRepliesWarning(unused_message(unused)), stacklevel=1)
+
+
+def _mock_class() -> type[MockOpenAI]:
+    """`MockOpenAI`, or a one-line failure when the ``[pytest]`` extra (httpx) is missing."""
+    try:
+        from pytest_agno.mock._openai import MockOpenAI
+    except ModuleNotFoundError as error:
+        if error.name != "httpx":
+            raise
+    else:
+        return MockOpenAI
+    # Out of the except block: the failure is the one line, with no chained ImportError.
+    pytest.fail(
+        "pytest_agno: mock_model needs httpx, which is not installed: "
+        "pip install 'agno-core[pytest]'",
+        pytrace=False,
+    )
 
 
 @pytest.fixture
@@ -341,7 +396,8 @@ def agent_factory(
 ) -> Callable[..., Agent]:
     """Build agents on the mock model and the test's db: ``agent_factory(tools=[...], ...)``.
 
-    Any `Agent` argument can be given; ``model`` defaults to ``OpenAIChat(id="gpt-4o-mini")``
+    Any `Agent` argument can be given; ``model`` defaults to
+    ``OpenAIChat(id="gpt-4o-mini", max_retries=0)`` (a scripted error is not retried by the SDK)
     and ``db`` to ``agno_db``. Under ``@pytest.mark.agno_background`` / ``agno_cancel`` the
     agents carry out that scenario (see the markers).
     """

@@ -33,7 +33,9 @@ from pytest_agno.mock._cassette_options import CassetteOptions
 from pytest_agno.mock._cassette_redact import Redactor
 from pytest_agno.mock._cassette_sse import body_from_stored, split_chunks, stored_body
 from pytest_agno.mock._cassette_streams import Arrival, replayed, tee
+from pytest_agno.mock._failures import unmocked_message
 from pytest_agno.mock._openai import MockOpenAI
+from pytest_agno.mock._recording import keep_latest, recording_bound
 from pytest_agno.mock._replies import Reply
 from pytest_agno.mock._scripted_transport import UnmockedRequestError
 from pytest_agno.mock._transport_patch import TransportPatch, installed_modules
@@ -101,10 +103,18 @@ class CassetteMock(MockOpenAI):
         self._flush()
 
     def _verify(self) -> None:
+        failures = []
         if self.misses:
             more = len(self.misses) - 1
             tail = f"\n({more} more request(s) had no recording either)" if more else ""
-            raise AssertionError(self.misses[0] + tail)
+            failures.append(self.misses[0] + tail)
+        if self.unmocked:
+            failures.append(unmocked_message(self.unmocked, self._served(), by_url=False))
+        if failures:
+            raise AssertionError("\n".join(failures))
+
+    def _served(self) -> str:
+        return f"model calls (POST .../chat/completions, .../responses) from {self.options.path}"
 
     def _add(self, reply: Reply) -> Reply:
         raise RuntimeError(
@@ -155,6 +165,7 @@ class CassetteMock(MockOpenAI):
     def _elsewhere(self, request: Any, forward: Callable[[Any], Any]) -> Any:
         if self._records:  # recording talks to the real network; only model calls are kept
             return forward(request)
+        self._on_unmocked(f"{request.method} {str(request.url).split('?', 1)[0]}")
         raise UnmockedRequestError(
             f"pytest_agno cassette: {request.method} {request.url} is not a model call and the "
             f"record mode is {self.options.record!r}: it is not sent"
@@ -171,10 +182,10 @@ class CassetteMock(MockOpenAI):
         self._redactor.learn(request.headers)
         body = self._redactor.data(recorded.json)
         key = self._matcher.key(request.method, endpoint, body)
+        keep = recording_bound(self.keep_requests)  # as MockOpenAI: nothing kept in an eval
         with self._state:
-            self.requests.append(recorded)
-            if self.keep_requests is not None and len(self.requests) > self.keep_requests:
-                del self.requests[: len(self.requests) - self.keep_requests]
+            self.request_count += 1
+            keep_latest(self.requests, recorded, keep)
             matches = [i for i, other in enumerate(self._keys) if other == key]
             if matches:
                 index = next((i for i in matches if self._uses[i] == 0), matches[-1])

@@ -19,7 +19,6 @@ import pytest
 from pytest_agno.mock._cassette_match import DEFAULT_IGNORE, DEFAULT_MATCH_ON
 
 __all__ = [
-    "CASSETTE_MARKER_HELP",
     "RECORD_MODES",
     "CassetteOptions",
     "cassette_marker_kwargs",
@@ -29,12 +28,6 @@ __all__ = [
 ]
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
-
-CASSETTE_MARKER_HELP = (
-    "agno_cassette(path=None, record=None, match_on=None, ignore=None, redact=(), latency=False): "
-    "mock_model replays (and per --agno-record records) this test's model calls from a cassette "
-    "file; record is one of none|once|new_episodes|all."
-)
 
 _KEYWORDS = ("path", "record", "match_on", "ignore", "redact", "latency")
 

@@ -2,12 +2,13 @@
 
 `MockOpenAI` serves POSTs to `{base_url}/chat/completions` and `{base_url}/responses` from the
 default transports of httpx (openai 2.x) and httpx2 (openai 3.x), patched while it runs
-(`ScriptedTransport`). Tests script replies (`add_text`, `add_tool_call`, `add_json`,
-`add_error`, ...); each request takes the first queued reply that accepts it, rendered by
-`_mock_wire` for the endpoint it hit, streamed (SSE) when its body says `"stream": true`. With
-nothing scripted, every request gets a default text reply; once anything is scripted, a request no
-reply accepts is answered 400 and fails the test when the mock stops. Any other URL fails too
-(`UnmockedRequestError`).
+(`ScriptedTransport`); with no ``base_url`` given, under the URL the SDK uses (``OPENAI_BASE_URL``
+when set) and under ``https://api.openai.com/v1``. Tests script replies (`add_text`,
+`add_tool_call`, `add_json`, `add_error`, ...); each request takes the first queued reply that
+accepts it, rendered by `_mock_wire` for the endpoint it hit, streamed (SSE) when its body says
+`"stream": true`. With nothing scripted, every request gets a default text reply; once anything
+is scripted, a request no reply accepts is answered 400 and fails the test when the mock stops.
+Any other URL fails the request (`UnmockedRequestError`) and, when the mock stops, the test.
 """
 
 from __future__ import annotations
@@ -24,10 +25,21 @@ from typing import Any, Unpack
 import httpx
 
 from pytest_agno.mock import _wire as wire
+from pytest_agno.mock._failures import (
+    RETRY_HINT,
+    is_retry,
+    unanswered_message,
+    unmocked_message,
+)
 from pytest_agno.mock._recording import keep_latest, recording_bound, trim
 from pytest_agno.mock._replies import Reply, ReplyOptions, RequestPredicate
 from pytest_agno.mock._schema_sample import requested_schema, sample_for_schema
-from pytest_agno.mock._scripted_transport import ScriptedTransport
+from pytest_agno.mock._scripted_transport import (
+    DEFAULT_BASE_URL,
+    ScriptedTransport,
+    normalized_base_url,
+    sdk_base_url,
+)
 from pytest_agno.mock._wire import Endpoint, RecordedRequest
 
 __all__ = [
@@ -52,7 +64,10 @@ class MockOpenAI:
     first out, skipping those whose `model`/`match` filters reject the request.
 
     Args:
-        base_url: The API root the clients use; both endpoints are mocked under it.
+        base_url: The API root the clients use; both endpoints are mocked under it. None (the
+            default): the root an SDK client built without ``base_url=`` uses, i.e.
+            ``OPENAI_BASE_URL`` when it is set (read per request), and also
+            ``https://api.openai.com/v1``.
         default_text: The reply text when nothing at all was scripted. A request asking for
             structured output (a `json_schema` response format) gets, instead, the smallest
             JSON document its schema accepts, so an agent with an `output_schema` completes too.
@@ -71,12 +86,19 @@ class MockOpenAI:
     mock with ``keep_requests=None`` (the default) records nothing; setting a bound opts in to
     recording during evals too (the last N requests: no growth once N are kept).
     `request_count` and each reply's `count` always count every request.
+
+    Attributes:
+        requests: The requests received (see ``keep_requests``).
+        request_count: How many model requests were received.
+        unanswered: Requests that no scripted reply accepted (answered 400); they fail `stop()`.
+        unmocked: ``"METHOD URL"`` of each request to a URL the mock does not serve (failed,
+            never sent); they fail `stop()` too. A test that sends one on purpose clears it.
     """
 
     def __init__(
         self,
         *,
-        base_url: str = "https://api.openai.com/v1",
+        base_url: str | None = None,
         default_text: str = "Mock reply.",
         default_usage: tuple[int, int] = (12, 8),
         default_latency: float = 0.0,
@@ -84,7 +106,7 @@ class MockOpenAI:
         keep_requests: int | None = None,
         warn_unused: bool = True,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self._base_url = normalized_base_url(base_url) if base_url is not None else None
         self.default_text = default_text
         self.default_usage = default_usage
         self.default_latency = default_latency
@@ -93,6 +115,7 @@ class MockOpenAI:
         self.requests: list[RecordedRequest] = []
         self.request_count = 0
         self.unanswered: list[RecordedRequest] = []
+        self.unmocked: list[str] = []
         self._queue: list[Reply] = []
         self._scripted = False
         self._ids = wire.IdMint()
@@ -100,6 +123,11 @@ class MockOpenAI:
         self._lock = threading.RLock()
         self._transport: ScriptedTransport | None = None
         self.keep_requests = keep_requests
+
+    @property
+    def base_url(self) -> str:
+        """The API root served: the one given, else the one an SDK client built now would use."""
+        return self._base_url if self._base_url is not None else sdk_base_url()
 
     @property
     def keep_requests(self) -> int | None:
@@ -124,7 +152,7 @@ class MockOpenAI:
         if self._transport is not None:
             raise RuntimeError("MockOpenAI is already started")
         routes = {"/chat/completions": self._on_chat, "/responses": self._on_responses}
-        transport = ScriptedTransport(self.base_url, routes, _ASYNC_CLIENT)
+        transport = ScriptedTransport(self._base_url, routes, _ASYNC_CLIENT, self._on_unmocked)
         transport.start()
         self._transport = transport
         return self
@@ -159,6 +187,7 @@ class MockOpenAI:
             self.requests.clear()
             self.request_count = 0
             self.unanswered.clear()
+            self.unmocked.clear()
             self._scripted = False
             self._ids = wire.IdMint()
 
@@ -393,14 +422,25 @@ class MockOpenAI:
             transport.stop()
 
     def _verify(self) -> None:
+        failures = []
+        if self.unmocked:
+            failures.append(unmocked_message(self.unmocked, self._served()))
         if self.unanswered:
-            lines = "\n".join(f"  - {request.summary()}" for request in self.unanswered)
-            raise AssertionError(
-                f"MockOpenAI: {len(self.unanswered)} request(s) matched no scripted reply:\n"
-                f"{lines}\nScript them with add_text()/add_tool_call()/add_json()/add_error()."
-            )
+            failures.append(unanswered_message(self.unanswered))
+        if failures:
+            raise AssertionError("\n".join(failures))
         if self.assert_all_called:
             self.assert_all_used()
+
+    def _on_unmocked(self, request: str) -> None:
+        with self._lock:
+            self.unmocked.append(request)
+
+    def _served(self) -> str:
+        bases = [self.base_url]
+        if self._base_url is None and DEFAULT_BASE_URL not in bases:
+            bases.append(DEFAULT_BASE_URL)
+        return " and ".join(f"POST {base}{{/chat/completions, /responses}}" for base in bases)
 
     def _on_chat(self, request: httpx.Request) -> _Answer:
         return self._answer("chat", request)
@@ -462,7 +502,7 @@ class MockOpenAI:
         message = (
             f"MockOpenAI: no scripted reply matches this request ({request.summary()}){problem}; "
             "script one with add_text()/add_tool_call()/add_json()/add_error(). "
-            f"Queued replies: {queued}."
+            f"Queued replies: {queued}." + (f" {RETRY_HINT}" if is_retry(request) else "")
         )
         # 400 is not retried by the SDK, so the failure surfaces at once.
         body = wire.error_body(message, error_type="invalid_request_error", code="mock_no_reply")

@@ -184,7 +184,7 @@ class PerfEval:
         from agno_core.eval.performance import PerformanceEval
 
         try:
-            opts = self._marker.updated(perf_options(options))
+            opts = self._marker.updated(perf_options(options, also=_call_keywords()))
         except ValueError as error:
             raise TypeError(f"perf_eval(): {error}") from None
         eval_kwargs = dict(opts.eval_kwargs)
@@ -393,6 +393,13 @@ def _mocks_not_recording() -> Iterator[None]:
         return
     with module.evaluating():
         yield
+
+
+@functools.cache
+def _call_keywords() -> tuple[str, ...]:
+    """The keywords `PerfEval.__call__` takes itself, beside the eval settings and the gates."""
+    parameters = inspect.signature(PerfEval.__call__).parameters.values()
+    return tuple(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)
 
 
 def _loop_running() -> bool:

@@ -14,10 +14,17 @@ from typing import Any
 
 import pytest
 
-from pytest_agno.perf._gates import GATES
+from pytest_agno.perf._keywords import (
+    CANCEL_MOMENTS,
+    GATE_KEYWORDS,
+    INT_EVAL_ARGS,
+    MARKER_HELP,
+    PERF_KEYWORDS,
+)
 
 __all__ = [
     "MARKER_HELP",
+    "PERF_KEYWORDS",
     "BackgroundOptions",
     "CancelOptions",
     "PerfOptions",
@@ -26,35 +33,6 @@ __all__ = [
     "marker_errors",
     "perf_options",
 ]
-
-CANCEL_MOMENTS = ("before_start", "during", "after_completion")
-
-_BOOL_EVAL_ARGS = (
-    "memory_growth_tracking",
-    "measure_runtime",
-    "measure_memory",
-    "debug_mode",
-    "print_summary",
-    "print_results",
-)
-_INT_EVAL_ARGS = {"num_iterations": 1, "warmup_runs": 0, "top_n_memory_allocations": 0}
-PERF_KEYWORDS = (*GATES, "max_regression", *_INT_EVAL_ARGS, *_BOOL_EVAL_ARGS)
-
-MARKER_HELP = (
-    "agno_background(poll_interval=0.01, timeout=30.0): the agent/team fixtures (and their "
-    "factories) run `await x.arun(...)` as a background run and poll aget_run_output() every "
-    "poll_interval seconds until it ends (at most timeout seconds), returning the polled output.",
-    "agno_cancel(when, timeout=10.0): the first run of the agent/team fixtures is cancelled at "
-    "that moment: when='before_start', 'during' (once its first model request arrives) or "
-    "'after_completion'; timeout: seconds to wait for that moment. See the cancel_scenario "
-    "fixture.",
-    "agno_perf("
-    + ", ".join(f"{name}=" for name in PERF_KEYWORDS)
-    + "): defaults for every perf_eval call of the test (a call's own keywords win). Gates: "
-    "max_runtime_ms (median), max_p95_ms, max_peak_mib, max_growth_kib (per iteration), "
-    "max_regression (vs the --agno-eval-compare baseline, 0.2 = 20%); the rest are "
-    "PerformanceEval settings. A crossed gate fails the test.",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,12 +89,13 @@ def _positive_number(name: str, value: Any, *, allow_zero: bool = False) -> floa
     return float(value)
 
 
-def _unknown(kwargs: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(kwargs) - set(allowed))
+def _unknown(
+    kwargs: Mapping[str, Any], allowed: tuple[str, ...], also: tuple[str, ...] = ()
+) -> None:
+    unknown = sorted(set(kwargs) - set(allowed) - set(also))
     if unknown:
-        raise ValueError(
-            f"unknown argument(s) {', '.join(unknown)}; accepted: {', '.join(allowed)}"
-        )
+        accepted = ", ".join((*also, *allowed))
+        raise ValueError(f"unknown argument(s) {', '.join(unknown)}; accepted: {accepted}")
 
 
 def background_options(mark: pytest.Mark) -> BackgroundOptions:
@@ -155,25 +134,30 @@ def cancel_options(mark: pytest.Mark) -> CancelOptions:
     return CancelOptions(when=str(when), timeout=timeout)
 
 
-def perf_options(kwargs: Mapping[str, Any]) -> PerfOptions:
+def perf_options(kwargs: Mapping[str, Any], *, also: tuple[str, ...] = ()) -> PerfOptions:
     """Validate ``perf_eval`` / ``agno_perf`` keywords (gates and `PerformanceEval` settings).
+
+    Args:
+        kwargs: The keywords.
+        also: Keywords the caller takes itself (``perf_eval``'s ``name``, ...), named first
+            among the accepted ones when a keyword is unknown.
 
     Raises:
         ValueError: naming the first unknown keyword or invalid value.
     """
-    _unknown(kwargs, PERF_KEYWORDS)
+    _unknown(kwargs, PERF_KEYWORDS, also)
     gates: dict[str, float] = {}
     max_regression: float | None = None
     eval_kwargs: dict[str, Any] = {}
     for name, value in kwargs.items():
         if value is None:  # "not set": lets a call fall back to the marker or the default
             continue
-        if name in GATES:
+        if name in GATE_KEYWORDS:
             gates[name] = _positive_number(name, value)
         elif name == "max_regression":
             max_regression = _positive_number(name, value, allow_zero=True)
-        elif name in _INT_EVAL_ARGS:
-            low = _INT_EVAL_ARGS[name]
+        elif name in INT_EVAL_ARGS:
+            low = INT_EVAL_ARGS[name]
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise ValueError(f"{name} must be an integer of at least {low}, not {value!r}")
             eval_kwargs[name] = value

@@ -9,7 +9,8 @@ runtime metrics of results from different machines are skipped, never compared a
 times. Memory metrics (bytes) compare anywhere.
 
 The exit status is 1 when any merged test failed or errored, any eval failed a gate or errored,
-or (with ``rules``) any comparison breaks a rule; else 0.
+or (with ``rules``) any comparison breaks a rule; else 0. An eval whose test expected it to fail
+(``expected``: the test passed, having caught the `PerfGateError`) fails nothing.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def merge_reports(
             "tests": len(tests),
             "runs": sum(len(test["runs"]) for test in tests),
             "evals": len(evals),
-            "failed_evals": sum(1 for record in evals if record["verdict"] != "pass"),
+            "failed_evals": sum(1 for record in evals if _failed(record)),
             "regressions": sum(
                 1
                 for record in evals
@@ -179,8 +180,13 @@ def merge_reports(
     }
 
 
+def _failed(record: dict[str, Any]) -> bool:
+    """Whether an eval did not pass, and its test did not expect that (see ``expected``)."""
+    return record["verdict"] != "pass" and not record.get("expected", False)
+
+
 def merged_status(document: dict[str, Any]) -> int:
-    """1 when a test failed or errored or an eval did not pass; else 0."""
+    """1 when a test failed or errored or an eval failed unexpectedly; else 0."""
     bad_test = any(test["outcome"] in ("failed", "error") for test in document["tests"])
-    bad_eval = any(record["verdict"] != "pass" for record in document["evals"])
+    bad_eval = any(_failed(record) for record in document["evals"])
     return 1 if bad_test or bad_eval else 0

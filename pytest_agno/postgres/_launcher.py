@@ -38,6 +38,7 @@ from pytest_agno.postgres._home import (
     server_owner,
 )
 from pytest_agno.postgres._home import usable_parent as _usable_parent
+from pytest_agno.postgres._termination import track, untrack
 
 __all__ = [
     "TEMPLATE_DATABASE",
@@ -149,6 +150,7 @@ class PostgresServer:
         Safe to call more than once; also runs at interpreter exit if never called.
         """
         atexit.unregister(self._shutdown)
+        untrack(self._shutdown)
         self._shutdown()
 
     def _shutdown(self) -> None:
@@ -346,6 +348,7 @@ def _launch(bin_dir: Path, data_dir: Path, owner: Owner | None, deadline: float)
         server = PostgresServer(host="127.0.0.1", port=port, user=SUPERUSER, data_dir=data_dir)
         server._process = process
         atexit.register(server._shutdown)
+        track(server._shutdown)  # a SIGTERM stops it too (see _termination)
         try:
             ready = _wait_ready(server, process, deadline, log_path)
         except BaseException:
@@ -356,6 +359,7 @@ def _launch(bin_dir: Path, data_dir: Path, owner: Owner | None, deadline: float)
         exited = process.poll() is not None
         _kill(process)
         atexit.unregister(server._shutdown)
+        untrack(server._shutdown)
         log_text = log_path.read_text(errors="replace")
         if exited and "already in use" not in log_text:
             raise PostgresUnavailable(

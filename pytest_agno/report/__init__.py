@@ -7,11 +7,40 @@ table (``_terminal``), JSON report and its schema (``_json``), HTML page (``_htm
 agno_core's public run-end listener: no other part of pytest_agno (the settings it reads are
 named by the `~pytest_agno.report._view.ReportSettings` protocol, so perf may build on the report
 and not the other way round).
+
+Its names load on first access, so that importing one of its modules loads no other.
 """
 
 from __future__ import annotations
 
-from pytest_agno.report._json import REPORT_SCHEMA
-from pytest_agno.report._records import EvalRecord, GateCheck, RunRecord, TestRecord, TokenTally
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["REPORT_SCHEMA", "EvalRecord", "GateCheck", "RunRecord", "TestRecord", "TokenTally"]
+if TYPE_CHECKING:
+    from pytest_agno.report._json import REPORT_SCHEMA
+    from pytest_agno.report._records import EvalRecord, GateCheck, RunRecord, TestRecord, TokenTally
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "EvalRecord",
+    "GateCheck",
+    "RunRecord",
+    "TestRecord",
+    "TokenTally",
+]
+
+_HOMES = {
+    "REPORT_SCHEMA": "_json",
+    "EvalRecord": "_records",
+    "GateCheck": "_records",
+    "RunRecord": "_records",
+    "TestRecord": "_records",
+    "TokenTally": "_records",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

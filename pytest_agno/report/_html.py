@@ -60,8 +60,11 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], *, raw: bool = 
 
 
 def _verdict(record: dict[str, Any]) -> str:
-    failed = record["verdict"] != "pass"
+    expected = bool(record.get("expected"))
+    failed = record["verdict"] != "pass" and not expected
     text = {"fail": "FAIL", "error": "ERROR"}.get(record["verdict"], "pass")
+    if expected:
+        text = f"expected {text}"
     if record["baseline"] == "missing":
         text += " (no baseline)"
     elif record["comparison"] is not None:

@@ -12,7 +12,7 @@ either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12)
 - ``baseline``: null, or ``{"source", "path", "found"}`` for ``--agno-eval-compare``;
   ``fail_expression``: the ``--agno-eval-fail`` expression or null;
 - ``summary``: counts: ``tests`` (every test), ``runs``, ``evals``, ``failed_evals`` (failed or
-  errored), ``regressions``;
+  errored, and not expected), ``regressions``;
 - ``evals``: one object per ``perf_eval`` call: ``key`` (``"<nodeid>::<name>"``, what baselines
   match on), ``nodeid``, ``name``, ``verdict`` (``"pass"``/``"fail"``/``"error"``: the function
   raised), ``failures`` (lines),
@@ -26,7 +26,9 @@ either. Top level (``REPORT_SCHEMA`` is the exact contract, JSON Schema 2020-12)
   reports of older versions)], ``skipped``), ``tokens`` (``runs``, ``input_tokens``,
   ``output_tokens``, ``total_tokens``, ``errors`` (runs that ended ERROR) counted while it
   measured), ``rerun`` (null, or
-  ``first_failures`` and ``confirmed`` when a regression was measured again) and ``result``
+  ``first_failures`` and ``confirmed`` when a regression was measured again), ``expected``
+  (true: it failed or errored in a test that passed anyway, having caught the
+  ``PerfGateError``; absent in reports of older versions) and ``result``
   (the full ``PerformanceResult.to_dict()``: ``run_times`` in seconds, ``memory_usages`` in MiB,
   ``peak_memory_usages`` and ``growth_per_iteration`` in bytes, statistics, ``growth_sites``);
 - ``tests``: every test of the session, with its outcome: ``nodeid``, ``outcome``,
@@ -188,7 +190,7 @@ _EVAL = _object(
             ]
         },
     },
-    optional=_SOURCE,
+    optional={**_SOURCE, "expected": {"type": "boolean"}},
 )
 _RUN = _object(
     {
@@ -298,7 +300,7 @@ def build_report(session: SessionView) -> dict[str, Any]:
             "tests": len(tests),
             "runs": sum(len(test.runs) for test in tests),
             "evals": len(evals),
-            "failed_evals": sum(1 for record in evals if record.verdict != "pass"),
+            "failed_evals": sum(1 for record in evals if record.failed),
             "regressions": regressions,
         },
         "evals": [record.to_dict() for record in evals],

@@ -157,6 +157,10 @@ class EvalRecord:
         rerun: When the first measurement broke a regression rule and was measured again
             (``--agno-eval-confirm``): ``{"first_failures": [...], "confirmed": bool}``; the
             result, comparison and verdict are the last measurement's.
+        expected: The eval failed or errored and its test passed anyway (or xfailed): the
+            test caught the `PerfGateError`, e.g. ``with pytest.raises(PerfGateError):`` around
+            a gate that must fail. Shown as ``expected``; it fails neither the report's
+            summary nor ``python -m pytest_agno merge``.
     """
 
     nodeid: str
@@ -169,11 +173,17 @@ class EvalRecord:
     tokens: TokenTally = field(default_factory=TokenTally)
     result: dict[str, Any] = field(default_factory=dict)
     rerun: dict[str, Any] | None = None
+    expected: bool = False
 
     @property
     def key(self) -> str:
         """Identifies the eval across runs (baselines are matched on it)."""
         return f"{self.nodeid}::{self.name}"
+
+    @property
+    def failed(self) -> bool:
+        """Whether it counts as a failure: it did not pass, and its test did not expect that."""
+        return self.verdict != "pass" and not self.expected
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +198,7 @@ class EvalRecord:
             "tokens": self.tokens.to_dict(),
             "result": self.result,
             "rerun": self.rerun,
+            "expected": self.expected,
         }
 
     @classmethod
@@ -203,6 +214,7 @@ class EvalRecord:
             tokens=TokenTally.from_dict(data["tokens"]),
             result=data["result"],
             rerun=data.get("rerun"),
+            expected=bool(data.get("expected", False)),
         )
 
 

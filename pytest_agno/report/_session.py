@@ -102,6 +102,9 @@ class EvalSession:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         current = self._current
+        if call.when == "call" and current is not None and _caught(report):
+            for record in current.evals:
+                record.expected = record.verdict != "pass"
         if call.when == "teardown" and current is not None and (current.runs or current.evals):
             report.user_properties.append((PROPERTY, json.dumps(current.payload())))
         return report
@@ -172,6 +175,12 @@ class EvalSession:
         from pytest_agno.report._terminal import write_summary
 
         write_summary(terminalreporter, self)
+
+
+def _caught(report: pytest.TestReport) -> bool:
+    """Whether the test's call passed (or xfailed) although its evals may have raised: then a
+    failed eval was what the test expected (``pytest.raises(PerfGateError)``, an xfail)."""
+    return report.passed or (report.skipped and hasattr(report, "wasxfail"))
 
 
 _RANK = {"passed": 0, "skipped": 1, "xfailed": 1, "xpassed": 1, "failed": 2, "error": 3}

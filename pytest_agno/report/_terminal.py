@@ -41,8 +41,11 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> 
 
 
 def eval_verdict(record: EvalRecord) -> str:
-    """``pass`` or ``FAIL``, with the baseline comparison's verdict when one was asked for."""
+    """``pass``, ``FAIL``, ``ERROR`` or ``expected`` (a failure its test expected: ``expected
+    FAIL``), with the baseline comparison's verdict when one was asked for."""
     verdict = {"fail": "FAIL", "error": "ERROR"}.get(record.verdict, "pass")
+    if record.expected:
+        verdict = f"expected {verdict}"
     if record.baseline == "missing":
         return f"{verdict} (no baseline)"
     if record.comparison is not None:
@@ -101,14 +104,17 @@ def write_summary(terminal: Any, session: SessionView) -> None:
             "nothing compared (recorded as 'no baseline')"
         )
     if evals:
-        failed = sum(1 for record in evals if record.verdict != "pass")
-        terminal.write_line(f"perf evals: {len(evals)} ({failed} crossed a gate)")
+        failed = sum(1 for record in evals if record.failed)
+        expected = sum(1 for record in evals if record.expected)
+        also = f", {expected} expected to" if expected else ""
+        terminal.write_line(f"perf evals: {len(evals)} ({failed} crossed a gate{also})")
         header = ["eval", "median", "p95", "peak", "growth/iter", "tokens/run", "verdict"]
         for line in _table(header, [_eval_row(record) for record in evals], width):
             terminal.write_line(f"  {line}")
         for record in evals:
+            tag = "expected" if record.expected else "FAIL"
             for failure in record.failures:
-                terminal.write_line(f"  FAIL {record.key}: {failure}")
+                terminal.write_line(f"  {tag} {record.key}: {failure}")
     else:
         terminal.write_line("perf evals: none")
     with_runs = [test for test in tests if test.runs]

@@ -216,11 +216,13 @@ async def test_record_modes(server: OpenAIServer, cassette_dir: Path) -> None:
     assert len(server.requests) == 3
     assert [e.request["body"]["input"] for e in Cassette.load(path).entries] == ["three"]
 
-    with cassette(path, "none"):
+    with cassette(path, "none") as replay:
         # openai 2.x wraps the transport's error in APIConnectionError, 3.x lets it through.
         with pytest.raises((UnmockedRequestError, openai.APIConnectionError)) as error:
             await sdk.models.list()
         assert "not a model call" in str(error.value) + str(error.value.__cause__)
+        assert replay.unmocked == [f"GET {server.base_url}/models"]  # would fail the stop
+        replay.unmocked.clear()
 
 
 async def test_identical_calls_replay_in_order_then_repeat_the_last(

@@ -14,7 +14,7 @@ from agno_core.db._sql import SqlDb
 from agno_core.eval.performance import PerformanceEval
 from agno_core.models.openai import OpenAIChat, OpenAIResponses
 from agno_core.run.base import RunStatus
-from pytest_agno import assert_metrics_consistent
+from pytest_agno import PerfEval, assert_metrics_consistent
 from pytest_agno.mock._cassette_mock import CassetteMock
 from pytest_agno.mock._cassette_options import CassetteOptions
 from pytest_agno.mock._openai import MockOpenAI
@@ -167,3 +167,51 @@ async def test_perf_eval_over_replayed_runs_adds_no_growth(
     # No line of the replay machinery (transport patch, cassette, streams) grows per iteration.
     ours = ("_cassette", "_transport_patch", "_scripted_transport")
     assert [site for site in replay_sites if any(name in site for name in ours)] == []
+
+
+async def test_a_perf_eval_over_a_replayed_cassette_reports_no_growth(
+    openai_server: OpenAIServer, cassette_dir: Path, perf_eval: PerfEval
+) -> None:
+    path = cassette_dir / "perf_eval.json"
+    with cassette(path, "once"):
+        await make_agent("chat", openai_server.base_url).arun("Weather in Paris?")
+    openai_server.stop()
+
+    with cassette(path, "none") as replay:  # keep_requests left at its default, as a user does
+        agent = make_agent("chat", openai_server.base_url)
+        await agent.arun("Weather in Paris?")  # recorded: no eval measures yet
+        result = await perf_eval.arun(
+            lambda: agent.arun("Weather in Paris?"),
+            num_iterations=20,
+            warmup_runs=2,
+            measure_runtime=False,
+            memory_growth_tracking=True,
+        )
+
+    # A kept request is ~6 KiB (two per run): recording them during the eval was a false leak.
+    assert result.avg_growth_per_iteration is not None
+    assert result.avg_growth_per_iteration < 1024, result.growth_sites[:3]
+    assert len(replay.requests) == 2  # the run before the eval only
+    assert replay.request_count == 2 * (1 + 1 + 2 + 20)  # + the eval's priming call
+
+
+async def test_a_bounded_cassette_mock_keeps_the_last_requests_during_an_eval(
+    openai_server: OpenAIServer, cassette_dir: Path, perf_eval: PerfEval
+) -> None:
+    path = cassette_dir / "bounded.json"
+    with cassette(path, "once"):
+        await make_agent("chat", openai_server.base_url).arun("Weather in Paris?")
+    openai_server.stop()
+
+    with cassette(path, "none") as replay:
+        replay.keep_requests = 3
+        agent = make_agent("chat", openai_server.base_url)
+        await perf_eval.arun(
+            lambda: agent.arun("Weather in Paris?"),
+            num_iterations=3,
+            warmup_runs=0,
+            measure_runtime=False,
+        )
+
+    assert len(replay.requests) == 3
+    assert replay.requests[-1].last_user_message == "Weather in Paris?"

@@ -125,6 +125,70 @@ def test_a_jobs_absolute_gate_stands_after_comparing_again(
     assert any("(max_growth_kib)" in line for line in leak["failures"])
 
 
+EXPECTED_SUITE = """
+import pytest
+from pytest_agno import PerfGateError
+
+kept = []
+
+
+def leak():
+    kept.append(bytearray(8192))
+
+
+def test_gate_catches_the_leak(perf_eval):
+    with pytest.raises(PerfGateError):
+        perf_eval(leak, name="caught", num_iterations=4, warmup_runs=0, measure_runtime=False,
+                  max_growth_kib=1)
+
+
+@pytest.mark.xfail(raises=PerfGateError, strict=True)
+def test_known_leak(perf_eval):
+    perf_eval(leak, name="xfail", num_iterations=4, warmup_runs=0, measure_runtime=False,
+              max_growth_kib=1)
+
+
+def test_unexpected_leak(perf_eval):
+    perf_eval(leak, name="uncaught", num_iterations=4, warmup_runs=0, measure_runtime=False,
+              max_growth_kib=1)
+"""
+
+
+def test_a_failure_the_test_expected_fails_no_merge(
+    agno_pytester: pytest.Pytester, capsys: Any
+) -> None:
+    agno_pytester.makepyfile(test_expected=EXPECTED_SUITE)
+    run = agno_pytester.runpytest(
+        "-p", "no:cacheprovider", "--agno-eval", "--agno-eval-json=a.json", "-k", "not unexpected"
+    )
+    run.assert_outcomes(passed=1, xfailed=1)
+    run.stdout.fnmatch_lines(
+        [
+            "perf evals: 2 (0 crossed a gate, 2 expected to)",
+            "  *::caught * expected FAIL",
+            "  *::xfail * expected FAIL",
+        ]
+    )
+
+    status, document = merge(agno_pytester.path / "a.json")
+
+    assert status == 0
+    assert [(r["verdict"], r["expected"]) for r in document["evals"]] == [("fail", True)] * 2
+    assert document["summary"]["failed_evals"] == 0
+    assert "(0 failed)" in capsys.readouterr().out
+    # still expected when compared again, with a rule that the failure breaks
+    status, _ = merge(agno_pytester.path / "a.json", "--compare", "a.json", "--fail", "regression")
+    assert status == 0
+
+    failing = agno_pytester.runpytest(
+        "-p", "no:cacheprovider", "--agno-eval-json=b.json", "-k", "unexpected"
+    )
+    failing.assert_outcomes(failed=1)
+    status, document = merge(agno_pytester.path / "b.json")
+    assert status == 1
+    assert document["evals"][0]["expected"] is False
+
+
 def test_across_machines_runtime_is_a_ratio_or_not_compared(shards: pytest.Pytester) -> None:
     shards.runpytest("-p", "no:cacheprovider", "--agno-eval-save=main")
     baseline = shards.path / ".agno-eval" / "main.json"

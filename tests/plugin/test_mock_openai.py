@@ -521,7 +521,7 @@ async def test_requests_are_recorded(mock: MockOpenAI, client: openai.AsyncOpenA
     assert first.used
 
 
-async def test_unmocked_urls_fail(client: openai.AsyncOpenAI) -> None:
+async def test_unmocked_urls_fail(mock: MockOpenAI, client: openai.AsyncOpenAI) -> None:
     # openai 2.x wraps the mock's assertion in APIConnectionError; 3.x lets it through as is.
     with pytest.raises((openai.APIConnectionError, AssertionError)) as error:
         await client.embeddings.create(model="text-embedding-3-small", input="x")
@@ -531,11 +531,18 @@ async def test_unmocked_urls_fail(client: openai.AsyncOpenAI) -> None:
     async with httpx.AsyncClient() as http:
         with pytest.raises(UnmockedRequestError, match=r"example\.org"):
             await http.get("https://example.org/")
+    assert mock.unmocked == [
+        "POST https://api.openai.com/v1/embeddings",
+        "GET https://example.org/",
+    ]
+    mock.unmocked.clear()  # sent on purpose: let the fixture's stop() pass
 
 
 def test_unmocked_urls_fail_for_sync_clients_too(mock: MockOpenAI) -> None:
     with httpx.Client() as http, pytest.raises(UnmockedRequestError, match=r"example\.org"):
         http.get("https://example.org/")
+    assert mock.unmocked == ["GET https://example.org/"]
+    mock.unmocked.clear()
 
 
 async def test_stop_restores_httpx_and_a_nested_mock_serves_its_own_base_url() -> None:
@@ -554,9 +561,11 @@ async def test_stop_restores_httpx_and_a_nested_mock_serves_its_own_base_url() -
                         f"{base_url}/chat/completions", json={"model": MODEL, "messages": HELLO}
                     )
                     assert answer.json()["choices"][0]["message"]["content"] == text
-                # Neither serves it: the outermost mock fails it.
+                # Neither serves it: the outermost mock fails it (and records it).
                 with pytest.raises(UnmockedRequestError, match=r"api\.openai\.com"):
                     await http.get("https://example.org/")
+                assert (inner.unmocked, outer.unmocked) == ([], ["GET https://example.org/"])
+                outer.unmocked.clear()
     assert httpx.AsyncHTTPTransport.handle_async_request is real
 
 
@@ -586,6 +595,8 @@ async def test_unmocked_httpx2_urls_fail_and_stop_restores_the_transport() -> No
             # Only POSTs to the two endpoints are served.
             with pytest.raises(UnmockedRequestError):
                 await client.get(f"{mock.base_url}/chat/completions")
+        assert len(mock.unmocked) == 2
+        mock.unmocked.clear()
         with http.Client() as sync_client:
             answer = sync_client.post(
                 f"{mock.base_url}/chat/completions", json={"model": MODEL, "messages": HELLO}

@@ -5,6 +5,19 @@ from __future__ import annotations
 import pytest
 
 HEAVY = ("agno_core", "openai", "httpx", "respx", "sqlalchemy", "aiosqlite", "psycopg", "pydantic")
+# All of pytest_agno a suite that uses none of it loads: the plugin, the modules that define its
+# fixtures, and the marker help lines (the parsers, the perf engine and the report stay out).
+IDLE_MODULES = [
+    "pytest_agno",
+    "pytest_agno._asyncio_support",
+    "pytest_agno._sqlite_fixtures",
+    "pytest_agno.perf",
+    "pytest_agno.perf._keywords",
+    "pytest_agno.plugin",
+    "pytest_agno.postgres",
+    "pytest_agno.postgres._db_fixtures",
+    "pytest_agno.postgres._fixtures",
+]
 
 
 def test_plain_suite_imports_nothing_heavy_and_prints_nothing(
@@ -24,7 +37,7 @@ def test_plain_suite_imports_nothing_heavy_and_prints_nothing(
         """
     )
     pytester.makepyfile(
-        """
+        f"""
         import sys
 
         import pytest
@@ -33,6 +46,8 @@ def test_plain_suite_imports_nothing_heavy_and_prints_nothing(
         @pytest.mark.parametrize("n", range(3))
         def test_plain(n, tmp_path):
             assert "pytest_agno.plugin" in sys.modules  # loaded, and idle
+            ours = sorted(name for name in sys.modules if name.startswith("pytest_agno"))
+            assert ours == {IDLE_MODULES!r}
         """
     )
     # respx registers its own pytest plugin, which imports httpx: leave it out of the count

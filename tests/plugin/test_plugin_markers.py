@@ -220,3 +220,62 @@ def test_markers_are_registered(agno_pytester: pytest.Pytester) -> None:
             "@pytest.mark.agno_perf(max_runtime_ms=*",
         ]
     )
+
+
+def test_an_agno_cancel_that_never_cancelled_fails_the_test(
+    agno_pytester: pytest.Pytester,
+) -> None:
+    agno_pytester.makepyfile(
+        """
+        import pytest
+        from agno_core.agent import Agent
+        from agno_core.models.openai import OpenAIChat
+
+
+        @pytest.mark.agno_cancel("before_start")
+        async def test_own_agent_only(agno_db):
+            agent = Agent(model=OpenAIChat(id="gpt-4o-mini"), db=agno_db)
+            await agent.arun("hi")  # not the fixtures' agent: the marker has nothing to cancel
+
+
+        @pytest.mark.agno_cancel(when="after_completion")
+        async def test_streamed_only(agent):
+            [event async for event in agent.arun("hi", stream=True)]
+
+
+        @pytest.mark.agno_cancel(when="during")
+        def test_no_run_at_all():
+            pass
+
+
+        @pytest.mark.agno_cancel(when="during")
+        def test_failing_for_its_own_reason(agent):
+            assert False, "its own failure"
+
+
+        @pytest.mark.agno_cancel("after_completion")
+        async def test_cancelled(agent, cancel_scenario):
+            await agent.arun("hi")
+            assert cancel_scenario.cancel_result is False
+        """
+    )
+    result = agno_pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=4)
+    never = (
+        "never cancelled anything: the test made no run it applies to, i.e. a first `await "
+        "x.arun(...)` or `x.run(...)` (not streamed, without background=) of the agent/team "
+        "fixtures or of what agent_factory/team_factory built"
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*_ test_own_agent_only _*",
+            f"@pytest.mark.agno_cancel(when='before_start') {never}",
+            "*_ test_streamed_only _*",
+            f"@pytest.mark.agno_cancel(when='after_completion') {never}",
+            "*_ test_no_run_at_all _*",
+            f"@pytest.mark.agno_cancel(when='during') {never}",
+            "*_ test_failing_for_its_own_reason _*",
+            "E       AssertionError: its own failure",
+        ]
+    )
+    assert result.stdout.str().count("never cancelled anything") == 3

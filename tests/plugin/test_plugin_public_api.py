@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 import pytest_agno
+from agno_core.eval.performance import PerformanceEval
 from pytest_agno import plugin
+from pytest_agno.mock import _cassette_options
+from pytest_agno.perf import _gates, _keywords
 from pytest_agno.perf._markers import PERF_KEYWORDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,3 +162,31 @@ def test_every_marker_documents_its_keywords(pytester: pytest.Pytester) -> None:
     signature = perf.split(")", 1)[0]
     for keyword in PERF_KEYWORDS:
         assert f"{keyword}=" in signature, keyword
+    [cassette] = re.findall(r"@pytest\.mark\.agno_cassette\(.*", text)
+    for keyword in _cassette_options._KEYWORDS:
+        assert f"{keyword}=" in cassette.split("): ", 1)[0], keyword
+
+
+def test_the_marker_keywords_are_the_parsers_and_the_gates() -> None:
+    # The help lines are plain names (cheap to import on every start); the parsers use them.
+    assert tuple(_gates.GATES) == _keywords.GATE_KEYWORDS
+    accepted = set(inspect.signature(PerformanceEval).parameters)
+    assert set(_keywords.INT_EVAL_ARGS) | set(_keywords.BOOL_EVAL_ARGS) <= accepted
+
+
+def test_an_unknown_perf_eval_argument_lists_every_accepted_one(
+    perf_eval: pytest_agno.PerfEval,
+) -> None:
+    with pytest.raises(TypeError) as error:
+        perf_eval(lambda: None, max_runtime=5)  # type: ignore[arg-type]
+
+    message = str(error.value)
+    assert message.startswith("perf_eval(): unknown argument(s) max_runtime; accepted: ")
+    accepted = message.split("accepted: ", 1)[1].split(", ")
+    own = [
+        name
+        for name, parameter in inspect.signature(perf_eval.__call__).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    assert own == ["name", "expect_errors"]
+    assert accepted == [*own, *PERF_KEYWORDS]
