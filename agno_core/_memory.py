@@ -27,10 +27,11 @@ MEMORY_SCHEMA_NAME = MemoryExtraction.__name__
 
 def memory_manager_of(owner: RunOwner) -> MemoryManager:
     """The owner's ``memory_manager``, else the built-in one: the owner's ``memory_model``,
-    every memory tool allowed."""
+    with `MemoryManager`'s default permissions (as Agno's built-in one: the agentic memory
+    model may add and update memories, not delete or clear them)."""
     if owner.memory_manager is not None:
         return owner.memory_manager
-    return MemoryManager(model=owner.memory_model, delete_memories=True, clear_memories=True)
+    return MemoryManager(model=owner.memory_model)
 
 
 async def update_memories(self: RunOwner, ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:

@@ -10,7 +10,7 @@ from agno_core.agent import Agent
 from agno_core.db import SqlDb
 from agno_core.db.postgres import AsyncPostgresDb, PostgresDb
 from agno_core.db.sqlite import AsyncSqliteDb, SqliteDb
-from agno_core.memory import UserMemory
+from agno_core.memory import MemoryManager, UserMemory
 from agno_core.models.openai._common import OpenAIBase
 from pytest_agno.mock import MockOpenAI
 from tests.compat.conftest import NoResult
@@ -19,7 +19,25 @@ from tests.compat.wire import conversation, system_text, tool_names
 
 @pytest.fixture
 def memory_agent(mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]) -> Agent:
-    return Agent(model=make_model(), db=db, user_id="ann", enable_agentic_memory=True)
+    # Deleting and clearing are allowed by the manager (the built-in one only adds and updates).
+    manager = MemoryManager(delete_memories=True, clear_memories=True)
+    return Agent(
+        model=make_model(), db=db, user_id="ann", enable_agentic_memory=True, memory_manager=manager
+    )
+
+
+async def test_the_built_in_memory_model_only_adds_and_updates(
+    mock_model: MockOpenAI, db: SqlDb, make_model: Callable[..., OpenAIBase]
+) -> None:
+    agent = Agent(model=make_model(), db=db, user_id="ann", enable_agentic_memory=True)
+    mock_model.add_tool_call("update_user_memory", {"task": "Remember: likes tea"})
+    mock_model.add_text("Nothing to do.")
+    mock_model.add_text("ok")
+
+    await agent.arun("I like tea")
+
+    # As Agno's built-in MemoryManager: delete_memories and clear_memories are off.
+    assert set(tool_names(mock_model.requests[1])) == {"add_memory", "update_memory"}
 
 
 async def test_agentic_memory_adds_updates_and_deletes(
