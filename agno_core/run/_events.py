@@ -72,6 +72,19 @@ class RunEvent(str, Enum):
     model_request_completed = "ModelRequestCompleted"
     session_summary_started = "SessionSummaryStarted"
     session_summary_completed = "SessionSummaryCompleted"
+    # Agno's other event names (see `agno_core.run._extra_events`).
+    run_intermediate_content = "RunIntermediateContent"
+    output_model_response_started = "OutputModelResponseStarted"
+    output_model_response_completed = "OutputModelResponseCompleted"
+    parser_model_response_started = "ParserModelResponseStarted"
+    parser_model_response_completed = "ParserModelResponseCompleted"
+    reasoning_started = "ReasoningStarted"
+    reasoning_step = "ReasoningStep"
+    reasoning_content_delta = "ReasoningContentDelta"
+    reasoning_completed = "ReasoningCompleted"
+    compression_started = "CompressionStarted"
+    compression_completed = "CompressionCompleted"
+    custom_event = "CustomEvent"
 
 
 class TeamRunEvent(str, Enum):
@@ -101,6 +114,18 @@ class TeamRunEvent(str, Enum):
     model_request_completed = "TeamModelRequestCompleted"
     session_summary_started = "TeamSessionSummaryStarted"
     session_summary_completed = "TeamSessionSummaryCompleted"
+    run_intermediate_content = "TeamRunIntermediateContent"
+    output_model_response_started = "TeamOutputModelResponseStarted"
+    output_model_response_completed = "TeamOutputModelResponseCompleted"
+    parser_model_response_started = "TeamParserModelResponseStarted"
+    parser_model_response_completed = "TeamParserModelResponseCompleted"
+    reasoning_started = "TeamReasoningStarted"
+    reasoning_step = "TeamReasoningStep"
+    reasoning_content_delta = "TeamReasoningContentDelta"
+    reasoning_completed = "TeamReasoningCompleted"
+    compression_started = "TeamCompressionStarted"
+    compression_completed = "TeamCompressionCompleted"
+    custom_event = "CustomEvent"
 
 
 @dataclass(kw_only=True, slots=True)

@@ -22,6 +22,7 @@ from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
 from agno_core.run._event_factory import make_event
+from agno_core.run._extra_events import IntermediateRunContentEvent
 from agno_core.run._output_model import output_model_answer, output_model_of
 from agno_core.run._pause import pause_pending, resume_calls, resuming
 from agno_core.run._run_hooks import run_model_hooks
@@ -95,6 +96,14 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     if ctx.stream and output_model is None:
                         yield make_event(
                             ctx, ev.RunContentEvent, "run_content", content=item.content
+                        )
+                    elif ctx.stream_events and output_model is not None:
+                        # The output model writes the answer: this text is not it (as Agno).
+                        yield make_event(
+                            ctx,
+                            IntermediateRunContentEvent,
+                            "run_intermediate_content",
+                            content=item.content,
                         )
                 elif isinstance(item, ToolCallArgsDelta):
                     if ctx.stream_events:

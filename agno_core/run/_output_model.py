@@ -22,6 +22,10 @@ from agno_core.models.message import Message
 from agno_core.models.utils import get_model
 from agno_core.run import _events as ev
 from agno_core.run._event_factory import make_event
+from agno_core.run._extra_events import (
+    OutputModelResponseCompletedEvent,
+    OutputModelResponseStartedEvent,
+)
 
 if TYPE_CHECKING:
     from agno_core.models.base import Model
@@ -62,6 +66,8 @@ async def output_model_answer(
         messages=_messages(ctx, messages), output_schema=ctx.output_schema, stream=ctx.stream
     )
     result: ModelResult | None = None
+    if ctx.stream_events:
+        yield make_event(ctx, OutputModelResponseStartedEvent, "output_model_response_started")
     async with contextlib.aclosing(model.ainvoke(request)) as stream:
         async for item in stream:
             if isinstance(item, ContentDelta):
@@ -73,6 +79,8 @@ async def output_model_answer(
     if result is None:
         raise ModelProviderError("the output model returned no result", model_id=model.id)
     count_call(ctx.output.metrics, model, result, "output_model")
+    if ctx.stream_events:
+        yield make_event(ctx, OutputModelResponseCompletedEvent, "output_model_response_completed")
     messages[-1] = Message(
         role="assistant",
         content=result.content,

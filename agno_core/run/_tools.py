@@ -15,6 +15,7 @@ from agno_core.metrics import ToolCallMetrics
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _tool_cache as _cache
 from agno_core.run._context import public_context
+from agno_core.run._extra_events import CustomEvent
 from agno_core.run._input import text_of
 from agno_core.run._output import ToolExecution
 from agno_core.tools import Function, FunctionCall
@@ -80,12 +81,43 @@ def apply_steering(ctx: RunContext) -> None:
         ctx.extra["direct_content"] = ctx.extra.pop("stop_content")
 
 
+class _Chunks(list[Any]):
+    """What a sync generator tool yielded (drained in the worker thread)."""
+
+
 def _call_sync(entry: Callable[..., Any], args: dict[str, Any]) -> Any:
-    """A sync tool's result; a generator tool's chunks joined (run in the worker thread)."""
+    """A sync tool's result; a generator tool's chunks (run in the worker thread)."""
     result = entry(**args)
     if inspect.isgenerator(result):
-        return "".join(_chunk_text(item) for item in result)
+        return _Chunks(result)
     return result
+
+
+def _custom_event(ctx: RunContext, item: Any, call: ToolCall) -> CustomEvent | None:
+    """``item`` when a tool yielded a `CustomEvent`, stamped with the run's ids and the call's."""
+    if not isinstance(item, CustomEvent):
+        return None
+    o = ctx.output
+    item.tool_call_id = call.id
+    item.event = item.event or "CustomEvent"
+    item.run_id = item.run_id or o.run_id
+    item.session_id = item.session_id or o.session_id
+    item.parent_run_id = item.parent_run_id or o.parent_run_id
+    item.agent_id = item.agent_id or o.agent_id
+    item.agent_name = item.agent_name or o.agent_name
+    item.team_id = item.team_id or o.team_id
+    item.team_name = item.team_name or getattr(o, "team_name", None)
+    return item
+
+
+async def _items(chunks: Any) -> AsyncGenerator[Any, None]:
+    """The items of a drained sync generator, or of an async generator as they come."""
+    if isinstance(chunks, _Chunks):
+        for item in chunks:
+            yield item
+    else:
+        async for item in chunks:
+            yield item
 
 
 def _chunk_text(item: Any) -> str:
@@ -178,8 +210,19 @@ async def execute_tool(
             result = await asyncio.to_thread(_call_sync, entry, args)
             if inspect.isawaitable(result):
                 result = await result
-        if inspect.isasyncgen(result):
-            result = "".join([_chunk_text(item) async for item in result])
+        if isinstance(result, _Chunks) or inspect.isasyncgen(result):
+            # A generator tool: its chunks joined are the result; its CustomEvents are
+            # streamed (and their text is part of the result, as in Agno).
+            pieces: list[str] = []
+            async for item in _items(result):
+                custom = _custom_event(ctx, item, call)
+                if custom is not None:
+                    pieces.append(str(custom))
+                    if ctx.stream_events:
+                        yield custom
+                else:
+                    pieces.append(_chunk_text(item))
+            result = "".join(pieces)
         execution.result = result_text(result)
         if function.cache_results:
             await asyncio.to_thread(_cache.write, function, args, execution.result)

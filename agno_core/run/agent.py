@@ -30,6 +30,20 @@ from agno_core.run._events import (
     ToolCallErrorEvent,
     ToolCallStartedEvent,
 )
+from agno_core.run._extra_events import (
+    CompressionCompletedEvent,
+    CompressionStartedEvent,
+    CustomEvent,
+    IntermediateRunContentEvent,
+    OutputModelResponseCompletedEvent,
+    OutputModelResponseStartedEvent,
+    ParserModelResponseCompletedEvent,
+    ParserModelResponseStartedEvent,
+    ReasoningCompletedEvent,
+    ReasoningContentDeltaEvent,
+    ReasoningStartedEvent,
+    ReasoningStepEvent,
+)
 from agno_core.run._input import RunInput
 from agno_core.run._output import RunOutput, ToolExecution
 from agno_core.run._requirement import RunRequirement
@@ -37,18 +51,36 @@ from agno_core.run.base import RunStatus
 
 RunOutputEvent = BaseRunEvent
 
+# Agno's base classes of every event.
+BaseAgentRunEvent = BaseRunEvent
+BaseRunOutputEvent = BaseRunEvent
+
 __all__ = [
+    "BaseAgentRunEvent",
     "BaseRunEvent",
+    "BaseRunOutputEvent",
+    "CompressionCompletedEvent",
+    "CompressionStartedEvent",
+    "CustomEvent",
     "FollowupsCompletedEvent",
     "FollowupsStartedEvent",
+    "IntermediateRunContentEvent",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
     "ModelRequestCompletedEvent",
     "ModelRequestStartedEvent",
+    "OutputModelResponseCompletedEvent",
+    "OutputModelResponseStartedEvent",
+    "ParserModelResponseCompletedEvent",
+    "ParserModelResponseStartedEvent",
     "PostHookCompletedEvent",
     "PostHookStartedEvent",
     "PreHookCompletedEvent",
     "PreHookStartedEvent",
+    "ReasoningCompletedEvent",
+    "ReasoningContentDeltaEvent",
+    "ReasoningStartedEvent",
+    "ReasoningStepEvent",
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentCompletedEvent",

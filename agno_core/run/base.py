@@ -1,10 +1,12 @@
-"""Run status, shared by agent and team runs."""
+"""Run status, shared by agent and team runs (and `RunContext`, which Agno also exports here)."""
 
 from __future__ import annotations
 
 from enum import Enum
 
-__all__ = ["TERMINAL_STATUSES", "RunStatus"]
+from agno_core.run._options import RunContext
+
+__all__ = ["TERMINAL_STATUSES", "RunContext", "RunStatus"]
 
 
 class RunStatus(str, Enum):

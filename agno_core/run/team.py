@@ -34,24 +34,54 @@ from agno_core.run._events import (
     ToolCallErrorEvent,
     ToolCallStartedEvent,
 )
+from agno_core.run._extra_events import (
+    CompressionCompletedEvent,
+    CompressionStartedEvent,
+    CustomEvent,
+    IntermediateRunContentEvent,
+    OutputModelResponseCompletedEvent,
+    OutputModelResponseStartedEvent,
+    ParserModelResponseCompletedEvent,
+    ParserModelResponseStartedEvent,
+    ReasoningCompletedEvent,
+    ReasoningContentDeltaEvent,
+    ReasoningStartedEvent,
+    ReasoningStepEvent,
+)
 from agno_core.run._output import TeamRunOutput
 
 # Agno's names for "any team event" and for its base class.
 TeamRunOutputEvent = BaseRunEvent
 BaseTeamRunEvent = BaseRunEvent
 
+# Agno's base classes of every event.
+BaseRunOutputEvent = BaseRunEvent
+
 __all__ = [
+    "BaseRunOutputEvent",
     "BaseTeamRunEvent",
+    "CompressionCompletedEvent",
+    "CompressionStartedEvent",
+    "CustomEvent",
     "FollowupsCompletedEvent",
     "FollowupsStartedEvent",
+    "IntermediateRunContentEvent",
     "MemoryUpdateCompletedEvent",
     "MemoryUpdateStartedEvent",
     "ModelRequestCompletedEvent",
     "ModelRequestStartedEvent",
+    "OutputModelResponseCompletedEvent",
+    "OutputModelResponseStartedEvent",
+    "ParserModelResponseCompletedEvent",
+    "ParserModelResponseStartedEvent",
     "PostHookCompletedEvent",
     "PostHookStartedEvent",
     "PreHookCompletedEvent",
     "PreHookStartedEvent",
+    "ReasoningCompletedEvent",
+    "ReasoningContentDeltaEvent",
+    "ReasoningStartedEvent",
+    "ReasoningStepEvent",
     "RunCancelledEvent",
     "RunCompletedEvent",
     "RunContentCompletedEvent",

@@ -411,9 +411,11 @@ def test_agentic_memory(
     mock_model.add_text("Added.")
     mock_model.add_text("Nice to meet you, John!")
     mock_model.add_tool_call("update_user_memory", {"task": "Clear every memory"})
+    # As in Agno 3.1.10, the built-in memory manager offers no clear_memory tool (clearing is
+    # off by default): the memory model tries it anyway and is told it does not exist.
     mock_model.add_tool_call("clear_memory", {})
-    mock_model.add_text("Cleared.")
-    mock_model.add_text("Done, I forgot everything.")
+    mock_model.add_text("I cannot clear memories.")
+    mock_model.add_text("Sorry, I could not forget.")
 
     run_example(AGENTIC_MEMORY.replace(AGNO_PG_URL, pg_url), tmp_path, monkeypatch)
 
@@ -421,8 +423,10 @@ def test_agentic_memory(
     first, second = out.split("Memories about John Doe:")[1:]
     assert "memory='Name is John Doe'" in first and "topics=['name']" in first
     assert "memory='Hikes in the mountains on weekends'" in first
-    assert second.strip().endswith("[]")
+    assert "memory='Name is John Doe'" in second  # nothing was cleared, as in Agno
     assert "Nice to meet you, John!" in out
+    memory_call = mock_model.requests[-2].json
+    assert "unknown tool 'clear_memory'" in str(memory_call.get("messages") or memory_call["input"])
 
 
 SESSION_STATE_BASIC = '''
