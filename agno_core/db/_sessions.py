@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 
 from agno_core._sync import run_sync
 from agno_core.db._base import chunks
+from agno_core.db._compiled import param
 from agno_core.db._session_records import Session, SessionType, as_session_type
 from agno_core.db._session_upserts import SessionUpserts
 
@@ -98,14 +99,18 @@ class SessionStore(SessionUpserts):
     async def aget_session_data(self, session_id: str) -> dict[str, Any] | None:
         """The session's stored ``session_data`` (state, name, summary); None when the
         session does not exist."""
-        engine = await self._engine()
-        table = self.tables.sessions
-        stmt = select(table.c.session_data).where(table.c.session_id == session_id)
-        async with engine.connect() as conn:
-            row = (await conn.execute(stmt)).first()
-        if row is None:
+        # Every run of a known session reads its state: one round trip on the hot path.
+        hot = await self._hot()
+        statement = self._statement(hot, "session_data", self._build_session_data)
+        rows = await hot.fetch(statement.bind({"p_session_id": session_id}))
+        if not rows:
             return None
-        return dict(row[0]) if isinstance(row[0], dict) else {}
+        data = rows[0][0]
+        return dict(data) if isinstance(data, dict) else {}
+
+    def _build_session_data(self) -> Any:
+        table = self.tables.sessions
+        return select(table.c.session_data).where(table.c.session_id == param("session_id"))
 
     async def aupdate_session_data(self, session_id: str, **values: Any) -> bool:
         """Set keys of a session's ``session_data`` (read and written in one transaction, so

@@ -278,4 +278,6 @@ def test_an_agno_cancel_that_never_cancelled_fails_the_test(
             "E       AssertionError: its own failure",
         ]
     )
-    assert result.stdout.str().count("never cancelled anything") == 3
+    # Counted in the failure sections (with CI=true, pytest's summary repeats each message).
+    failures = result.stdout.str().split("short test summary info")[0]
+    assert failures.count("never cancelled anything") == 3
