@@ -118,14 +118,6 @@ class ToolsApi:
             return self._functions()  # type: ignore[attr-defined,no-any-return]
         return await tools_for_run(self, ctx)  # type: ignore[arg-type]
 
-    def clear_callable_cache(self, cache_key: str | None = None) -> None:
-        """Forget the tools a callable tool factory returned (cached with ``cache_callables``)."""
-        clear_factory_cache(self, cache_key)  # type: ignore[arg-type]
-
-    async def aclear_callable_cache(self, cache_key: str | None = None) -> None:
-        """`clear_callable_cache` (async twin, as in Agno)."""
-        clear_factory_cache(self, cache_key)  # type: ignore[arg-type]
-
     def add_tool(self, tool: Any) -> None:
         """Add a tool (function, `Function` or `Toolkit`) to the agent's tools."""
         if not isinstance(self.tools, list):

@@ -55,6 +55,16 @@ class SessionApi(SessionNameApi):
         """Synchronous `aget_session_metrics`."""
         return run_sync(self.aget_session_metrics(session_id))
 
+    async def _require_session(self, sid: str) -> SqlDb:
+        """The db, once it is known to hold session ``sid``.
+
+        Raises:
+            ValueError: no db, or no such session ("Session not found"), as Agno raises.
+        """
+        if self.db is None or await self.db.aget_session_data(sid) is None:
+            raise ValueError(f"Session not found: {sid!r}")
+        return self.db
+
     async def _message_runs(
         self, sid: str, *, last_n_runs: int | None, statuses: list[RunStatus] | None
     ) -> list[RunOutput]:
@@ -84,10 +94,18 @@ class SessionApi(SessionNameApi):
         Args:
             session_id: The session (default: the agent's ``session_id``).
             last_n_runs: Only the latest runs' messages.
+
+        Returns:
+            The messages; none when no session id is given or set (as Agno, which logs a
+            warning).
+
+        Raises:
+            ValueError: no such session, or no db ("Session not found"), as Agno raises.
         """
         sid = session_id or self.session_id
-        if self.db is None or sid is None:
+        if sid is None:
             return []
+        await self._require_session(sid)
         runs = await self._message_runs(sid, last_n_runs=last_n_runs, statuses=None)
         return [
             message
@@ -122,10 +140,17 @@ class SessionApi(SessionNameApi):
             skip_statuses: Leave out runs with these statuses (default: paused, cancelled,
                 error).
             skip_history_messages: Leave out messages a run replayed from earlier runs.
+
+        Returns:
+            The messages; none when no session id is given or set (as Agno).
+
+        Raises:
+            ValueError: no such session, or no db ("Session not found"), as Agno raises.
         """
         sid = session_id or self.session_id
-        if self.db is None or sid is None:
+        if sid is None:
             return []
+        await self._require_session(sid)
         runs = await self._message_runs(
             sid, last_n_runs=last_n_runs, statuses=kept_statuses(skip_statuses)
         )
@@ -151,10 +176,15 @@ class SessionApi(SessionNameApi):
 
     async def aget_last_run_output(self, session_id: str | None = None) -> RunOutput | None:
         """This agent's latest stored top-level run in the session (default: this agent's
-        session); as in Agno, another agent's runs in a shared session do not count."""
+        session); as in Agno, another agent's runs in a shared session do not count.
+
+        Raises:
+            ValueError: no session id given and none set yet ("No session_id provided"), as
+                Agno raises.
+        """
         sid = session_id or self.session_id
         if sid is None:
-            raise ValueError("no session_id given and the agent has none yet")
+            raise ValueError("No session_id provided")
         if self.db is None:
             return None
         mine = getattr(self, "id", None) if getattr(self, "kind", "agent") == "agent" else None
@@ -195,12 +225,15 @@ class SessionApi(SessionNameApi):
         """The session's stored state (default: this agent's session).
 
         Raises:
-            ValueError: when there is no db or no such session.
+            ValueError: no session id given and none set yet ("Session ID is not set"), no db
+                or no such session ("Session not found"), as Agno raises.
         """
         sid = session_id or self.session_id
-        state = await self.db.aget_session_state(sid) if self.db is not None and sid else None
+        if sid is None:
+            raise ValueError("Session ID is not set")
+        state = await self.db.aget_session_state(sid) if self.db is not None else None
         if state is None:
-            raise ValueError(f"session {sid!r} not found (session state needs a db and a run)")
+            raise ValueError(f"Session not found: {sid!r} (session state needs a db and a run)")
         return state
 
     def get_session_state(self, session_id: str | None = None) -> dict[str, Any]:

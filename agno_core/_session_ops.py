@@ -1,12 +1,13 @@
 """Whole-session operations of an agent, as in Agno: read a session (`get_session`), fork it
-(`fork_session`) and regenerate its last answer (`regenerate`)."""
+(`fork_session`) and regenerate its last answer (`regenerate`); and clearing its factories'
+caches (`clear_callable_cache`)."""
 
 from __future__ import annotations
 
-import copy
-import uuid
 from typing import TYPE_CHECKING, Any
 
+from agno_core._callable_cache import CallableCacheApi
+from agno_core._session_fork import fork_session
 from agno_core._sync import run_sync
 from agno_core.db.base import SessionType
 from agno_core.exceptions import NotSupportedError
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["SessionOps"]
 
 
-class SessionOps:
-    """`get_session`, `fork_session` and `regenerate` (a base of `Agent`)."""
+class SessionOps(CallableCacheApi):
+    """`get_session`, `fork_session`, `regenerate` and `clear_callable_cache` (a base of
+    `Agent`)."""
 
     __slots__ = ()
 
@@ -40,11 +42,18 @@ class SessionOps:
     async def aget_session(
         self, session_id: str | None = None, user_id: str | None = None
     ) -> AgentSession | None:
-        """The stored session (default: the agent's current one), or None if there is none or
-        it belongs to another user than ``user_id``. With ``cache_session`` the session read is
-        kept and returned again until the agent runs in that session."""
+        """The stored session (default: the agent's current one), or None if there is none (or
+        no db) or it belongs to another user than ``user_id``. With ``cache_session`` the
+        session read is kept and returned again until the agent runs in that session.
+
+        Raises:
+            ValueError: no session id given and none set yet ("No session_id provided"), as
+                Agno raises.
+        """
         sid = session_id or self.session_id
-        if sid is None or self.db is None:
+        if sid is None:
+            raise ValueError("No session_id provided")
+        if self.db is None:
             return None
         check_id("session_id", sid)
         cached = self._cached_sessions.get(sid) if self.cache_session else None
@@ -76,39 +85,24 @@ class SessionOps:
     @property
     def agent_session(self) -> AgentSession | None:
         """The session of the agent's latest run, as stored (None before any run)."""
-        last = getattr(self, "_last_session_id", None)
-        return self.get_session(last or self.session_id)
+        sid = getattr(self, "_last_session_id", None) or self.session_id
+        return None if sid is None else self.get_session(sid)
 
     async def afork_session(
         self, *, source_session_id: str | None = None, user_id: str | None = None
     ) -> str:
-        """Copy a session (every run, with new run ids, and its state) into a new session and
-        return the new session's id; the source is left untouched.
+        """Copy a session (every run, with new run ids, and its state, name and summary) into a
+        new session and return the new session's id; the source is left untouched.
 
         Args:
             source_session_id: The session to fork (default: the agent's current one).
             user_id: The caller: must own the source session; the copy belongs to this user.
 
         Raises:
-            ValueError: no such session (for this user), or it has no runs.
+            ValueError: no session id given or set, or no stored runs to fork (no db, no such
+                session, or another user's), with Agno's messages.
         """
-        db = self._require_db("fork_session")
-        source = await self.aget_session(source_session_id, user_id)
-        if source is None or not source.runs:
-            raise ValueError(
-                f"session {source_session_id or self.session_id!r} has no runs to fork"
-            )
-        new_id = str(uuid.uuid4())
-        for run in source.runs:
-            copied = copy.deepcopy(run)
-            copied.run_id = str(uuid.uuid4())
-            copied.session_id = new_id
-            if user_id is not None:
-                copied.user_id = user_id
-            await db.ainsert_run(copied, status=copied.status, session_type=self.kind, lease=False)
-        if source.session_state:
-            await db.aset_session_state(new_id, copy.deepcopy(source.session_state))
-        return new_id
+        return await fork_session(self, source_session_id=source_session_id, user_id=user_id)
 
     def fork_session(
         self, *, source_session_id: str | None = None, user_id: str | None = None

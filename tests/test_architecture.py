@@ -125,6 +125,8 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core.tools.memory",
         "agno_core.run._run_hooks",
         "agno_core._session_ops",
+        "agno_core._session_fork",
+        "agno_core._callable_cache",
         "agno_core.run._followups",
         "agno_core.run._retry",
         "agno_core.run._output_model",

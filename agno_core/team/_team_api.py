@@ -1,17 +1,17 @@
-"""Team methods around what is kept between runs: the factories' caches, the session and its
-messages (the leader's, and its members')."""
+"""Team methods around what is kept between runs: the factories' caches, the session, its
+messages (the leader's, and its members') and forks of it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from agno_core._run_tools import clear_factory_cache
+from agno_core._callable_cache import CallableCacheApi
 from agno_core._session_api import kept_statuses
+from agno_core._session_fork import fork_session
 from agno_core._sync import run_sync
 from agno_core.session._messages import select_messages
-from agno_core.team._member_factory import clear_members_cache
+from agno_core.team import _member_factory
 from agno_core.team._session import TeamSession, load_team_session
-from agno_core.team._unsupported import UnsupportedParameterError
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
@@ -21,52 +21,42 @@ if TYPE_CHECKING:
 __all__ = ["TeamSessionApi"]
 
 
-class TeamSessionApi:
-    """Mixed into `Team`: ``clear_callable_cache``, ``get_session`` (with ``cache_session``)
-    and ``get_session_messages`` (with the members' messages on request)."""
+class TeamSessionApi(CallableCacheApi):
+    """Mixed into `Team`: ``clear_callable_cache`` (with the member factory's cache),
+    ``get_session`` (with ``cache_session``), ``get_session_messages`` (with the members'
+    messages on request) and ``fork_session``."""
 
     __slots__ = ()
 
     id: str
     db: SqlDb | None
     session_id: str | None
+    kind: str
     cache_session: bool
     _cached_sessions: dict[str, TeamSession]
 
-    def clear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
-        """Forget what the tool factory (``kind="tools"``) or the member factory
-        (``"members"``) returned; every cache without ``kind``.
+    def _cached_members(self) -> list[Any]:
+        # The member factory's cache (by cache key), read in place: it has no reader of its own.
+        cache = _member_factory._caches.get(self) or {}
+        return [member for members in cache.values() for member in members]
 
-        Raises:
-            ValueError: an unknown ``kind``.
-            UnsupportedParameterError: ``close=True`` (closing cached tools).
-        """
-        if close:
-            raise UnsupportedParameterError(
-                "Team.clear_callable_cache(close=True) is not supported by agno_core"
-            )
-        if kind not in (None, "tools", "members", "knowledge"):
-            raise ValueError(
-                f"Invalid kind: {kind!r}. Expected 'tools', 'knowledge', 'members', or None."
-            )
-        if kind in (None, "tools"):
-            clear_factory_cache(self)  # type: ignore[arg-type]
-        if kind in (None, "members"):
-            clear_members_cache(self)
-
-    async def aclear_callable_cache(self, kind: str | None = None, close: bool = False) -> None:
-        """`clear_callable_cache` (async twin, as in Agno)."""
-        self.clear_callable_cache(kind, close)
+    def _clear_members_cache(self) -> None:
+        _member_factory.clear_members_cache(self)
 
     async def aget_session(
         self, session_id: str | None = None, user_id: str | None = None
     ) -> TeamSession | None:
         """The stored session (default: the team's ``session_id``): its team runs, with their
         member runs when the team has ``store_member_responses=True``, and its state; None
-        when nothing is stored, or when it belongs to another user than ``user_id``."""
+        when nothing is stored (or no db), or when it belongs to another user than ``user_id``.
+
+        Raises:
+            ValueError: no session id given and none set yet ("No session_id provided"), as
+                Agno raises.
+        """
         sid = session_id or self.session_id
         if not sid:
-            return None
+            raise ValueError("No session_id provided")
         cached = self._cached_sessions.get(sid) if self.cache_session else None
         if cached is None:
             cached = await load_team_session(self, sid)  # type: ignore[arg-type]
@@ -83,6 +73,30 @@ class TeamSessionApi:
     ) -> TeamSession | None:
         """Synchronous `aget_session`."""
         return run_sync(self.aget_session(session_id, user_id))
+
+    async def afork_session(
+        self, *, source_session_id: str | None = None, user_id: str | None = None
+    ) -> str:
+        """Copy a session into a new one and return the new session's id, as Agno's
+        ``Team.fork_session``: every team run and member run (new run ids; each member run
+        linked to the copy of its team run), and the session's state, name and summary. The
+        source is left untouched.
+
+        Args:
+            source_session_id: The session to fork (default: the team's current one).
+            user_id: The caller: must own the source session; the copy belongs to this user.
+
+        Raises:
+            ValueError: no session id given or set, or no stored runs to fork (no db, no such
+                session, or another user's), with Agno's messages.
+        """
+        return await fork_session(self, source_session_id=source_session_id, user_id=user_id)
+
+    def fork_session(
+        self, *, source_session_id: str | None = None, user_id: str | None = None
+    ) -> str:
+        """Synchronous `afork_session`."""
+        return run_sync(self.afork_session(source_session_id=source_session_id, user_id=user_id))
 
     async def aget_session_messages(
         self,
@@ -110,9 +124,19 @@ class TeamSessionApi:
             skip_history_messages: Leave out messages a run replayed from earlier runs.
             skip_member_messages: False: the member runs' messages too, each run's after the
                 runs started before it (the system message still comes once, first).
+
+        Returns:
+            The messages; none when no session id is given or set (as Agno).
+
+        Raises:
+            ValueError: no such session, or no db ("Session not found"), as Agno raises.
         """
         sid = session_id or self.session_id
-        if self.db is None or sid is None or (last_n_runs is not None and last_n_runs <= 0):
+        if sid is None:
+            return []
+        await self._require_session(sid)  # type: ignore[attr-defined]
+        assert self.db is not None
+        if last_n_runs is not None and last_n_runs <= 0:
             return []
         statuses = kept_statuses(skip_statuses)
         if member_ids is None and skip_member_messages:

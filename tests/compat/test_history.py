@@ -146,7 +146,8 @@ async def test_get_chat_history(agent_on: Maker, mock_model: MockOpenAI) -> None
         ("user", "question 0"),
         ("assistant", "answer 0"),
     ]
-    assert agent.get_chat_history(session_id="other") == []
+    with pytest.raises(ValueError, match="Session not found"):  # as Agno raises
+        agent.get_chat_history(session_id="other")
 
 
 async def test_search_past_sessions(agent_on: Maker, mock_model: MockOpenAI) -> None:
