@@ -27,7 +27,7 @@ from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
 from agno_core.run._engine import consume, stream_run
 from agno_core.run._ids import check_id
-from agno_core.run._options import RunOptions
+from agno_core.run._options import SYNC_API, RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.run._registry import ActiveRun, local_runs
 from agno_core.run._scheduler import BackgroundScheduler
@@ -200,6 +200,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
                 the run itself is stored.
             debug_mode: Log at debug level (logger ``agno_core``) during this run.
         """
+        sync_api = bool(kwargs.pop(SYNC_API, False))
         if kwargs:
             check_arguments(f"{type(self).__name__}.run", kwargs)
         check_id("run_id", run_id, optional=True)
@@ -222,6 +223,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
                 add_session_state_to_context=add_session_state_to_context,
                 use_user_context=use_user_context,
                 debug_mode=debug_mode,
+                sync_api=sync_api,
             ),
         }
         if background:
@@ -243,6 +245,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         from inside a running event loop (it runs on a private loop thread).
         """
         stream = self.stream if stream is None else stream
+        kwargs[SYNC_API] = True  # tool calls run one after another, as in Agno's sync run
         if stream:
             return iterate_sync(self.arun(input, stream=True, **kwargs))
         return run_sync(self.arun(input, stream=False, **kwargs))

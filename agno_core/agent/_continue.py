@@ -134,7 +134,8 @@ class ContinueApi:
             with ``stream=True`` an async iterator of events.
 
         Raises:
-            RunNotFoundError: ``run_id`` is not in the db (in ``session_id``).
+            RunNotFoundError: ``run_id`` is not in the db (in ``session_id``), or the agent has
+                no db to read it from.
             RunNotContinuableError: the run is not paused, or an external result is missing.
         """
         updated_tools = kwargs.pop("updated_tools", None)
@@ -193,9 +194,10 @@ class ContinueApi:
                 raise ValueError(f"run {output.run_id} is not in session {session_id!r}")
         else:
             if self.db is None:
-                raise ValueError(
-                    "continue_run(run_id=...) reads the paused run from the db, and this agent "
-                    "has none: pass db=... or run_response="
+                # Agno raises RunNotFoundError here too: the run cannot be found.
+                raise RunNotFoundError(
+                    f"no run {run_id!r} found: continue_run(run_id=...) reads the paused run "
+                    "from the db, and this agent has none (pass db=... or run_response=)"
                 )
             output = await self.db.aget_run(run_id, session_id)
             if output is None:

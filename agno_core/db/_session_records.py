@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any, TypeAlias
 
 from agno_core.exceptions import NotSupportedError
+from agno_core.metrics import RunMetrics, SessionMetrics
 from agno_core.session import AgentSession, TeamSession
 
 __all__ = [
@@ -53,9 +54,21 @@ def as_session_type(value: SessionType | str | None) -> SessionType | None:
         raise ValueError(f"session_type must be one of {known}, not {value!r}") from None
 
 
+def _session_metrics(session_id: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Agno's ``session_data["session_metrics"]``: the usage summed over the session's top-level
+    runs (computed from them when read, never stored: it cannot drift from the runs)."""
+    metrics = SessionMetrics(session_id=session_id)
+    for run in runs:
+        if run.get("parent_run_id") is None and isinstance(run.get("metrics"), dict):
+            metrics.add_run(RunMetrics.from_dict(run["metrics"]))
+    return metrics.to_dict()
+
+
 def session_record(row: Any, runs: list[dict[str, Any]] | None) -> dict[str, Any]:
     """A session row (with its ``updated_at``) and its run dicts as Agno's session dict."""
     data = dict(row.session_data) if isinstance(row.session_data, dict) else {}
+    if runs is not None and "session_metrics" not in data:
+        data["session_metrics"] = _session_metrics(row.session_id, runs)
     extra = row.extra if isinstance(row.extra, dict) else {}
     summary = data.get(SUMMARY_KEY)
     return {

@@ -27,12 +27,38 @@ class ToolCall:
     name: str
     arguments: str = "{}"
 
+    # Agno keeps a message's tool calls as dicts in OpenAI's shape; Agno code reads them so
+    # (``call["function"]["name"]``): a ToolCall answers those reads too.
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``call.get("function")``, as on Agno's dicts."""
+        return self.to_dict().get(key, default)
+
+    def keys(self) -> list[str]:
+        """The keys of OpenAI's shape: ``id``, ``type``, ``function``."""
+        return ["id", "type", "function"]
+
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "arguments": self.arguments}
+        """OpenAI's (and Agno's) shape: ``{"id", "type": "function", "function": {"name",
+        "arguments"}}``."""
+        return {
+            "id": self.id,
+            "type": "function",
+            "function": {"name": self.name, "arguments": self.arguments},
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCall:
-        return cls(id=data["id"], name=data["name"], arguments=data.get("arguments") or "{}")
+        """From OpenAI's shape, or the flat ``{"id", "name", "arguments"}`` of rows stored by
+        agno_core before 0.2."""
+        function = data.get("function")
+        if isinstance(function, dict):
+            name, arguments = function.get("name") or "", function.get("arguments")
+        else:
+            name, arguments = data["name"], data.get("arguments")
+        return cls(id=data.get("id") or "", name=name, arguments=arguments or "{}")
 
 
 @dataclass(kw_only=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from enum import Enum
@@ -173,15 +174,42 @@ class BaseRunEvent:
         return [t for t in self.tools or () if t.external_execution_required]
 
     def to_dict(self) -> dict[str, Any]:
+        """The event's fields that are set (None left out, as Agno's), nested objects as dicts
+        (a structured ``content`` as its ``model_dump()``)."""
         data: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
+            if value is None:
+                continue
             if hasattr(value, "to_dict"):
                 value = value.to_dict()
+            elif hasattr(value, "model_dump"):
+                value = value.model_dump()
             elif isinstance(value, list):
                 value = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
             data[name] = value
         return data
+
+    def to_json(self, separators: tuple[str, str] = (", ", ": "), indent: int | None = 2) -> str:
+        """`to_dict` as JSON, as Agno's ``event.to_json()`` (e.g. for server-sent events);
+        values JSON does not know (enums, datetimes, objects) as text."""
+        return json.dumps(
+            self.to_dict(),
+            separators=separators,
+            indent=indent,
+            default=_json_default,
+            ensure_ascii=False,
+        )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return str(value)
 
 
 @dataclass(kw_only=True, slots=True)

@@ -11,7 +11,11 @@ from pydantic import BaseModel
 
 from agno_core.models.message import Message
 
-__all__ = ["RunContext", "RunOptions"]
+__all__ = ["SYNC_API", "RunContext", "RunOptions"]
+
+#: The private ``arun`` keyword the synchronous entry points (``run``) pass: it sets
+#: `RunOptions.sync_api`.
+SYNC_API = "_sync_api"
 
 
 @dataclass(kw_only=True, slots=True)
@@ -63,4 +67,7 @@ class RunOptions:
     debug_mode: bool | None = None
     additional_instructions: str | None = None
     exclude_history_runs: tuple[str, ...] = ()
+    # Started by a synchronous API (``run``): the tool calls of one model response run one
+    # after another, as in Agno's sync run; ``arun`` runs them concurrently, as Agno's does.
+    sync_api: bool = False
     public: RunContext | None = None

@@ -9,6 +9,7 @@ import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
+from agno_core.metrics import TOOL_CALL_KEY
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
@@ -21,10 +22,16 @@ from agno_core.run._tools import (
     in_call_order,
     merge_steps,
     runs_concurrently,
+    start_phase,
 )
 from agno_core.tools import ToolRegistry
 
 __all__ = ["refreshes_tools", "tool_steps"]
+
+# The `start_phase` whose calls run one after another even in a concurrent batch.
+_ONE_BY_ONE = 2
+# ctx.extra key: the results of ``show_result`` tools, put before the model's final answer.
+_SHOWN = "shown_results"
 
 
 async def tool_steps(
@@ -35,8 +42,7 @@ async def tool_steps(
     ``limit`` (the owner's ``tool_call_limit``) counts calls, including several asked for in
     one response: the calls past it are answered with an error instead of running.
     """
-    if len(calls) > 1 and runs_concurrently(functions, calls):
-        # A team's delegations of one response run concurrently, as Agno runs them.
+    if runs_concurrently(ctx, functions, calls):
         steps = _together(ctx, functions, calls, limit, made)
         async with contextlib.aclosing(steps) as events:
             async for event in events:
@@ -60,20 +66,44 @@ def refreshes_tools(owner: Any) -> bool:
 async def _together(
     ctx: RunContext, functions: dict[str, Any], calls: list[ToolCall], limit: int | None, made: int
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
-    """The tool calls of one response, run concurrently; recorded in the order of ``calls``."""
+    """The tool calls of one response, run concurrently as in Agno's ``arun``; recorded (tool
+    executions, tool messages, tool metrics, shown results) in the order of ``calls``.
+
+    Agno starts them in phases (`start_phase`): the plain tools together, then the generator
+    tools and delegations together, then the sync generator tools one by one.
+    """
     o = ctx.output
     tools_at, messages_at = len(o.tools), len(o.messages)
-    steps = [
-        _tool_step(ctx, functions, call, limit is None or made + index < limit)
-        for index, call in enumerate(calls)
-    ]
+    timings_at = len(o.metrics.details.get(TOOL_CALL_KEY, ()))
+    shown_at = len(ctx.extra.get(_SHOWN, ()))
+    phases: dict[int, list[AsyncGenerator[ev.BaseRunEvent, None]]] = {}
+    for index, call in enumerate(calls):
+        allowed = limit is None or made + index < limit
+        phase = start_phase(functions.get(call.name) if allowed else None)
+        phases.setdefault(phase, []).append(_tool_step(ctx, functions, call, allowed))
     try:
-        async with contextlib.aclosing(merge_steps(steps)) as events:
-            async for event in events:
-                yield event
+        for phase in sorted(phases):
+            steps = phases[phase]
+            if phase == _ONE_BY_ONE:
+                for step in steps:
+                    async with contextlib.aclosing(step) as events:
+                        async for event in events:
+                            yield event
+                continue
+            async with contextlib.aclosing(merge_steps(steps)) as events:
+                async for event in events:
+                    yield event
     finally:
-        in_call_order(o.tools, tools_at, calls, lambda t: t.tool_call_id)
-        in_call_order(o.messages, messages_at, calls, lambda m: m.tool_call_id)
+        for later in phases.values():
+            for step in later:
+                await step.aclose()  # the phases a cancel or an error did not reach
+        in_call_order(o.tools, tools_at, calls, _call_id)
+        in_call_order(o.messages, messages_at, calls, _call_id)
+        in_call_order(o.metrics.details.get(TOOL_CALL_KEY, []), timings_at, calls, _call_id)
+        if shown := ctx.extra.get(_SHOWN):
+            # Shown results are the results themselves: found again by identity.
+            at = {id(t.result): i for i, t in enumerate(o.tools[tools_at:])}
+            shown[shown_at:] = sorted(shown[shown_at:], key=lambda r: at.get(id(r), len(at)))
 
 
 async def _tool_step(
@@ -109,7 +139,7 @@ async def _tool_step(
             function.show_result and not execution.tool_call_error and execution.result is not None
         ):
             # As in Agno: the result is part of the answer, before the model's final words.
-            ctx.extra.setdefault("shown_results", []).append(execution.result)
+            ctx.extra.setdefault(_SHOWN, []).append(execution.result)
             if ctx.stream:
                 yield make_event(ctx, ev.RunContentEvent, "run_content", content=execution.result)
     if execution.metrics is not None:
@@ -133,6 +163,10 @@ async def _tool_step(
                 tool=execution,
                 error=str(execution.result),
             )
+
+
+def _call_id(item: Any) -> Any:
+    return item.tool_call_id
 
 
 def _sent(call: ToolCall) -> dict[str, Any]:

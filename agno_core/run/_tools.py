@@ -33,6 +33,7 @@ __all__ = [
     "merge_steps",
     "result_text",
     "runs_concurrently",
+    "start_phase",
     "steer",
 ]
 
@@ -41,9 +42,8 @@ log = logging.getLogger("agno_core")
 # A tool whose entrypoint carries this attribute runs as an async generator of run events (a
 # team's delegation to a member streams the member's events).
 EVENT_STREAM_ATTR = "__agno_event_stream__"
-# A tool whose entrypoint carries this attribute runs concurrently with the other calls of the
-# model response that asked for it, when the response asks for it more than once (a team's
-# delegations to members, as Agno runs them).
+# A tool whose entrypoint carries this attribute set to False never runs concurrently with the
+# other calls of its model response (a route-mode team's delegations: each answer is the run's).
 CONCURRENT_ATTR = "__agno_concurrent__"
 _DONE = object()
 
@@ -253,14 +253,39 @@ async def execute_tool(
         )
 
 
-def runs_concurrently(functions: dict[str, Function], calls: list[ToolCall]) -> bool:
-    """Whether one response's tool calls run together: it asks for a concurrent tool twice."""
-    together = 0
+def runs_concurrently(
+    ctx: RunContext, functions: dict[str, Function], calls: list[ToolCall]
+) -> bool:
+    """Whether one response's tool calls run concurrently, as Agno runs them.
+
+    Agno's async runs (``arun``) gather a response's tool calls (sync tools each in a worker
+    thread); its sync runs (``run``) call them one after another. So: several calls, a run
+    started by the async API, and no call to a tool marked not concurrent (`CONCURRENT_ATTR`).
+    """
+    if len(calls) < 2 or ctx.options.sync_api:
+        return False
     for call in calls:
         function = functions.get(call.name)
-        if function is not None and getattr(function.entrypoint, CONCURRENT_ATTR, False):
-            together += 1
-    return together > 1
+        if function is not None and not getattr(function.entrypoint, CONCURRENT_ATTR, True):
+            return False
+    return True
+
+
+def start_phase(function: Function | None) -> int:
+    """When a call starts among the concurrent calls of one response, as Agno's ``arun`` does.
+
+    0: plain tools (sync or async), gathered first; 1: async generator tools and event streams
+    (a team's delegations), iterated concurrently once those are done; 2: sync generator
+    tools, iterated one after another at the end. Unknown tools: 0 (nothing runs).
+    """
+    if function is None:
+        return 0
+    entry = function.entrypoint
+    if getattr(entry, EVENT_STREAM_ATTR, None) is not None or inspect.isasyncgenfunction(entry):
+        return 1
+    if inspect.isgeneratorfunction(entry):
+        return 2
+    return 0
 
 
 async def merge_steps(steps: list[AsyncGenerator[Any, None]]) -> AsyncGenerator[Any, None]:

@@ -153,6 +153,8 @@ async def _start(team: Team, ctx: RunContext, member: RunnerBase, task: str) -> 
     if not member_ctx.output.is_team:
         # An agent's run belongs to this team; a nested team's run keeps its own team id.
         member_ctx.output.team_id = team.id
+    # Agno's sync team run runs its members with their sync ``run``, its ``arun`` with ``arun``.
+    member_ctx.options.sync_api = ctx.options.sync_api
     return member_ctx
 
 
@@ -305,6 +307,22 @@ async def run_members(
             _hold_cancelled(ctx, contexts)
 
 
+async def _one_by_one(
+    team: Team, ctx: RunContext, members: list[RunnerBase], task: str, runs: list[RunOutput | None]
+) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """Run each member on ``task`` after the one before; ``runs[i]``: member ``i``'s output
+    (None if it could not start)."""
+    for member in members:
+        started: list[RunOutput] = []
+        try:
+            async with contextlib.aclosing(run_member(team, ctx, member, task, started)) as events:
+                async for event in events:
+                    yield event
+        except Exception as exc:  # one member's failure does not end the others
+            log.warning("member %s failed outside its run: %s", member.id, exc)
+        runs.append(started[0] if started else None)
+
+
 async def run_one_member(
     team: Team, ctx: RunContext, execution: ToolExecution, member_id: Any = None, task: Any = None
 ) -> AsyncIterator[ev.BaseRunEvent]:
@@ -340,10 +358,12 @@ async def run_one_member(
 async def run_all_members(
     team: Team, ctx: RunContext, execution: ToolExecution, task: Any = None
 ) -> AsyncIterator[ev.BaseRunEvent]:
-    """The ``delegate_task_to_members`` tool: every member on the same task, concurrently.
+    """The ``delegate_task_to_members`` tool: every member on the same task.
 
-    The members' events are merged into the team's stream as they come; their outputs join
-    ``member_responses`` in the order of ``members``, whatever order they finish in.
+    As in Agno, a run started by ``arun`` runs the members concurrently (their events merged
+    into the team's stream as they come), one started by ``run`` one after another (so with
+    ``share_member_interactions`` each member sees the answers of those before it). Their
+    outputs join ``member_responses`` in the order of ``members``.
     """
     if not isinstance(task, str) or not task.strip():
         execution.tool_call_error = True
@@ -351,8 +371,11 @@ async def run_all_members(
         return
     members = list(team.members)
     runs: list[RunOutput | None] = []
-    jobs = [(m, task) for m in members]
-    async with contextlib.aclosing(run_members(team, ctx, jobs, runs)) as events:
+    if ctx.options.sync_api:
+        steps = _one_by_one(team, ctx, members, task, runs)
+    else:
+        steps = run_members(team, ctx, [(m, task) for m in members], runs)
+    async with contextlib.aclosing(steps) as events:
         async for event in events:
             yield event
     lines: list[str] = []

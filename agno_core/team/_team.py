@@ -14,6 +14,7 @@ from agno_core._run_extras import set_run_extras
 from agno_core._run_tools import is_tool_factory
 from agno_core._runner import RunnerBase
 from agno_core._session_state import load_session_state
+from agno_core.models.utils import get_model
 from agno_core.run._output import RunOutput, TeamRunOutput
 from agno_core.run._pause import refuse_team_hitl
 from agno_core.settings import accepts_settings
@@ -71,8 +72,8 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         callable_tools_cache_key, callable_members_cache_key: Callables (taking ``team``,
             ``run_context``, ``session_state`` as they declare) returning the cache key; the
             default key is the run's user id, else its session id.
-        model: The leader's model (default ``OpenAIChat(id="gpt-4o")``); a member agent without
-            a model of its own uses it.
+        model: The leader's model (default ``OpenAIChat(id="gpt-4o")``), or ``"openai:<id>"``;
+            a member agent without a model of its own uses it.
         mode: A `TeamMode` (or its value). Sets ``respond_directly`` and
             ``delegate_to_all_members``; without it they choose the mode.
         respond_directly: Route mode: the member's answer ends the run as the team's answer
@@ -185,7 +186,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         self,
         members: Sequence[RunnerBase] | Callable[..., Any],
         *,
-        model: Model | None = None,
+        model: Model | str | None = None,
         name: str | None = None,
         id: str | None = None,
         mode: TeamMode | str | None = None,
@@ -291,7 +292,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         self.store_member_responses = store_member_responses
         self.stream_member_events = stream_member_events
         self.show_members_responses = show_members_responses
-        self.model = model
+        self.model = get_model(model)
         self.name = name
         self._id = id
         if is_tool_factory(tools):

@@ -407,7 +407,7 @@ def test_without_a_db_the_run_still_pauses_and_continues(mock_model: MockOpenAI)
     run = agent.continue_run(run_response=run)
 
     assert run.status is RunStatus.completed and bank.sent == [(5.0, "x")]
-    with pytest.raises(ValueError, match="has none"):
+    with pytest.raises(RunNotFoundError, match="has none"):
         agent.continue_run(run_id=run.run_id)
 
 
