@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agno_core._runner import RunnerBase
+    from agno_core.guardrails import BaseGuardrail
     from agno_core.models.base import Model
     from agno_core.run._followups import FollowupConfig
     from agno_core.session.summary import SessionSummaryManager
@@ -34,8 +35,8 @@ def set_run_extras(
     followups: bool | FollowupConfig,
     num_followups: int | None,
     followup_model: Model | None,
-    pre_hooks: Sequence[Callable[..., Any]] | None,
-    post_hooks: Sequence[Callable[..., Any]] | None,
+    pre_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None,
+    post_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None,
 ) -> None:
     """Check the options and set them on ``runner``.
 

@@ -123,7 +123,10 @@ def iterate_sync(agen: AsyncIterator[T]) -> Iterator[T]:
                 return
     finally:
         closer = getattr(agen, "aclose", None)
-        if closer is not None:
+        # A stream still referenced when the interpreter exits is finalized after the bridge
+        # loop shut down; that shutdown already closed the run's generator (the run is stored
+        # CANCELLED), so there is nothing left to close, and no loop to close it on.
+        if closer is not None and not loop.is_closed():
             asyncio.run_coroutine_threadsafe(closer(), loop).result()
 
 

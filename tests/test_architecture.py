@@ -89,6 +89,8 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "utils": ("agno_core.utils",),
     "db": ("agno_core.db",),
+    # input checks over a run's input (records); the hook runner of the engine calls them
+    "guardrails": ("agno_core.guardrails",),
     "run.engine": (
         "agno_core.run._settings",
         "agno_core.run._context",
@@ -145,9 +147,11 @@ AGNO_CORE_ALLOWED: dict[str, set[str]] = {
     "run.records": {"base", "tools", "models"},
     "utils": {"base", "run.records"},
     "db": {"base", "run.records"},
-    "run.engine": {"base", "tools", "models", "run.records", "utils", "db"},
-    "agent": {"base", "models", "db", "run.records", "run.engine"},
-    "team": {"base", "tools", "models", "db", "run.records", "run.engine"},
+    "guardrails": {"base", "run.records"},
+    "run.engine": {"base", "tools", "models", "run.records", "utils", "db", "guardrails"},
+    # guardrails: the type of ``pre_hooks``/``post_hooks`` (a hook may be a guardrail object)
+    "agent": {"base", "models", "db", "run.records", "run.engine", "guardrails"},
+    "team": {"base", "tools", "models", "db", "run.records", "run.engine", "guardrails"},
     "eval": {"base", "tools", "models", "db", "run.records", "agent", "team"},
 }
 

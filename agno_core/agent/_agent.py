@@ -21,6 +21,7 @@ from agno_core.settings import accepts_settings
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
+    from agno_core.guardrails import BaseGuardrail
     from agno_core.memory._manager import MemoryManager
     from agno_core.models.base import Model
     from agno_core.models.message import Message
@@ -261,9 +262,9 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         followups: bool | FollowupConfig = False,
         num_followups: int | None = None,
         followup_model: Model | None = None,
-        pre_hooks: Sequence[Callable[..., Any]] | None = None,
+        pre_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None = None,
         model_hooks: Sequence[Callable[..., Any]] | None = None,
-        post_hooks: Sequence[Callable[..., Any]] | None = None,
+        post_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None = None,
         debug_mode: bool = False,
         telemetry: bool = True,
         **agno_options: Any,

@@ -11,6 +11,11 @@ before the run is stored. A hook raising `InputCheckError` or `OutputCheckError`
 (it ends ERROR with the message as its content); any other exception is logged and the run goes
 on, as in Agno. With ``stream_events`` each pre- and post-hook is framed by its started and
 completed events (``PreHookStarted``, ``PreHookCompleted``, ...), as in Agno.
+
+A guardrail (`agno_core.guardrails.BaseGuardrail`) in a hook list stands for its ``check``
+method in a run started by the sync API (``run``) and its ``async_check`` in one started by
+``arun``; the events name the method, as Agno's do. (Agno picks the method on an agent's first
+run and keeps it for later runs of either kind; here each run picks its own.)
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 from agno_core._session_state import load_session_state
 from agno_core.exceptions import InputCheckError, OutputCheckError, RunCancelledException
+from agno_core.guardrails._base import BaseGuardrail
 from agno_core.models.message import Message
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext, public_context
@@ -39,11 +45,15 @@ def _hook_name(hook: Callable[..., Any]) -> str:
     return getattr(hook, "__name__", type(hook).__name__)
 
 
-async def call_hook(hook: Callable[..., Any], available: dict[str, Any]) -> Any:
-    """Call ``hook`` with the arguments of ``available`` it declares (all for ``**kwargs``)."""
-    target = getattr(hook, "check", None) if not callable(hook) else hook
-    if target is None:
-        raise TypeError(f"hook {hook!r} is not callable")
+def _callable_of(hook: Any, sync_api: bool) -> Callable[..., Any]:
+    """What to call for ``hook``: a guardrail's check for this kind of run, else the hook."""
+    if isinstance(hook, BaseGuardrail):
+        return hook.check if sync_api else hook.async_check
+    return hook  # type: ignore[no-any-return]  # anything else fails (logged) when called
+
+
+async def call_hook(target: Callable[..., Any], available: dict[str, Any]) -> Any:
+    """Call ``target`` with the arguments of ``available`` it declares (all for ``**kwargs``)."""
     params = inspect.signature(target).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
         kwargs = dict(available)
@@ -80,11 +90,12 @@ async def _run_all(
     """
     announce = ctx.stream_events and stage in _STAGE_EVENTS
     for number, hook in enumerate(hooks, 1):
-        name = _hook_name(hook)
+        target = _callable_of(hook, ctx.options.sync_api)
+        name = _hook_name(target)
         if announce:
             yield _hook_event(ctx, stage, "started", name, available)
         try:
-            await call_hook(hook, available)
+            await call_hook(target, available)
         except (InputCheckError, OutputCheckError) as exc:
             _refused(ctx, exc)
             raise

@@ -35,6 +35,7 @@ from agno_core.tools import Function
 
 if TYPE_CHECKING:
     from agno_core.db._sql import SqlDb
+    from agno_core.guardrails import BaseGuardrail
     from agno_core.memory._manager import MemoryManager
     from agno_core.models.base import Model
     from agno_core.models.message import Message
@@ -262,8 +263,8 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         followups: bool | FollowupConfig = False,
         num_followups: int | None = None,
         followup_model: Model | None = None,
-        pre_hooks: Sequence[Callable[..., Any]] | None = None,
-        post_hooks: Sequence[Callable[..., Any]] | None = None,
+        pre_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None = None,
+        post_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None = None,
         stream: bool | None = None,
         stream_events: bool | None = None,
         background_concurrency: int = 100,

@@ -83,6 +83,23 @@ PUBLIC_ALL: dict[str, list[str]] = {
         "RunNotFoundError",
         "StopAgentRun",
     ],
+    "agno_core.guardrails": [
+        "BaseGuardrail",
+        "OpenAIModerationGuardrail",
+        "PIIDetectionGuardrail",
+        "PromptInjectionGuardrail",
+    ],
+    "agno_core.guardrails.base": ["BaseGuardrail"],
+    "agno_core.guardrails.openai": [
+        "MODERATION_CATEGORIES",
+        "ModerationCategory",
+        "OpenAIModerationGuardrail",
+    ],
+    "agno_core.guardrails.pii": ["PIIDetectionGuardrail"],
+    "agno_core.guardrails.prompt_injection": [
+        "DEFAULT_INJECTION_PATTERNS",
+        "PromptInjectionGuardrail",
+    ],
     "agno_core.hooks": ["hook", "should_run_in_background"],
     "agno_core.hooks.decorator": ["hook", "should_run_in_background"],
     "agno_core.memory": ["MemoryManager", "UserMemory"],
