@@ -9,6 +9,7 @@ from agno_core._session_name import SessionNameApi
 from agno_core._session_summary import read_summary
 from agno_core._sync import run_sync
 from agno_core.metrics import SessionMetrics
+from agno_core.run._options import SYNC_API
 from agno_core.run.base import RunStatus
 from agno_core.session._messages import HISTORY_SKIP_STATUSES, select_messages
 
@@ -334,7 +335,8 @@ class SessionApi(SessionNameApi):
             write(output.get_content_as_string() + "\n")
 
     def print_response(self, input: Any, *, stream: bool | None = None, **kwargs: Any) -> None:
-        """Synchronous `aprint_response`."""
+        """Synchronous `aprint_response` (its run is a sync run, as `run`'s)."""
+        kwargs[SYNC_API] = True
         run_sync(self.aprint_response(input, stream=stream, **kwargs))
 
 

@@ -19,7 +19,7 @@ from agno_core.exceptions import RunNotContinuableError, RunNotFoundError
 from agno_core.run._context import RunContext
 from agno_core.run._engine import consume, stream_run
 from agno_core.run._ids import check_id
-from agno_core.run._options import RunOptions
+from agno_core.run._options import SYNC_API, RunOptions
 from agno_core.run._output import RunOutput
 from agno_core.run._pause import mark_resume
 from agno_core.run._registry import ActiveRun, local_runs
@@ -139,6 +139,7 @@ class ContinueApi:
             RunNotContinuableError: the run is not paused, or an external result is missing.
         """
         updated_tools = kwargs.pop("updated_tools", None)
+        sync_api = bool(kwargs.pop(SYNC_API, False))
         if kwargs:
             check_arguments("Agent.continue_run", kwargs)
         if run_response is None and run_id is None:
@@ -156,7 +157,10 @@ class ContinueApi:
             "user_id": user_id,
             "session_id": session_id,
             "options": RunOptions(
-                dependencies=dependencies, metadata=metadata, debug_mode=debug_mode
+                dependencies=dependencies,
+                metadata=metadata,
+                debug_mode=debug_mode,
+                sync_api=sync_api,
             ),
         }
         if stream:
@@ -168,6 +172,7 @@ class ContinueApi:
     ) -> Any:
         """Synchronous `acontinue_run` (same arguments); with ``stream=True`` an iterator."""
         stream = self.stream if stream is None else stream
+        kwargs[SYNC_API] = True  # the tool calls run one after another, as in Agno's sync API
         if stream:
             return iterate_sync(self.acontinue_run(run_response, stream=True, **kwargs))
         return run_sync(self.acontinue_run(run_response, stream=False, **kwargs))

@@ -239,6 +239,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             "run_error",
             content=message,
             error_type=_error_type(exc),
+            error_id=getattr(exc, "error_id", None),
+            additional_data=getattr(exc, "additional_data", None),
             run_output=o,
         )
         o.events = [*(o.events or ()), error_event]
@@ -279,7 +281,7 @@ async def _on_cancelled(ctx: RunContext) -> bool:
         if not delivered_by_drive and not parent_cancelled and task is not None:
             task.uncancel()
         propagate = parent_cancelled or (task is not None and task.cancelling() > 0)
-        reason = active.cancel_reason or "cancelled by request"
+        reason = active.cancel_reason or f"Run {ctx.output.run_id} was cancelled"
         status = RunStatus.cancelled
     else:
         propagate = True

@@ -372,7 +372,12 @@ class RunCompletedEvent(BaseRunEvent):
 
 @dataclass(kw_only=True, slots=True)
 class RunErrorEvent(BaseRunEvent):
+    """The run ended ERROR: ``content`` is the reason; a refusing check's ``error_type``,
+    ``error_id`` (its trigger) and ``additional_data`` come from its exception, as in Agno."""
+
     error_type: str | None = None
+    error_id: str | None = None
+    additional_data: dict[str, Any] | None = None
     run_output: RunOutput | None = None
 
 

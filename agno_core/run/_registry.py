@@ -55,14 +55,17 @@ class ActiveRun:
     children: list[ActiveRun] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def flag_cancel(self, reason: str) -> None:
-        """Flag this run and its member runs as cancelled, without interrupting anything."""
+    def flag_cancel(self, reason: str | None = None) -> None:
+        """Flag this run and its member runs as cancelled, without interrupting anything.
+
+        Without a ``reason``, each run's is Agno's ``"Run <its id> was cancelled"``.
+        """
         for run in self._tree():
             if not run.cancel_requested:
                 run.cancel_requested = True
-                run.cancel_reason = reason
+                run.cancel_reason = reason or f"Run {run.run_id} was cancelled"
 
-    def request_cancel(self, reason: str) -> None:
+    def request_cancel(self, reason: str | None = None) -> None:
         """Flag this run and its member runs; interrupt the task if the run is executing."""
         self.flag_cancel(reason)
         if self.task is not None and self.stepping and not self.task.done():
@@ -162,7 +165,7 @@ class LocalRuns:
         if run.parent is not None and run in run.parent.children:
             run.parent.children.remove(run)
 
-    async def acancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
+    async def acancel(self, run_id: str, reason: str | None = None) -> bool | None:
         """`cancel`, then wait (briefly) until the run has stored its final state.
 
         So a caller that reads the run right after ``await acancel_run(...)`` sees it CANCELLED.
@@ -197,7 +200,7 @@ class LocalRuns:
         if watch.idle is not None and watch.task is not asyncio.current_task():
             await watch.idle.wait()
 
-    def cancel(self, run_id: str, reason: str = "cancelled by request") -> bool | None:
+    def cancel(self, run_id: str, reason: str | None = None) -> bool | None:
         """Cancel a run of this process.
 
         Returns:
@@ -256,7 +259,7 @@ class LocalRuns:
                         run = self.active.get(run_id)
                         if run is not None:
                             run.cancel_from_db = True
-                        self.cancel(run_id, "cancelled by request from another process")
+                        self.cancel(run_id)  # asked through the db by another process
                     if time.monotonic() - last_renew >= db.run_lease_seconds / 3.0:
                         await db.arenew_leases(ids)
                         # Also reap runs of dead processes, so they do not wait for a read.

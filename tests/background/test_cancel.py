@@ -71,7 +71,7 @@ async def test_cancel_during_a_model_call_interrupts_it_at_once(
     assert time.monotonic() - started < 5  # nowhere near the 30 s the model would take
     assert out.finished_at is not None
     # nothing was said yet: as in Agno, the reason is the content (and the error)
-    assert out.content == out.error == "cancelled by request"
+    assert out.content == out.error == f"Run {out.run_id} was cancelled"  # Agno's words
 
 
 async def test_cancelled_run_keeps_partial_content_and_spent_tokens(

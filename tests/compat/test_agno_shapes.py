@@ -9,8 +9,9 @@ import pytest
 
 from agno_core.agent import Agent
 from agno_core.db import SqlDb
-from agno_core.exceptions import RunNotFoundError
+from agno_core.exceptions import CheckTrigger, InputCheckError, RunNotFoundError
 from agno_core.models.message import Message, ToolCall
+from agno_core.run.agent import RunErrorEvent
 from agno_core.team import Team
 from pytest_agno.mock import MockOpenAI
 from tests.compat.conftest import AgentMaker
@@ -96,3 +97,23 @@ def test_a_team_model_may_be_a_model_string() -> None:
 async def test_continue_run_by_id_without_a_db_is_run_not_found(mock_model: MockOpenAI) -> None:
     with pytest.raises(RunNotFoundError, match="has none"):
         await Agent().acontinue_run(run_id="r-1")
+
+
+async def test_a_refusing_checks_error_event_carries_its_trigger_and_data(
+    make_agent: AgentMaker, mock_model: MockOpenAI
+) -> None:
+    def no_secrets(run_input: object) -> None:
+        raise InputCheckError(
+            "Potential PII detected in input",
+            check_trigger=CheckTrigger.PII_DETECTED,
+            additional_data={"detected_pii": ["SSN"]},
+        )
+
+    agent = make_agent(pre_hooks=[no_secrets])
+    events = [e async for e in agent.arun("ssn 123-45-6789", stream=True, stream_events=True)]
+
+    error = events[-1]
+    assert isinstance(error, RunErrorEvent)
+    assert (error.error_type, error.error_id) == ("input_check_error", "pii_detected")
+    assert error.additional_data == {"detected_pii": ["SSN"]}
+    assert mock_model.requests == []

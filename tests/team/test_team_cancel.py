@@ -68,7 +68,7 @@ async def test_cancel_cascades_to_the_member_mid_call(
     [member] = result.member_responses
     assert member.status is RunStatus.cancelled
     # nothing said yet: the reason is its content, as in Agno
-    assert member.content == member.error == "cancelled by request"
+    assert member.content == member.error == f"Run {member.run_id} was cancelled"  # Agno's words
     # the tokens already spent are kept: the leader's first call
     assert result.metrics.total_tokens == 46
     assert len(mock_model.requests) == 2  # the leader was not called again
