@@ -5,6 +5,7 @@ Its tokens count as ``memory_model``."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
@@ -40,7 +41,9 @@ def update_user_memory(task: str) -> str:  # pragma: no cover - runs through the
 def memory_tool() -> Function:
     """The ``update_user_memory`` tool (one instance per process)."""
     setattr(update_user_memory, EVENT_STREAM_ATTR, _carry_out)
-    return Function.from_callable(update_user_memory)
+    # Agno hands this tool to the model as a Function object: its schema is closed
+    # (``additionalProperties: false``), as a ``@tool`` function's.
+    return dataclasses.replace(Function.from_callable(update_user_memory), _schema_kind="decorated")
 
 
 def _memory_functions(ctx: RunContext, user_id: str) -> dict[str, Function]:

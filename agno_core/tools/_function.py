@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 import json
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_type_hints, overload
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from agno_core.exceptions import NotSupportedError
+from agno_core.tools._docstring import parse_docstring
+from agno_core.tools._schema import SchemaKind, arguments_schema, wire_parameters
 from agno_core.tools._user_input import UserInputField
 
 __all__ = ["INJECTED_PARAMS", "Function", "ToolError", "ToolResult", "tool"]
@@ -21,45 +23,9 @@ __all__ = ["INJECTED_PARAMS", "Function", "ToolError", "ToolResult", "tool"]
 # team, and the run's context. They are left out of the tool's schema.
 INJECTED_PARAMS = ("agent", "team", "run_context")
 
-_ARGS_HEADER = re.compile(r"^\s*(Args|Arguments|Parameters)\s*:\s*$")
-_SECTION_HEADER = re.compile(r"^\s*[A-Z][A-Za-z ]*:\s*$")
-_PARAM_LINE = re.compile(r"^\s*(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
-
 
 class ToolError(Exception):
     """Raised for a tool call that cannot be made (unknown tool, arguments that do not validate)."""
-
-
-def _parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """Split a Google-style docstring into its description and per-argument descriptions."""
-    if not doc:
-        return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
-    description: list[str] = []
-    params: dict[str, str] = {}
-    current: str | None = None
-    in_args = False
-    for line in lines:
-        if _ARGS_HEADER.match(line):
-            in_args, current = True, None
-            continue
-        if in_args and _SECTION_HEADER.match(line) and not line.startswith((" ", "\t")):
-            in_args, current = False, "__section__"
-            continue
-        if not in_args:
-            if _SECTION_HEADER.match(line) and not line.startswith((" ", "\t")):
-                in_args = False
-                current = "__section__"
-            elif current != "__section__":
-                description.append(line)
-            continue
-        match = _PARAM_LINE.match(line)
-        if match and (len(line) - len(line.lstrip())) <= 4:
-            current = match.group(1).lstrip("*")
-            params[current] = match.group(3).strip()
-        elif current and line.strip():
-            params[current] = f"{params[current]} {line.strip()}".strip()
-    return "\n".join(description).strip(), params
 
 
 def _type_hints(fn: Callable[..., Any]) -> dict[str, Any]:
@@ -122,7 +88,8 @@ class Function:
         description: What it does (the docstring's summary by default).
         parameters: JSON schema of the arguments.
         entrypoint: The callable (sync or async).
-        strict: Ask the provider for strict argument schemas.
+        strict: Ask the provider for strict argument schemas (None: as the agent decides,
+            strict when it asks for a structured output natively, as in Agno).
         show_result: The result is also part of the run's answer, before the model's final
             words (streamed as a ``RunContent`` event when it comes), as in Agno.
         stop_after_tool_call: End the run with the tool's result as the content.
@@ -156,7 +123,7 @@ class Function:
     description: str = ""
     parameters: dict[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
     entrypoint: Callable[..., Any]
-    strict: bool = False
+    strict: bool | None = None
     show_result: bool = False
     stop_after_tool_call: bool = False
     injected_params: tuple[str, ...] = ()
@@ -178,6 +145,12 @@ class Function:
     cache_ttl: int = 3600
     # (name, type, description, default) of each argument the user may be asked for.
     _user_input_spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
+    # How the tool reached the agent, which decides how its schema is sent (see _schema.py).
+    _schema_kind: SchemaKind = "callable"
+    # `parameters` as built under Agno's agent-level strict mode (None: not from a signature).
+    _strict_parameters: dict[str, Any] | None = None
+    # The human-in-the-loop flags Agno sends with the definition (those set explicitly).
+    _wire_flags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.user_input_fields:
@@ -220,7 +193,7 @@ class Function:
         *,
         name: str | None = None,
         description: str | None = None,
-        strict: bool = False,
+        strict: bool | None = None,
         show_result: bool = False,
         stop_after_tool_call: bool = False,
         max_calls: int | None = None,
@@ -238,35 +211,37 @@ class Function:
         ``options``: ``title``, ``annotations``, ``instructions``, ``add_instructions``,
         ``cache_results``, ``cache_dir``, ``cache_ttl`` (see the class).
         """
-        summary, param_docs = _parse_docstring(inspect.getdoc(fn))
+        doc = parse_docstring(inspect.getdoc(fn))
+        param_docs = {
+            arg: f"({kind}) {text}" if kind else text for arg, (kind, text) in doc.params.items()
+        }
         hints = _type_hints(fn)
         fields: dict[str, Any] = {}
         injected: list[str] = []
+        schema_hints: dict[str, Any] = {}
+        required: list[str] = []
         for param in inspect.signature(fn).parameters.values():
             if param.name in INJECTED_PARAMS:
                 injected.append(param.name)
                 continue
             if param.name in ("self", "cls"):
                 continue
+            # Agno describes *args/**kwargs like any argument; they are not validated.
+            schema_hints[param.name] = hints.get(param.name)
+            if param.default is param.empty:
+                required.append(param.name)
             if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
                 continue
             annotation = hints.get(param.name, Any)
             default = ... if param.default is param.empty else param.default
-            from pydantic import Field
-
             fields[param.name] = (
                 annotation,
-                Field(default, description=param_docs.get(param.name) or None),
+                Field(default, description=doc.params.get(param.name, (None, ""))[1] or None),
             )
         tool_name: str = name or getattr(fn, "__name__", None) or type(fn).__name__
         model = create_model(
             f"{tool_name}_arguments", __config__=ConfigDict(arbitrary_types_allowed=True), **fields
         )
-        schema = model.model_json_schema()
-        schema.pop("title", None)
-        for prop in schema.get("properties", {}).values():
-            prop.pop("title", None)
-        schema.setdefault("properties", {})
         user_fields = tuple(user_input_fields or ())
         spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
         if requires_user_input or user_fields:
@@ -274,20 +249,22 @@ class Function:
                 (
                     name,
                     hints.get(name, str),
-                    param_docs.get(name) or None,
+                    doc.params.get(name, (None, ""))[1] or None,
                     None if info.is_required() else info.default,
                 )
                 for name, (_, info) in fields.items()
             )
             # The model is not asked for what only the user gives.
             for name in user_fields:
-                schema["properties"].pop(name, None)
-            if "required" in schema:
-                schema["required"] = [n for n in schema["required"] if n not in user_fields]
+                schema_hints.pop(name, None)
+            required = [n for n in required if n not in user_fields]
+        schema = arguments_schema(schema_hints, param_docs, required)
+        strict_schema = arguments_schema(schema_hints, param_docs, required, strict=True)
         return cls(
             name=tool_name,
-            description=description if description is not None else summary,
+            description=description if description is not None else doc.description,
             parameters=schema,
+            _strict_parameters=strict_schema,
             entrypoint=fn,
             strict=strict,
             show_result=show_result,
@@ -306,11 +283,26 @@ class Function:
             **options,
         )
 
-    def to_openai_schema(self) -> dict[str, Any]:
-        """The ``{"name", "description", "parameters"}`` part of an OpenAI function tool."""
-        data: dict[str, Any] = {"name": self.name, "parameters": self.parameters}
-        if self.description:
-            data["description"] = self.description
+    def to_openai_schema(self, *, agent_strict: bool = False) -> dict[str, Any]:
+        """The function definition Agno sends: ``name``, ``description``, ``parameters``, then
+        ``strict`` and the human-in-the-loop flags when Agno sends them.
+
+        ``agent_strict``: the agent asks for a structured output natively, which makes every
+        tool without its own ``strict`` strict (as in Agno).
+        """
+        strict = self.strict if self.strict is not None else agent_strict
+        data: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            # A copy: adapters may adjust what they send.
+            "parameters": copy.deepcopy(
+                wire_parameters(self.parameters, self._strict_parameters, self._schema_kind, strict)
+            ),
+        }
+        if self.strict is not None or agent_strict:
+            data["strict"] = strict
+        for flag in self._wire_flags:
+            data[flag] = getattr(self, flag)
         return data
 
     def parse_arguments(self, raw: str | dict[str, Any] | None) -> dict[str, Any]:
@@ -357,16 +349,16 @@ def tool(
     *,
     name: str | None = None,
     description: str | None = None,
-    strict: bool = False,
+    strict: bool | None = None,
     show_result: bool = False,
     stop_after_tool_call: bool = False,
     max_calls: int | None = None,
     pre_hook: Callable[..., Any] | None = None,
     post_hook: Callable[..., Any] | None = None,
-    requires_confirmation: bool = False,
+    requires_confirmation: bool | None = None,
     requires_user_input: bool = False,
     user_input_fields: Sequence[str] | None = None,
-    external_execution: bool = False,
+    external_execution: bool | None = None,
     external_execution_silent: bool = False,
     title: str | None = None,
     annotations: dict[str, Any] | None = None,
@@ -385,16 +377,16 @@ def tool(
     *,
     name: str | None = None,
     description: str | None = None,
-    strict: bool = False,
+    strict: bool | None = None,
     show_result: bool = False,
     stop_after_tool_call: bool = False,
     max_calls: int | None = None,
     pre_hook: Callable[..., Any] | None = None,
     post_hook: Callable[..., Any] | None = None,
-    requires_confirmation: bool = False,
+    requires_confirmation: bool | None = None,
     requires_user_input: bool = False,
     user_input_fields: Sequence[str] | None = None,
-    external_execution: bool = False,
+    external_execution: bool | None = None,
     external_execution_silent: bool = False,
     title: str | None = None,
     annotations: dict[str, Any] | None = None,
@@ -418,8 +410,15 @@ def tool(
             "tool(tool_hooks=...) is not supported by agno_core: use pre_hook= and post_hook="
         )
 
+    # Agno sends the human-in-the-loop flags a @tool was given explicitly, even False ones.
+    given = {
+        "requires_confirmation": requires_confirmation,
+        "external_execution": external_execution,
+    }
+    wire_flags = tuple(flag for flag, value in given.items() if value is not None)
+
     def wrap(f: Callable[..., Any] | Callable[..., Awaitable[Any]]) -> Function:
-        return Function.from_callable(
+        function = Function.from_callable(
             f,
             name=name,
             description=description,
@@ -429,10 +428,10 @@ def tool(
             max_calls=max_calls,
             pre_hook=pre_hook,
             post_hook=post_hook,
-            requires_confirmation=requires_confirmation,
+            requires_confirmation=bool(requires_confirmation),
             requires_user_input=requires_user_input,
             user_input_fields=user_input_fields,
-            external_execution=external_execution,
+            external_execution=bool(external_execution),
             external_execution_silent=external_execution_silent,
             title=title,
             annotations=annotations,
@@ -442,5 +441,6 @@ def tool(
             cache_dir=cache_dir,
             cache_ttl=cache_ttl,
         )
+        return dataclasses.replace(function, _schema_kind="decorated", _wire_flags=wire_flags)
 
     return wrap(fn) if fn is not None else wrap

@@ -93,8 +93,11 @@ class Toolkit:
             flags["show_result"] = True
         if getattr(self, "cache_results", False):
             flags.update(cache_results=True, cache_ttl=self.cache_ttl, cache_dir=self.cache_dir)
-        if flags:
-            function = dataclasses.replace(function, **flags)
+        # Agno sends every toolkit tool's confirmation and external-execution flags, and uses a
+        # @tool method's schema as the decorator built it.
+        kind = "toolkit_decorated" if function._schema_kind == "decorated" else "toolkit"
+        flags.update(_schema_kind=kind, _wire_flags=("requires_confirmation", "external_execution"))
+        function = dataclasses.replace(function, **flags)
         self.functions[function.name] = function
 
     def get_functions(self) -> dict[str, Function]:

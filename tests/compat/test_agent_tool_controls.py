@@ -92,7 +92,7 @@ async def test_refresh_tools_per_step_offers_new_tools_on_the_next_call(
     run = await agent.arun("go")
 
     offered = [tool_names(r) for r in mock_model.requests]
-    both = ["unlock_tools", "follow_up_tool"]
+    both = ["follow_up_tool", "unlock_tools"]  # sorted by name, as Agno sends them
     assert offered == [["unlock_tools"], both, both]
     assert [t.result for t in run.tools] == ["unlocked", "done"]
 
@@ -145,5 +145,5 @@ async def test_tool_registry_exposes_tools_registered_during_the_run(
     run = await make_agent(tools=registry).arun("go")
 
     assert tool_names(mock_model.requests[0]) == ["unlock_tools"]
-    assert tool_names(mock_model.requests[1]) == ["unlock_tools", "follow_up_tool"]
+    assert tool_names(mock_model.requests[1]) == ["follow_up_tool", "unlock_tools"]
     assert run.tools[-1].result == "follow-up done"

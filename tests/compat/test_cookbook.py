@@ -253,7 +253,7 @@ def test_search_session_history(
 
     run_example(SEARCH_SESSION_HISTORY, tmp_path, monkeypatch)
 
-    assert tool_names(mock_model.requests[0]) == ["search_past_sessions", "read_past_session"]
+    assert tool_names(mock_model.requests[0]) == ["read_past_session", "search_past_sessions"]
     alice = conversation(mock_model.requests[3])[-1][1]
     bob = conversation(mock_model.requests[5])[-1][1]
     assert '"session_id": "session_cooking"' in alice and '"session_id": "session_space"' in alice
@@ -596,7 +596,7 @@ def test_callable_tools(
     assert "--> Resolving tools for role: admin" in out
     assert [tool_names(r) for r in mock_model.requests] == [
         ["search_web"],
-        ["search_web", "search_internal_docs", "get_account_balance"],
+        ["get_account_balance", "search_internal_docs", "search_web"],
     ]
 
 

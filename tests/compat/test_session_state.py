@@ -173,7 +173,7 @@ async def test_tool_factory_gets_the_session_state(agent_on: Maker, mock_model: 
 
     assert [tool_names(r) for r in mock_model.requests] == [
         ["search_web"],
-        ["search_web", "internal_docs"],
+        ["internal_docs", "search_web"],
     ]
 
 

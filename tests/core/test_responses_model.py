@@ -126,20 +126,20 @@ async def test_tool_loop_sends_function_call_outputs(
     assert run.status is RunStatus.completed
     assert run.content == "5 and 6"
     first, second = (r.json for r in mock_model.requests)
+    # Agno's form: the Chat Completions definition flattened, no defaults, no strict flag.
     assert first["tools"] == [
         {
-            "type": "function",
             "name": "add",
             "description": "Add two numbers.",
             "parameters": {
                 "type": "object",
                 "properties": {
                     "a": {"type": "integer", "description": "The first number."},
-                    "b": {"type": "integer", "default": 1, "description": "The second number."},
+                    "b": {"type": "integer", "description": "The second number."},
                 },
                 "required": ["a"],
             },
-            "strict": False,
+            "type": "function",
         }
     ]
     calls = [item for item in second["input"] if item.get("type") == "function_call"]

@@ -56,9 +56,10 @@ def test_schema_from_signature_and_google_docstring() -> None:
     schema = fn.to_openai_schema()
 
     assert schema["name"] == "forecast"
+    # Agno's docstring conventions: summary and body joined by one newline, a typed argument
+    # described as "(type) ...", a continued description keeps its line break.
     assert (
-        schema["description"]
-        == "Forecast the weather for a city.\n\nUses the best model available."
+        schema["description"] == "Forecast the weather for a city.\nUses the best model available."
     )
     params = schema["parameters"]
     assert params["type"] == "object"
@@ -66,20 +67,22 @@ def test_schema_from_signature_and_google_docstring() -> None:
     props = params["properties"]
     assert list(props) == ["city", "days", "unit", "tags", "origin"]
     assert props["city"] == {"type": "string", "description": "The city's name."}
-    assert props["days"] == {
-        "type": "integer",
-        "default": 3,
-        "description": "How many days, at most ten.",
+    # No defaults on the wire (Agno sends none).
+    assert props["days"] == {"type": "integer", "description": "(int) How many days,\nat most ten."}
+    assert props["unit"] == {
+        "type": "string",
+        "enum": ["c", "f"],
+        "description": "Temperature unit.",
     }
-    assert props["unit"]["enum"] == ["c", "f"]
-    assert props["unit"]["default"] == "c"
     assert props["tags"]["anyOf"] == [
         {"type": "array", "items": {"type": "string"}},
         {"type": "null"},
     ]
     assert props["tags"]["description"] == "Labels to attach."
     assert "Returns" not in json.dumps(schema)
-    assert "Point" in params["$defs"]
+    # Pydantic models are inlined, not referenced.
+    assert "$defs" not in params
+    assert props["origin"]["anyOf"][0]["title"] == "Point"
 
 
 def test_arguments_are_validated_and_coerced() -> None:

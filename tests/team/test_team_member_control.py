@@ -77,9 +77,9 @@ async def test_share_member_interactions_tells_later_members_what_earlier_ones_s
     assert user_of(weather) == "Weather in Oslo?"  # the first member has nothing to be told
     assert user_of(clock) == (
         "<member_interaction_context>\n"
-        "Results of the members who worked before you:\n"
+        "See below interactions with other team members.\n"  # Agno's words and its blank lines
         "Member: Weather\nTask: Weather in Oslo?\nResponse: Snowing.\n\n"
-        "</member_interaction_context>\n\nTime in Oslo?"
+        "</member_interaction_context>\n\n\nTime in Oslo?"
     )
 
 
@@ -114,7 +114,7 @@ async def test_add_team_history_to_members_sends_the_last_team_runs(
     second, third = of_model(mock_model.requests, WEATHER_MODEL)
     assert user_of(second) == (
         "<team_history_context>\n[run-1]\ninput: Hi\nresponse: Hello!\n\n"
-        "</team_history_context>\n\nWeather in Rome?"
+        "</team_history_context>\n\n\nWeather in Rome?"  # Agno's three newlines
     )
     # num_team_history_runs=1: only the run before, not the first one
     assert user_of(third).startswith(
@@ -201,8 +201,8 @@ async def test_add_tool_and_set_tools_change_the_leaders_tools(
     await team.arun("y")
 
     first, second = mock_model.requests
-    assert list(tool_specs(first)) == ["lookup", "delegate_task_to_member"]
-    assert list(tool_specs(second)) == ["other", "delegate_task_to_member"]
+    assert list(tool_specs(first)) == ["delegate_task_to_member", "lookup"]  # by name, as Agno
+    assert list(tool_specs(second)) == ["delegate_task_to_member", "other"]
 
 
 # -- streaming and printing -------------------------------------------------------------------

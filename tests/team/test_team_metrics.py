@@ -196,7 +196,7 @@ async def test_leader_tools_count_as_the_teams_own_tool_calls(
 
     result = await team.arun("Weather and time in Paris today?")
 
-    assert tool_names(mock_model.requests[0]) == ["get_date", "delegate_task_to_member"]
+    assert tool_names(mock_model.requests[0]) == ["delegate_task_to_member", "get_date"]  # by name
     details = result.metrics.details
     assert [t.tool_name for t in details["tool_call"]] == [
         "get_date",

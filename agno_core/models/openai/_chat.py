@@ -21,7 +21,7 @@ from agno_core.models.base import (
 )
 from agno_core.models.finish_reason import map_openai_finish_reason
 from agno_core.models.message import Message, ToolCall
-from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
+from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schemas
 from agno_core.models.openai._send import create
 
 __all__ = ["OpenAIChat", "chat_usage"]
@@ -126,7 +126,7 @@ class OpenAIChat(OpenAIBase):
         )
         if request.tools:
             params["tools"] = [
-                {"type": "function", "function": tool_schema(f)} for f in request.tools
+                {"type": "function", "function": schema} for schema in tool_schemas(self, request)
             ]
             if request.tool_choice is not None:
                 params["tool_choice"] = request.tool_choice

@@ -24,11 +24,17 @@ from agno_core.models.base import (
     ModelProviderError,
     ModelRequest,
     ModelStreamItem,
-    strict_schema,
 )
 from agno_core.tools import Function
 
-__all__ = ["OpenAIBase", "async_twin_kwargs", "provider_error", "retryable", "tool_schema"]
+__all__ = [
+    "OpenAIBase",
+    "async_twin_kwargs",
+    "provider_error",
+    "retryable",
+    "tool_schema",
+    "tool_schemas",
+]
 
 _log = logging.getLogger("agno_core.models")
 
@@ -324,17 +330,26 @@ def retryable(exc: ModelProviderError) -> bool:
     return not any(pattern in message for pattern in _CONTEXT_WINDOW)
 
 
-def tool_schema(function: Function) -> dict[str, Any]:
-    """A function tool's ``name``/``description``/``parameters`` (plus ``strict`` when set).
+def tool_schemas(model: OpenAIBase, request: ModelRequest) -> list[dict[str, Any]]:
+    """The request's function definitions as Agno sends them, sorted by name (Agno sorts them
+    so the request prefix stays stable for prompt caching).
 
-    OpenAI's strict mode rejects open objects and optional properties, so a strict tool's
-    parameters are sent closed (every property required, ``additionalProperties: false``).
+    When the agent asks for a structured output natively (a schema, not JSON mode), Agno sends
+    every tool without its own ``strict`` in strict mode.
     """
-    schema = function.to_openai_schema()
-    if function.strict:
-        schema["parameters"] = strict_schema(schema["parameters"])
-        schema["strict"] = True
-    return schema
+    agent_strict = (
+        request.output_schema is not None
+        and not request.json_mode
+        and model.supports_native_structured_outputs
+    )
+    schemas = [tool_schema(f, agent_strict=agent_strict) for f in request.tools]
+    return sorted(schemas, key=lambda schema: str(schema["name"]))
+
+
+def tool_schema(function: Function, *, agent_strict: bool = False) -> dict[str, Any]:
+    """A function tool's definition: ``name``, ``description``, ``parameters`` (see
+    `Function.to_openai_schema`)."""
+    return function.to_openai_schema(agent_strict=agent_strict)
 
 
 def provider_error(exc: Exception, model_id: str) -> ModelProviderError:

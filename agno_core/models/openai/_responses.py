@@ -21,7 +21,7 @@ from agno_core.models.base import (
 )
 from agno_core.models.finish_reason import map_openai_responses_finish_reason
 from agno_core.models.message import Message, ToolCall
-from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schema
+from agno_core.models.openai._common import OpenAIBase, provider_error, tool_schemas
 from agno_core.models.openai._send import create
 
 __all__ = ["OpenAIResponses", "responses_usage"]
@@ -90,6 +90,16 @@ def _result_from_response(response: Any) -> tuple[str | None, list[ToolCall]]:
                 ToolCall(id=item.call_id, name=item.name, arguments=item.arguments or "{}")
             )
     return ("".join(texts) if texts else None), calls
+
+
+def _function_tool(schema: dict[str, Any]) -> dict[str, Any]:
+    """A Responses API function tool: the Chat Completions definition, flattened, with
+    ``type`` last and a property's list ``type`` narrowed to its first entry (as Agno does)."""
+    tool = {**schema, "type": "function"}
+    for prop in tool.get("parameters", {}).get("properties", {}).values():
+        if isinstance(prop.get("type", ""), list):
+            prop["type"] = prop["type"][0]
+    return tool
 
 
 def _format_of(schema: dict[str, Any]) -> dict[str, Any]:
@@ -188,9 +198,7 @@ class OpenAIResponses(OpenAIBase):
         if cap is not None:
             params["max_output_tokens"] = cap
         if request.tools:
-            params["tools"] = [
-                {"type": "function", **tool_schema(f), "strict": f.strict} for f in request.tools
-            ]
+            params["tools"] = [_function_tool(schema) for schema in tool_schemas(self, request)]
             if request.tool_choice is not None:
                 params["tool_choice"] = _tool_choice(request.tool_choice)
         if request.output_schema is not None and request.json_mode:
