@@ -48,6 +48,7 @@ log = logging.getLogger("agno_core")
 DIRECT_CONTENT = "direct_content"
 _INTERACTIONS = "member_interactions"
 _HISTORY = "team_history"
+_DIRECT_ANSWERS = "direct_answers"
 
 
 def _text(value: Any) -> str:
@@ -58,22 +59,55 @@ def _text(value: Any) -> str:
     return json.dumps(value, default=str)
 
 
+def _shown(content: Any) -> str:
+    """A member's non-empty content as the leader reads it: text as written, structured content
+    as Agno gives it (``model_dump_json(indent=2)``, or ``json.dumps(indent=2)``)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, BaseModel):
+        return content.model_dump_json(indent=2)
+    return json.dumps(content, indent=2, ensure_ascii=False, default=str)
+
+
+def _said(result: RunOutput) -> str | None:
+    """The member's content as the leader reads it, or None when it wrote nothing."""
+    content = result.content
+    if content is None or (isinstance(content, str) and not content.strip()):
+        return None
+    return _shown(content)
+
+
+def _streamed(result: RunOutput) -> str:
+    """What Agno's streamed delegation tool returns for a member: the text of the member's
+    content events run together (its content unstripped; structured content compact)."""
+    content = result.content
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, BaseModel):
+        return content.model_dump_json()
+    return json.dumps(content, ensure_ascii=False, default=str)
+
+
 def answer(result: RunOutput) -> str:
-    """What the leader reads of a member's run."""
-    if result.content is None or (isinstance(result.content, str) and not result.content.strip()):
+    """What the leader reads of a member's run (its text stripped, as Agno's tool gives it)."""
+    said = _said(result)
+    if said is None:
         outputs = [t.result for t in result.tools if t.result]
         return ",".join(outputs) if outputs else "The member returned no response."
-    return result.get_content_as_string().strip()
+    return said.strip() if isinstance(result.content, str) else said
 
 
 def _interactions_text(ctx: RunContext) -> str | None:
     done: list[tuple[str, str, str]] = ctx.extra.get(_INTERACTIONS) or []
     if not done:
         return None
-    lines = ["<member_interaction_context>", "Results of the members who worked before you:"]
+    lines = ["<member_interaction_context>", "See below interactions with other team members."]
     for name, task, response in done:
         lines += [f"Member: {name}", f"Task: {task}", f"Response: {response}", ""]
-    lines.append("</member_interaction_context>")
+    # Agno's block ends with a newline, and the parts are then joined by a blank line.
+    lines += ["</member_interaction_context>", ""]
     return "\n".join(lines)
 
 
@@ -106,7 +140,7 @@ async def _team_history_text(team: Team, ctx: RunContext, member: RunnerBase) ->
             if run.content is not None:
                 lines.append(f"response: {run.get_content_as_string()}")
             lines.append("")
-        lines.append("</team_history_context>")
+        lines += ["</team_history_context>", ""]  # ends with a newline, as Agno's
         text = "\n".join(lines)
     cache[key] = text
     return text
@@ -348,11 +382,24 @@ async def run_one_member(
         execution.tool_call_error = True
         execution.result = failure(member, result)
         return
-    execution.result = answer(result)
+    execution.result = (_streamed(result) or answer(result)) if ctx.stream else answer(result)
     if team.respond_directly:
         # The answer was streamed piece by piece as the member wrote it (see `run_member`).
+        _answer_directly(ctx, result)
+
+
+def _answer_directly(ctx: RunContext, result: RunOutput) -> None:
+    """Route mode: the member's content becomes the run's content. When the leader delegated
+    to several members in one response, Agno's run ends with their answers run together in
+    the order they finished (one member's content stays as it is, structured or not)."""
+    answers: list[RunOutput] = ctx.extra.setdefault(_DIRECT_ANSWERS, [])
+    answers.append(result)
+    if len(answers) == 1:
         ctx.extra[DIRECT_CONTENT] = result.content
         ctx.output.content_type = result.content_type
+    else:
+        ctx.extra[DIRECT_CONTENT] = "".join(r.get_content_as_string() for r in answers)
+        ctx.output.content_type = "str"
 
 
 async def run_all_members(
@@ -378,17 +425,32 @@ async def run_all_members(
     async with contextlib.aclosing(steps) as events:
         async for event in events:
             yield event
-    lines: list[str] = []
+    pieces: list[str] = []
     failed = 0
-    for member, result in zip(members, runs, strict=True):
-        name = member.name or member.id
+    for index, (member, result) in enumerate(zip(members, runs, strict=True)):
+        # Agno's sync tool names a member by its name (even None), its async one falls back
+        # to ``agent_<index>``.
+        name = member.name or ("None" if ctx.options.sync_api else f"agent_{index}")
         if result is None:
             failed += 1
-            lines.append(f"Agent {name}: Error - the member could not start")
+            pieces.append(f"Agent {name}: Error - the member could not start")
         elif result.status is not RunStatus.completed:
             failed += 1
-            lines.append(f"Agent {name}: {failure(member, result)}")
+            pieces.append(f"Agent {name}: {failure(member, result)}")
+        elif ctx.stream:
+            pieces.append(_streamed(result))
         else:
-            lines.append(f"Agent {name}: {answer(result)}")
-    execution.result = "\n\n".join(lines)
+            pieces.append(f"Agent {name}: {_broadcast_answer(result)}")
+    # Agno's tool yields one string per member, and the strings run together.
+    execution.result = "".join(pieces)
     execution.tool_call_error = bool(members) and failed == len(members)
+
+
+def _broadcast_answer(result: RunOutput) -> str:
+    """A member's part of the broadcast result: its text as written (not stripped)."""
+    said = _said(result)
+    if said is not None:
+        return said
+    if result.content is None and not result.tools:
+        return "No response from the member agent."
+    return ",".join(t.result or "" for t in result.tools)

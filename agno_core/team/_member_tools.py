@@ -51,7 +51,8 @@ def _delegate_one(team: Team) -> Function:
             "required": ["member_id", "task"],
             "additionalProperties": False,
         },
-        entrypoint=_with_streamer(streamer, concurrent=not team.respond_directly),
+        # Several delegations in one response run together under ``arun``, route mode too.
+        entrypoint=_with_streamer(streamer, concurrent=True),
         # Route mode: the member's answer is the run's answer.
         stop_after_tool_call=team.respond_directly,
         show_result=team.respond_directly,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from enum import Enum
 
-__all__ = ["Task", "TaskList", "TaskStatus"]
+__all__ = ["Task", "TaskList", "TaskStatus", "new_task_id"]
 
 
 class TaskStatus(str, Enum):
@@ -21,11 +22,17 @@ class TaskStatus(str, Enum):
 _TERMINAL = (TaskStatus.completed, TaskStatus.failed)
 
 
+def new_task_id() -> str:
+    """A new task's id: the first 8 hex digits of a uuid4, as Agno's."""
+    return str(uuid.uuid4())[:8]
+
+
 @dataclass(kw_only=True, slots=True)
 class Task:
-    """One task of a team's task list (ids are ``t1``, ``t2``, ... in the order created)."""
+    """One task of a team's task list (``create_task`` numbers them ``t1``, ``t2``, ...; one
+    made directly gets 8 hex digits, as Agno's)."""
 
-    id: str
+    id: str = field(default_factory=lambda: new_task_id())
     title: str
     description: str = ""
     status: TaskStatus = TaskStatus.pending
@@ -55,35 +62,44 @@ class TaskList:
         return False
 
     def refresh(self) -> None:
-        """Recompute blocked tasks; a task whose dependency failed fails too (no deadlock)."""
+        """Recompute blocked tasks, as Agno does: a pending task waiting for a dependency is
+        blocked; a blocked one whose dependency failed fails too (no deadlock), one whose
+        dependencies completed is pending again."""
         for task in self.tasks:
-            if task.status not in (TaskStatus.pending, TaskStatus.blocked):
-                continue
-            failed_dep = any(
-                (dep := self.get(d)) is not None and dep.status is TaskStatus.failed
-                for d in task.dependencies
-            )
-            if failed_dep:
-                task.status = TaskStatus.failed
-                task.result = "Failed: a task it depends on failed."
-            else:
-                task.status = TaskStatus.blocked if self.blocked(task) else TaskStatus.pending
+            if task.status is TaskStatus.blocked:
+                failed_dep = any(
+                    (dep := self.get(d)) is not None and dep.status is TaskStatus.failed
+                    for d in task.dependencies
+                )
+                if failed_dep:
+                    task.status = TaskStatus.failed
+                    task.result = "Automatically failed: a dependency failed."
+                elif not self.blocked(task):
+                    task.status = TaskStatus.pending
+            elif task.status is TaskStatus.pending and self.blocked(task):
+                task.status = TaskStatus.blocked
 
     def all_terminal(self) -> bool:
         return bool(self.tasks) and all(t.status in _TERMINAL for t in self.tasks)
 
     def summary(self) -> str:
+        """The task list as Agno's ``list_tasks`` shows it."""
         if not self.tasks:
-            return "No tasks yet."
-        lines = [f"Tasks ({len(self.tasks)}):"]
+            return "No tasks created yet."
+        counts: dict[str, int] = {}
         for t in self.tasks:
-            who = f"assigned to {t.assignee}" if t.assignee else "unassigned"
-            lines.append(f"- [{t.id}] {t.title}: {t.status.value} ({who})")
+            counts[t.status.value] = counts.get(t.status.value, 0) + 1
+        tally = ", ".join(f"{n} {status}" for status, n in counts.items())
+        lines = [f"Tasks ({len(self.tasks)} total: {tally}):"]
+        for t in self.tasks:
+            who = f" (assigned: {t.assignee})" if t.assignee else " (unassigned)"
+            lines.append(f"  [{t.id}] {t.title} - {t.status.value.upper()}{who}")
             if t.dependencies:
-                lines.append(f"  depends on: {', '.join(t.dependencies)}")
+                lines.append(f"      Depends on: {t.dependencies}")
             if t.result:
-                lines.append(f"  result: {t.result[:200]}")
-            lines.extend(f"  note: {note}" for note in t.notes[-3:])
-        if self.goal_complete:
-            lines.append(f"Goal complete: {self.completion_summary}")
+                preview = t.result[:200] + "..." if len(t.result) > 200 else t.result
+                lines.append(f"      Result: {preview}")
+            lines.extend(f"      Note: {note}" for note in t.notes[-3:])
+        if self.goal_complete and self.completion_summary:
+            lines.append(f"\nGoal marked complete: {self.completion_summary}")
         return "\n".join(lines)

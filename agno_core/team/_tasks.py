@@ -66,9 +66,12 @@ async def create_task(
     for existing in tasks.tasks:
         if existing.title.strip().lower() == title.strip().lower():
             return (
-                f"Task already exists: [{existing.id}] {existing.title} ({existing.status.value})"
+                f"Task already exists: [{existing.id}] {existing.title} "
+                f"(status: {existing.status.value}). Use this task instead of creating a duplicate."
             )
     task = Task(
+        # Agno's ids are 8 random hex digits; predictable ones let a scripted test (and a
+        # cassette) name the task its leader executes next.
         id=f"t{len(tasks.tasks) + 1}",
         title=title,
         description=description,
@@ -77,7 +80,7 @@ async def create_task(
     )
     tasks.tasks.append(task)
     tasks.refresh()
-    return f"Task created: [{task.id}] {task.title} ({task.status.value})"
+    return f"Task created: [{task.id}] {task.title} (status: {task.status.value})"
 
 
 async def update_task_status(
@@ -93,18 +96,23 @@ async def update_task_status(
     try:
         new = TaskStatus(status)
     except ValueError:
-        return f"Invalid status {status!r}: use pending, in_progress, completed or failed."
+        return (
+            f"Invalid status '{status}'. Must be one of: pending, in_progress, completed, failed."
+        )
     if new is TaskStatus.blocked:
-        return "A task is blocked by its dependencies only; it cannot be set to blocked."
+        return (
+            "Cannot manually set status to 'blocked'. Blocked status is managed automatically "
+            "based on task dependencies."
+        )
     tasks = task_list(run_context)
     task = tasks.get(task_id)
     if task is None:
-        return f"No task with id {task_id!r}."
+        return f"Task with ID '{task_id}' not found."
     task.status = new
     if result is not None:
         task.result = result
     tasks.refresh()
-    return f"Task [{task.id}] {task.title}: {task.status.value}."
+    return f"Task [{task.id}] '{task.title}' updated to {task.status.value}."
 
 
 async def list_tasks(run_context: RunContext) -> str:
@@ -121,7 +129,7 @@ async def add_task_note(task_id: str, note: str, run_context: RunContext) -> str
     """
     task = task_list(run_context).get(task_id)
     if task is None:
-        return f"No task with id {task_id!r}."
+        return f"Task with ID '{task_id}' not found."
     task.notes.append(note)
     return f"Note added to task [{task.id}]."
 
@@ -135,40 +143,52 @@ async def mark_all_complete(summary: str, run_context: RunContext) -> str:
     tasks = task_list(run_context)
     tasks.goal_complete = True
     tasks.completion_summary = summary
-    return f"Goal marked complete: {summary}"
+    return f"Goal marked as complete. Summary: {summary}"
 
 
 # -- executing tasks with members ----------------------------------------------------------------
 
 
-def _runnable(team: Team, tasks: TaskList, task_id: str, member_id: str | None) -> Any:
-    """``(task, member)`` for a task that can run now, or the reason it cannot (a string)."""
-    from agno_core.team._roster import find_member
+def _runnable(
+    team: Team, tasks: TaskList, task_id: str, member_id: str | None, *, parallel: bool = False
+) -> Any:
+    """``(task, member)`` for a task that can run now, or the reason it cannot (a string, in
+    the words of Agno's ``execute_task``, or of its ``execute_tasks_parallel``)."""
+    from agno_core.team._roster import find_member, members_text
 
     task = tasks.get(task_id)
     if task is None:
-        return f"No task with id {task_id!r}."
-    if task.status is TaskStatus.blocked:
-        return f"Task [{task.id}] is waiting for its dependencies."
+        return (
+            f"Task '{task_id}' not found." if parallel else f"Task with ID '{task_id}' not found."
+        )
     if task.status not in (TaskStatus.pending, TaskStatus.in_progress):
-        return f"Task [{task.id}] is {task.status.value} and cannot be executed."
+        if parallel:
+            return f"Task [{task_id}] is {task.status.value}, cannot execute."
+        return f"Task [{task_id}] is {task.status.value} and cannot be executed."
     wanted = member_id or task.assignee
     if not wanted:
-        return f"Task [{task.id}] has no assignee: give a member_id."
+        return f"Task [{task_id}] has no assignee. Assign a member_id first."
     member = find_member(team, wanted)
     if member is None:
-        return f"No member with id {wanted!r}."
+        if parallel:
+            return f"Member '{wanted}' not found for task [{task_id}]."
+        return f"Member with ID {wanted} not found. Available members:\n{members_text(team)}"
     return task, member
 
 
 def _settle(task: Task, result: RunOutput, member: RunnerBase) -> str:
-    if result.status is RunStatus.completed:
-        task.status = TaskStatus.completed
-        task.result = answer(result)
-        return f"Task [{task.id}] completed. Result: {task.result}"
-    task.status = TaskStatus.failed
-    task.result = failure(member, result)
-    return f"Task [{task.id}] failed: {task.result}"
+    """Record a member's run on its task; the tool's result, as Agno words it."""
+    if result.status is not RunStatus.completed:
+        task.status = TaskStatus.failed
+        task.result = failure(member, result)
+        return f"Task [{task.id}] failed: {task.result}"
+    task.status = TaskStatus.completed
+    content = result.content
+    if content is None or content == "":
+        task.result = "No content returned"
+        return f"Task [{task.id}] completed with no content."
+    task.result = content if isinstance(content, str) else answer(result)
+    return f"Task [{task.id}] completed. Result: {task.result}"
 
 
 async def _execute_task(
@@ -206,14 +226,15 @@ async def _execute_tasks_parallel(
     chosen: list[tuple[Task, RunnerBase]] = []
     problems: list[str] = []
     for task_id in task_ids or ():
-        found = _runnable(team, tasks, str(task_id), None)
+        found = _runnable(team, tasks, str(task_id), None, parallel=True)
         if isinstance(found, str):
             problems.append(found)
         else:
             chosen.append(found)
     if problems or not chosen:
         execution.tool_call_error = True
-        execution.result = " ".join(problems) or "Give the ids of the tasks to run."
+        # Agno's tool stops at the first task it cannot run.
+        execution.result = problems[0] if problems else "No valid tasks to execute."
         return
     for task, member in chosen:
         task.status = TaskStatus.in_progress

@@ -148,7 +148,27 @@ async def test_a_cancel_reaches_every_member_in_flight(
     assert len(mock_model.requests) == 3  # the leader was not called again
 
 
-async def test_route_mode_keeps_one_delegation_at_a_time(
+async def test_route_mode_runs_delegations_together_and_joins_their_answers(
+    mock_model: MockOpenAI, agno_db: SqlDb
+) -> None:
+    team = _team(agno_db, threading.Barrier(2), mode="route")
+    _two_delegations(mock_model)
+    call(mock_model, "meet", {"who": "weather"}, model=WEATHER_MODEL)
+    call(mock_model, "meet", {"who": "clock"}, model=CLOCK_MODEL)
+    # The weather member answers last.
+    reply(mock_model, "Sunny.", model=WEATHER_MODEL, latency=0.2)
+    reply(mock_model, "10:30.", model=CLOCK_MODEL)
+
+    result = await team.arun("Both?")
+
+    # As in Agno: the answers run together in the order the members finished, and the leader
+    # is not called again.
+    assert result.content == "10:30.Sunny."
+    assert [t.result for t in result.tools] == ["Sunny.", "10:30."]
+    assert [r.model for r in run_requests(mock_model)].count(LEADER) == 1
+
+
+async def test_route_mode_under_run_joins_the_answers_in_call_order(
     mock_model: MockOpenAI, agno_db: SqlDb
 ) -> None:
     team = _team(agno_db, mode="route")
@@ -156,8 +176,8 @@ async def test_route_mode_keeps_one_delegation_at_a_time(
     reply(mock_model, "Sunny.", model=WEATHER_MODEL)
     reply(mock_model, "10:30.", model=CLOCK_MODEL)
 
-    result = await team.arun("Both?")
+    result = await asyncio.to_thread(team.run, "Both?")
 
-    # The member calls were made one after the other, in the leader's order.
+    # One member after the other, in the leader's order; both answers are the run's answer.
     assert [r.model for r in run_requests(mock_model)[1:]] == [WEATHER_MODEL, CLOCK_MODEL]
-    assert result.content == "10:30."
+    assert result.content == "Sunny.10:30."

@@ -249,7 +249,7 @@ async def test_broadcast_gives_every_member_the_same_task(
     clock = of_model(mock_model.requests, CLOCK_MODEL)
     assert [user_of(r) for r in weather + clock] == ["Describe Paris now."] * 2
     [answers] = tool_outputs(mock_model.requests[-1])
-    assert answers == "Agent Weather: Sunny.\n\nAgent Clock: Noon."
+    assert answers == "Agent Weather: Sunny.Agent Clock: Noon."  # run together, as in Agno
     assert [m.agent_id for m in result.member_responses] == ["weather", "clock"]
     assert all(m.parent_run_id == result.run_id for m in result.member_responses)
     assert result.metrics.total_tokens == 48 + 13 + 16 + 65 == model_token_sum(result.metrics)

@@ -220,5 +220,5 @@ async def test_a_nested_team_gets_its_own_history(
     assert user_of(first) == "Time in Oslo?"
     assert user_of(second) == (
         "<team_history_context>\n[run-1]\ninput: Time in Oslo?\nresponse: It is 08:00 in Oslo.\n\n"
-        "</team_history_context>\n\nTime in Oslo?"
+        "</team_history_context>\n\n\nTime in Oslo?"
     )

@@ -13,7 +13,7 @@ import pytest
 
 from agno_core.run.base import RunStatus
 from agno_core.team import TeamMode
-from agno_core.team._task_list import Task, TaskList, TaskStatus
+from agno_core.team._task_list import Task, TaskList, TaskStatus, new_task_id
 from pytest_agno import assert_metrics_consistent
 from tests.team.mode_helpers import (
     ModeTeamMaker,
@@ -95,7 +95,7 @@ async def test_the_leader_plans_members_execute_and_the_goal_ends_the_run(
     assert result.status is RunStatus.completed, result.error
     assert result.content == "Snowing at 08:00 in Oslo."
     first = mock_model.requests[0]
-    assert list(tool_specs(first)) == TASK_TOOLS
+    assert list(tool_specs(first)) == sorted(TASK_TOOLS)  # sorted by name, as Agno sends them
     assert "Tasks mode" in system_of(first)
     assert [user_of(r) for r in of_model(mock_model.requests, WEATHER_MODEL)] == [
         "Weather in Oslo?"
@@ -104,8 +104,8 @@ async def test_the_leader_plans_members_execute_and_the_goal_ends_the_run(
     leaders = of_model(mock_model.requests, LEADER)
     assert len(leaders) == 4  # no extra turn after the goal
     assert tool_outputs(leaders[1]) == [
-        "Task created: [t1] Weather (pending)",
-        "Task created: [t2] Time (pending)",
+        "Task created: [t1] Weather (status: pending)",
+        "Task created: [t2] Time (status: pending)",
     ]
     assert tool_outputs(leaders[2])[2] == (
         "Task [t1] completed. Result: Snowing.\nTask [t2] completed. Result: 08:00."
@@ -136,7 +136,8 @@ async def test_the_leader_is_sent_back_while_tasks_remain(
     leaders = of_model(mock_model.requests, LEADER)
     assert len(leaders) == 4  # create, idle answer, execute, final answer (all tasks done)
     assert user_of(leaders[2]) == (
-        "<current_task_state>\nTasks (1):\n- [t1] Time: pending (assigned to clock)\n"
+        "<current_task_state>\nTasks (1 total: 1 pending):\n"
+        "  [t1] Time - PENDING (assigned: clock)\n"
         "</current_task_state>\n\nContinue: create, execute or update tasks as needed. When the "
         "goal is met, write your answer and call mark_all_complete."
     )
@@ -154,7 +155,7 @@ async def test_a_request_that_needs_no_task_ends_after_one_reminder(
 
     assert result.content == "Hello again!"
     assert len(mock_model.requests) == 2
-    assert user_of(mock_model.requests[1]).startswith("<current_task_state>\nNo tasks yet.")
+    assert user_of(mock_model.requests[1]).startswith("<current_task_state>\nNo tasks created yet.")
 
 
 async def test_max_iterations_bounds_the_loop(
@@ -199,15 +200,20 @@ async def test_bookkeeping_tools_report_to_the_leader(
 
     outputs = tool_outputs(mock_model.requests[1])
     assert outputs == [
-        "Task created: [t1] Look (pending)",
-        "Task already exists: [t1] Look (pending)",
-        "Task created: [t2] Report (blocked)",
+        # Agno's words, each of them.
+        "Task created: [t1] Look (status: pending)",
+        "Task already exists: [t1] Look (status: pending). Use this task instead of creating a "
+        "duplicate.",
+        "Task created: [t2] Report (status: blocked)",
         "Note added to task [t1].",
-        "Task [t1] Look: completed.",
-        "A task is blocked by its dependencies only; it cannot be set to blocked.",
-        "Tasks (2):\n- [t1] Look: completed (assigned to weather)\n  result: Done.\n"
-        "  note: Use Celsius.\n- [t2] Report: pending (unassigned)\n  depends on: t1",
-        "Goal marked complete: All done.",
+        "Task [t1] 'Look' updated to completed.",
+        "Cannot manually set status to 'blocked'. Blocked status is managed automatically based "
+        "on task dependencies.",
+        "Tasks (2 total: 1 completed, 1 pending):\n"
+        "  [t1] Look - COMPLETED (assigned: weather)\n      Result: Done.\n"
+        "      Note: Use Celsius.\n"
+        "  [t2] Report - PENDING (unassigned)\n      Depends on: ['t1']",
+        "Goal marked as complete. Summary: All done.",
     ]
 
 
@@ -233,9 +239,10 @@ async def test_a_failed_member_fails_its_task_and_its_dependents(
     result = await team.arun("Weather summary?")
 
     outputs = tool_outputs(mock_model.requests[2])
-    assert outputs[2] == "Task [t2] is waiting for its dependencies."
+    assert outputs[2] == "Task [t2] is blocked, cannot execute."
     assert outputs[3].startswith("Task [t1] failed: Error: member weather ended ERROR")
-    assert "- [t2] Summary: failed" in outputs[4]  # its dependency failed
+    assert "  [t2] Summary - FAILED (assigned: clock)" in outputs[4]  # its dependency failed
+    assert "Result: Automatically failed: a dependency failed." in outputs[4]
     assert result.content == "Could not get the weather."
     assert [m.status for m in result.member_responses] == [RunStatus.error]
 
@@ -323,3 +330,10 @@ async def test_tasks_deliver_the_leaders_text_with_the_shared_context(
     assert user_of(clock).startswith("<member_interaction_context>")
     assert "Member: Weather\nTask: Weather in Oslo?\nResponse: Snowing." in user_of(clock)
     assert user_of(clock).endswith("Time in Oslo?")
+
+
+def test_created_tasks_are_numbered_and_a_direct_one_has_agnos_id() -> None:
+    ids = {new_task_id() for _ in range(5)}
+    assert len(ids) == 5
+    assert all(len(i) == 8 and int(i, 16) >= 0 for i in ids)
+    assert len(Task(title="x").id) == 8
