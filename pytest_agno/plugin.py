@@ -7,6 +7,11 @@ pytest_agno.plugin"``; guarded by tests/plugin/test_plugin_inert.py). Everything
 agno_core, SQLAlchemy, the PostgreSQL launcher's driver, the marker parsers, the perf engine and
 the report) is imported inside fixtures, for a test with one of the plugin's markers, or behind
 the ``--agno-eval`` options.
+
+This module is what pytest registers: the hooks and the fixtures are defined (or, for the database
+fixtures, re-exported) here; the hooks delegate to ``_plugin_options`` (the options, ini keys and
+``pytest_configure``), ``_plugin_markers`` (marker checks and the scenario markers' run plan) and
+``_asyncio_support``.
 """
 
 from __future__ import annotations
@@ -20,6 +25,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_agno._asyncio_support import OWN_LOOP, event_loop_runner
+from pytest_agno._plugin_markers import (
+    CANCEL_MARKED,
+    build,
+    check_cancelled,
+    check_markers,
+    fail_on_marker_errors,
+    run_plan,
+)
+from pytest_agno._plugin_options import add_options, configure, db_backend
 from pytest_agno._sqlite_fixtures import agno_sqlite_template, copied_db, sqlite_db
 from pytest_agno.postgres._db_fixtures import agno_pg_tables_pool, pg_db
 from pytest_agno.postgres._fixtures import agno_pg_pool, agno_pg_server, pg_url
@@ -30,7 +44,7 @@ if TYPE_CHECKING:
     from agno_core.team import Team
     from pytest_agno.mock._openai import MockOpenAI
     from pytest_agno.perf._eval import PerfEval
-    from pytest_agno.scenarios._runs import CancelScenario, RunPlan
+    from pytest_agno.scenarios._runs import CancelScenario
 
 __all__ = [
     "agno_pg_pool",
@@ -47,135 +61,11 @@ MOCK_API_KEY = "sk-agno-mock-key"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("agno", "agno_core agent testing")
-    group.addoption(
-        "--agno-pg-url",
-        dest="agno_pg_url",
-        default=None,
-        help="Use this PostgreSQL server (a postgresql:// URL with rights to create databases) "
-        "instead of starting one from the machine's binaries. Env: AGNO_PG_URL.",
-    )
-    parser.addini("agno_pg_url", "Default for --agno-pg-url.", default="")
-    group.addoption(
-        "--agno-db",
-        dest="agno_db",
-        choices=("sqlite", "postgres"),
-        default=None,
-        help="Backend of the agno_db fixture (and so of the agent/team fixtures): sqlite "
-        "(default, a file in the test's tmp dir) or postgres (a fresh database per test).",
-    )
-    parser.addini("agno_db", "Default for --agno-db.", default="sqlite")
-    group.addoption(
-        "--agno-eval",
-        action="store_true",
-        dest="agno_eval",
-        default=None,
-        help="Report every perf_eval and the agent/team run metrics of each test at the end of "
-        "the session (implied by the other --agno-eval-* options but --agno-eval-dir).",
-    )
-    parser.addini("agno_eval", "Default for --agno-eval.", type="bool", default=False)
-    group.addoption(
-        "--agno-record",
-        dest="agno_record",
-        choices=("none", "once", "new_episodes", "all"),
-        default=None,
-        help="Cassette tests (@pytest.mark.agno_cassette): none (default: replay only, a call "
-        "with no recording fails), once (record a missing cassette), new_episodes (replay known "
-        "calls, record new ones) or all (re-record). Recording calls the real endpoint "
-        "(OPENAI_API_KEY, OPENAI_BASE_URL).",
-    )
-    parser.addini("agno_record", "Default for --agno-record.", default="")
-    parser.addini(
-        "agno_cassette_dir",
-        "Where cassettes go, relative to the rootdir (default: cassettes/ next to each test file).",
-        default="",
-    )
-    parser.addini(
-        "agno_cassette_redact",
-        "Extra regular expressions redacted from every cassette (one per line).",
-        type="linelist",
-        default=[],
-    )
-    for name, metavar, text in _EVAL_OPTIONS:
-        group.addoption(f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=text)
-        parser.addini(name, f"Default for --{name.replace('_', '-')}.", default="")
-
-
-_EVAL_OPTIONS = (
-    ("agno_eval_json", "PATH", "Write the --agno-eval report as JSON to PATH."),
-    (
-        "agno_eval_html",
-        "PATH",
-        "Write the --agno-eval report as one self-contained HTML page (with plots) to PATH.",
-    ),
-    (
-        "agno_eval_dir",
-        "DIR",
-        "Where named baselines are kept (default: .agno-eval under the rootdir).",
-    ),
-    (
-        "agno_eval_save",
-        "NAME",
-        "Save this session's perf evals as baseline NAME (DIR/NAME.json; a path also works).",
-    ),
-    (
-        "agno_eval_compare",
-        "NAME|PATH",
-        "Compare every perf eval with this baseline; a missing baseline is reported, not an error.",
-    ),
-    (
-        "agno_eval_fail",
-        "EXPR",
-        "Fail a test whose perf eval regressed against the compare baseline: comma-separated "
-        "conditions, e.g. 'regression' or 'runtime>10%%,growth>1KiB' "
-        "(metrics: runtime, p95, memory, growth, any).",
-    ),
-    (
-        "agno_eval_history",
-        "DIR",
-        "Append this session's perf eval results (with commit and machine) to DIR/history.jsonl; "
-        "the HTML report then plots each eval's runtime and growth over the last runs.",
-    ),
-    (
-        "agno_eval_history_size",
-        "N",
-        "How many runs --agno-eval-history keeps (default 50; older ones are dropped).",
-    ),
-    (
-        "agno_eval_confirm",
-        "N",
-        "Measure an eval again, up to N times, when it broke a --agno-eval-fail rule or passed "
-        "only by its load allowance; a rerun decides, unless the other measurement was made "
-        "under mild, lesser load (default 1; 0 judges the first measurement alone).",
-    ),
-)
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from pytest_agno.perf._keywords import MARKER_HELP
-
-    for line in MARKER_HELP:
-        config.addinivalue_line("markers", line)
-    if config.getoption("agno_record", None) or config.getini("agno_record"):
-        from pytest_agno.mock._cassette_options import validate_ini
-
-        validate_ini(config)
-    names = ("agno_eval", *(name for name, _, _ in _EVAL_OPTIONS))
-    if not any(config.getoption(name, None) or config.getini(name) for name in names):
-        return  # no --agno-eval* option: perf_eval runs with no settings (no report, no baseline)
-    from pytest_agno.perf._settings import SETTINGS_KEY, read_settings
-
-    settings = read_settings(config)
-    config.stash[SETTINGS_KEY] = settings
-    if settings.report:
-        from pytest_agno.report._session import SESSION_KEY, EvalSession
-
-        session = EvalSession(config, settings)
-        config.stash[SESSION_KEY] = session
-        config.pluginmanager.register(session, "agno-eval-session")
-
-
-_MARKER_ERRORS = pytest.StashKey[list[str]]()
+    configure(config)
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -217,65 +107,21 @@ def pytest_fixture_setup(
         return (yield)
 
 
-_CANCEL_MARKED = pytest.StashKey[bool]()
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if not any(mark.name.startswith("agno_") for mark in item.iter_markers()):
-            continue  # nothing of the plugin's to check (and its parsers stay unimported)
-        from pytest_agno.perf._markers import marker_errors
-
-        if item.get_closest_marker("agno_cancel") is not None:
-            item.stash[_CANCEL_MARKED] = True
-        errors = marker_errors(item)
-        cassette = item.get_closest_marker("agno_cassette")
-        if cassette is not None:
-            from pytest_agno.mock._cassette_options import cassette_marker_kwargs
-
-            try:
-                cassette_marker_kwargs(cassette)
-            except ValueError as error:
-                errors.append(f"{item.nodeid}: @pytest.mark.agno_cassette: {error}")
-        if errors:
-            item.stash[_MARKER_ERRORS] = errors
+    check_markers(items)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    errors = item.stash.get(_MARKER_ERRORS, None)
-    if errors:
-        pytest.fail("pytest_agno: invalid marker arguments: " + "; ".join(errors), pytrace=False)
+    fail_on_marker_errors(item)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     result = yield  # a test that failed fails with its own error, not this check
-    if item.stash.get(_CANCEL_MARKED, False):
-        _check_cancelled(item)
+    if item.stash.get(CANCEL_MARKED, False):
+        check_cancelled(item)
     return result
-
-
-def _check_cancelled(item: pytest.Item) -> None:
-    """Fail a test marked ``agno_cancel`` whose scenario never ran (it would pass untested)."""
-    plan = item.stash.get(_RUN_PLAN, None)
-    if plan is not None and plan.cancel is not None and plan.cancel.done:
-        return
-    mark = item.get_closest_marker("agno_cancel")
-    when = (mark.kwargs.get("when") or (mark.args or (None,))[0]) if mark is not None else None
-    pytest.fail(
-        f"@pytest.mark.agno_cancel(when={when!r}) never cancelled anything: the test made no run "
-        "it applies to, i.e. a first `await x.arun(...)` or `x.run(...)` (not streamed, without "
-        "background=) of the agent/team fixtures or of what agent_factory/team_factory built",
-        pytrace=False,
-    )
-
-
-def _db_backend(config: pytest.Config) -> str:
-    value = config.getoption("agno_db") or config.getini("agno_db") or "sqlite"
-    if value not in ("sqlite", "postgres"):
-        raise pytest.UsageError(f"agno_db must be 'sqlite' or 'postgres', not {value!r}")
-    return str(value)
 
 
 @pytest.fixture
@@ -346,48 +192,13 @@ def _mock_class() -> type[MockOpenAI]:
 @pytest.fixture
 def agno_db(request: pytest.FixtureRequest) -> Iterator[SqlDb]:
     """The test's db: `SqliteDb` in tmp by default, `PostgresDb` with ``--agno-db=postgres``."""
-    if _db_backend(request.config) == "postgres":
+    if db_backend(request.config) == "postgres":
         yield request.getfixturevalue("pg_db")
     elif "sqlite_db" in request.fixturenames:  # the test's own sqlite_db is this db too
         yield request.getfixturevalue("sqlite_db")
     else:  # sqlite_db's body without its fixture layer (the most common case: a cheaper test)
         template: Path = request.getfixturevalue("agno_sqlite_template")
         yield from copied_db(request, template)
-
-
-_RUN_PLAN = pytest.StashKey["RunPlan | None"]()
-
-
-def _run_plan(request: pytest.FixtureRequest, mock: MockOpenAI) -> RunPlan | None:
-    """The test's `RunPlan` from its ``agno_background``/``agno_cancel`` markers (None: none)."""
-    node = request.node
-    if _RUN_PLAN in node.stash:
-        cached: RunPlan | None = node.stash[_RUN_PLAN]
-        return cached
-    background = node.get_closest_marker("agno_background")
-    cancel = node.get_closest_marker("agno_cancel")
-    plan = None
-    if background is not None or cancel is not None:
-        from pytest_agno.perf._markers import background_options, cancel_options
-        from pytest_agno.scenarios._runs import RunPlan
-
-        plan = RunPlan.from_markers(
-            background_options(background) if background is not None else None,
-            cancel_options(cancel) if cancel is not None else None,
-            mock,
-        )
-    node.stash[_RUN_PLAN] = plan
-    return plan
-
-
-def _build(base: type[Any], plan: RunPlan | None, kwargs: dict[str, Any]) -> Any:
-    if plan is None:
-        return base(**kwargs)
-    from pytest_agno.scenarios._runs import scenario_class
-
-    runner = scenario_class(base)(**kwargs)
-    runner._agno_plan = plan
-    return runner
 
 
 @pytest.fixture
@@ -404,12 +215,12 @@ def agent_factory(
     from agno_core.agent import Agent
     from agno_core.models.openai import OpenAIChat
 
-    plan = _run_plan(request, mock_model)
+    plan = run_plan(request, mock_model)
 
     def make(**kwargs: Any) -> Agent:
         kwargs.setdefault("model", OpenAIChat(id="gpt-4o-mini", max_retries=0))
         kwargs.setdefault("db", agno_db)
-        agent: Agent = _build(Agent, plan, kwargs)
+        agent: Agent = build(Agent, plan, kwargs)
         return agent
 
     return make
@@ -442,14 +253,14 @@ def team_factory(
     from agno_core.models.openai import OpenAIChat
     from agno_core.team import Team
 
-    plan = _run_plan(request, mock_model)
+    plan = run_plan(request, mock_model)
 
     def make(**kwargs: Any) -> Team:
         kwargs.setdefault("members", [agent_factory(name="Member")])
         kwargs.setdefault("model", OpenAIChat(id="gpt-4o", max_retries=0))
         kwargs.setdefault("db", agno_db)
         kwargs.setdefault("store_member_responses", True)
-        team: Team = _build(Team, plan, kwargs)
+        team: Team = build(Team, plan, kwargs)
         return team
 
     return make
@@ -471,7 +282,7 @@ def cancel_scenario(request: pytest.FixtureRequest, mock_model: MockOpenAI) -> C
     Attributes after that run: ``run_id``, ``cancel_result`` (what the cancel call returned),
     ``output`` and ``status``. Needs the marker.
     """
-    plan = _run_plan(request, mock_model)
+    plan = run_plan(request, mock_model)
     if plan is None or plan.cancel is None:
         pytest.fail(
             "the cancel_scenario fixture needs @pytest.mark.agno_cancel(when=...) on the test",

@@ -38,6 +38,10 @@ PYTEST_AGNO_ALLOWED: dict[str, set[str]] = {
     # the hook layer's own helpers: zero-config asyncio, and the per-test SQLite databases
     "_asyncio_support": set(),
     "_sqlite_fixtures": set(),
+    # the options and pytest_configure (cassette ini checks, eval settings, the report session)
+    "_plugin_options": {"mock", "perf", "report"},
+    # marker checks and the scenario markers' run plan (the parsers, the cassette options)
+    "_plugin_markers": {"mock", "perf", "scenarios"},
     "plugin": {
         "mock",
         "stubs",
@@ -46,6 +50,8 @@ PYTEST_AGNO_ALLOWED: dict[str, set[str]] = {
         "perf",
         "scenarios",
         "_asyncio_support",
+        "_plugin_markers",
+        "_plugin_options",
         "_sqlite_fixtures",
     },
 }

@@ -1,13 +1,13 @@
 """The scripted OpenAI server: `MockOpenAI`, its replies and the requests it records.
 
-Owns the mock at the HTTP layer (``_openai``: the script and its handlers), the OpenAI wire
-formats it speaks (``_wire``: Chat Completions and Responses payloads, SSE streams), the scripted
-replies (``_replies``), how much it keeps of what it served (``_recording``), the patch of httpx's
-and httpx2's default transports that serves the handlers (``_scripted_transport``,
-``_transport_patch``) and record/replay cassettes (``_cassette*``). It may import the standard
-library, pytest, httpx and httpx2 only: no other part of pytest_agno and nothing of
-agno_core, so it serves any code that speaks to OpenAI. Using one of its names loads httpx; the
-plugin does so only inside the ``mock_model`` fixture.
+Owns the mock at the HTTP layer (``_openai``: the script; ``_mock_server``: its handlers and
+the check at stop), the OpenAI wire formats it speaks (``_wire``: Chat Completions and Responses
+payloads, SSE streams), the scripted replies (``_replies``), how much it keeps of what it served
+(``_recording``), the patch of httpx's and httpx2's default transports that serves the handlers
+(``_scripted_transport``, ``_transport_patch``) and record/replay cassettes (``_cassette*``). It
+may import the standard library, pytest, httpx and httpx2 only: no other part of pytest_agno and
+nothing of agno_core, so it serves any code that speaks to OpenAI. Using one of its names loads
+httpx; the plugin does so only inside the ``mock_model`` fixture.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL server for tests: launcher, its home directory, and the fixtures.
 
 Owns starting a server from the machine's binaries (``_launcher``: initdb, pg_ctl, a template
-database, one fresh database per test; or an external server given by URL), the server's home and
+database, one fresh database per test; or an external server given by URL), the handle it returns
+(``_server``: `PostgresServer`, its URLs and databases, stopping it), the server's home and
 owner (``_home``: a data directory the ``postgres`` user owns when running as root, reaping
 orphans of dead sessions) and the session/test fixtures the plugin re-exports (``_fixtures``:
 ``agno_pg_server``, ``pg_url``; ``_db_fixtures``: ``pg_db`` and the template with agno_core's

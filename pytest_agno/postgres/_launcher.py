@@ -1,12 +1,13 @@
-"""A throwaway PostgreSQL server for tests (the fixtures are in `pytest_agno.postgres._fixtures`).
+"""Starting a throwaway PostgreSQL server for tests, or wrapping an existing one.
 
-`start_postgres` runs `initdb` and `postgres` from the machine's server binaries in a fresh
-temporary directory on a free port, tuned for speed rather than durability; `connect_external`
-wraps a server given by URL instead. Each test gets its own database, cloned from a template in
-tens of milliseconds.
+`start_postgres` runs `initdb` and `postgres` from the machine's server binaries (found by
+`find_pg_bin_dir`) in a fresh temporary directory on a free port, tuned for speed rather than
+durability; `connect_external` wraps a server given by URL instead. Both return the server's
+handle, `PostgresServer` (in ``_server``: its URLs, its databases, stopping it), re-exported here.
+Each test gets its own database, cloned from a template in tens of milliseconds (the fixtures are
+in `pytest_agno.postgres._fixtures`).
 
-This module is imported by the plugin at load time, so psycopg is only imported when a server is
-actually needed.
+psycopg is only imported when a server is actually needed.
 """
 
 from __future__ import annotations
@@ -15,17 +16,13 @@ import atexit
 import getpass
 import os
 import re
-import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from pytest_agno.postgres._home import (
     DIR_PREFIX,
@@ -38,6 +35,7 @@ from pytest_agno.postgres._home import (
     server_owner,
 )
 from pytest_agno.postgres._home import usable_parent as _usable_parent
+from pytest_agno.postgres._server import PostgresServer, kill
 from pytest_agno.postgres._termination import track, untrack
 
 __all__ = [
@@ -54,7 +52,6 @@ TEMPLATE_DATABASE = "agno_template"
 
 _LOG_FILE = "agno-postgres.log"
 _PORT_ATTEMPTS = 5
-_MAX_IDENTIFIER = 63
 # sun_path holds 108 bytes, and the server appends "/.s.PGSQL.<port>" to the directory.
 _MAX_SOCKET_DIR = 107 - len("/.s.PGSQL.65535")
 _URL_SCHEME = re.compile(r"^postgres(?:ql)?(?:\+\w+)?://")
@@ -66,138 +63,6 @@ _SETTINGS = {
     "max_connections": "200",
     "listen_addresses": "127.0.0.1",
 }
-
-
-@dataclass(kw_only=True, eq=False)
-class PostgresServer:
-    """A PostgreSQL server that tests may create and drop databases on.
-
-    Attributes:
-        host: Host name or address, or a Unix socket directory (starting with `/`).
-        port: Port number.
-        user: Role to connect as; it needs the right to create databases.
-        password: The role's password; never shown by `repr()`.
-        data_dir: Data directory of a server started by `start_postgres`, None for an external one.
-        database: Maintenance database for administrative connections and the default of `url()`.
-        options: Further libpq parameters of an external URL (such as `sslmode`); not in `repr()`.
-    """
-
-    host: str
-    port: int
-    user: str
-    password: str | None = field(default=None, repr=False)
-    data_dir: Path | None = None
-    database: str = "postgres"
-    options: dict[str, str] = field(default_factory=dict, repr=False)
-    _process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
-    _stopped: bool = field(default=False, init=False, repr=False)
-
-    def url(self, database: str | None = None, *, driver: str = "postgresql+psycopg") -> str:
-        """Return a SQLAlchemy URL, such as `postgresql+psycopg://postgres@127.0.0.1:5432/db`.
-
-        Args:
-            database: Database to connect to; defaults to the maintenance database.
-            driver: SQLAlchemy dialect and driver, written as the URL scheme.
-        """
-        return self._url(driver, database)
-
-    def libpq_url(self, database: str | None = None) -> str:
-        """Return a plain `postgresql://` URL, for `psycopg.connect` and other libpq clients.
-
-        Args:
-            database: Database to connect to; defaults to the maintenance database.
-        """
-        return self._url("postgresql", database)
-
-    def create_database(self, name: str | None = None, *, template: str | None = None) -> str:
-        """Create a database and return its name.
-
-        Args:
-            name: Name of the new database; a random one (`agno_<hex>`) when None.
-            template: Database to clone; the server's default (`template1`) when None.
-
-        Raises:
-            ValueError: `name` is longer than PostgreSQL keeps (63 bytes).
-            psycopg.Error: The server refused, e.g. the name is taken or the template is in use.
-        """
-        from psycopg import sql
-
-        if name is None:
-            name = f"agno_{secrets.token_hex(8)}"
-        if len(name.encode()) > _MAX_IDENTIFIER:
-            # PostgreSQL would silently truncate it, and a later drop by the full name would miss.
-            raise ValueError(f"database name longer than {_MAX_IDENTIFIER} bytes: {name!r}")
-        query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if template is not None:
-            query = sql.SQL("{} TEMPLATE {}").format(query, sql.Identifier(template))
-        self._admin_execute(query)
-        return name
-
-    def drop_database(self, name: str) -> None:
-        """Drop a database if it exists, closing any connections still open to it.
-
-        Args:
-            name: Database to drop.
-        """
-        from psycopg import sql
-
-        query = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        self._admin_execute(query)
-
-    def stop(self) -> None:
-        """Stop a started server and delete its data directory; a no-op for an external server.
-
-        Safe to call more than once; also runs at interpreter exit if never called.
-        """
-        atexit.unregister(self._shutdown)
-        untrack(self._shutdown)
-        self._shutdown()
-
-    def _shutdown(self) -> None:
-        if self._stopped:
-            return
-        self._stopped = True
-        if self._process is not None:
-            _kill(self._process)
-        if self.data_dir is not None:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-
-    def _connect_kwargs(self, database: str | None = None) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {
-            **self.options,
-            "host": self.host,
-            "port": self.port,
-            "user": self.user,
-            "dbname": database if database is not None else self.database,
-        }
-        if self.password is not None:
-            kwargs["password"] = self.password
-        return kwargs
-
-    def _admin_execute(self, query: Any) -> None:
-        import psycopg
-
-        with psycopg.connect(**self._connect_kwargs(), autocommit=True) as conn:
-            conn.execute(query)
-
-    def _url(self, scheme: str, database: str | None) -> str:
-        userinfo = quote(self.user, safe="")
-        if self.password is not None:
-            userinfo += ":" + quote(self.password, safe="")
-        query = dict(self.options)
-        if self.host.startswith("/"):
-            location = ""
-            query.update(host=self.host, port=str(self.port))
-        else:
-            location = f"[{self.host}]" if ":" in self.host else self.host
-            location += f":{self.port}"
-        name = quote(database if database is not None else self.database, safe="")
-        suffix = f"?{urlencode(query)}" if query else ""
-        return f"{scheme}://{userinfo}@{location}/{name}{suffix}"
-
-    def _display(self) -> str:
-        secret = ":***" if self.password else ""
-        return f"{self.user}{secret}@{self.host}:{self.port}/{self.database}"
 
 
 def find_pg_bin_dir() -> Path | None:
@@ -357,7 +222,7 @@ def _launch(bin_dir: Path, data_dir: Path, owner: Owner | None, deadline: float)
         if ready:
             return server
         exited = process.poll() is not None
-        _kill(process)
+        kill(process)
         atexit.unregister(server._shutdown)
         untrack(server._shutdown)
         log_text = log_path.read_text(errors="replace")
@@ -390,17 +255,6 @@ def _wait_ready(
             continue
         return row is not None and Path(row[0]).resolve() == server.data_dir.resolve()
     return False
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        # Immediate shutdown: no checkpoint, since the data is about to be deleted.
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _child_env() -> dict[str, str]:

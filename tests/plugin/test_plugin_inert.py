@@ -10,6 +10,8 @@ HEAVY = ("agno_core", "openai", "httpx", "respx", "sqlalchemy", "aiosqlite", "ps
 IDLE_MODULES = [
     "pytest_agno",
     "pytest_agno._asyncio_support",
+    "pytest_agno._plugin_markers",
+    "pytest_agno._plugin_options",
     "pytest_agno._sqlite_fixtures",
     "pytest_agno.perf",
     "pytest_agno.perf._keywords",
