@@ -299,6 +299,15 @@ class HotPath:
 
     async def fetch(self, step: Bound) -> list[tuple[Any, ...]]:
         """Run one read; its rows. A read that finds the server gone is tried once more."""
+        if self._kind == "aiosqlite" and self._writers:
+            sqlite = self._writers[0].sqlite
+            if sqlite is not None:
+                try:
+                    rows = sqlite.read_on_loop(step)
+                except Exception as exc:
+                    raise _translated(self.dialect, step[0].sql, exc) from exc
+                if rows is not None:
+                    return rows
         try:
             return await self._fetch(step)
         except _ServerGone as gone:

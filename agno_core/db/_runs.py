@@ -302,12 +302,11 @@ class RunStore(DbBase):
         error first (its process died), so no run is ever reported RUNNING forever.
         """
         hot = await self._hot()
-        engine = hot.engine
         runs = self.tables.runs
         # The common case, one round trip: a run with a valid lease (or ended) and no members
         # to attach.
         scoped = session_id is not None
-        fast = self._statement(engine, ("get_run", scoped), lambda: self._build_get_run(scoped))
+        fast = self._statement(hot, ("get_run", scoped), lambda: self._build_get_run(scoped))
         found = await hot.fetch(fast.bind({"p_run_id": run_id, "p_session_id": session_id}))
         if not found:
             return None
@@ -323,6 +322,7 @@ class RunStore(DbBase):
             where
         )
         members = with_members
+        engine = hot.engine
         async with engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
             if row is None:

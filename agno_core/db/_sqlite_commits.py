@@ -106,6 +106,18 @@ class SqliteCommits:
         self._committed()
         return waited
 
+    def read_on_loop(self, step: Bound) -> list[tuple[Any, ...]] | None:
+        """One read's rows, run at once on the loop when the connection is free there (its
+        commits run on the loop and no job is queued in its worker thread): no thread hop,
+        no pool checkout. None when it cannot run now (the caller reads the usual way).
+
+        A read in WAL mode never waits for a writer, so it cannot stall the loop.
+        """
+        if not self.on_loop or self._queued:
+            return None
+        statement, params = step
+        return statement.rows(self._conn().execute(statement.sql, params).fetchall())
+
     async def finish(self) -> None:
         """Wait for the checkpoint in flight (before the connection is closed)."""
         if self._checkpoint is not None:

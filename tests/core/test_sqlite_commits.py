@@ -198,6 +198,24 @@ async def test_a_run_that_only_writes_makes_no_engine(db: SqliteDb) -> None:
     await db.aclose()
 
 
+async def test_reads_after_a_write_run_on_the_loop_without_an_engine(db: SqliteDb) -> None:
+    # Every run of a known session reads its state, pollers read runs: on the writer's own
+    # connection, on the loop, these cost no thread hop and no pool checkout.
+    await _commits(db)
+    fresh = SqliteDb(db_file=db.db_file)
+    fresh._schema_ready = True
+    output = _run(session_id="s1")
+    await fresh.ainsert_run(output, status=RunStatus.completed)
+    hot = await fresh._hot()
+
+    stored = await fresh.aget_run(output.run_id, "s1")
+    assert stored is not None and stored.status is RunStatus.completed
+    assert await fresh.aget_session_data("no-such-session") is None
+    assert hot._engine is None  # neither read checked a connection out of a pool
+    await fresh.aclose()
+    await db.aclose()
+
+
 async def test_a_pooled_writer_cannot_wait_and_gets_its_settings_back(
     db: SqliteDb, pooled: None
 ) -> None:
