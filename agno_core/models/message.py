@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,10 @@ class ToolCall:
     def keys(self) -> list[str]:
         """The keys of OpenAI's shape: ``id``, ``type``, ``function``."""
         return ["id", "type", "function"]
+
+    def __iter__(self) -> Iterator[str]:
+        # Without it, iteration and ``in`` fall back to ``__getitem__(0)``: a KeyError.
+        return iter(self.keys())
 
     def to_dict(self) -> dict[str, Any]:
         """OpenAI's (and Agno's) shape: ``{"id", "type": "function", "function": {"name",

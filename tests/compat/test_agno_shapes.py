@@ -34,6 +34,7 @@ async def test_tool_calls_read_as_openai_dicts(
     assert call["function"]["name"] == "add" and call["type"] == "function"
     assert json.loads(call["function"]["arguments"]) == {"a": 1, "b": 2}
     assert call.get("id") == call.id and call.get("missing", 0) == 0
+    assert list(call) == ["id", "type", "function"] and "function" in call
     assert dict(call) == {
         "id": call.id,
         "type": "function",
