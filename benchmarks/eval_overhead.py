@@ -1,7 +1,7 @@
 """PerformanceEval's cost per measured iteration, agno_core and Agno side by side, one process.
 
 Usage: ``python -m benchmarks.eval_overhead [--repeats N] [--heavy-repeats N] [--heavy-only]
-[--markdown PATH]``.
+[--no-pytest] [--markdown PATH]``.
 
 Slope method (so fixed costs cancel): the whole eval is timed at 5 and at 25 iterations, several
 times each, interleaved with the other implementation and with the bare call; the slope
@@ -23,7 +23,10 @@ tracemalloc alone at traceback depth 1 (its floor), each repeat timing the bare 
 loop and every eval in turn. A single repeat's ratio moves by +-10 % on a 2-core VM (the bare
 call's own time drifts between repeats), so this part takes more repeats (``--heavy-repeats``,
 default 9) and also reports each eval against tracemalloc alone *in the same repeat* (paired),
-which that drift cancels out of.
+which that drift cancels out of. tracemalloc's cost per allocation grows with the number of
+Python frames under it, so the case is measured twice: from the top of this script, and from a
+test of a fresh pytest project run in a subprocess (where users call ``perf_eval``: pytest,
+pluggy and the test put 30-odd frames under the caller); ``--no-pytest`` skips the second.
 
 Not a test: a figure of the machine it runs on. ``--markdown`` writes the tables to a file.
 """
@@ -32,11 +35,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 os.environ["AGNO_TELEMETRY"] = "false"
@@ -164,9 +172,19 @@ def integer_loop() -> int:
     return total
 
 
+def _stack_depth() -> int:
+    frame = sys._getframe(1)
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back  # type: ignore[assignment]
+    return depth
+
+
 def _heavy(impls: list[str], repeats: int) -> list[dict[str, Any]]:
     """The allocation-heavy case: one row per measurer, ratios to the bare call (medians)."""
     calls = 30
+    depth = _stack_depth()
     for _ in range(20):
         integer_loop()
     bare: list[float] = []
@@ -203,7 +221,46 @@ def _heavy(impls: list[str], repeats: int) -> list[dict[str, Any]]:
     ]
     for row in rows:
         row["bare_call"] = statistics.median(bare)
+        row["depth"] = depth
     return rows
+
+
+_IN_PYTEST = """
+import json
+import os
+
+from benchmarks.eval_overhead import _heavy
+
+
+def test_allocation_heavy():
+    rows = _heavy({impls!r}, {repeats})
+    with open(os.environ["AGNO_BENCH_HEAVY_OUT"], "w", encoding="utf-8") as out:
+        json.dump(rows, out)
+"""
+
+
+def _heavy_in_pytest(impls: list[str], repeats: int) -> list[dict[str, Any]]:
+    """The same case measured from inside a test of a fresh pytest project, where users are."""
+    repo = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp)
+        (project / "pytest.ini").write_text("[pytest]\n")
+        (project / "test_heavy.py").write_text(_IN_PYTEST.format(impls=impls, repeats=repeats))
+        out = project / "rows.json"
+        env = {
+            **os.environ,
+            "AGNO_BENCH_HEAVY_OUT": str(out),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])),
+        }
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+            cwd=project,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        rows: list[dict[str, Any]] = json.loads(out.read_text(encoding="utf-8"))
+        return rows
 
 
 def _ms(seconds: float) -> str:
@@ -211,7 +268,11 @@ def _ms(seconds: float) -> str:
 
 
 def markdown(
-    slopes: list[dict[str, Any]], heavy: list[dict[str, Any]], repeats: int, heavy_repeats: int
+    slopes: list[dict[str, Any]],
+    heavy: list[dict[str, Any]],
+    repeats: int,
+    heavy_repeats: int,
+    heavy_pytest: list[dict[str, Any]] | None = None,
 ) -> str:
     """The benchmark's tables (the slope table only when the slopes were measured)."""
     machine = describe()
@@ -240,13 +301,35 @@ def markdown(
     lines += [
         f"Allocation-heavy: 30 memory-measured calls of a {_ms(bare)} (CPU) integer loop, "
         "whole eval per call as a multiple of the bare call (CPU time), median of "
-        f"{heavy_repeats} repeats ({machine['date']}, load {load}); last column: the same "
-        "eval against tracemalloc alone timed in the same repeat:",
+        f"{heavy_repeats} repeats ({machine['date']}, load {load}); paired: the same "
+        "eval against tracemalloc alone (started by hand where the eval is called) timed in the "
+        "same repeat. Called from the top of a script "
+        f"({heavy[0]['depth']} frames under the caller)"
+        + (
+            f" and from a test of a fresh pytest project ({heavy_pytest[0]['depth']} frames "
+            "under the test):"
+            if heavy_pytest
+            else ":"
+        ),
         "",
-        "| measured by | x bare call | x tracemalloc alone (paired) |",
-        "| --- | ---: | ---: |",
     ]
-    lines += [f"| {r['impl']} | {r['ratio']:.1f}x | {r['paired']:.2f}x |" for r in heavy]
+    if heavy_pytest:
+        lines += [
+            "| measured by | script: x bare call | script: paired | pytest test: x bare call "
+            "| pytest test: paired |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
+            f"| {r['impl']} | {r['ratio']:.1f}x | {r['paired']:.2f}x | {p['ratio']:.1f}x | "
+            f"{p['paired']:.2f}x |"
+            for r, p in zip(heavy, heavy_pytest, strict=True)
+        ]
+    else:
+        lines += [
+            "| measured by | x bare call | x tracemalloc alone (paired) |",
+            "| --- | ---: | ---: |",
+        ]
+        lines += [f"| {r['impl']} | {r['ratio']:.1f}x | {r['paired']:.2f}x |" for r in heavy]
     return "\n".join(lines) + "\n"
 
 
@@ -263,6 +346,9 @@ def main(argv: list[str] | None = None) -> None:
         "--heavy-repeats", type=int, default=9, help="repeats of the allocation-heavy case"
     )
     parser.add_argument("--heavy-only", action="store_true", help="only the allocation-heavy case")
+    parser.add_argument(
+        "--no-pytest", action="store_true", help="allocation-heavy case from the script only"
+    )
     args = parser.parse_args(argv)
     impls = ["agno_core"] + ([] if args.no_agno or agno_version() is None else ["agno"])
     slopes: list[dict[str, Any]] = []
@@ -272,7 +358,8 @@ def main(argv: list[str] | None = None) -> None:
             mock.keep_requests = 0
             slopes = asyncio.run(_main_async(impls, args.repeats))
     heavy = _heavy(impls, args.heavy_repeats)
-    text = markdown(slopes, heavy, args.repeats, args.heavy_repeats)
+    heavy_pytest = None if args.no_pytest else _heavy_in_pytest(impls, args.heavy_repeats)
+    text = markdown(slopes, heavy, args.repeats, args.heavy_repeats, heavy_pytest)
     print(text)
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as out:

@@ -171,7 +171,9 @@ def __getattr__(name: str) -> Any:
             "pip install 'agno-core[pytest]'",
             name=error.name,
         ) from None
-    globals()[name] = value
+    # Not cached in this module's globals: pytester's in-process runs drop the parts a run
+    # imported from sys.modules, and a cached class (PerfGateError) would then differ from the
+    # one the re-imported part raises. The import system's own cache keeps this a dict lookup.
     return value
 
 

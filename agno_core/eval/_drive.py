@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from agno_core.eval._engine import Plan, measure
+from agno_core.eval._fresh_stack import FreshStack, call_on_fresh_stack
 from agno_core.eval._invoke import looks_async, prime, prime_sync
 from agno_core.eval._result import PerformanceResult
 
@@ -58,7 +59,7 @@ def run_on_loop(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(make())
+        return call_on_fresh_stack(asyncio.run, make())
     context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="agno-core-eval") as pool:
         return pool.submit(context.run, lambda: asyncio.run(make())).result()
@@ -71,7 +72,7 @@ async def _measure_async(
     threads_before: frozenset[int] | None = None,
 ) -> PerformanceResult:
     invoker = await prime(func, pending, threads_before)
-    return await measure(invoker, plan)
+    return await FreshStack(measure(invoker, plan))
 
 
 def measure_sync(func: Callable[[], object], plan: Plan) -> PerformanceResult:
@@ -83,7 +84,7 @@ def measure_sync(func: Callable[[], object], plan: Plan) -> PerformanceResult:
         # run_without_loop() inlined: one frame less under the traced calls.
         coro = measure(invoker, plan)
         try:
-            suspended_on = coro.send(None)
+            suspended_on = call_on_fresh_stack(coro.send, None)
         except StopIteration as stop:
             result: PerformanceResult = stop.value
             return result
@@ -97,4 +98,4 @@ async def measure_async(func: Callable[[], object], plan: Plan) -> PerformanceRe
     """Prime ``func`` and measure it on the running loop, in the current task."""
     # _measure_async() inlined: one frame less under the traced calls.
     invoker = await prime(func, None)
-    return await measure(invoker, plan)
+    return await FreshStack(measure(invoker, plan))

@@ -64,7 +64,7 @@ def test_terminal_table(agno_pytester: pytest.Pytester, monkeypatch: pytest.Monk
             "*= agno eval =*",
             "perf evals: 2 (0 crossed a gate, 1 expected to)",
             "  eval * median * p95 * peak * growth/iter * tokens/run * verdict",
-            "  test_suite.py::test_perf_of_agent::agent run * ms * ms * KiB * - * 20 * pass",
+            "  test_suite.py::test_perf_of_agent::agent run * [mu]s * [mu]s * KiB * - * 20 * pass",
             "  test_suite.py::test_leak_caught?<script>alert(1)</script>?::leak * - * - * KiB "
             "* +2[89].* KiB * - * expected FAIL",
             "  expected test_suite.py::test_leak_caught*: memory growth per iteration: limit 8 "
