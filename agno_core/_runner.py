@@ -5,6 +5,7 @@ polling, cancellation, session metrics, context building and memory.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -321,8 +322,12 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         self, *, stream_events: bool, yield_output: bool = False, **opts: Any
     ) -> AsyncIterator[Any]:
         ctx = self._make_ctx(stream=True, stream_events=stream_events, **opts)
-        async for item in stream_run(ctx, yield_output):
-            yield item
+        # Closed here, in order, when the caller stops iterating: left to the garbage
+        # collector, the run's own close (which stores it CANCELLED) would be scheduled as a
+        # task of its own and end some time after the caller's close returned.
+        async with contextlib.aclosing(stream_run(ctx, yield_output)) as items:
+            async for item in items:
+                yield item
 
     async def _arun_background(self, **opts: Any) -> RunOutput:
         db = self.db

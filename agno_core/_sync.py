@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -23,6 +24,8 @@ _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
 _thread: threading.Thread | None = None
 _shutdown_hooks: list[Callable[[], Coroutine[Any, Any, None]]] = []
+#: The async iterators synchronous streams (`iterate_sync`) are reading, while they are open.
+_open_streams: weakref.WeakSet[Any] = weakref.WeakSet()
 #: How long exit waits for the bridge loop's tasks to finish their cancellation.
 _DRAIN_SECONDS = 5.0
 
@@ -64,6 +67,16 @@ def _shutdown() -> None:
         ]
         if cancelling:
             await asyncio.wait(cancelling, timeout=_DRAIN_SECONDS)
+        # A synchronous stream the program still holds (never exhausted, never closed): close
+        # its run from the outside in, one stream at a time, so the run ends CANCELLED and
+        # stored. Left to shutdown_asyncgens(), a run's nested generators (stream, drive,
+        # lifecycle) are closed all at once, and an inner one still writing its final status
+        # (a PostgreSQL round trip) made the outer one's close fail: "aclose(): asynchronous
+        # generator is already running", printed at exit.
+        for stream in list(_open_streams):
+            with contextlib.suppress(Exception):
+                await stream.aclose()
+        _open_streams.clear()
         for hook in reversed(_shutdown_hooks):
             with contextlib.suppress(Exception):  # best effort at exit
                 await hook()
@@ -115,6 +128,8 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
 def iterate_sync(agen: AsyncIterator[T]) -> Iterator[T]:
     """Iterate an async iterator from synchronous code, one item at a time."""
     loop = bridge_loop()
+    if hasattr(agen, "aclose"):
+        _open_streams.add(agen)
     try:
         while True:
             try:
@@ -122,6 +137,7 @@ def iterate_sync(agen: AsyncIterator[T]) -> Iterator[T]:
             except StopAsyncIteration:
                 return
     finally:
+        _open_streams.discard(agen)
         closer = getattr(agen, "aclose", None)
         # A stream still referenced when the interpreter exits is finalized after the bridge
         # loop shut down; that shutdown already closed the run's generator (the run is stored

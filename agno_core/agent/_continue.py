@@ -10,6 +10,7 @@ process or a new `Agent` may continue it), with the user's answers on its requir
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -186,8 +187,10 @@ class ContinueApi:
         self, target: dict[str, Any], stream_events: bool, yield_output: bool
     ) -> AsyncIterator[Any]:
         ctx = await self._resume_ctx(target, stream=True, stream_events=stream_events)
-        async for item in stream_run(ctx, yield_output):
-            yield item
+        # Closed in order when the caller stops iterating (see RunnerBase._arun_stream).
+        async with contextlib.aclosing(stream_run(ctx, yield_output)) as items:
+            async for item in items:
+                yield item
 
     async def _paused_output(self, target: dict[str, Any]) -> RunOutput:
         output: RunOutput | None = target["run_response"]

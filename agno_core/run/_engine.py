@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from agno_core._logging import debug_logs
@@ -53,7 +53,7 @@ HELD_EVENTS = "held_events"
 log = logging.getLogger("agno_core")
 
 
-async def drive(ctx: RunContext) -> AsyncIterator[ev.BaseRunEvent]:
+async def drive(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Execute a run, yielding its events; keeps the registry's ``stepping`` flag accurate.
 
     A cancel that arrives while the consumer holds an event (the run is suspended at a yield)
@@ -96,7 +96,7 @@ async def consume(ctx: RunContext) -> None:
         pass
 
 
-async def stream_run(ctx: RunContext, yield_output: bool) -> AsyncIterator[Any]:
+async def stream_run(ctx: RunContext, yield_output: bool) -> AsyncGenerator[Any, None]:
     """A streamed run's events for its caller, then its output when ``yield_output``.
 
     The run is closed when the caller stops iterating (see `drive`).
@@ -106,7 +106,7 @@ async def stream_run(ctx: RunContext, yield_output: bool) -> AsyncIterator[Any]:
         async for event in events:
             yield event
     finally:
-        await events.aclose()  # type: ignore[attr-defined]
+        await events.aclose()
     if yield_output:
         yield ctx.output
 

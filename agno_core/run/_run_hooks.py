@@ -21,6 +21,7 @@ run and keeps it for later runs of either kind; here each run picks its own.)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 from collections.abc import AsyncGenerator, Callable, Sequence
@@ -132,8 +133,9 @@ async def run_pre_hooks(
     await load_session_state(ctx.owner, ctx)  # hooks see the run's state
     run_input = RunInput(input_content=ctx.output.input_content)
     available = {"run_input": run_input, **_common_args(ctx)}
-    async for event in _run_all(ctx, hooks, available, "pre"):
-        yield event
+    async with contextlib.aclosing(_run_all(ctx, hooks, available, "pre")) as events:
+        async for event in events:
+            yield event
     ctx.output.input = RunInput(input_content=run_input.input_content)
 
 
@@ -162,8 +164,9 @@ async def run_post_hooks(
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Run the post-hooks on the run's final output."""
     available = {"run_output": ctx.output, **_common_args(ctx)}
-    async for event in _run_all(ctx, hooks, available, "post"):
-        yield event
+    async with contextlib.aclosing(_run_all(ctx, hooks, available, "post")) as events:
+        async for event in events:
+            yield event
 
 
 def _refused(ctx: RunContext, exc: InputCheckError | OutputCheckError) -> None:

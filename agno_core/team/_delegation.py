@@ -291,7 +291,7 @@ async def run_member(
             if forward:
                 yield event
     finally:
-        await events.aclose()  # type: ignore[attr-defined]
+        await events.aclose()
         _record(ctx, member, task, member_ctx.output)
         if forward:
             _hold_cancelled(ctx, [member_ctx])
@@ -324,7 +324,7 @@ async def run_members(
                     if forward:
                         yield event
             finally:
-                await events.aclose()  # type: ignore[attr-defined]
+                await events.aclose()
         except Exception as exc:  # one member's failure does not end the others
             log.warning("member %s failed outside its run: %s", member.id, exc)
 

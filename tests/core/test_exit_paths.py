@@ -183,6 +183,59 @@ def test_sync_run_in_a_plain_script(tmp_path: Path, target: tuple[str, str]) -> 
     assert _assert_terminal(target, 6) == {"COMPLETED": 6}
 
 
+@pytest.mark.parametrize("runs", [1, 3])
+def test_sync_streams_still_held_at_exit(
+    tmp_path: Path, target: tuple[str, str], runs: int
+) -> None:
+    # Streams the script never exhausts nor closes, still referenced when the interpreter
+    # exits: each run's nested generators are closed in order, the runs end CANCELLED, stored.
+    script = _script(
+        tmp_path,
+        f"""
+        mock = MockOpenAI()
+        mock.__enter__()
+        agent = Agent(model=model(), db=make_db())
+        agent.run("a first run, completed")
+        streams = []
+        for _ in range({runs}):
+            mock.add_text("one two three four five six seven")
+            streams.append(agent.run("hi", stream=True, stream_events=True))
+            print(type(next(streams[-1])).__name__, type(next(streams[-1])).__name__)
+        print("LEAVING")
+        """,
+    )
+    out, err = _run(script, target)
+
+    assert "LEAVING" in out
+    _assert_clean(err)
+    assert _assert_terminal(target, runs + 1) == {"COMPLETED": 1, "CANCELLED": runs}
+
+
+def test_leaving_a_sync_stream_stores_the_run_before_the_loop_goes_on(
+    tmp_path: Path, target: tuple[str, str]
+) -> None:
+    # `break` out of a stream: the run is CANCELLED in the db as soon as the loop is left, not
+    # some time later when the garbage collector's close of the run gets its turn.
+    script = _script(
+        tmp_path,
+        """
+        with MockOpenAI() as mock:
+            agent = Agent(model=model(), db=make_db())
+            for attempt in range(5):
+                mock.add_text("one two three four five six seven")
+                for event in agent.run("hi", stream=True, stream_events=True):
+                    run_id = event.run_id
+                    break
+                print("STATUS", agent.get_run_output(run_id).status.value)
+        """,
+    )
+    out, err = _run(script, target)
+
+    assert out.count("STATUS CANCELLED") == 5, out
+    _assert_clean(err)
+    assert _assert_terminal(target, 5) == {"CANCELLED": 5}
+
+
 def test_a_pytest_session_that_never_closes_its_dbs(
     pytester: pytest.Pytester, target: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
