@@ -239,6 +239,10 @@ def test_allocation_heavy():
 """
 
 
+# pytest-asyncio would warn about its unset loop scope; the test is synchronous.
+_NO_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:asyncio")
+
+
 def _heavy_in_pytest(impls: list[str], repeats: int) -> list[dict[str, Any]]:
     """The same case measured from inside a test of a fresh pytest project, where users are."""
     repo = Path(__file__).resolve().parent.parent
@@ -253,7 +257,7 @@ def _heavy_in_pytest(impls: list[str], repeats: int) -> list[dict[str, Any]]:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")])),
         }
         subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+            [sys.executable, "-m", "pytest", "-q", *_NO_PLUGINS],
             cwd=project,
             env=env,
             check=True,
