@@ -1,6 +1,6 @@
 """The tools of one run: the runner's static tools, a callable tool factory's tools (cached per
 user or session with ``cache_callables``), and the built-in tools its options switch on
-(``enable_agentic_memory``, ``search_past_sessions``)."""
+(``enable_agentic_memory``, ``search_past_sessions``, ``read_chat_history``, ...)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,9 @@ async def tools_for_run(owner: RunOwner, ctx: RunContext) -> dict[str, Function]
     memory = owner.enable_agentic_memory and ctx.db is not None and user_context
     past = owner.search_past_sessions and ctx.db is not None and user_context
     state = owner.enable_agentic_state
-    if not (factory or memory or past or state):
+    chats = getattr(owner, "read_chat_history", False)
+    calls = getattr(owner, "read_tool_call_history", False)
+    if not (factory or memory or past or state or chats or calls):
         return functions
     functions = dict(functions)
     extra: dict[str, Function] = {}
@@ -91,6 +93,12 @@ async def tools_for_run(owner: RunOwner, ctx: RunContext) -> dict[str, Function]
         from agno_core._session_state import state_tool
 
         extra[state_tool().name] = state_tool()
+    if chats or calls:
+        from agno_core._history_tools import chat_history_tool, tool_call_history_tool
+
+        for wanted, function in ((chats, chat_history_tool()), (calls, tool_call_history_tool())):
+            if wanted:
+                extra[function.name] = function
     for name, function in extra.items():
         if name in functions:
             raise ValueError(f"two tools are named {name!r}; tool names must be unique")
@@ -113,6 +121,8 @@ class ToolsApi:
             self.enable_agentic_memory
             or self.search_past_sessions
             or self.enable_agentic_state
+            or getattr(self, "read_chat_history", False)
+            or getattr(self, "read_tool_call_history", False)
             or (self.tools is not None and not isinstance(self.tools, list))
         ):
             return self._functions()  # type: ignore[attr-defined,no-any-return]

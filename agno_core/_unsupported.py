@@ -27,11 +27,9 @@ class Unsupported:
 _KNOWLEDGE = "knowledge bases (RAG) are not part of agno_core"
 _MEDIA = "agno_core runs are text in, text or structured output out"
 _REASONING = "reasoning agents and models are not part of agno_core"
-_HOOKS = "agent-wide tool hooks are not part of agno_core (use @tool(pre_hook=, post_hook=))"
 _SUMMARY = "context compaction and tool result compression are not part of agno_core"
 _OUTPUT = "a second parser/output model is not part of agno_core; use output_schema"
 _PLATFORM = "an AgentOS / platform feature outside agno_core"
-_HISTORY_TOOLS = "history-reading tools are not part of agno_core; use add_history_to_context"
 _EVENTS = "events are not stored with the run in agno_core"
 
 
@@ -75,9 +73,7 @@ _AGENT: dict[str, Unsupported] = {
         update_knowledge=False,
         callable_knowledge_cache_key=None,
     ),
-    **_group(_HOOKS, tool_hooks=None),
     **_group(_REASONING, reasoning_model=None, reasoning_agent=None),
-    **_group(_HISTORY_TOOLS, read_chat_history=False, read_tool_call_history=False),
     **_group("instructions are rendered as a list, without tags", use_instruction_tags=False),
     **_group(
         "the input is sent as given",

@@ -125,6 +125,7 @@ AGNO_CORE_LAYERS: dict[str, tuple[str, ...]] = {
         "agno_core._history",
         "agno_core._session_state",
         "agno_core._past_sessions",
+        "agno_core._history_tools",
         "agno_core._memory",
         "agno_core._agentic_memory",
         "agno_core.memory._manager",

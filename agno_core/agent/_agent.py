@@ -101,6 +101,10 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         num_past_sessions_to_search: Sessions the search lists (20).
         num_past_session_runs_in_search: Runs previewed per session (3).
         search_session_history, num_history_sessions: Earlier Agno names of the two above.
+        read_chat_history: Give the model ``get_chat_history(num_chats)``: the session's
+            stored messages, as JSON.
+        read_tool_call_history: Give the model ``get_tool_call_history(num_calls)``: the
+            session's latest tool calls, as JSON.
         update_memory_on_run: After each run, extract user memories with a model call.
         enable_user_memories: Agno 2.x's name of ``update_memory_on_run`` (either turns it on).
         add_memories_to_context: Put the user's memories into the system message (default:
@@ -113,6 +117,9 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         tool_call_limit: Maximum tool calls per run.
         tool_choice: ``"none"``, ``"auto"``, ``"required"`` or a function
             (``{"type": "function", "function": {"name": ...}}``), sent with every model call.
+        tool_hooks: Middleware around every tool call, ``hook(function_name, function_call,
+            arguments)`` returning ``function_call(**arguments)`` (see
+            `agno_core.run._tool_middleware`); replaces the tools' own ``tool_hooks``.
         cache_callables: With ``tools=callable`` (a factory returning the run's tools), reuse
             the tools per ``callable_tools_cache_key`` (default: user id, else session id).
         callable_tools_cache_key: A callable returning the cache key.
@@ -151,7 +158,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         num_followups: How many suggestions (3).
         followup_model: The model for the suggestions (default: ``model``).
         pre_hooks: Functions called before each run, with the arguments they declare among
-            ``run_input``, ``run_context``, ``agent``, ``user_id``, ``metadata``,
+            ``run_input``, ``run_context``, ``agent``, ``session``, ``user_id``, ``metadata``,
             ``debug_mode``; raising `InputCheckError` ends the run ERROR before the model is
             called (see `agno_core.run._run_hooks`).
         model_hooks: Functions called once the context is built, before the model is called,
@@ -183,7 +190,10 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         "num_followups",
         "post_hooks",
         "pre_hooks",
+        "read_chat_history",
+        "read_tool_call_history",
         "refresh_tools_per_step",
+        "tool_hooks",
     )
 
     @accepts_settings
@@ -230,6 +240,8 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         max_tool_calls_from_history: int | None = None,
         add_cancelled_runs_to_context: bool = False,
         search_past_sessions: bool = False,
+        read_chat_history: bool = False,
+        read_tool_call_history: bool = False,
         num_past_sessions_to_search: int | None = None,
         num_past_session_runs_in_search: int | None = None,
         search_session_history: bool | None = None,
@@ -242,6 +254,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
         tool_choice: str | dict[str, Any] | None = None,
+        tool_hooks: Sequence[Callable[..., Any]] | None = None,
         cache_callables: bool = True,
         callable_tools_cache_key: Callable[..., Any] | None = None,
         refresh_tools_per_step: bool = False,
@@ -308,6 +321,8 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
             else num_history_sessions
         )
         self.num_past_session_runs_in_search = num_past_session_runs_in_search
+        self.read_chat_history = read_chat_history
+        self.read_tool_call_history = read_tool_call_history
         self.system_message_role = system_message_role
         self.user_message_role = user_message_role
         self.build_context = build_context
@@ -326,6 +341,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         self.enable_agentic_state = enable_agentic_state
         self.enable_agentic_memory = enable_agentic_memory
         self.tool_choice = tool_choice
+        self.tool_hooks = list(tool_hooks) if tool_hooks is not None else None
         self.use_json_mode = use_json_mode
         self.cache_callables = cache_callables
         self.callable_tools_cache_key = callable_tools_cache_key

@@ -169,6 +169,7 @@ def paused_event(ctx: RunContext) -> ev.RunPausedEvent:
         tools=o.tools,
         requirements=o.requirements,
         run_output=o,
+        content=o.content,  # "I have tools to execute, ...", as Agno's event carries
     )
     return event
 

@@ -2,15 +2,18 @@
 
 A hook is a function (sync or async) called with the arguments it declares by name, out of:
 ``run_input`` (pre-hooks), ``run_messages`` (model hooks) or ``run_output`` (post-hooks),
-``run_context``, ``agent`` (or ``team``), ``user_id``, ``metadata`` and ``debug_mode``; a
-``**kwargs`` hook gets them all. Pre-hooks run before the context is built, so a change to
-``run_input.input_content`` or to ``run_context.session_state`` is what the model sees; model
+``run_context``, ``agent`` (or ``team``), ``session`` (the run's `AgentSession` /
+`TeamSession`: the stored one, else a new one, read only for a hook that declares it),
+``user_id``, ``metadata`` and ``debug_mode``; a ``**kwargs`` hook gets them all. Pre-hooks run
+before the context is built, so a change to ``run_input.input_content`` or to
+``run_context.session_state`` is what the model sees; model
 hooks run once the context is built, before the first model call, and what they leave in
 ``run_messages.messages`` is what the model is sent; post-hooks run once the answer is final,
 before the run is stored. A hook raising `InputCheckError` or `OutputCheckError` stops the run
 (it ends ERROR with the message as its content); any other exception is logged and the run goes
 on, as in Agno. With ``stream_events`` each pre- and post-hook is framed by its started and
-completed events (``PreHookStarted``, ``PreHookCompleted``, ...), as in Agno.
+completed events (``PreHookStarted``, ``PreHookCompleted``, ...), as in Agno; a hook that failed
+has no completed event.
 
 A guardrail (`agno_core.guardrails.BaseGuardrail`) in a hook list stands for its ``check``
 method in a run started by the sync API (``run``) and its ``async_check`` in one started by
@@ -51,6 +54,41 @@ def _callable_of(hook: Any, sync_api: bool) -> Callable[..., Any]:
     if isinstance(hook, BaseGuardrail):
         return hook.check if sync_api else hook.async_check
     return hook  # type: ignore[no-any-return]  # anything else fails (logged) when called
+
+
+def _declares(target: Callable[..., Any], name: str) -> bool:
+    try:
+        params = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+
+
+async def _session_of(ctx: RunContext) -> Any:
+    """The run's session as Agno gives it to hooks: the stored one (with the run's current
+    state), else a new one carrying the run's ids."""
+    from agno_core.db import SessionType
+    from agno_core.session import AgentSession, TeamSession
+
+    o = ctx.output
+    owner = ctx.owner
+    team = owner.kind == "team"
+    session: Any = None
+    if ctx.db is not None and o.session_id:
+        kind = SessionType.TEAM if team else SessionType.AGENT
+        session = await ctx.db.aget_session(o.session_id, kind)
+    if session is None:
+        owner_id = getattr(owner, "id", None)
+        if team:
+            session = TeamSession(session_id=o.session_id, team_id=owner_id, user_id=o.user_id)
+        else:
+            session = AgentSession(session_id=o.session_id, agent_id=owner_id, user_id=o.user_id)
+    state = public_context(ctx).session_state
+    if state is not None:
+        session.session_data["session_state"] = state
+        if isinstance(session, AgentSession):
+            session.session_state = state
+    return session
 
 
 async def call_hook(target: Callable[..., Any], available: dict[str, Any]) -> Any:
@@ -96,6 +134,8 @@ async def _run_all(
         if announce:
             yield _hook_event(ctx, stage, "started", name, available)
         try:
+            if "session" not in available and _declares(target, "session"):
+                available["session"] = await _session_of(ctx)
             await call_hook(target, available)
         except (InputCheckError, OutputCheckError) as exc:
             _refused(ctx, exc)
@@ -104,6 +144,7 @@ async def _run_all(
             raise  # the run ends CANCELLED (see `agno_core.run.cancel.raise_if_cancelled`)
         except Exception as exc:
             log.warning("%s-hook #%d (%s) failed: %s", stage, number, name, exc)
+            continue  # as in Agno: a failed hook has no completed event
         if announce:
             yield _hook_event(ctx, stage, "completed", name, available)
 

@@ -18,6 +18,7 @@ from agno_core.run._context import public_context
 from agno_core.run._extra_events import CustomEvent
 from agno_core.run._input import text_of
 from agno_core.run._output import ToolExecution
+from agno_core.run._tool_middleware import hook_chain, runs_in_thread
 from agno_core.tools import Function, FunctionCall
 from agno_core.tools._function import ToolResult
 
@@ -168,6 +169,34 @@ async def _tool_hook(ctx: RunContext, hook: Any, fc: FunctionCall) -> None:
         log.warning("tool hook %s of %s failed: %s", hook, fc.function.name, exc)
 
 
+def _tool_hooks(ctx: RunContext, function: Function) -> list[Callable[..., Any]]:
+    """The tool hooks wrapping ``function``: the agent's (or team's) ``tool_hooks`` when set,
+    else the tool's own, as Agno gives them."""
+    owner_hooks = getattr(ctx.owner, "tool_hooks", None)
+    hooks = owner_hooks if owner_hooks is not None else function.tool_hooks
+    return list(hooks or ())
+
+
+async def _call_through_hooks(
+    ctx: RunContext, function: Function, hooks: list[Callable[..., Any]], args: dict[str, Any]
+) -> Any:
+    """Call the tool through its ``tool_hooks`` chain (see `agno_core.run._tool_middleware`)."""
+    injected = {name: args[name] for name in function.injected_params if name in args}
+    arguments = {name: value for name, value in args.items() if name not in injected}
+    context = {
+        "agent": ctx.owner if ctx.owner.kind == "agent" else None,
+        "team": ctx.owner if ctx.owner.kind == "team" else None,
+        "run_context": public_context(ctx),
+    }
+    chain = hook_chain(function.name, function.entrypoint, hooks, injected, context)
+    if runs_in_thread(function.entrypoint, hooks):
+        return await asyncio.to_thread(_call_sync, chain, arguments)
+    result = await chain(**arguments)
+    if inspect.isgenerator(result):
+        result = await asyncio.to_thread(_Chunks, result)
+    return result
+
+
 async def execute_tool(
     ctx: RunContext, function: Function, call: ToolCall, execution: ToolExecution
 ) -> AsyncGenerator[Any, None]:
@@ -202,7 +231,10 @@ async def execute_tool(
             execution.result = cached
             return
         entry = function.entrypoint
-        if inspect.iscoroutinefunction(entry) or inspect.iscoroutinefunction(
+        hooks = _tool_hooks(ctx, function)
+        if hooks:
+            result = await _call_through_hooks(ctx, function, hooks, args)
+        elif inspect.iscoroutinefunction(entry) or inspect.iscoroutinefunction(
             getattr(entry, "__call__", None)  # noqa: B004
         ):
             result = await entry(**args)

@@ -12,7 +12,6 @@ from typing import Any, get_type_hints, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from agno_core.exceptions import NotSupportedError
 from agno_core.tools._docstring import parse_docstring
 from agno_core.tools._schema import SchemaKind, arguments_schema, wire_parameters
 from agno_core.tools._user_input import UserInputField
@@ -117,6 +116,8 @@ class Function:
         cache_results: Keep each result on disk for ``cache_ttl`` seconds, keyed by the tool's
             name and arguments, and answer the same call from it (``cache_dir``; default: a
             folder in the system's temp dir).
+        tool_hooks: Middleware wrapped around each call (see `agno_core.run._tool_middleware`);
+            an agent's ``tool_hooks`` take their place.
     """
 
     name: str
@@ -143,6 +144,7 @@ class Function:
     cache_results: bool = False
     cache_dir: str | None = None
     cache_ttl: int = 3600
+    tool_hooks: list[Callable[..., Any]] | None = None
     # (name, type, description, default) of each argument the user may be asked for.
     _user_input_spec: tuple[tuple[str, Any, str | None, Any], ...] = ()
     # How the tool reached the agent, which decides how its schema is sent (see _schema.py).
@@ -402,13 +404,9 @@ def tool(
     Use bare (``@tool``) or with options (``@tool(name="lookup", description="...")``). The
     human-in-the-loop options (``requires_confirmation``, ``requires_user_input`` with
     ``user_input_fields``, ``external_execution``) pause the run at a call of the tool; see
-    `Function`. Agno's ``tool_hooks`` (hooks wrapping the call) are not part of agno_core: use
-    ``pre_hook``/``post_hook`` (any other value than None raises `NotSupportedError`).
+    `Function`. ``tool_hooks`` wrap each call, as Agno's middleware (an agent's own
+    ``tool_hooks`` take their place).
     """
-    if tool_hooks is not None:
-        raise NotSupportedError(
-            "tool(tool_hooks=...) is not supported by agno_core: use pre_hook= and post_hook="
-        )
 
     # Agno sends the human-in-the-loop flags a @tool was given explicitly, even False ones.
     given = {
@@ -440,6 +438,7 @@ def tool(
             cache_results=cache_results,
             cache_dir=cache_dir,
             cache_ttl=cache_ttl,
+            tool_hooks=list(tool_hooks) if tool_hooks is not None else None,
         )
         return dataclasses.replace(function, _schema_kind="decorated", _wire_flags=wire_flags)
 

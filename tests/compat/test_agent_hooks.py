@@ -12,6 +12,7 @@ from agno_core.agent import Agent, RunInput, RunOutput, RunStatus
 from agno_core.db import SqlDb
 from agno_core.exceptions import CheckTrigger, InputCheckError, OutputCheckError
 from agno_core.run import RunContext
+from agno_core.session import AgentSession
 from pytest_agno.mock import MockOpenAI
 from tests.compat.conftest import AgentMaker
 from tests.compat.wire import conversation
@@ -114,6 +115,46 @@ async def test_a_failing_hook_is_logged_and_the_run_goes_on(
 
     assert out.status is RunStatus.completed
     assert "boom" in caplog.text
+
+
+async def test_a_failed_hook_has_no_completed_event(make_agent: AgentMaker) -> None:
+    def broken(run_input: RunInput) -> None:
+        raise RuntimeError("boom")
+
+    def fine(run_input: RunInput) -> None:
+        pass
+
+    agent = make_agent(pre_hooks=[broken, fine])
+    events = [e.event async for e in agent.arun("hi", stream=True, stream_events=True)]
+
+    assert events[:3] == ["PreHookStarted", "PreHookStarted", "PreHookCompleted"]
+    assert events[-1] == "RunCompleted"
+
+
+async def test_hooks_get_the_runs_session(make_agent: AgentMaker, db: SqlDb) -> None:
+    seen: list[Any] = []
+
+    def pre(run_input: RunInput, session: AgentSession, run_context: RunContext) -> None:
+        seen.append((session.session_id, len(session.runs), session.session_state))
+
+    def post(run_output: RunOutput, session: AgentSession) -> None:
+        seen.append((session.session_id, session.agent_id, run_output.content))
+
+    agent = make_agent(id="hooked", db=db, pre_hooks=[pre], post_hooks=[post])
+    await agent.arun("first", session_id="s1", session_state={"n": 1})
+    await agent.arun("second", session_id="s1")
+    without_db = make_agent(id="nodb", db=None, pre_hooks=[pre], post_hooks=[post])
+    await without_db.arun("hi", session_id="s2")
+
+    assert [s[:2] for s in seen] == [
+        ("s1", 0),
+        ("s1", "hooked"),
+        ("s1", 1),
+        ("s1", "hooked"),
+        ("s2", 0),
+        ("s2", "nodb"),
+    ]
+    assert seen[0][2]["n"] == 1 and seen[2][2]["n"] == 1
 
 
 async def test_run_debug_mode_logs_at_debug_level_for_that_run_only(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,8 +167,13 @@ async def test_cache_results_answers_the_same_call_from_disk(
     assert len(files) == 1
 
 
-def test_tool_hooks_are_refused_by_name() -> None:
-    from agno_core.exceptions import NotSupportedError
+def test_tool_keeps_its_tool_hooks() -> None:
+    def hook(function_name: str, function_call: Any, arguments: dict[str, Any]) -> Any:
+        return function_call(**arguments)
 
-    with pytest.raises(NotSupportedError, match="tool_hooks"):
-        tool(tool_hooks=[print])
+    @tool(tool_hooks=[hook])
+    def lookup(ticker: str) -> str:
+        """Look up."""
+        return ticker
+
+    assert lookup.tool_hooks == [hook]

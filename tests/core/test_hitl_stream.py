@@ -39,6 +39,7 @@ async def test_a_streamed_run_ends_with_run_paused_and_continues_streamed(
     assert names == ["RunStarted", "ModelRequestStarted", "ModelRequestCompleted", "RunPaused"]
     paused = events[-1]
     assert isinstance(paused, RunPausedEvent) and paused.is_paused
+    assert paused.content == "I have tools to execute, but I need confirmation."  # as Agno's
     run = paused.run_output
     assert run is not None and run.status is RunStatus.paused
     assert paused.requirements == run.requirements and paused.tools == run.tools
