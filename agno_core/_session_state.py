@@ -3,7 +3,8 @@
 
 Every run has a state (as in Agno): the session's stored state (a new session starts from the
 agent's ``session_state``, or ``{}``) with the call's ``session_state=`` merged over it
-(``overwrite_db_session_state`` ignores what is stored). So a tool can always write to
+(``overwrite_db_session_state``: the call's ``session_state=`` alone, as Agno's run-time state
+replaces the stored one). So a tool can always write to
 ``run_context.session_state``, and a later run of the session sees what it wrote without passing
 ``session_state`` again. The keys ``current_user_id``, ``current_session_id`` and
 ``current_run_id`` are there during the run and never stored. The state is written back only
@@ -82,7 +83,10 @@ async def load_session_state(owner: RunOwner, ctx: RunContext) -> None:
     if ctx.db is not None and not ctx.extra.get(FRESH_SESSION):
         stored = await ctx.db.aget_session_state(o.session_id)
     ctx.extra[_READ] = copy.deepcopy(stored) if stored is not None else None
-    if stored and not owner.overwrite_db_session_state:
+    if owner.overwrite_db_session_state:
+        # Agno: the call's session_state replaces the stored one (the defaults are not used).
+        state = {}
+    elif stored:
         state = stored
     else:
         state = copy.deepcopy(owner.session_state or {})

@@ -38,6 +38,15 @@ def chunks(ids: Sequence[str]) -> Iterator[list[str]]:
         yield unique[start : start + _CHUNK]
 
 
+def _runs_default(session_table: str | None, defaults: TableNames) -> str:
+    """The runs table of a db given no ``runs_table=``: Agno's rule, ``<session_table>_runs``
+    for a renamed session table (so db objects with their own session tables never share
+    runs), else ``agno_runs``."""
+    if session_table and session_table != defaults.sessions:
+        return f"{session_table}_runs"
+    return defaults.runs
+
+
 class DbBase(Description):
     """Plumbing shared by the SQL stores (see `SqlDb` for the arguments).
 
@@ -98,7 +107,9 @@ class DbBase(Description):
         defaults = TableNames()
         self.table_names = TableNames(
             sessions=self._table_name("session_table", session_table, defaults.sessions),
-            runs=self._table_name("runs_table", runs_table or run_table, defaults.runs),
+            runs=self._table_name(
+                "runs_table", runs_table or run_table, _runs_default(session_table, defaults)
+            ),
             memories=self._table_name("memory_table", memory_table, defaults.memories),
             evals=self._table_name("eval_table", eval_table, defaults.evals),
             cancel_intents=self._table_name(

@@ -4,21 +4,23 @@ Runs on first use of a db object whose table set has no current version row (see
 `DbBase._create_schema`), inside a transaction that holds the db's schema lock, so two
 processes opening the same new table set take turns instead of colliding on ``CREATE TABLE``.
 
-The migration is additive only: a missing table is created, a missing column that may be NULL
-is added, a missing index is created, and a column this package now lets be NULL loses its NOT
-NULL (PostgreSQL alters the column; SQLite cannot, so the table is rebuilt under the same lock,
-its rows copied). Anything else (a table that lacks a required column, or
-has a required column this package never writes) is not ours to change: the migration stops
-with a `SchemaMismatch` naming the table and what to do.
+The migration is additive only: a missing table is created (a renamed session table's own
+runs table, which earlier versions did not have, starts with a copy of its runs from
+``agno_runs``), a missing column that may be NULL is added, a missing index is created, and a
+column this package now lets be NULL loses its NOT NULL (PostgreSQL alters the column; SQLite
+cannot, so the table is rebuilt under the same lock, its rows copied). Anything else (a table
+that lacks a required column, or has a required column this package never writes) is not ours
+to change: the migration stops with a `SchemaMismatch` naming the table and what to do.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from typing import Any
 
-from sqlalchemy import Column, Table, inspect, select, update
+from sqlalchemy import Column, MetaData, Table, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from agno_core.db._schema import TableNames, Tables
@@ -41,6 +43,7 @@ def migrate(conn: Connection, tables: Tables, names: TableNames, version: int) -
     schema = tables.metadata.schema
     existing = set(inspector.get_table_names(schema=schema))
     _refuse_agno_tables(inspector, tables, existing)
+    moved = _moved_runs(conn, tables, names, existing)
     for table in tables.metadata.sorted_tables:
         if table.name not in existing:
             table.create(conn)
@@ -67,6 +70,8 @@ def migrate(conn: Connection, tables: Tables, names: TableNames, version: int) -
         for index in table.indexes:
             if tuple(c.name for c in index.columns) not in covered:
                 index.create(conn)
+    if moved is not None:
+        _copy_moved_runs(conn, tables, moved)
     return _record_version(conn, tables, names, version)
 
 
@@ -95,6 +100,44 @@ def _refuse_agno_tables(inspector: Any, tables: Tables, existing: set[str]) -> N
             "written by Agno itself), which agno_core neither reads nor changes: use another "
             "database, or give agno_core tables of its own beside them, e.g. " + _OWN_NAMES
         )
+
+
+def _moved_runs(conn: Connection, tables: Tables, names: TableNames, existing: set[str]) -> Any:
+    """``agno_runs`` (reflected) when it holds this table set's runs, where earlier agno_core
+    versions kept the runs of a renamed session table; None otherwise.
+
+    Earlier versions gave ``session_table="x"`` (without ``runs_table=``) the shared
+    ``agno_runs``; as in Agno, its runs table is now ``x_runs``. The table set is recognised by
+    the version row those versions wrote for it, and only while ``x_runs`` does not exist yet.
+    """
+    default_runs = TableNames().runs
+    if (
+        names.runs in existing
+        or names.sessions not in existing
+        or default_runs not in existing
+        or names.runs != f"{names.sessions}_runs"
+        or tables.versions.name not in existing
+    ):
+        return None
+    earlier = dataclasses.replace(names, runs=default_runs).version_key
+    versions = tables.versions
+    if conn.execute(select(versions.c.name).where(versions.c.name == earlier)).first() is None:
+        return None
+    return Table(default_runs, MetaData(schema=tables.metadata.schema), autoload_with=conn)
+
+
+def _copy_moved_runs(conn: Connection, tables: Tables, legacy: Table) -> None:
+    """Copy the runs of this table set's sessions from ``legacy`` into its new runs table.
+
+    Copied, not moved: ``agno_runs`` is still the default table set's runs table, and a
+    session id may be in both session tables; the rows left there are what earlier versions
+    saw. Columns the old table lacks take their defaults.
+    """
+    runs, sessions = tables.runs, tables.sessions
+    common = [c.name for c in runs.columns if c.name in legacy.c]
+    ours = select(sessions.c.session_id)
+    rows = select(*(legacy.c[name] for name in common)).where(legacy.c.session_id.in_(ours))
+    conn.execute(runs.insert().from_select(common, rows))
 
 
 def _check_foreign_columns(table: Table, columns: dict[str, Any]) -> None:

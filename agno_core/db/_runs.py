@@ -15,7 +15,7 @@ from agno_core.db._base import DbBase
 from agno_core.db._compiled import param as _param
 from agno_core.db._schema import LIVE_STATUSES, live
 from agno_core.metrics import RunMetrics, SessionMetrics
-from agno_core.run._output import RunOutput, output_from_dict
+from agno_core.run._output import RunOutput, agno_input, output_from_dict
 from agno_core.run.base import RunStatus
 
 __all__ = ["PROCESS_TOKEN", "RunStore", "run_dict"]
@@ -84,6 +84,7 @@ def run_dict(row: Any) -> dict[str, Any]:
     data = dict(row.data)
     data["status"] = row.status
     data["error"] = row.error
+    data["input"] = agno_input(data.get("input"))  # rows of earlier versions: the raw input
     return data
 
 

@@ -15,7 +15,29 @@ from agno_core.run._requirement import RunRequirement, link_requirements
 from agno_core.run._tool_execution import ToolExecution, jsonable
 from agno_core.run.base import RunStatus
 
-__all__ = ["RunOutput", "TeamRunOutput", "ToolExecution", "output_from_dict"]
+__all__ = ["RunOutput", "TeamRunOutput", "ToolExecution", "agno_input", "output_from_dict"]
+
+# The keys of Agno's ``RunInput.to_dict()`` (agno_core runs have no media).
+_INPUT_KEYS = frozenset({"input_content", "images", "videos", "audios", "files"})
+
+
+def _is_input_dict(value: Any) -> bool:
+    return isinstance(value, dict) and "input_content" in value and value.keys() <= _INPUT_KEYS
+
+
+def agno_input(value: Any) -> Any:
+    """A run dict's ``input`` in Agno's form, ``{"input_content": ...}`` (None stays None).
+
+    Runs stored by earlier agno_core versions kept the input itself there; it is wrapped.
+    """
+    if value is None or _is_input_dict(value):
+        return value
+    return {"input_content": value}
+
+
+def _input_content(value: Any) -> Any:
+    """The input itself, from a run dict's ``input`` in Agno's form or the older raw one."""
+    return value["input_content"] if _is_input_dict(value) else value
 
 
 def _finish_reason(value: Any) -> FinishReason | None:
@@ -165,7 +187,12 @@ class RunOutput:
             "status": self.status.value,
             "content": jsonable(self.content),
             "content_type": self.content_type,
-            "input": jsonable(self.input.input_content if self.input is not None else None),
+            # Agno's ``RunInput.to_dict()``: ``run_dict["input"]["input_content"]``.
+            "input": (
+                {"input_content": jsonable(self.input.input_content)}
+                if self.input is not None
+                else None
+            ),
             "messages": [m.to_dict() for m in self.messages],
             "metrics": self.metrics.to_dict(),
             "tools": [t.to_dict() for t in self.tools],
@@ -207,11 +234,11 @@ class RunOutput:
         )
         return {
             "run_id": data["run_id"],
-            "session_id": data["session_id"],
-            "status": RunStatus(data["status"]),
+            "session_id": data.get("session_id") or "",
+            "status": RunStatus(data.get("status") or RunStatus.running),
             "content": data.get("content"),
             "content_type": data.get("content_type") or "str",
-            "input": data.get("input"),
+            "input": _input_content(data.get("input")),
             "messages": [Message.from_dict(m) for m in data.get("messages") or ()],
             "metrics": RunMetrics.from_dict(data.get("metrics")),
             "tools": tools,

@@ -82,10 +82,25 @@ async def test_sessions_keep_their_own_state(agent_on: Maker, mock_model: MockOp
 
 async def test_overwrite_db_session_state(agent_on: Maker, mock_model: MockOpenAI) -> None:
     await agent_on(session_state={"v": 1}).arun("hi", session_state={"v": 2, "w": 3})
+    agent = agent_on(session_state={"v": 1}, overwrite_db_session_state=True)
 
-    run = await agent_on(session_state={"v": 1}, overwrite_db_session_state=True).arun("hi")
+    replaced = await agent.arun("hi", session_state={"x": 4})
+    stored_after_replace = agent.get_session_state()
+    emptied = await agent.arun("hi")
 
-    assert run.session_state == {"v": 1}
+    # As Agno 3.1.10: the call's state replaces the stored one, the agent's defaults included.
+    assert replaced.session_state == stored_after_replace == {"x": 4}
+    assert emptied.session_state == agent.get_session_state() == {}
+
+
+async def test_overwrite_db_session_state_on_a_new_session(
+    agent_on: Maker, mock_model: MockOpenAI
+) -> None:
+    agent = agent_on(session_state={"v": 1}, overwrite_db_session_state=True)
+
+    run = await agent.arun("hi", session_id="new", session_state={"x": 4})
+
+    assert run.session_state == agent.get_session_state("new") == {"x": 4}
 
 
 async def test_add_session_state_to_context(agent_on: Maker, mock_model: MockOpenAI) -> None:

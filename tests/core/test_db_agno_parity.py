@@ -379,7 +379,7 @@ def test_table_names_and_to_dict(tmp_path: Path) -> None:
     assert (db.session_table_name, db.memory_table_name, db.runs_table_name) == (
         "s",
         "m",
-        "agno_runs",
+        "s_runs",  # Agno's runs table of a renamed session table
     )
     assert (db.eval_table_name, db.metrics_table_name, db.versions_table_name) == (
         "agno_eval_runs",
@@ -389,7 +389,7 @@ def test_table_names_and_to_dict(tmp_path: Path) -> None:
     assert db.to_dict() == {
         "id": "db1",
         "session_table": "s",
-        "runs_table": "agno_runs",
+        "runs_table": "s_runs",
         "memory_table": "m",
         "metrics_table": "agno_metrics",
         "eval_table": "agno_eval_runs",

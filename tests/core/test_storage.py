@@ -255,11 +255,13 @@ async def test_postgres_tables_land_in_the_given_schema(
         rows = await conn.execute(
             text(
                 "SELECT table_schema, table_name FROM information_schema.tables "
-                "WHERE table_name IN ('agent_sessions', 'agno_runs', 'agno_sessions')"
+                "WHERE table_name IN ('agent_sessions', 'agent_sessions_runs', 'agno_runs', "
+                "'agno_sessions')"
             )
         )
         found = sorted((r[0], r[1]) for r in rows)
-    assert found == [("agents", "agent_sessions"), ("agents", "agno_runs")]
+    # As in Agno, a renamed session table has a runs table of its own.
+    assert found == [("agents", "agent_sessions"), ("agents", "agent_sessions_runs")]
     assert await db.aschema_version() == SCHEMA_VERSION
     assert await agent.aget_run_output(run.run_id, run.session_id) is not None
     await db.aclose()

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from agno_core.db._async_api import AsyncDbApi
+from agno_core.db._engine_url import engine_url
 from agno_core.db._sql import SqlDb
 
 __all__ = ["AsyncPostgresDb", "PostgresDb"]
@@ -23,6 +24,9 @@ class PostgresDb(SqlDb):
     Args:
         db_url: ``postgresql+psycopg://user:password@host:port/db`` (``postgresql://`` and
             ``postgres://`` are accepted and use psycopg 3). The password is never shown.
+        db_engine: A SQLAlchemy engine instead of ``db_url`` (Agno's option; it wins over
+            ``db_url``): its URL, credentials included, is used with psycopg 3, in engines of
+            agno_core's own (one per event loop), so its pool options do not carry over.
         db_schema: Schema of the tables (created if missing). Default: the search path.
         session_table, runs_table, memory_table, eval_table, cancel_intents_table,
             versions_table: Table names (see `SqlDb`), at most 63 bytes each; several db
@@ -42,13 +46,18 @@ class PostgresDb(SqlDb):
 
     def __init__(
         self,
-        db_url: str,
+        db_url: str | None = None,
         *,
+        db_engine: Any = None,
         db_schema: str | None = None,
         pool_size: int = 10,
         max_overflow: int = 20,
         **kwargs: Any,
     ) -> None:
+        if db_engine is not None:
+            db_url = engine_url(type(self).__name__, db_engine, "postgresql")
+        if db_url is None:
+            raise ValueError("One of db_url or db_engine must be provided")
         for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
             if db_url.startswith(prefix):
                 db_url = "postgresql+psycopg://" + db_url[len(prefix) :]

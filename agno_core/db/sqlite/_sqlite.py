@@ -22,6 +22,7 @@ from sqlalchemy.util import await_only
 
 from agno_core.db._async_api import AsyncDbApi
 from agno_core.db._direct import HotPath
+from agno_core.db._engine_url import engine_url
 from agno_core.db._errors import sqlite_problem
 from agno_core.db._sql import SqlDb
 from agno_core.db._sqlite_loop_conn import open_on_loop
@@ -46,6 +47,9 @@ class SqliteDb(SqlDb):
             ``":memory:"`` gives a private throwaway database: a temporary file (in RAM where
             ``/dev/shm`` exists) shared by every event loop of the process, removed when this
             object is garbage-collected or the process exits.
+        db_engine: A SQLAlchemy engine instead of ``db_file`` (Agno's option; it wins over
+            ``db_url`` and ``db_file``): its database is opened with aiosqlite, in engines of
+            agno_core's own (one per event loop), so its pool options do not carry over.
         db_url: A full ``sqlite+aiosqlite:///...`` URL instead of ``db_file``.
         db_schema: Accepted for Agno compatibility; SQLite has no schemas, so it is ignored.
         session_table, runs_table, memory_table, eval_table, cancel_intents_table,
@@ -71,12 +75,15 @@ class SqliteDb(SqlDb):
         self,
         db_file: str | Path | None = None,
         *,
+        db_engine: Any = None,
         db_url: str | None = None,
         db_schema: str | None = None,
         busy_timeout: float = 30.0,
         commit_on_loop: bool = True,
         **kwargs: Any,
     ) -> None:
+        if db_engine is not None:
+            db_url = engine_url(type(self).__name__, db_engine, "sqlite")
         if db_url is None:
             if db_file is None:
                 db_file = "agno.db"
