@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from agno_core.run._context import RunContext
     from agno_core.run._output import ToolExecution
 
-__all__ = ["chat_history_tool", "tool_call_history_tool"]
+__all__ = ["chat_history_tool", "team_chat_history_tool", "tool_call_history_tool"]
 
 
 # ``Optional[int]``: the schema Agno sends for it is ``{"type": "integer"}`` (not ``anyOf``).
@@ -37,6 +37,25 @@ def get_chat_history(num_chats: Optional[int] = None) -> str:  # noqa: UP045  # 
         - To get the last 5 chats, use num_chats=5.
         - To get all chats, use num_chats=None.
         - To get the first chat, use num_chats=None and pick the first message.
+    """
+    raise RuntimeError("get_chat_history runs through the engine")
+
+
+def _team_get_chat_history(num_chats: Optional[int] = None) -> str:  # noqa: UP045  # pragma: no cover
+    """Use this function to get the team chat history in reverse chronological order.
+    Leave the num_chats parameter blank to get the entire chat history.
+    Example:
+        - To get the last chat, use num_chats=1
+        - To get the last 5 chats, use num_chats=5
+        - To get all chats, leave num_chats blank
+
+    Args:
+        num_chats: The number of chats to return.
+            Each chat contains 2 messages. One from the team and one from the user.
+            Default: None
+
+    Returns:
+        str: A JSON string containing a list of dictionaries representing the team chat history.
     """
     raise RuntimeError("get_chat_history runs through the engine")
 
@@ -66,6 +85,13 @@ def chat_history_tool() -> Function:
 
 
 @functools.cache
+def team_chat_history_tool() -> Function:
+    """A team leader's ``get_chat_history`` tool (Agno's team wording; "" for no chat)."""
+    setattr(_team_get_chat_history, EVENT_STREAM_ATTR, _team_chat_history)
+    return Function.from_callable(_team_get_chat_history, name="get_chat_history")
+
+
+@functools.cache
 def tool_call_history_tool() -> Function:
     """The ``get_tool_call_history`` tool (one instance per process)."""
     setattr(get_tool_call_history, EVENT_STREAM_ATTR, _tool_call_history)
@@ -91,6 +117,19 @@ async def _chat_history(
     if isinstance(num_chats, int):
         history = history[-num_chats:]
     execution.result = json.dumps(history, ensure_ascii=False)
+    return
+    yield  # an async generator (the engine streams tool events from it)
+
+
+async def _team_chat_history(
+    ctx: RunContext, execution: ToolExecution, num_chats: Any = None
+) -> AsyncIterator[Any]:
+    session = await _session(ctx)
+    messages = [] if session is None else session.get_messages()
+    history = [message.to_dict() for message in messages]
+    if isinstance(num_chats, int):
+        history = history[-num_chats:]
+    execution.result = json.dumps(history, ensure_ascii=False) if messages else ""
     return
     yield  # an async generator (the engine streams tool events from it)
 

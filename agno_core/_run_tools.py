@@ -94,9 +94,14 @@ async def tools_for_run(owner: RunOwner, ctx: RunContext) -> dict[str, Function]
 
         extra[state_tool().name] = state_tool()
     if chats or calls:
-        from agno_core._history_tools import chat_history_tool, tool_call_history_tool
+        from agno_core._history_tools import (
+            chat_history_tool,
+            team_chat_history_tool,
+            tool_call_history_tool,
+        )
 
-        for wanted, function in ((chats, chat_history_tool()), (calls, tool_call_history_tool())):
+        chat = team_chat_history_tool() if owner.kind == "team" else chat_history_tool()
+        for wanted, function in ((chats, chat), (calls, tool_call_history_tool())):
             if wanted:
                 extra[function.name] = function
     for name, function in extra.items():

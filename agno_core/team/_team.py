@@ -107,7 +107,8 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
             (``num_history_messages``, ``max_tool_calls_from_history``,
             ``add_cancelled_runs_to_context``), ``tool_choice``,
             ``enable_agentic_memory``, ``memory_manager``, ``enable_user_memories``,
-            ``search_past_sessions`` and ``store_tool_messages``/
+            ``search_past_sessions``, ``read_chat_history``, ``tool_hooks`` (wrapping the
+            team's own tools, not the delegation to members) and ``store_tool_messages``/
             ``store_history_messages``: they apply to the leader's own run. Members receive
             the team run's ``dependencies`` and ``metadata`` (merged over their own).
         session_state, add_session_state_to_context, overwrite_db_session_state,
@@ -153,11 +154,13 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         "num_team_history_runs",
         "post_hooks",
         "pre_hooks",
+        "read_chat_history",
         "respond_directly",
         "share_member_interactions",
         "show_members_responses",
         "store_member_responses",
         "stream_member_events",
+        "tool_hooks",
         "use_instruction_tags",
     )
 
@@ -232,6 +235,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         max_tool_calls_from_history: int | None = None,
         add_cancelled_runs_to_context: bool = False,
         search_past_sessions: bool = False,
+        read_chat_history: bool = False,
         num_past_sessions_to_search: int | None = None,
         num_past_session_runs_in_search: int | None = None,
         update_memory_on_run: bool = False,
@@ -242,6 +246,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         enable_agentic_memory: bool = False,
         tool_call_limit: int | None = None,
         tool_choice: str | dict[str, Any] | None = None,
+        tool_hooks: Sequence[Callable[..., Any]] | None = None,
         session_state: dict[str, Any] | None = None,
         add_session_state_to_context: bool = False,
         overwrite_db_session_state: bool = False,
@@ -328,6 +333,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         self.max_tool_calls_from_history = max_tool_calls_from_history
         self.add_cancelled_runs_to_context = add_cancelled_runs_to_context
         self.search_past_sessions = search_past_sessions
+        self.read_chat_history = read_chat_history
         self.num_past_sessions_to_search = num_past_sessions_to_search
         self.num_past_session_runs_in_search = num_past_session_runs_in_search
         # Agno 2.x's name of update_memory_on_run.
@@ -342,6 +348,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         self.enable_agentic_memory = enable_agentic_memory
         self.tool_call_limit = tool_call_limit
         self.tool_choice = tool_choice
+        self.tool_hooks = list(tool_hooks) if tool_hooks is not None else None
         self.session_state = session_state
         self.add_session_state_to_context = add_session_state_to_context
         self.overwrite_db_session_state = overwrite_db_session_state

@@ -45,7 +45,6 @@ UNSUPPORTED_PARAMETERS = frozenset(
         "parse_response",
         "parser_model",
         "parser_model_prompt",
-        "read_chat_history",
         "reasoning_agent",
         "reasoning_model",
         "references_format",
@@ -54,7 +53,6 @@ UNSUPPORTED_PARAMETERS = frozenset(
         "skills",
         "store_events",
         "store_media",
-        "tool_hooks",
         "update_knowledge",
         "use_json_mode",
     }

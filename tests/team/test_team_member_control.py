@@ -340,7 +340,7 @@ def test_members_can_be_passed_positionally() -> None:
 # -- not supported ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["knowledge", "tool_hooks", "parser_model", "reasoning_model"])
+@pytest.mark.parametrize("name", ["knowledge", "input_schema", "parser_model", "reasoning_model"])
 def test_agno_parameters_agno_core_lacks_are_refused_by_name(name: str) -> None:
     with pytest.raises(UnsupportedParameterError, match=rf"Team\({name}=\) is not supported"):
         Team([], **{name: object()})

@@ -4,6 +4,7 @@ Agno's defaults."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -122,3 +123,62 @@ def test_options_a_team_does_not_take_read_as_agnos_defaults() -> None:
     )
     with pytest.raises(AttributeError, match="no attribute 'colour'"):
         _ = team.colour
+
+
+def _add(a: int, b: int) -> int:
+    """Add two numbers."""
+    return a + b
+
+
+async def test_tool_hooks_wrap_the_teams_own_tools(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker
+) -> None:
+    seen: list[tuple[str, dict[str, int]]] = []
+
+    def hook(function_name: str, function_call: object, arguments: dict[str, int]) -> object:
+        seen.append((function_name, arguments))
+        return function_call(**arguments) * 10  # type: ignore[operator]
+
+    team = make_mode_team(tools=[_add], tool_hooks=[hook])
+    mock_model.add_tool_call("_add", {"a": 1, "b": 2}, model=LEADER)
+    mock_model.add_text("It is 30.", model=LEADER)
+
+    result = await team.arun("1+2?")
+
+    assert seen == [("_add", {"a": 1, "b": 2})]
+    assert result.tools is not None and result.tools[0].result == "30"
+
+
+async def test_read_chat_history_gives_the_leader_the_teams_chat(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker
+) -> None:
+    team = make_mode_team(read_chat_history=True, session_id="t1")
+    mock_model.add_text("Hello there.", model=LEADER)
+    await team.arun("Hi")
+    mock_model.add_tool_call("get_chat_history", {"num_chats": 2}, model=LEADER)
+    mock_model.add_text("You said hi.", model=LEADER)
+
+    result = await team.arun("What did I say?")
+
+    assert result.tools is not None
+    chat = json.loads(result.tools[0].result or "")
+    assert [(m["role"], m["content"]) for m in chat] == [
+        ("user", "Hi"),
+        ("assistant", "Hello there."),
+    ]
+
+
+async def test_the_leaders_chat_history_tool_is_agnos_team_version(
+    mock_model: MockOpenAI, make_mode_team: ModeTeamMaker
+) -> None:
+    team = make_mode_team(read_chat_history=True, session_id="t2")
+    mock_model.add_tool_call("get_chat_history", {}, model=LEADER)
+    mock_model.add_text("Nothing yet.", model=LEADER)
+
+    result = await team.arun("What did I say?")
+
+    (sent,) = [
+        t for t in mock_model.requests[0].json["tools"] if "get_chat_history" in json.dumps(t)
+    ]
+    assert "team chat history" in json.dumps(sent)
+    assert result.tools is not None and result.tools[0].result == ""  # no chat yet: "", as Agno
