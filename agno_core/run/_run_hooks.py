@@ -77,6 +77,9 @@ async def _session_of(ctx: RunContext) -> Any:
     if ctx.db is not None and o.session_id:
         kind = SessionType.TEAM if team else SessionType.AGENT
         session = await ctx.db.aget_session(o.session_id, kind)
+    if session is not None:
+        # As stored before this run: its own row may already be written (RUNNING).
+        session.runs = [run for run in session.runs or () if run.run_id != o.run_id]
     if session is None:
         owner_id = getattr(owner, "id", None)
         if team:
