@@ -34,25 +34,16 @@ if TYPE_CHECKING:
 __all__ = [
     "OWN_LOOP",
     "RUNNER_FIXTURE",
-    "event_loop_runner",
     "fixture_setup",
     "make_items_async",
     "run_test",
 ]
 
 RUNNER_FIXTURE = "_agno_event_loop_runner"
+"""The fixture (defined in ``plugin``) holding the `asyncio.Runner` of such a test."""
 OWN_LOOP = pytest.StashKey[bool]()
 """Set on the tests whose event loop pytest_agno runs itself."""
 _OTHER_RUNNERS = ("asyncio", "anyio", "trio")
-
-
-@pytest.fixture(name=RUNNER_FIXTURE)
-def event_loop_runner() -> Iterator[Runner]:
-    """The event loop of an async test pytest_agno runs itself (no pytest-asyncio)."""
-    from asyncio import Runner
-
-    with Runner() as runner:
-        yield runner
 
 
 def _is_async(func: object) -> bool:

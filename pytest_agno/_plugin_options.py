@@ -10,6 +10,8 @@ on.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pytest
 
 __all__ = ["EVAL_OPTIONS", "add_options", "configure", "db_backend"]
@@ -68,9 +70,19 @@ def add_options(parser: pytest.Parser) -> None:
     )
     for name, metavar, text in EVAL_OPTIONS:
         group.addoption(f"--{name.replace('_', '-')}", dest=name, metavar=metavar, help=text)
-        parser.addini(name, f"Default for --{name.replace('_', '-')}.", default="")
+        if name in _COUNTS:
+            # An int, so that pytest 9's native [tool.pytest] table takes `= 10` (a "string" key
+            # refused it: "expects a string, got int"), and [tool.pytest.ini_options] does too
+            # without a deprecation warning. pytest < 8.4 has no int type: read as a string.
+            kind: Literal["int", "string"] = (
+                "int" if pytest.version_tuple[:2] >= (8, 4) else "string"
+            )
+            parser.addini(name, f"Default for --{name.replace('_', '-')}.", type=kind, default=None)
+        else:
+            parser.addini(name, f"Default for --{name.replace('_', '-')}.", default="")
 
 
+_COUNTS = ("agno_eval_history_size", "agno_eval_confirm")  # whole numbers
 EVAL_OPTIONS = (
     # (dest and ini name, metavar, help) of each --agno-eval-* option taking a value
     ("agno_eval_json", "PATH", "Write the --agno-eval report as JSON to PATH."),
@@ -133,7 +145,7 @@ def configure(config: pytest.Config) -> None:
 
         validate_ini(config)
     names = ("agno_eval", *(name for name, _, _ in EVAL_OPTIONS))
-    if not any(config.getoption(name, None) or config.getini(name) for name in names):
+    if not any(_given(config, name) for name in names):
         return  # no --agno-eval* option: perf_eval runs with no settings (no report, no baseline)
     from pytest_agno.perf._settings import SETTINGS_KEY, read_settings
 
@@ -145,6 +157,16 @@ def configure(config: pytest.Config) -> None:
         session = EvalSession(config, settings)
         config.stash[SESSION_KEY] = session
         config.pluginmanager.register(session, "agno-eval-session")
+
+
+def _given(config: pytest.Config, name: str) -> bool:
+    if config.getoption(name, None):
+        return True
+    try:
+        value = config.getini(name)
+    except (TypeError, ValueError, pytest.UsageError):
+        return True  # an ini value pytest cannot read: read_settings says which, and why
+    return value is not None and value != "" and value is not False
 
 
 def db_backend(config: pytest.Config) -> str:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_agno._asyncio_support import OWN_LOOP, event_loop_runner
+from pytest_agno._asyncio_support import OWN_LOOP, RUNNER_FIXTURE
 from pytest_agno._plugin_markers import (
     CANCEL_MARKED,
     build,
@@ -39,6 +39,8 @@ from pytest_agno.postgres._db_fixtures import agno_pg_tables_pool, pg_db
 from pytest_agno.postgres._fixtures import agno_pg_pool, agno_pg_server, pg_url
 
 if TYPE_CHECKING:
+    from asyncio import Runner
+
     from agno_core.agent import Agent
     from agno_core.db import SqlDb
     from agno_core.team import Team
@@ -58,6 +60,8 @@ __all__ = [
 ]
 
 MOCK_API_KEY = "sk-agno-mock-key"
+CALL_RAISED = pytest.StashKey[bool]()
+"""Set on a test whose call phase raised (a failure, a skip, an xfail)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -118,10 +122,27 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    result = yield  # a test that failed fails with its own error, not this check
+    try:
+        result = yield
+    except BaseException:
+        # A test that failed (or skipped, or xfailed) fails with its own error: not with this
+        # check, nor with the replies it never got to use (see mock_model).
+        item.stash[CALL_RAISED] = True
+        raise
     if item.stash.get(CANCEL_MARKED, False):
         check_cancelled(item)
     return result
+
+
+# Defined here, not in _asyncio_support: `pytest --fixtures` lists fixtures by the module that
+# defines them and hides private ones, so a module with only this one showed an empty section.
+@pytest.fixture(name=RUNNER_FIXTURE)
+def event_loop_runner() -> Iterator[Runner]:
+    """The event loop of an async test pytest_agno runs itself (no pytest-asyncio)."""
+    from asyncio import Runner
+
+    with Runner() as runner:
+        yield runner
 
 
 @pytest.fixture
@@ -133,8 +154,9 @@ def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
     unscripted, every call gets a default reply with non-zero usage. A request nothing scripted
     answers fails the test, so does one to a URL the mock does not serve (``unmocked``; clear it
     in a test that means it), and replies never used are named in an `UnusedRepliesWarning` at
-    teardown (``warn_unused = False`` to silence). ``requests`` records what was sent (not while
-    a ``perf_eval`` measures, unless ``keep_requests = N`` bounds it). It serves the URL the SDK
+    teardown (``warn_unused = False`` to silence; not after a test that failed). ``requests``
+    records what was sent (not while a ``perf_eval`` measures, unless ``keep_requests = N``
+    bounds it). It serves the URL the SDK
     uses (``OPENAI_BASE_URL`` when set); a dummy ``OPENAI_API_KEY`` is set when none is. Under
     ``@pytest.mark.agno_cassette(...)`` it replays the test's cassette instead (and records per
     ``--agno-record``).
@@ -163,6 +185,8 @@ def mock_model(request: pytest.FixtureRequest) -> Iterator[MockOpenAI]:
             os.environ.pop("OPENAI_API_KEY", None)
         elif not previous:
             os.environ["OPENAI_API_KEY"] = previous
+    if request.node.stash.get(CALL_RAISED, False):
+        return  # a test that stopped early left replies unused: its failure says what happened
     unused = mock.unused
     if unused and mock.warn_unused and not mock.assert_all_called:
         import warnings

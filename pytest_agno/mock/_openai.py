@@ -17,6 +17,7 @@ what it checks at stop are its base class, `MockServer` (``_mock_server``).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any, Unpack
@@ -36,12 +37,17 @@ __all__ = [
     "RequestPredicate",
 ]
 
+_KEY_VARIABLE = "OPENAI_API_KEY"
+_DUMMY_KEY = "sk-agno-mock-key"  # set while the mock runs when no key is (as mock_model does)
+
 
 class MockOpenAI(MockServer):
     """A scripted OpenAI server for the real `openai` SDK (sync and async clients).
 
     Use it as a context manager, or call `start()` and `stop()`. Replies are consumed first in,
-    first out, skipping those whose `model`/`match` filters reject the request.
+    first out, skipping those whose `model`/`match` filters reject the request. While it runs,
+    ``OPENAI_API_KEY`` is set to a dummy key when it is unset or empty (no request leaves the
+    process, and an agent's model refuses to start without a key), and put back at stop.
 
     Args:
         base_url: The API root the clients use; both endpoints are mocked under it. None (the
@@ -75,6 +81,9 @@ class MockOpenAI(MockServer):
             never sent); they fail `stop()` too. A test that sends one on purpose clears it.
     """
 
+    _set_key = False  # start() set OPENAI_API_KEY (it was unset or empty: `_previous_key`)
+    _previous_key: str | None = None
+
     # -- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> MockOpenAI:
@@ -85,6 +94,10 @@ class MockOpenAI(MockServer):
         transport = ScriptedTransport(self._base_url, routes, _ASYNC_CLIENT, self._on_unmocked)
         transport.start()
         self._transport = transport
+        self._set_key = not os.environ.get(_KEY_VARIABLE)
+        if self._set_key:
+            self._previous_key = os.environ.get(_KEY_VARIABLE)
+            os.environ[_KEY_VARIABLE] = _DUMMY_KEY
         return self
 
     def stop(self) -> None:
@@ -99,6 +112,17 @@ class MockOpenAI(MockServer):
 
     def __enter__(self) -> MockOpenAI:
         return self.start()
+
+    def _uninstall(self) -> None:
+        super()._uninstall()
+        if self._set_key:
+            self._set_key = False
+            # Put back only our own value: a key the code under test set meanwhile stays.
+            if os.environ.get(_KEY_VARIABLE) == _DUMMY_KEY:
+                if self._previous_key is None:
+                    del os.environ[_KEY_VARIABLE]
+                else:
+                    os.environ[_KEY_VARIABLE] = self._previous_key
 
     def __exit__(
         self,

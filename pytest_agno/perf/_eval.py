@@ -291,8 +291,11 @@ class PerfEval:
             record.rerun = {"first_failures": first_failures, "confirmed": bool(regression_lines)}
         if tally.errors and not expect_errors:
             gate_lines.append(
-                f"{tally.errors} of {tally.runs} measured agent/team runs ended ERROR: the "
-                "numbers measure a failure (pass expect_errors=True if that is intended)"
+                # The count includes the priming and warm-up calls: "3 of 3 measured runs"
+                # read as a miscount beside num_iterations=1.
+                f"{tally.errors} of the {tally.runs} agent/team runs the eval made (priming and "
+                "warm-up included) ended ERROR: the numbers measure a failure (pass "
+                "expect_errors=True if that is intended)"
             )
         record.failures = gate_lines + regression_lines
         record.verdict = "fail" if record.failures else "pass"

@@ -44,6 +44,7 @@ class EvalSession:
         self.is_worker = hasattr(config, "workerinput")
         self.tests: dict[str, TestRecord] = {}
         self.written: list[tuple[str, Path]] = []
+        self.notes: list[str] = []  # what the session chose not to write, and why
         self._current: TestRecord | None = None
         self._tally: TokenTally | None = None
         self._unpatch: Callable[[], None] | None = None
@@ -136,9 +137,14 @@ class EvalSession:
     def evals(self) -> list[EvalRecord]:
         return [record for test in self.reported() for record in test.evals]
 
+    def _collect_only(self) -> bool:
+        return bool(self.config.getoption("collectonly", False))
+
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.is_worker:
+        if self.is_worker or self._collect_only():
+            # Nothing ran: a `--collect-only` (what IDEs run to discover tests) must not replace
+            # the report, the baseline or the history with empty ones.
             return
         from pytest_agno.report._json import build_report
 
@@ -149,7 +155,17 @@ class EvalSession:
             return
         document = build_report(self)
         history = None
-        if settings.history_dir is not None:
+        if not document["evals"]:
+            # A session that measured nothing (-k, --lf, a single test run from an IDE with the
+            # ini twins set) keeps the saved baseline and the history's runs as they are.
+            saved = settings.save_path
+            if saved is not None:
+                targets.remove(("baseline", saved))
+                kept = f"; {saved} is kept" if saved.is_file() else ""
+                self.notes.append(f"baseline not written: no perf eval ran{kept}")
+            if settings.history_dir is not None:
+                self.notes.append("history not appended: no perf eval ran")
+        elif settings.history_dir is not None:
             from pytest_agno.report._history import HISTORY_FILE, append_history, history_entry
 
             history = append_history(
@@ -170,7 +186,7 @@ class EvalSession:
             self.written.append(("HTML report", settings.html_path))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if self.is_worker:
+        if self.is_worker or self._collect_only():
             return
         from pytest_agno.report._terminal import write_summary
 

@@ -49,8 +49,32 @@ def eval_verdict(record: EvalRecord) -> str:
     if record.baseline == "missing":
         return f"{verdict} (no baseline)"
     if record.comparison is not None:
-        return f"{verdict} ({record.comparison['verdict']})"
+        return f"{verdict} ({_comparison_verdict(record.comparison)})"
     return verdict
+
+
+# The metrics in the words of --agno-eval-fail rules.
+_SHORT_NAMES = {
+    "median_run_time": "runtime",
+    "p95_run_time": "p95",
+    "median_peak_memory": "memory",
+    "avg_growth_per_iteration": "growth",
+}
+
+
+def _comparison_verdict(comparison: dict[str, Any]) -> str:
+    """The comparison's verdict; for a regression, which metrics regressed (``regression:
+    p95``): a p95 regression alone fails no ``regression`` rule, and the row must say why its
+    eval passed."""
+    verdict = str(comparison["verdict"])
+    if verdict != "regression":
+        return verdict
+    names = [
+        _SHORT_NAMES.get(str(metric["metric"]), str(metric["metric"]))
+        for metric in comparison.get("metrics") or ()
+        if metric.get("verdict") == "regression"
+    ]
+    return f"regression: {', '.join(names)}" if names else verdict
 
 
 def _eval_row(record: EvalRecord) -> list[str]:
@@ -98,6 +122,11 @@ def write_summary(terminal: Any, session: SessionView) -> None:
     writer = getattr(terminal, "_tw", None)  # pytest's TerminalWriter knows the width
     width = int(getattr(writer, "fullwidth", 0) or 100)
     terminal.write_sep("=", "agno eval")
+    if settings.fail_expression and not settings.compare:
+        terminal.write_line(
+            f"agno_eval_fail {settings.fail_expression!r} gated nothing: no "
+            "--agno-eval-compare baseline to compare with"
+        )
     if settings.compare and not settings.baseline_found:
         terminal.write_line(
             f"baseline {settings.compare!r} not found at {settings.compare_path}: "
@@ -128,3 +157,5 @@ def write_summary(terminal: Any, session: SessionView) -> None:
         terminal.write_line("agent/team runs: none")
     for label, path in session.written:
         terminal.write_line(f"{label} written to {path}")
+    for note in session.notes:
+        terminal.write_line(note)

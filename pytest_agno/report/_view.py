@@ -40,6 +40,7 @@ class SessionView(Protocol):
 
     settings: ReportSettings
     written: list[tuple[str, Path]]
+    notes: list[str]
     config: pytest.Config
 
     def reported(self) -> list[TestRecord]: ...

@@ -138,3 +138,34 @@ def test_trend_plot_leaves_gaps_and_escapes() -> None:
     assert parsed.shapes == ["sample", "regression"]
     assert "<b>" not in svg and "&lt;c&gt;" in svg
     assert "not measured" in trend_plot("t", "t", [None, None], format_duration)
+
+
+@pytest.mark.skipif(pytest.version_tuple[:2] < (9, 0), reason="[tool.pytest] is pytest 9's")
+def test_the_counts_are_numbers_in_pytest_9s_toml_table(pytester: pytest.Pytester) -> None:
+    # pytest 9 reads [tool.pytest] with TOML types: `agno_eval_history_size = 2` was refused
+    # ("expects a string, got int") and the whole run stopped before collecting.
+    pytester.makepyprojecttoml(
+        """
+        [tool.pytest]
+        asyncio_default_fixture_loop_scope = "function"
+        filterwarnings = ["error"]
+        agno_eval_history = "hist"
+        agno_eval_history_size = 2
+        agno_eval_confirm = 0
+        """
+    )
+    pytester.makepyfile(test_suite=SUITE)
+    for _ in range(3):
+        pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    assert len(lines(pytester)) == 2
+
+
+def test_a_count_the_ini_file_gets_wrong_is_named(agno_pytester: pytest.Pytester) -> None:
+    ini = agno_pytester.path / "tox.ini"
+    ini.write_text(ini.read_text().rstrip() + "\nagno_eval = true\nagno_eval_confirm = two\n")
+    agno_pytester.makepyfile(test_suite=SUITE)
+
+    result = agno_pytester.runpytest("-p", "no:cacheprovider")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: ini option agno_eval_confirm: *'two'*"])

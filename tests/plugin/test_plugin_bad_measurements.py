@@ -69,9 +69,15 @@ def test_runs_that_all_errored_fail_the_eval(report: tuple[pytest.RunResult, dic
     errored = evals["errored"]
     assert errored["verdict"] == "fail"
     assert errored["tokens"]["errors"] == errored["tokens"]["runs"] == 3
-    assert "3 of 3 measured agent/team runs ended ERROR" in errored["failures"][0]
+    assert (
+        "3 of the 3 agent/team runs the eval made (priming and warm-up included) ended ERROR"
+        in errored["failures"][0]
+    )
     result.stdout.fnmatch_lines(
-        ["*PerfGateError*", "*3 of 3 measured agent/team runs ended ERROR*"]
+        [
+            "*PerfGateError*",
+            "*3 of the 3 agent/team runs the eval made (priming and warm-up included) ended ERROR*",
+        ]
     )
 
 
@@ -88,4 +94,6 @@ def test_errored_runs_fail_without_the_report_too(agno_pytester: pytest.Pytester
     result = agno_pytester.runpytest("-p", "no:cacheprovider", "-k", "errored or expected")
 
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*3 of 3 measured agent/team runs ended ERROR*"])
+    result.stdout.fnmatch_lines(
+        ["*3 of the 3 agent/team runs the eval made (priming and warm-up included) ended ERROR*"]
+    )

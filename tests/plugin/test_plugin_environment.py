@@ -172,3 +172,59 @@ def test_a_retried_scripted_error_hints_at_the_sdks_retries(
             "with times=N.",
         ]
     )
+
+
+UNITTEST_SUITE = """
+import os
+import unittest
+
+from agno_core.agent import Agent
+from agno_core.models.openai import OpenAIChat, OpenAIResponses
+from pytest_agno import MockOpenAI
+
+
+class TestSync(unittest.TestCase):
+    def test_chat(self):
+        with MockOpenAI() as mock:
+            mock.add_text("Hello.")
+            result = Agent(model=OpenAIChat(id="gpt-4o-mini")).run("hi")
+        self.assertEqual(result.content, "Hello.")
+        self.assertEqual(len(mock.requests), 1)
+        self.assertIsNone(os.environ.get("OPENAI_API_KEY"))  # put back as it was
+
+
+class TestAsync(unittest.IsolatedAsyncioTestCase):
+    async def asyncSetUp(self):
+        self.mock = MockOpenAI().start()
+
+    async def asyncTearDown(self):
+        self.mock.stop()
+
+    async def test_responses(self):
+        self.mock.add_text("Hi there.")
+        result = await Agent(model=OpenAIResponses(id="gpt-4o-mini")).arun("hi")
+        self.assertEqual(result.content, "Hi there.")
+        self.assertEqual(self.mock.requests[0].endpoint, "responses")
+"""
+
+
+@pytest.mark.parametrize("api_key", [None, ""])
+def test_mock_openai_on_its_own_needs_no_api_key(
+    agno_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, api_key: str | None
+) -> None:
+    # unittest suites (and scripts) use the mock without the fixture, which sets a dummy key:
+    # without a key the model refused to start ("no OpenAI API key") and every run ended ERROR.
+    if api_key is None:
+        monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    else:
+        monkeypatch.setenv("OPENAI_API_KEY", api_key)
+    agno_pytester.makepyfile(
+        test_unittest_style=UNITTEST_SUITE.replace(
+            'self.assertIsNone(os.environ.get("OPENAI_API_KEY"))',
+            f"self.assertEqual(os.environ.get('OPENAI_API_KEY'), {api_key!r})",
+        )
+    )
+
+    result = agno_pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=2)

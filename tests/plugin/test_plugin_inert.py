@@ -84,3 +84,16 @@ def test_options_have_a_group_and_help(agno_pytester: pytest.Pytester) -> None:
             "  agno_eval_fail (string):",
         ]
     )
+
+
+def test_fixtures_listing_has_no_empty_section(agno_pytester: pytest.Pytester) -> None:
+    # `pytest --fixtures` heads each defining module with a rule and hides private fixtures:
+    # a module defining only the private event-loop fixture showed a header with nothing under.
+    result = agno_pytester.runpytest("--fixtures")
+
+    lines = [line for line in result.stdout.lines if line.strip()]
+    headers = [i for i, line in enumerate(lines) if "fixtures defined from pytest_agno" in line]
+    assert len(headers) >= 3
+    for index in headers:
+        assert "fixtures defined from" not in lines[index + 1], lines[index]
+    result.stdout.fnmatch_lines(["*fixtures defined from pytest_agno.plugin*", "mock_model -- *"])

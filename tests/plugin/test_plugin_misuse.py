@@ -140,3 +140,49 @@ def test_unused_replies_are_named_in_a_warning_at_teardown(bare: pytest.Pytester
     strict.stdout.fnmatch_lines(
         ["E   pytest_agno.UnusedRepliesWarning: mock_model: 2 scripted replies never used: *"]
     )
+
+
+def test_a_test_that_failed_gets_no_unused_replies_error_on_top(
+    agno_pytester: pytest.Pytester,
+) -> None:
+    # Under warnings-as-errors a test that failed before using its script was also reported
+    # as an ERROR at teardown ("2 scripted replies never used"): one problem counted twice.
+    agno_pytester.makepyfile(
+        """
+        import pytest
+
+
+        async def test_fails_first(agent, mock_model):
+            mock_model.add_text("one")
+            mock_model.add_text("two")
+            assert False, "the test's own failure"
+
+
+        def test_skips_midway(mock_model):
+            mock_model.add_text("one")
+            pytest.skip("not today")
+
+
+        @pytest.mark.xfail(reason="known", strict=True)
+        def test_xfails(agent, mock_model):
+            mock_model.add_text("one")
+            mock_model.add_text("two")
+            agent.run("hi")
+            raise RuntimeError("known")
+
+
+        def test_passes_with_replies_left(agent, mock_model):
+            mock_model.add_text("one")
+            mock_model.add_text("two")
+            agent.run("hi")
+        """
+    )
+
+    result = agno_pytester.runpytest("-p", "no:cacheprovider")
+
+    # the passing test still fails at teardown on its unused reply (filterwarnings = error)
+    result.assert_outcomes(failed=1, skipped=1, xfailed=1, passed=1, errors=1)
+    result.stdout.fnmatch_lines(["ERROR *::test_passes_with_replies_left*"])
+    errors = [line for line in result.stdout.lines if line.startswith("E ")]
+    unused = [line for line in errors if "UnusedRepliesWarning" in line]
+    assert len(unused) == 1 and "1 scripted reply never used" in unused[0], errors

@@ -189,7 +189,9 @@ def test_save_compare_and_fail_on_regression(agno_pytester: pytest.Pytester) -> 
     write_timed_suite(agno_pytester, 0.02)
     compared = agno_pytester.runpytest("-p", "no:cacheprovider", "--agno-eval-compare=main")
     compared.assert_outcomes(passed=1)  # compared and reported, no rule to fail on
-    compared.stdout.fnmatch_lines(["  test_timed.py::test_work::sleep * pass (regression)"])
+    compared.stdout.fnmatch_lines(
+        ["  test_timed.py::test_work::sleep * pass (regression: runtime*)"]
+    )
 
     failed = agno_pytester.runpytest(
         "-p", "no:cacheprovider", f"--agno-eval-compare={baseline}", "--agno-eval-fail=runtime>50%"
@@ -254,11 +256,55 @@ def test_ini_twins_turn_the_report_on(agno_pytester: pytest.Pytester) -> None:
     assert Path(agno_pytester.path / "baselines" / "nightly.json").is_file()
 
 
+def test_paths_from_the_ini_are_under_the_rootdir_from_any_directory(
+    agno_pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from a subdirectory, the report paths of the ini file went under the current
+    # directory while its history went under the rootdir, and a compare baseline given as a
+    # path was looked up there too: silently "no baseline", a CI gate that gates nothing.
+    ini = agno_pytester.path / "tox.ini"
+    ini.write_text(
+        ini.read_text().rstrip() + "\nagno_eval_json = reports/eval.json\n"
+        "agno_eval_html = reports/eval.html\nagno_eval_history = reports/history\n"
+        "agno_eval_save = baselines/main.json\n"
+    )
+    sub = agno_pytester.mkdir("suite")
+    (sub / "test_timed.py").write_text(
+        "def test_work(perf_eval):\n"
+        "    perf_eval(lambda: sum(range(100)), name='sum', num_iterations=3, warmup_runs=0)\n"
+    )
+    monkeypatch.chdir(sub)
+
+    saved = agno_pytester.runpytest("-p", "no:cacheprovider")
+
+    saved.assert_outcomes(passed=1)
+    root = agno_pytester.path
+    for written in ("reports/eval.json", "reports/eval.html", "reports/history/history.jsonl"):
+        assert (root / written).is_file(), written
+    assert (root / "baselines" / "main.json").is_file()
+    assert not (sub / "reports").exists() and not (sub / "baselines").exists()
+    saved.stdout.fnmatch_lines([f"JSON report written to {root / 'reports' / 'eval.json'}"])
+
+    # On the command line a path is relative to where pytest runs, as the shell has it.
+    compared = agno_pytester.runpytest(
+        "-p",
+        "no:cacheprovider",
+        "--agno-eval-compare=../baselines/main.json",
+        "--agno-eval-json=here.json",
+    )
+
+    compared.assert_outcomes(passed=1)
+    document: dict[str, Any] = json.loads((sub / "here.json").read_text())
+    assert document["baseline"]["found"] is True
+    assert document["evals"][0]["baseline"] == "compared"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--agno-eval-fail=runtime>>1"], "--agno-eval-fail: 'runtime>>1' is not a condition*"),
-        (["--agno-eval-compare=bad.json"], "--agno-eval-compare: bad.json is not an --agno-eval*"),
+        (["--agno-eval-fail=regression"], "--agno-eval-fail needs --agno-eval-compare *"),
+        (["--agno-eval-compare=bad.json"], "--agno-eval-compare: *bad.json is not an --agno-eval*"),
     ],
 )
 def test_bad_options_are_usage_errors(
@@ -276,3 +322,89 @@ def test_report_of_a_suite_without_agents(agno_pytester: pytest.Pytester) -> Non
     result = agno_pytester.runpytest("-p", "no:cacheprovider", "--agno-eval")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*= agno eval =*", "perf evals: none", "agent/team runs: none"])
+
+
+def test_ini_fail_rules_without_a_baseline_say_they_gated_nothing(
+    agno_pytester: pytest.Pytester,
+) -> None:
+    # Rules in the ini for every run, the baseline given in CI: a local run is no usage error,
+    # but the report must not let a gate that gated nothing look like a passed one.
+    ini = agno_pytester.path / "tox.ini"
+    ini.write_text(ini.read_text().rstrip() + "\nagno_eval_fail = regression\n")
+    write_timed_suite(agno_pytester, 0)
+
+    result = agno_pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*= agno eval =*",
+            "agno_eval_fail 'regression' gated nothing: no --agno-eval-compare baseline *",
+        ]
+    )
+
+
+def test_a_regression_in_the_table_names_its_metrics() -> None:
+    # "pass (regression)" beside `--agno-eval-fail=regression` read as a gate that did not
+    # work; the regression was the p95's, which only a rule naming p95 fails on.
+    from pytest_agno.report._records import EvalRecord
+    from pytest_agno.report._terminal import eval_verdict
+
+    def record(*regressed: str) -> EvalRecord:
+        metrics = [
+            {"metric": name, "verdict": "regression" if name in regressed else "unchanged"}
+            for name in ("median_run_time", "p95_run_time", "avg_growth_per_iteration")
+        ]
+        verdict = "regression" if regressed else "unchanged"
+        comparison = {"verdict": verdict, "metrics": metrics, "skipped": []}
+        return EvalRecord(nodeid="t.py::t", name="e", baseline="compared", comparison=comparison)
+
+    assert eval_verdict(record("p95_run_time")) == "pass (regression: p95)"
+    both = record("median_run_time", "avg_growth_per_iteration")
+    assert eval_verdict(both) == "pass (regression: runtime, growth)"
+    assert eval_verdict(record()) == "pass (unchanged)"
+
+
+def test_a_session_that_measured_nothing_keeps_the_baseline_and_the_history(
+    agno_pytester: pytest.Pytester,
+) -> None:
+    # IDEs discover tests with `pytest --collect-only`, and run one test at a time: with the
+    # ini twins set, each such session replaced the baseline with an empty one.
+    ini = agno_pytester.path / "tox.ini"
+    ini.write_text(
+        ini.read_text().rstrip() + "\nagno_eval_save = main\nagno_eval_json = report.json\n"
+        "agno_eval_history = hist\n"
+    )
+    agno_pytester.makepyfile(
+        test_suite="""
+        def test_perf(perf_eval):
+            perf_eval(lambda: sum(range(100)), name="sum", num_iterations=3, warmup_runs=0)
+
+
+        def test_plain():
+            pass
+        """
+    )
+    agno_pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    written = ["report.json", ".agno-eval/main.json", "hist/history.jsonl"]
+    before = {name: (agno_pytester.path / name).read_text() for name in written}
+
+    collected = agno_pytester.runpytest("-p", "no:cacheprovider", "--collect-only")
+
+    assert collected.ret == pytest.ExitCode.OK
+    assert "agno eval" not in collected.stdout.str()
+    assert {name: (agno_pytester.path / name).read_text() for name in written} == before
+
+    plain = agno_pytester.runpytest("-p", "no:cacheprovider", "-k", "plain")
+
+    plain.assert_outcomes(passed=1, deselected=1)
+    plain.stdout.fnmatch_lines(
+        [
+            "perf evals: none",
+            "JSON report written to *report.json",
+            "baseline not written: no perf eval ran; *main.json is kept",
+            "history not appended: no perf eval ran",
+        ]
+    )
+    for name in written[1:]:
+        assert (agno_pytester.path / name).read_text() == before[name], name

@@ -64,7 +64,7 @@ def test_report_merges_results_of_two_workers(agno_pytester: pytest.Pytester) ->
             "*= agno eval =*",
             "perf evals: 3 (0 crossed a gate, 1 expected to)",  # test_leak caught it
             "agent/team runs: 2 in 2 tests",
-            "JSON report written to report.json",
+            "JSON report written to */report.json",
         ]
     )
     document = json.loads((agno_pytester.path / "report.json").read_text())
