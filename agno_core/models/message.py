@@ -22,11 +22,14 @@ class ToolCall:
         id: The provider's call id (``call_id`` on the Responses API).
         name: The function's name.
         arguments: The raw JSON arguments string, as the model produced it.
+        item_id: On the Responses API, the id of the ``function_call`` output item (``fc_...``),
+            sent back with the call as Agno does; None on Chat Completions.
     """
 
     id: str
     name: str
     arguments: str = "{}"
+    item_id: str | None = field(default=None, compare=False)
 
     # Agno keeps a message's tool calls as dicts in OpenAI's shape; Agno code reads them so
     # (``call["function"]["name"]``): a ToolCall answers those reads too.
@@ -38,8 +41,9 @@ class ToolCall:
         return self.to_dict().get(key, default)
 
     def keys(self) -> list[str]:
-        """The keys of OpenAI's shape: ``id``, ``type``, ``function``."""
-        return ["id", "type", "function"]
+        """The keys of OpenAI's shape: ``id``, ``type``, ``function`` (and ``call_id`` for a
+        Responses API call)."""
+        return list(self.to_dict())
 
     def __iter__(self) -> Iterator[str]:
         # Without it, iteration and ``in`` fall back to ``__getitem__(0)``: a KeyError.
@@ -47,12 +51,17 @@ class ToolCall:
 
     def to_dict(self) -> dict[str, Any]:
         """OpenAI's (and Agno's) shape: ``{"id", "type": "function", "function": {"name",
-        "arguments"}}``."""
-        return {
-            "id": self.id,
-            "type": "function",
-            "function": {"name": self.name, "arguments": self.arguments},
-        }
+        "arguments"}}``; a Responses API call as Agno keeps it, ``id`` the item's and
+        ``call_id`` the call's."""
+        function = {"name": self.name, "arguments": self.arguments}
+        if self.item_id is not None:
+            return {
+                "id": self.item_id,
+                "call_id": self.id,
+                "type": "function",
+                "function": function,
+            }
+        return {"id": self.id, "type": "function", "function": function}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ToolCall:
@@ -63,6 +72,10 @@ class ToolCall:
             name, arguments = function.get("name") or "", function.get("arguments")
         else:
             name, arguments = data["name"], data.get("arguments")
+        if data.get("call_id"):  # a Responses API call: ``id`` is its item's
+            return cls(
+                id=data["call_id"], name=name, arguments=arguments or "{}", item_id=data.get("id")
+            )
         return cls(id=data.get("id") or "", name=name, arguments=arguments or "{}")
 
 

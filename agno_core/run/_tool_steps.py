@@ -119,14 +119,22 @@ async def _tool_step(
     if ctx.stream_events:
         yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
     function = functions.get(call.name) if allowed else None
+    over_tool_limit = False
     if function is not None and function.max_calls is not None:
         counts = ctx.extra.setdefault("tool_calls_by_name", {})
         counts[call.name] = counts.get(call.name, 0) + 1
-        if counts[call.name] > function.max_calls:
-            function, allowed = None, False
+        over_tool_limit = counts[call.name] > function.max_calls
+        if over_tool_limit:
+            function = None
     if function is None:
-        reason = "unknown tool" if allowed else "tool call limit reached for"
-        execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
+        if not allowed:  # past the run's tool_call_limit: Agno's words
+            execution.result = (
+                f"Tool call limit reached. Tool call {call.name} not executed. "
+                "Don't try to execute it again."
+            )
+        else:
+            reason = "tool call limit reached for" if over_tool_limit else "unknown tool"
+            execution.result = f"Error: {reason} {call.name!r}; answer without calling it."
         execution.tool_call_error = True
     else:
         async with contextlib.aclosing(execute_tool(ctx, function, call, execution)) as steps:

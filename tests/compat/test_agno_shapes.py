@@ -33,13 +33,19 @@ async def test_tool_calls_read_as_openai_dicts(
     [call] = [c for m in run.messages or [] for c in m.tool_calls]
     assert call["function"]["name"] == "add" and call["type"] == "function"
     assert json.loads(call["function"]["arguments"]) == {"a": 1, "b": 2}
-    assert call.get("id") == call.id and call.get("missing", 0) == 0
-    assert list(call) == ["id", "type", "function"] and "function" in call
-    assert dict(call) == {
-        "id": call.id,
-        "type": "function",
-        "function": {"name": "add", "arguments": call.arguments},
-    }
+    assert call.get("missing", 0) == 0 and "function" in call
+    function = {"name": "add", "arguments": call.arguments}
+    if call.item_id is None:  # Chat Completions
+        assert list(call) == ["id", "type", "function"]
+        assert dict(call) == {"id": call.id, "type": "function", "function": function}
+    else:  # the Responses API, as Agno keeps it: the item's id and the call's call_id
+        assert call.item_id.startswith("fc_")
+        assert dict(call) == {
+            "id": call.item_id,
+            "call_id": call.id,
+            "type": "function",
+            "function": function,
+        }
     [message] = [m for m in run.messages or [] if m.tool_calls]
     assert message.to_dict()["tool_calls"] == [dict(call)]
     stored = await make_agent().aget_run_output(run.run_id)

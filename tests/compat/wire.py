@@ -11,7 +11,8 @@ __all__ = ["conversation", "raw_roles", "system_text", "tool_names"]
 
 def conversation(request: RecordedRequest) -> list[tuple[str, str]]:
     """``(role, text)`` of every message; tool calls as ``("call", name)`` and tool results as
-    ``("tool", output)``; the Responses API's ``developer`` role reads as ``system``."""
+    ``("tool", output)``; the ``developer`` role (the system message, as Agno sends it) reads as
+    ``system``; a message of tool calls has no text of its own."""
     body = request.json
     out: list[tuple[str, str]] = []
     if request.endpoint == "chat":
@@ -20,8 +21,10 @@ def conversation(request: RecordedRequest) -> list[tuple[str, str]]:
                 out.append(("call", call["function"]["name"]))
             if m["role"] == "tool":
                 out.append(("tool", m["content"]))
-            elif m.get("content") is not None:
-                out.append((m["role"], m["content"]))
+            elif m.get("content") is None or (m.get("tool_calls") and not m["content"]):
+                continue
+            else:
+                out.append(("system" if m["role"] == "developer" else m["role"], m["content"]))
         return out
     items: Any = body["input"]
     for item in items if isinstance(items, list) else [{"role": "user", "content": items}]:

@@ -55,7 +55,7 @@ async def test_arun_returns_the_answer(make_agent: AgentMaker, mock_model: MockO
     assert mock_model.requests[0].url.endswith("/chat/completions")
     assert body["model"] == "gpt-4o-mini"
     assert body["messages"] == [
-        {"role": "system", "content": "Be brief."},
+        {"role": "developer", "content": "Be brief."},
         {"role": "user", "content": "Capital of France?"},
     ]
     assert "stream" not in body
@@ -222,7 +222,7 @@ async def test_tool_call_loop_with_a_sync_tool(
     assert second["messages"][-2:] == [
         {
             "role": "assistant",
-            "content": None,
+            "content": "",  # as Agno sends a message of tool calls only
             "tool_calls": [
                 {
                     "id": "call_1",

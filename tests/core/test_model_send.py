@@ -113,7 +113,7 @@ _CITY_SCHEMA = {
 
 
 def _weather_question(system_role: str) -> list[dict[str, Any]]:
-    """The instructions (``system`` on chat, ``developer`` on responses) and the question."""
+    """The instructions (sent as ``developer``, as Agno does) and the question."""
     return [
         {"role": system_role, "content": "Be brief."},
         {"role": "user", "content": "Weather in Paris?"},
@@ -129,15 +129,15 @@ def _responses(items: list[dict[str, Any]], **options: Any) -> dict[str, Any]:
 
 
 # Every shape of body the adapter builds: system and user text, tools, an assistant's tool call
-# and its result (content None), structured output, sampling options, streaming.
+# and its result (content ""), structured output, sampling options, streaming.
 CHAT_BODIES: dict[str, dict[str, Any]] = {
     "one message": _chat(_HI),
     "tools and a tool round": _chat(
         [
-            *_weather_question("system"),
+            *_weather_question("developer"),
             {
                 "role": "assistant",
-                "content": None,
+                "content": "",
                 "tool_calls": [
                     {
                         "id": _CALL_ID,

@@ -340,7 +340,7 @@ async def test_history_puts_the_last_completed_runs_into_the_request(
     assert failed.status is RunStatus.error
     assert final.content == "final"
     assert messages == [
-        {"role": "system", "content": "Sys."},
+        {"role": "developer", "content": "Sys."},
         {"role": "user", "content": "question 2"},
         {"role": "assistant", "content": "answer 2"},
         {"role": "user", "content": "question 3"},
@@ -350,6 +350,6 @@ async def test_history_puts_the_last_completed_runs_into_the_request(
     # Without history, only this run's messages are sent.
     first = mock_model.requests[0].json["messages"]
     assert first == [
-        {"role": "system", "content": "Sys."},
+        {"role": "developer", "content": "Sys."},
         {"role": "user", "content": "question 0"},
     ]

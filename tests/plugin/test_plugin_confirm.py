@@ -32,8 +32,11 @@ def write(pytester: pytest.Pytester, first: float, then: float) -> None:
     pytester.makepyfile(test_flaky=FLAKY_SUITE.format(first=first, then=then))
 
 
+# In a subprocess: inside a busy pytest-xdist worker, a thread of the worker that started during
+# the eval counted as the run's helper, and its wait for a CPU was taken off a sleeping sample
+# (a 300 ms sleep read 0.8 ms of steady time), so a regression of the median went unseen.
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest(
+    return pytester.runpytest_subprocess(
         "-p",
         "no:cacheprovider",
         "--agno-eval-compare=main",
@@ -45,7 +48,8 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 
 def saved_baseline(pytester: pytest.Pytester) -> None:
     write(pytester, 0.01, 0.01)
-    pytester.runpytest("-p", "no:cacheprovider", "--agno-eval-save=main").assert_outcomes(passed=1)
+    saved = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--agno-eval-save=main")
+    saved.assert_outcomes(passed=1)
 
 
 def test_a_regression_that_does_not_repeat_passes(agno_pytester: pytest.Pytester) -> None:

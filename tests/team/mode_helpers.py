@@ -59,7 +59,7 @@ def tool_specs(request: RecordedRequest) -> dict[str, dict[str, Any]]:
 
 def system_of(request: RecordedRequest) -> str:
     items = request.json.get("messages" if request.endpoint == "chat" else "input") or ()
-    role = "system" if request.endpoint == "chat" else "developer"
+    role = "developer"  # the system message on both endpoints, as Agno sends it
     for item in items:
         if isinstance(item, dict) and item.get("role") == role:
             content = item["content"]

@@ -79,7 +79,7 @@ def messages(request: RecordedRequest) -> list[dict[str, Any]]:
 
 def system_text(request: RecordedRequest) -> str:
     first = messages(request)[0]
-    assert first["role"] == "system", first
+    assert first["role"] == "developer", first
     return str(first["content"])
 
 

@@ -122,7 +122,7 @@ async def test_the_tool_call_limit_still_counts_each_call(
 
     assert [m.content for m in result.member_responses] == ["Sunny."]
     assert result.tools[1].tool_call_error
-    assert "tool call limit reached" in (result.tools[1].result or "")
+    assert (result.tools[1].result or "").startswith("Tool call limit reached.")
 
 
 async def test_a_cancel_reaches_every_member_in_flight(

@@ -85,7 +85,7 @@ async def test_a_fork_copies_team_runs_member_runs_state_and_name(
     # the fork goes on on its own: the member replays its copied run once
     await weather_run(mock_model, team, "task 2", session_id=new_id, user_id="ann")
     last = [r for r in run_requests(mock_model) if r.model == WEATHER_MODEL][-1]
-    assert [m.get("content") for m in messages(last) if m["role"] != "system"] == [
+    assert [m.get("content") for m in messages(last) if m["role"] != "developer"] == [
         "task 1",
         "answer to task 1",
         "task 2",

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def turns(request: object) -> list[tuple[str, object]]:
-    return [(m["role"], m.get("content")) for m in messages(request) if m["role"] != "system"]  # type: ignore[arg-type]
+    return [(m["role"], m.get("content")) for m in messages(request) if m["role"] != "developer"]  # type: ignore[arg-type]
 
 
 async def ask(mock: MockOpenAI, team: object, member: str, n: int) -> None:

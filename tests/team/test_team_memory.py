@@ -86,7 +86,7 @@ async def test_agent_extracts_stores_and_reuses_memories(mock_model: MockOpenAI,
     remember(mock_model)
     await agent.arun("Hi", user_id="bob")
     first = messages(run_requests(mock_model)[-1])[0]
-    assert first["role"] == "system"  # Agno's words for a user with no memories yet
+    assert first["role"] == "developer"  # Agno's words for a user with no memories yet
     assert "have not had any interactions with the user yet" in first["content"]
     assert "Name is Ann" not in first["content"]
     assert await db.aget_memories("bob") == []
@@ -192,7 +192,7 @@ async def test_team_history_replays_previous_team_runs(
     leader = [r for r in run_requests(mock_model) if r.model == LEADER]
     replayed = messages(leader[2])
     assert [m["role"] for m in replayed] == [
-        *("system", "user", "assistant", "tool", "assistant"),  # the first run
+        *("developer", "user", "assistant", "tool", "assistant"),  # the first run
         "user",
     ]
     assert replayed[1]["content"] == "How is Paris?"
@@ -216,4 +216,4 @@ async def test_no_history_unless_asked(mock_model: MockOpenAI, make_team: TeamMa
     await team.arun("First")
     await team.arun("Second")
 
-    assert [m["role"] for m in messages(mock_model.requests[-1])] == ["system", "user"]
+    assert [m["role"] for m in messages(mock_model.requests[-1])] == ["developer", "user"]

@@ -63,7 +63,7 @@ async def test_a_failed_team_run_starts_over_and_keeps_what_the_failed_attempt_r
     assert out.metrics.total_tokens >= out.member_responses[0].metrics.total_tokens > 0
     # Attempt 2 built its messages afresh: no trace of attempt 1's delegation.
     last = run_requests(mock_model)[-1]
-    assert [m["role"] for m in messages(last)] == ["system", "user"]
+    assert [m["role"] for m in messages(last)] == ["developer", "user"]
 
 
 async def test_without_retries_a_failed_team_run_ends_error(

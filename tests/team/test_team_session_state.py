@@ -226,7 +226,7 @@ async def test_a_team_that_shows_its_state_shows_it_to_its_members(
 ) -> None:
     def system_of(request: Any) -> str:
         first = request.json["messages"][0]
-        return str(first["content"]) if first["role"] == "system" else ""
+        return str(first["content"]) if first["role"] == "developer" else ""
 
     for shows in (True, False):
         mock_model.reset()

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import openai
 
@@ -56,7 +56,8 @@ def _message_param(message: Message, role: str) -> dict[str, Any]:
             "tool_call_id": message.tool_call_id,
             "content": message.content or "",
         }
-    data: dict[str, Any] = {"role": role, "content": message.content}
+    # As in Agno: no content (an assistant message of tool calls only) is sent as "", not null.
+    data: dict[str, Any] = {"role": role, "content": message.content or ""}
     if message.tool_calls:
         data["tool_calls"] = [
             {
@@ -77,9 +78,11 @@ class OpenAIChat(OpenAIBase):
     when set: ``max_tokens`` (as ``max_tokens``), ``max_completion_tokens`` (the one OpenAI's
     reasoning models take), ``frequency_penalty``, ``presence_penalty``, ``logit_bias``,
     ``logprobs``, ``top_logprobs``, ``reasoning_effort``, ``verbosity``, ``store``,
-    ``metadata``, ``service_tier``. Messages keep their roles on the wire unless ``role_map``
-    says otherwise (Agno 3.1 sends the system message as ``developer``; its ``OpenAILike``, for
-    other OpenAI-compatible servers, as ``system``; agno_core's `OpenAIChat` serves both).
+    ``metadata``, ``service_tier``. As in Agno 3.1, the system message goes out as
+    ``developer`` (OpenAI's name for it; other roles keep theirs); `OpenAILike`, for other
+    OpenAI-compatible servers, keeps ``system``. ``role_map`` replaces that mapping (e.g.
+    ``{"system": "system"}`` for a server behind ``OpenAIChat(base_url=...)`` that knows no
+    ``developer``).
 
     Example:
         >>> model = OpenAIChat(id="o4-mini", reasoning_effort="high", max_completion_tokens=2000)
@@ -98,6 +101,8 @@ class OpenAIChat(OpenAIBase):
     collect_metrics_on_completion: bool = False
     modalities: list[str] | None = None  # default only (agno_core._unsupported)
     audio: dict[str, Any] | None = None  # default only
+    # Agno's default_role_map: the roles on the wire when no role_map is given.
+    default_role_map: ClassVar[dict[str, str]] = {"system": "developer"}
 
     def get_provider(self) -> str:
         """``"OpenAI Chat"``, the provider in this model's metrics entries (Agno's name)."""
@@ -106,7 +111,10 @@ class OpenAIChat(OpenAIBase):
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.id,
-            "messages": [_message_param(m, self.wire_role(m.role)) for m in request.messages],
+            "messages": [
+                _message_param(m, self.wire_role(m.role, self.default_role_map))
+                for m in request.messages
+            ],
             **self.sampling_params(),
         }
         self.set_params(

@@ -4,6 +4,7 @@ adapters with the defaults such servers want."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from agno_core.models.openai._chat import OpenAIChat
 from agno_core.models.openai._responses import OpenAIResponses
@@ -17,7 +18,8 @@ class OpenAILike(OpenAIChat):
 
     Give ``base_url`` (and ``api_key`` when the server wants one: the default is the
     placeholder ``"not-provided"``, so no ``OPENAI_API_KEY`` is needed). Messages keep their
-    roles (``system`` stays ``system``). Metrics name the provider ``"OpenAI"``, as Agno does.
+    roles (``system`` stays ``system``, where `OpenAIChat` sends ``developer``), as in Agno.
+    Metrics name the provider ``"OpenAI"``, as Agno does.
 
     Example:
         >>> model = OpenAILike(id="llama-3.1-8b", base_url="http://localhost:8000/v1")
@@ -26,6 +28,7 @@ class OpenAILike(OpenAIChat):
     id: str = field(default="not-provided", kw_only=False)
     name: str = "OpenAILike"
     api_key: str | None = field(default="not-provided", repr=False)
+    default_role_map: ClassVar[dict[str, str]] = {}
 
     def get_provider(self) -> str:
         """The model's ``provider`` (``"OpenAI"``), as Agno's generic model names it."""
@@ -48,3 +51,7 @@ class OpenResponses(OpenAIResponses):
     provider: str = "OpenResponses"
     api_key: str | None = field(default="not-provided", repr=False)
     store: bool | None = False
+
+    def using_reasoning_model(self) -> bool:
+        """Never, as in Agno: OpenAI's reasoning models are not behind such servers."""
+        return False

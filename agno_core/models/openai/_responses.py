@@ -48,7 +48,10 @@ def responses_usage(usage: Any) -> TokenCounts:
 _ROLES = {"system": "developer"}
 
 
-def _input_items(model: OpenAIBase, messages: list[Message]) -> list[dict[str, Any]]:
+def _input_items(model: OpenAIResponses, messages: list[Message]) -> list[dict[str, Any]]:
+    # As in Agno: a stored reasoning model binds a function call's item id to its reasoning
+    # item, which agno_core does not send back; such a call goes without its item id.
+    item_ids = not model.using_reasoning_model() or model.store is False
     items: list[dict[str, Any]] = []
     for message in messages:
         if message.role == "tool":
@@ -60,18 +63,23 @@ def _input_items(model: OpenAIBase, messages: list[Message]) -> list[dict[str, A
                 }
             )
             continue
-        if message.content is not None or not message.tool_calls:
+        if not message.tool_calls:
             role = model.wire_role(message.role, _ROLES)
             items.append({"role": role, "content": message.content or ""})
+            continue
+        # As in Agno: a message of tool calls goes as its function_call items only (any text
+        # of it is not sent), each with its output item's id when known and status completed.
         for call in message.tool_calls:
-            items.append(
-                {
-                    "type": "function_call",
-                    "call_id": call.id,
-                    "name": call.name,
-                    "arguments": call.arguments,
-                }
-            )
+            item: dict[str, Any] = {
+                "type": "function_call",
+                "call_id": call.id,
+                "name": call.name,
+                "arguments": call.arguments,
+                "status": "completed",
+            }
+            if item_ids and call.item_id is not None:
+                item["id"] = call.item_id
+            items.append(item)
     return items
 
 
@@ -87,7 +95,12 @@ def _result_from_response(response: Any) -> tuple[str | None, list[ToolCall]]:
                     texts.append(part.refusal)
         elif item.type == "function_call":
             calls.append(
-                ToolCall(id=item.call_id, name=item.name, arguments=item.arguments or "{}")
+                ToolCall(
+                    id=item.call_id,
+                    name=item.name,
+                    arguments=item.arguments or "{}",
+                    item_id=getattr(item, "id", None),
+                )
             )
     return ("".join(texts) if texts else None), calls
 
@@ -167,6 +180,10 @@ class OpenAIResponses(OpenAIBase):
         """``"OpenAI Responses"``, the provider in this model's metrics entries (Agno's name)."""
         return f"{self.provider} Responses"
 
+    def using_reasoning_model(self) -> bool:
+        """Whether ``id`` names one of OpenAI's reasoning models (Agno's test)."""
+        return self.id.startswith(("o3", "o4-mini", "gpt-5", "gpt-6"))
+
     def _params(self, request: ModelRequest) -> dict[str, Any]:
         params: dict[str, Any] = {
             "model": self.id,
@@ -184,13 +201,13 @@ class OpenAIResponses(OpenAIBase):
             "truncation",
             "service_tier",
         )
+        # As in Agno, always sent: {} when no reasoning option is set.
         reasoning = dict(self.reasoning or {})
         if self.reasoning_effort is not None:
             reasoning["effort"] = self.reasoning_effort
         if self.reasoning_summary is not None:
             reasoning["summary"] = self.reasoning_summary
-        if reasoning:
-            params["reasoning"] = reasoning
+        params["reasoning"] = reasoning
         text: dict[str, Any] = {}
         if self.verbosity is not None:
             text["verbosity"] = self.verbosity
