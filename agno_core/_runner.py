@@ -75,6 +75,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
         "session_id",
         "stream",
         "stream_events",
+        "stream_tool_call_args",
         "system_message",
         "telemetry",
         "tool_call_limit",
@@ -106,6 +107,7 @@ class RunnerBase(SessionApi, ToolsApi, AgnoOptions):
     tool_call_limit: int | None
     stream: bool | None
     stream_events: bool | None
+    stream_tool_call_args: bool
     background_concurrency: int
     debug_mode: bool
     telemetry: bool

@@ -322,7 +322,11 @@ class SessionApi(SessionNameApi):
         stream = getattr(self, "stream", None) if stream is None else stream
         if stream:
             async for event in run(input, stream=True, **kwargs):
-                if event.event in ("RunContent", "TeamRunContent") and event.parent_run_id is None:
+                if (
+                    event.event in ("RunContent", "TeamRunContent")
+                    and event.parent_run_id is None
+                    and event.content is not None
+                ):
                     write(event.content)
             write("\n")
             return

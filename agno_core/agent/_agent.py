@@ -148,6 +148,9 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         store_history_messages: True: store the replayed history with the run too (by default
             only the run's own messages are stored).
         stream, stream_events: Defaults for `arun`/`run`.
+        stream_tool_call_args: With ``stream_events``, also stream each tool call's arguments as
+            the model writes them (``ToolCallArgsDelta`` events, as later Agno versions do).
+            Off by default: Agno 3.1.10 has no such event.
         background_concurrency: Background runs of this agent executing at once per event loop;
             more wait in the queue as PENDING. The process-wide cap shared by all agents and
             teams (`agno_core.run.concurrency`) applies as well.
@@ -271,6 +274,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         exponential_backoff: bool = False,
         stream: bool | None = None,
         stream_events: bool | None = None,
+        stream_tool_call_args: bool = False,
         background_concurrency: int = 100,
         followups: bool | FollowupConfig = False,
         num_followups: int | None = None,
@@ -362,6 +366,7 @@ class Agent(SessionOps, RunnerBase, ContinueApi):
         self.tool_call_limit = tool_call_limit
         self.stream = stream
         self.stream_events = stream_events
+        self.stream_tool_call_args = stream_tool_call_args
         self.background_concurrency = background_concurrency
         self._last_session_id: str | None = None
         self.cache_session = cache_session

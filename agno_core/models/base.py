@@ -59,9 +59,17 @@ class ModelRequest:
 
 @dataclass(kw_only=True, slots=True)
 class ContentDelta:
-    """A piece of streamed content."""
+    """A piece of streamed content.
 
-    content: str
+    Attributes:
+        content: The new text; ``""`` for a chunk that carries no text yet (Chat Completions'
+            first, role-only chunk) and None for one that carries only ``provider_data``. Both
+            still become a ``RunContent`` event, as in Agno.
+        provider_data: Provider data the chunk carries (the Responses API's response id).
+    """
+
+    content: str | None
+    provider_data: dict[str, Any] | None = None
 
 
 @dataclass(kw_only=True, slots=True)

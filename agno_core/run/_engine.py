@@ -121,7 +121,12 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             await finish(ctx, refused.status, refused.reason, persist=not ctx.background)
             if refused.status is RunStatus.cancelled:
                 yield make_event(
-                    ctx, ev.RunCancelledEvent, "run_cancelled", reason=refused.reason, run_output=o
+                    ctx,
+                    ev.RunCancelledEvent,
+                    "run_cancelled",
+                    reason=refused.reason,
+                    run_output=o,
+                    content=o.content or refused.reason,
                 )
             else:
                 yield make_event(
@@ -158,6 +163,8 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 yield event
         if settle_pause(ctx):  # a tool call waits for the user (see _pause)
             await finish(ctx, RunStatus.paused, None)
+            if ctx.stream_events and _content_completed_before_pause(ctx):
+                yield make_event(ctx, ev.RunContentCompletedEvent, "run_content_completed")
             if ctx.stream:
                 yield paused_event(ctx)
             return
@@ -212,7 +219,14 @@ async def _lifecycle(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             raise
         for held in ctx.extra.pop(HELD_EVENTS, ()):
             yield held
-        yield make_event(ctx, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
+        yield make_event(
+            ctx,
+            ev.RunCancelledEvent,
+            "run_cancelled",
+            reason=o.error,
+            run_output=o,
+            content=o.content or o.error,  # as in Agno: the partial answer, else the reason
+        )
     except GeneratorExit:
         # The consumer stopped iterating (closed the stream, or the generator was collected).
         if not o.status.is_terminal and not ctx.active.finished:
@@ -294,3 +308,10 @@ async def _on_cancelled(ctx: RunContext) -> bool:
     keep_partial_content(ctx)
     await finish(ctx, status, reason)
     return propagate
+
+
+def _content_completed_before_pause(ctx: RunContext) -> bool:
+    """Whether a paused run's stream has ``RunContentCompleted`` before ``RunPaused``, as in
+    Agno: an agent's async run and any continued agent run do; an agent's first sync run
+    (``run``) and every team run do not."""
+    return not ctx.output.is_team and (not ctx.options.sync_api or resuming(ctx))

@@ -221,9 +221,13 @@ class RunStartedEvent(BaseRunEvent):
 @dataclass(kw_only=True, slots=True)
 class RunContentEvent(BaseRunEvent):
     """A piece of the answer (text), or the whole structured answer when the run has an
-    ``output_schema`` (then ``content_type`` is the schema's class name)."""
+    ``output_schema`` (then ``content_type`` is the schema's class name).
+
+    As in Agno, each model call's stream starts with one whose ``content`` is ``""`` (Chat
+    Completions) or None with the response id in ``model_provider_data`` (Responses API)."""
 
     content_type: str = "str"
+    model_provider_data: dict[str, Any] | None = None
 
 
 @dataclass(kw_only=True, slots=True)

@@ -91,13 +91,12 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         async with contextlib.aclosing(model.ainvoke(request)) as stream:
             async for item in stream:
                 if isinstance(item, ContentDelta):
-                    ctx.mark_first_token()
-                    partial.append(item.content)
+                    if item.content:
+                        ctx.mark_first_token()
+                        partial.append(item.content)
                     if ctx.stream and output_model is None:
-                        yield make_event(
-                            ctx, ev.RunContentEvent, "run_content", content=item.content
-                        )
-                    elif ctx.stream_events and output_model is not None:
+                        yield _content_event(ctx, item)
+                    elif item.content and ctx.stream_events and output_model is not None:
                         # The output model writes the answer: this text is not it (as Agno).
                         yield make_event(
                             ctx,
@@ -106,7 +105,8 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                             content=item.content,
                         )
                 elif isinstance(item, ToolCallArgsDelta):
-                    if ctx.stream_events:
+                    # Not in Agno 3.1.10's stream: only when the owner asks for it.
+                    if ctx.stream_events and ctx.owner.stream_tool_call_args:
                         yield make_event(
                             ctx,
                             ev.ToolCallArgsDeltaEvent,
@@ -130,8 +130,12 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             time_to_first_token=result.time_to_first_token,
         )
         _note_finish(ctx, result)
-        if ctx.stream_events:
-            yield _request_completed(ctx, result)
+        completed = _request_completed(ctx, result) if ctx.stream_events else None
+        # A structured answer's RunContent comes before its call's ModelRequestCompleted, as
+        # in Agno (which parses the answer while it handles the model's response).
+        held = completed if structured and not result.tool_calls else None
+        if completed is not None and held is None:
+            yield completed
         messages.append(
             Message(
                 role="assistant",
@@ -148,6 +152,8 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
             next_turn = ctx.extra.get("next_turn")
             prompt = next_turn(ctx) if next_turn is not None else None
             if prompt is not None:
+                if held is not None:
+                    yield held
                 messages.append(Message(role="user", content=prompt))
                 continue
             ctx.extra["partial"] = None
@@ -157,7 +163,12 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                 ) as events:
                     async for event in events:
                         yield event
-            o.content = final_content(ctx, messages[-1].content)
+            try:
+                o.content = final_content(ctx, messages[-1].content)
+            except Exception:
+                if held is not None:  # the answer failed validation: the run ends in error
+                    yield held
+                raise
             shown = ctx.extra.pop("shown_results", None)
             if shown and not structured and output_model is None:
                 o.content = "".join(shown) + (o.content or "")
@@ -169,6 +180,8 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
                     content=o.content,
                     content_type=o.content_type,
                 )
+            if held is not None:
+                yield held
             return
         if not ctx.stream and result.content:
             ctx.extra["partial"] = [result.content]
@@ -192,6 +205,18 @@ async def model_loop(ctx: RunContext) -> AsyncGenerator[ev.BaseRunEvent, None]:
         f"the model kept calling tools: stopped after {MAX_MODEL_CALLS} model calls",
         model_id=model.id,
     )
+
+
+def _content_event(ctx: RunContext, item: ContentDelta) -> ev.RunContentEvent:
+    """The ``RunContent`` event of a streamed piece of the answer."""
+    event: ev.RunContentEvent = make_event(
+        ctx,
+        ev.RunContentEvent,
+        "run_content",
+        content=item.content,
+        model_provider_data=item.provider_data,
+    )
+    return event
 
 
 def _request_completed(ctx: RunContext, result: ModelResult) -> ev.ModelRequestCompletedEvent:

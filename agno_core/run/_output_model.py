@@ -71,9 +71,16 @@ async def output_model_answer(
     async with contextlib.aclosing(model.ainvoke(request)) as stream:
         async for item in stream:
             if isinstance(item, ContentDelta):
-                ctx.mark_first_token()
+                if item.content:
+                    ctx.mark_first_token()
                 if ctx.stream:
-                    yield make_event(ctx, ev.RunContentEvent, "run_content", content=item.content)
+                    yield make_event(
+                        ctx,
+                        ev.RunContentEvent,
+                        "run_content",
+                        content=item.content,
+                        model_provider_data=item.provider_data,
+                    )
             elif isinstance(item, ModelResult):
                 result = item
     if result is None:

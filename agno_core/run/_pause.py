@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from agno_core.hooks._decorator import runs_on_continue
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
-from agno_core.run._event_factory import make_event
+from agno_core.run._event_factory import make_event, tool_completed_event, tool_started_event
 from agno_core.run._requirement import RunRequirement
 from agno_core.run._tool_execution import ToolExecution
 from agno_core.run._tools import execute_tool
@@ -264,7 +264,7 @@ async def _run_call(
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
     """Execute an answered call, as the model asked for it (with the user's values)."""
     if ctx.stream_events:
-        yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=tool)
+        yield tool_started_event(ctx, tool)
     function = functions.get(tool.tool_name)
     if function is None:
         tool.result = f"Error: unknown tool {tool.tool_name!r}; answer without calling it."
@@ -282,6 +282,4 @@ async def _run_call(
         ctx.output.metrics.add_tool_call(tool.metrics)
     _add_result(ctx, tool, tool.result or "")
     if ctx.stream_events:
-        yield make_event(
-            ctx, ev.ToolCallCompletedEvent, "tool_call_completed", tool=tool, content=tool.result
-        )
+        yield tool_completed_event(ctx, tool)

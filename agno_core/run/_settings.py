@@ -35,6 +35,8 @@ class RunSettings(Protocol):
     markdown: bool
     tools: list[Any] | Callable[..., Any] | None
     tool_call_limit: int | None
+    # Stream ToolCallArgsDelta events (with stream_events); not an Agno 3.1.10 event.
+    stream_tool_call_args: bool
     # History and memory.
     add_history_to_context: bool
     num_history_runs: int | None

@@ -13,7 +13,7 @@ from agno_core.metrics import TOOL_CALL_KEY
 from agno_core.models.message import Message, ToolCall
 from agno_core.run import _events as ev
 from agno_core.run._context import RunContext
-from agno_core.run._event_factory import make_event
+from agno_core.run._event_factory import make_event, tool_completed_event, tool_started_event
 from agno_core.run._output import ToolExecution
 from agno_core.run._pause import hold_call
 from agno_core.run._tools import (
@@ -70,29 +70,44 @@ async def _together(
     executions, tool messages, tool metrics, shown results) in the order of ``calls``.
 
     Agno starts them in phases (`start_phase`): the plain tools together, then the generator
-    tools and delegations together, then the sync generator tools one by one.
+    tools and delegations together (their events streamed as they come), then, in call order,
+    each call's closing events (``ToolCallCompleted``, ``ToolCallError``, a shown result),
+    a sync generator tool being run at its place in that order. So, as in Agno, the calls
+    complete in the order the model asked for them, not in the order they finish.
     """
     o = ctx.output
     tools_at, messages_at = len(o.tools), len(o.messages)
     timings_at = len(o.metrics.details.get(TOOL_CALL_KEY, ()))
     shown_at = len(ctx.extra.get(_SHOWN, ()))
     phases: dict[int, list[AsyncGenerator[ev.BaseRunEvent, None]]] = {}
+    # Per call, in call order: its closing events (held back), or its step when it runs last.
+    closing: list[list[ev.BaseRunEvent] | AsyncGenerator[ev.BaseRunEvent, None]] = []
     for index, call in enumerate(calls):
         allowed = limit is None or made + index < limit
         phase = start_phase(functions.get(call.name) if allowed else None)
-        phases.setdefault(phase, []).append(_tool_step(ctx, functions, call, allowed))
+        if phase == _ONE_BY_ONE:
+            step = _tool_step(ctx, functions, call, allowed)
+            closing.append(step)
+        else:
+            held: list[ev.BaseRunEvent] = []
+            step = _tool_step(ctx, functions, call, allowed, held)
+            closing.append(held)
+        phases.setdefault(phase, []).append(step)
     try:
         for phase in sorted(phases):
-            steps = phases[phase]
             if phase == _ONE_BY_ONE:
-                for step in steps:
-                    async with contextlib.aclosing(step) as events:
-                        async for event in events:
-                            yield event
                 continue
-            async with contextlib.aclosing(merge_steps(steps)) as events:
+            async with contextlib.aclosing(merge_steps(phases[phase])) as events:
                 async for event in events:
                     yield event
+        for item in closing:
+            if isinstance(item, list):
+                for event in item:
+                    yield event
+            else:
+                async with contextlib.aclosing(item) as events:
+                    async for event in events:
+                        yield event
     finally:
         for later in phases.values():
             for step in later:
@@ -107,9 +122,15 @@ async def _together(
 
 
 async def _tool_step(
-    ctx: RunContext, functions: dict[str, Any], call: ToolCall, allowed: bool
+    ctx: RunContext,
+    functions: dict[str, Any],
+    call: ToolCall,
+    allowed: bool,
+    held: list[ev.BaseRunEvent] | None = None,
 ) -> AsyncGenerator[ev.BaseRunEvent, None]:
+    """One tool call; its closing events go to ``held`` when given (see `_together`)."""
     o = ctx.output
+    ending: list[ev.BaseRunEvent] = []
     if allowed and hold_call(ctx, functions.get(call.name), call):
         return
     # The arguments as the model sent them, for ToolCallStarted (Agno's event carries them);
@@ -117,7 +138,7 @@ async def _tool_step(
     execution = ToolExecution(tool_call_id=call.id, tool_name=call.name, tool_args=_sent(call))
     o.tools.append(execution)
     if ctx.stream_events:
-        yield make_event(ctx, ev.ToolCallStartedEvent, "tool_call_started", tool=execution)
+        yield tool_started_event(ctx, execution)
     function = functions.get(call.name) if allowed else None
     over_tool_limit = False
     if function is not None and function.max_calls is not None:
@@ -149,28 +170,31 @@ async def _tool_step(
             # As in Agno: the result is part of the answer, before the model's final words.
             ctx.extra.setdefault(_SHOWN, []).append(execution.result)
             if ctx.stream:
-                yield make_event(ctx, ev.RunContentEvent, "run_content", content=execution.result)
+                ending.append(
+                    make_event(ctx, ev.RunContentEvent, "run_content", content=execution.result)
+                )
     if execution.metrics is not None:
         o.metrics.add_tool_call(execution.metrics)
     o.messages.append(
         Message(role="tool", content=execution.result, tool_call_id=call.id, name=call.name)
     )
     if ctx.stream_events:
-        yield make_event(
-            ctx,
-            ev.ToolCallCompletedEvent,
-            "tool_call_completed",
-            tool=execution,
-            content=execution.result,
-        )
+        ending.append(tool_completed_event(ctx, execution))
         if execution.tool_call_error:
-            yield make_event(
-                ctx,
-                ev.ToolCallErrorEvent,
-                "tool_call_error",
-                tool=execution,
-                error=str(execution.result),
+            ending.append(
+                make_event(
+                    ctx,
+                    ev.ToolCallErrorEvent,
+                    "tool_call_error",
+                    tool=execution,
+                    error=str(execution.result),
+                )
             )
+    if held is not None:
+        held.extend(ending)
+        return
+    for event in ending:
+        yield event
 
 
 def _call_id(item: Any) -> Any:

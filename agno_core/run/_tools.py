@@ -274,7 +274,9 @@ async def execute_tool(
         steer(ctx, exc)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-        execution.result = f"Error calling {function.name}: {error}"
+        # As in Agno (sync and async): the model, the tool message, the execution's result and
+        # ToolCallError's error all get the exception's own message, nothing added.
+        execution.result = str(exc)
         execution.tool_call_error = True
     finally:
         execution.metrics = ToolCallMetrics(

@@ -239,7 +239,8 @@ def failure(member: RunnerBase, result: RunOutput) -> str:
 
 def _echo(ctx: RunContext, member_ctx: RunContext, event: ev.BaseRunEvent) -> Any:
     """Route mode: a piece of the member's own answer, as a piece of the team's answer (None
-    for any other event), so the team's stream shows the answer as the member writes it."""
+    for any other event), so the team's stream shows the answer as the member writes it (see
+    `run_member` for whether the member's own event is passed on as well)."""
     if (
         not isinstance(event, ev.RunContentEvent)
         or event.run_id != member_ctx.output.run_id
@@ -266,7 +267,14 @@ def _hold_cancelled(ctx: RunContext, contexts: list[RunContext | None]) -> None:
         if m is not None and m.output.status is RunStatus.cancelled:
             o = m.output
             held.append(
-                make_event(m, ev.RunCancelledEvent, "run_cancelled", reason=o.error, run_output=o)
+                make_event(
+                    m,
+                    ev.RunCancelledEvent,
+                    "run_cancelled",
+                    reason=o.error,
+                    run_output=o,
+                    content=o.content or o.error,
+                )
             )
 
 
@@ -286,9 +294,12 @@ async def run_member(
     events = drive(member_ctx)
     try:
         async for event in events:
-            if echo and (piece := _echo(ctx, member_ctx, event)) is not None:
+            piece = _echo(ctx, member_ctx, event) if echo else None
+            if piece is not None:
                 yield piece
-            if forward:
+            # As in Agno, the piece replaces the member's own event under arun(); run() passes
+            # on both (Agno's sync tool loop does not skip it).
+            if forward and (piece is None or ctx.options.sync_api):
                 yield event
     finally:
         await events.aclose()

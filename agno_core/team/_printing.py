@@ -87,7 +87,7 @@ async def print_team_response(
             for member in unseen:
                 _print_run(member, markdown, console)
             continue
-        if event.event in _CONTENT:
+        if event.event in _CONTENT and event.content is not None:
             if not started:
                 write(f"--- {team.name or team.id} ---\n")
                 started = True

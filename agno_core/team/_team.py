@@ -127,6 +127,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         followups, num_followups, followup_model: As for `Agent`: suggestions after the
             team's answer.
         pre_hooks, post_hooks: As for `Agent`; a hook declaring ``team`` gets the team.
+        stream_tool_call_args: As for `Agent`, for the leader's tool calls (off by default).
 
     Raises:
         UnsupportedParameterError: An Agno parameter agno_core does not implement (named in
@@ -272,6 +273,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         post_hooks: Sequence[Callable[..., Any] | BaseGuardrail] | None = None,
         stream: bool | None = None,
         stream_events: bool | None = None,
+        stream_tool_call_args: bool = False,
         background_concurrency: int = 100,
         debug_mode: bool = False,
         telemetry: bool = True,
@@ -378,6 +380,7 @@ class Team(TeamSessionApi, TeamMethods, RunnerBase):  # type: ignore[misc]
         )
         self.stream = stream
         self.stream_events = stream_events
+        self.stream_tool_call_args = stream_tool_call_args
         self.background_concurrency = background_concurrency
         self.debug_mode = debug_mode
         self.telemetry = telemetry

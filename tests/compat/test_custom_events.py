@@ -115,7 +115,7 @@ async def test_the_output_model_has_its_events_and_the_draft_is_intermediate(
     started = names.index("OutputModelResponseStarted")
     assert isinstance(events[started], OutputModelResponseStartedEvent)
     assert isinstance(events[-3], OutputModelResponseCompletedEvent)
-    answer = [e.content for e in events[started:] if e.event == "RunContent"]
+    answer = [e.content or "" for e in events[started:] if e.event == "RunContent"]
     assert "".join(answer) == events[-1].content == "the answer"
 
 
@@ -129,7 +129,7 @@ async def test_without_stream_events_only_the_answer_streams(
     events = [e async for e in agent.arun("go", stream=True)]
 
     assert {e.event for e in events} == {"RunContent"}
-    assert "".join(e.content for e in events) == "the answer"
+    assert "".join(e.content or "" for e in events) == "the answer"
 
 
 @pytest.mark.parametrize(

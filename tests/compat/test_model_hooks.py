@@ -113,7 +113,7 @@ async def test_hooks_run_on_a_streamed_run(mock_model: MockOpenAI, make_agent: A
     events = [e async for e in make_agent(model_hooks=[record]).arun("hi", stream=True)]
 
     assert seen == [conversation(mock_model.requests[0])]
-    assert "".join(e.content for e in events) == "Hi there"
+    assert "".join(e.content or "" for e in events) == "Hi there"
 
 
 async def test_an_input_check_error_stops_the_run_before_the_model(

@@ -36,7 +36,7 @@ def test_sync_plain_stream_yields_the_answer_once(
     events = list(make_agent().run("story", stream=True))
 
     assert all(isinstance(event, RunContentEvent) for event in events)
-    assert "".join(event.content for event in events) == "Once upon a time"
+    assert "".join(event.content or "" for event in events) == "Once upon a time"
 
 
 @pytest.mark.parametrize("stream_events", [False, True], ids=["plain", "events"])
@@ -81,4 +81,7 @@ async def test_the_agent_stream_default_is_plain_too(
 
     events = [event async for event in make_agent(stream=True).arun("go")]
 
-    assert [event.event for event in events] == [RunEvent.run_content]
+    # As in Agno, the model call's stream opens with an empty piece ("" or, on the Responses
+    # API, None with the response id).
+    assert [event.event for event in events] == [RunEvent.run_content] * 2
+    assert [event.content or "" for event in events] == ["", "Hi"]

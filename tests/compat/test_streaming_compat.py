@@ -31,7 +31,9 @@ async def test_arun_yield_run_output(mock_model: MockOpenAI, make_agent: AgentMa
     assert last.content == "Hello there friend" and last.status == "COMPLETED"
     assert events[0].event == RunEvent.run_started
     assert events[-1].event == RunEvent.run_completed
-    assert "".join(e.content for e in events if isinstance(e, RunContentEvent)) == last.content
+    assert (
+        "".join(e.content or "" for e in events if isinstance(e, RunContentEvent)) == last.content
+    )
     assert not any(isinstance(e, RunOutput) for e in events)
 
 
@@ -42,7 +44,8 @@ def test_run_yield_run_output_sync(mock_model: MockOpenAI, make_agent: AgentMake
 
     *events, last = items
     assert isinstance(last, RunOutput) and last.content == "Hi"
-    assert [e.event for e in events] == [RunEvent.run_content]
+    assert [e.event for e in events] == [RunEvent.run_content] * 2  # an empty one first
+    assert [e.content or "" for e in events] == ["", "Hi"]
 
 
 async def test_stream_without_yield_run_output_ends_with_events(

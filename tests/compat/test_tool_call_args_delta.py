@@ -1,9 +1,11 @@
 """``RunEvent.tool_call_args_delta``: tool-call arguments streamed as the model writes them.
 
-Agno emits a ``ToolCallArgsDelta`` event (``tool_call_index``, ``tool_call_id``,
+Later Agno versions emit a ``ToolCallArgsDelta`` event (``tool_call_index``, ``tool_call_id``,
 ``tool_call_name``, ``arguments_delta``) for each fragment of a tool call's arguments that arrives
-on the wire, on Chat Completions and on the Responses API, when a run streams its events. The
-mock sends each call's arguments in several fragments, so the tests see real fragments.
+on the wire, on Chat Completions and on the Responses API, when a run streams its events. Agno
+3.1.10 has no such event, so a stream that matches it has none: the events come only for an
+agent or team made with ``stream_tool_call_args=True``. The mock sends each call's arguments in
+several fragments, so the tests see real fragments.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ async def test_argument_fragments_stream_before_the_tool_runs(
 ) -> None:
     call = mock_model.add_tool_call("create_task", TASK, call_id="call_task1")
     mock_model.add_text("Created.")
-    agent = make_agent(tools=[create_task])
+    agent = make_agent(tools=[create_task], stream_tool_call_args=True)
 
     events = [e async for e in agent.arun("make a task", stream=True, stream_events=True)]
 
@@ -63,7 +65,7 @@ async def test_parallel_calls_are_told_apart_by_index(
 ) -> None:
     mock_model.add_tool_calls([("get_weather", {"city": "Paris"}), ("create_task", TASK)])
     mock_model.add_text("Done.")
-    agent = make_agent(tools=[get_weather, create_task])
+    agent = make_agent(tools=[get_weather, create_task], stream_tool_call_args=True)
 
     events = [e async for e in agent.arun("both", stream=True, stream_events=True)]
 
@@ -84,7 +86,9 @@ async def test_parallel_calls_are_told_apart_by_index(
 def test_sync_run_streams_the_fragments_too(mock_model: MockOpenAI, make_agent: AgentMaker) -> None:
     mock_model.add_tool_call("get_weather", {"city": "Rome"})
     mock_model.add_text("Sunny.")
-    agent = make_agent(tools=[get_weather], stream=True, stream_events=True)
+    agent = make_agent(
+        tools=[get_weather], stream=True, stream_events=True, stream_tool_call_args=True
+    )
 
     chunks = list(agent.run("weather?", stream=True))
 
@@ -97,9 +101,29 @@ async def test_no_fragments_without_stream_events(
 ) -> None:
     mock_model.add_tool_call("get_weather", {"city": "Oslo"})
     mock_model.add_text("Cold.")
-    agent = make_agent(tools=[get_weather])
+    agent = make_agent(tools=[get_weather], stream_tool_call_args=True)
 
     events = [e async for e in agent.arun("weather?", stream=True)]
 
     assert not any(isinstance(e, ToolCallArgsDeltaEvent) for e in events)
-    assert "".join(e.content for e in events if e.event == RunEvent.run_content) == "Cold."
+    assert "".join(e.content or "" for e in events if e.event == RunEvent.run_content) == "Cold."
+
+
+async def test_none_by_default_as_in_agno_3_1_10(
+    mock_model: MockOpenAI, make_agent: AgentMaker
+) -> None:
+    mock_model.add_tool_call("create_task", TASK)
+    mock_model.add_text("Created.")
+    agent = make_agent(tools=[create_task])
+
+    events = [e async for e in agent.arun("make a task", stream=True, stream_events=True)]
+
+    assert agent.stream_tool_call_args is False
+    assert not any(isinstance(e, ToolCallArgsDeltaEvent) for e in events)
+    names = [e.event for e in events if e.event != RunEvent.run_content]
+    assert names[:4] == [
+        "RunStarted",
+        "ModelRequestStarted",
+        "ModelRequestCompleted",
+        "ToolCallStarted",
+    ]

@@ -75,7 +75,8 @@ async def test_stream_yields_typed_events_and_reassembles_content(
     assert events[0].event == RunEvent.run_started.value
     assert isinstance(events[-1], RunCompletedEvent)
     contents = [e for e in events if isinstance(e, RunContentEvent)]
-    assert [e.content for e in contents] == ["The ", "quick ", "brown ", "fox."]
+    # The first, role-only chunk is an empty piece, as in Agno.
+    assert [e.content for e in contents] == ["", "The ", "quick ", "brown ", "fox."]
     assert all(e.event == "RunContent" for e in contents)
     run_ids = {e.run_id for e in events}
     assert len(run_ids) == 1 and None not in run_ids
@@ -329,7 +330,7 @@ async def test_closing_the_stream_early_keeps_the_partial_content(
     async with contextlib.aclosing(agent.arun("x", stream=True)) as events:
         async for event in events:
             received.append(event)
-            if len(received) == 2:
+            if len(received) == 3:  # the empty first piece, "one ", "two "
                 break
 
     stored = await agent.aget_run_output(received[0].run_id, received[0].session_id)

@@ -292,7 +292,10 @@ def test_sync_run_stream(make_agent: AgentMaker, mock_model: MockOpenAI) -> None
 
     events = list(agent.run("x", stream=True, stream_events=True))
 
-    assert "".join(e.content for e in events if isinstance(e, RunContentEvent)) == "one two three"
+    assert (
+        "".join(e.content or "" for e in events if isinstance(e, RunContentEvent))
+        == "one two three"
+    )
     assert isinstance(events[-1], RunCompletedEvent)
     assert events[-1].run_output.status is RunStatus.completed
 

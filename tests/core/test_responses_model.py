@@ -93,7 +93,12 @@ async def test_stream_yields_typed_events_and_counts_usage_once(
     assert isinstance(events[0], RunStartedEvent)
     assert isinstance(events[-1], RunCompletedEvent)
     deltas = [e.content for e in events if isinstance(e, RunContentEvent)]
-    assert deltas == ["Streaming ", "over ", "responses."]
+    # As in Agno, the call's stream opens with the response id, as a RunContent without content.
+    assert deltas == [None, "Streaming ", "over ", "responses."]
+    opening = next(e for e in events if isinstance(e, RunContentEvent))
+    assert opening.model_provider_data is not None
+    assert list(opening.model_provider_data) == ["response_id"]
+    assert opening.model_provider_data["response_id"].startswith("resp")
     assert len({e.run_id for e in events}) == 1
     assert {e.session_id for e in events} == {"sess"}
     run = events[-1].run_output
@@ -119,7 +124,11 @@ async def test_tool_loop_sends_function_call_outputs(
         run = events[-1].run_output
         assert sum(isinstance(e, ToolCallStartedEvent) for e in events) == 2
         completed = [e for e in events if isinstance(e, ToolCallCompletedEvent)]
-        assert [e.content for e in completed] == ["5", "6"]
+        assert [e.tool.result for e in completed] == ["5", "6"]
+        assert [e.content.split(" completed in ")[0] for e in completed] == [
+            "add(a=2, b=3)",
+            "add(a=5)",
+        ]
     else:
         run = await agent.arun("sums")
 

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 MEMBER_RUN = [
     "RunStarted",
     "ModelRequestStarted",
-    "ToolCallArgsDelta",
     "ModelRequestCompleted",
     "ToolCallStarted",
     "ToolCallCompleted",
@@ -41,13 +40,11 @@ MEMBER_RUN = [
 EXPECTED = [
     "TeamRunStarted",
     "TeamModelRequestStarted",
-    "TeamToolCallArgsDelta",
     "TeamModelRequestCompleted",
     "TeamToolCallStarted",
     *MEMBER_RUN,
     "TeamToolCallCompleted",
     "TeamModelRequestStarted",
-    "TeamToolCallArgsDelta",
     "TeamModelRequestCompleted",
     "TeamToolCallStarted",
     *MEMBER_RUN,
@@ -100,7 +97,8 @@ async def test_team_and_member_events_in_order(
     assert isinstance(final.run_output, TeamRunOutput)
     content = "".join(e.content for e in events if e.event == "TeamRunContent")
     assert content == final.content == final.run_output.content == "Sunny and 10:30 in Paris."
-    assert sum(e.event == "TeamRunContent" for e in events) == 5  # streamed word by word
+    # streamed word by word, after the empty piece each model call's stream opens with
+    assert sum(e.event == "TeamRunContent" for e in events) == 6
 
 
 async def test_every_event_carries_its_run_ids(
@@ -149,7 +147,12 @@ async def test_tool_and_completion_events_carry_the_results(
         (DELEGATE, "clock"),
     ]
     assert all(isinstance(e, ToolCallCompletedEvent) for e in completed)
-    assert [e.content for e in completed] == ["Sunny, 21 C.", "10:30."]
+    # As in Agno: the content says which call completed and in how long; the result is on tool.
+    assert [e.content.split(" completed in ")[0] for e in completed] == [
+        f"{DELEGATE}(member_id=weather, task=Weather in Paris?)",
+        f"{DELEGATE}(member_id=clock, task=Time in Paris?)",
+    ]
+    assert [e.tool.result for e in completed] == ["Sunny, 21 C.", "10:30."]
     member_tools = [e.tool.result for e in events if e.event == "ToolCallCompleted"]
     assert member_tools == ["The weather in Paris is sunny, 21 C.", "It is 10:30 in Paris."]
     member_done = [e for e in events if e.event == "RunCompleted"]

@@ -2,7 +2,8 @@
 
 * ``stream_member_events=False`` hides every member event, even with ``stream_events=True``;
 * in route mode (``respond_directly``) the member's answer streams as the team's content, piece
-  by piece as the member writes it, whatever ``stream_member_events`` says;
+  by piece as the member writes it, whatever ``stream_member_events`` says; under ``arun()``
+  those pieces replace the member's own ``RunContent`` events (``run()`` passes on both);
 * a team run cancelled while a member runs shows the member's own ``RunCancelled`` just before
   the team's ``TeamRunCancelled`` (unless member events are hidden).
 """
@@ -83,7 +84,8 @@ async def test_route_mode_streams_the_member_answer_piece_by_piece(
     events = [e async for e in team.arun("Weather?", stream=True, stream_events=True)]
 
     pieces = team_content(events)
-    assert len(pieces) == len(ANSWER.split()) > 1  # one per streamed chunk, not one at the end
+    # one per streamed chunk (after the member call's empty first piece), not one at the end
+    assert pieces[0] == "" and len(pieces[1:]) == len(ANSWER.split()) > 1
     assert "".join(pieces) == ANSWER
     names = [e.event for e in events]
     # the team's pieces come while the member writes, before the delegation completes
@@ -91,13 +93,33 @@ async def test_route_mode_streams_the_member_answer_piece_by_piece(
     [done] = [e for e in events if e.event == "TeamRunCompleted"]
     assert done.content == ANSWER
     if stream_member_events:
-        member_pieces = [e.content for e in member_events(events) if e.event == "RunContent"]
-        assert member_pieces == pieces
-        # each team piece comes just before the member's own event of the same piece
+        # As in Agno, the member's pieces become the team's: no member RunContent is passed on,
+        # while its other events are (between them, the team's pieces).
+        member_names = [e.event for e in member_events(events)]
+        assert "RunContent" not in member_names
+        assert member_names[:2] == ["RunStarted", "ModelRequestStarted"]
         first = names.index("TeamRunContent")
-        assert names[first : first + 2] == ["TeamRunContent", "RunContent"]
+        assert names[first - 1] == "ModelRequestStarted"
+        assert names[first + len(pieces)] == "ModelRequestCompleted"
     else:
         assert member_events(events) == []
+
+
+def test_route_mode_sync_stream_passes_on_the_members_pieces_too(
+    mock_model: MockOpenAI, make_team: TeamMaker
+) -> None:
+    team = make_team(respond_directly=True)
+    script(mock_model, final=None)
+
+    events = list(team.run("Weather?", stream=True, stream_events=True))
+
+    # Agno's run() (unlike arun()) passes on the member's own piece after the team's.
+    pieces = team_content(events)
+    member_pieces = [e.content for e in member_events(events) if e.event == "RunContent"]
+    assert member_pieces == pieces and "".join(pieces) == ANSWER
+    names = [e.event for e in events]
+    first = names.index("TeamRunContent")
+    assert names[first : first + 2] == ["TeamRunContent", "RunContent"]
 
 
 async def test_route_mode_plain_stream_is_the_member_answer(
@@ -108,7 +130,7 @@ async def test_route_mode_plain_stream_is_the_member_answer(
 
     events = [e async for e in team.arun("Weather?", stream=True)]
 
-    assert [e.event for e in events] == ["TeamRunContent"] * len(ANSWER.split())
+    assert [e.event for e in events] == ["TeamRunContent"] * (len(ANSWER.split()) + 1)
     assert "".join(team_content(events)) == ANSWER
 
 

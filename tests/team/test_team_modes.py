@@ -140,7 +140,9 @@ async def test_route_returns_the_members_answer_without_another_leader_call(
         items = team.arun("Weather in Lima?", stream=True, yield_run_output=True)
         *events, result = [e async for e in items]
         team_text = "".join(
-            e.content for e in events if e.event == "TeamRunContent" and e.parent_run_id is None
+            e.content or ""
+            for e in events
+            if e.event == "TeamRunContent" and e.parent_run_id is None
         )
         assert team_text == "Lima: cloudy, 18 C."  # the routed answer reaches the stream
     else:
@@ -293,7 +295,7 @@ async def test_broadcast_streams_every_members_events(
     member_text: dict[str, str] = {}
     for e in events:
         if e.event == "RunContent" and e.parent_run_id == result.run_id:
-            member_text[e.agent_id] = member_text.get(e.agent_id, "") + e.content
+            member_text[e.agent_id] = member_text.get(e.agent_id, "") + (e.content or "")
     assert member_text == {"weather": "Fine.", "clock": "Fine too."}
 
 

@@ -204,10 +204,13 @@ class OpenAIChat(OpenAIBase):
                 for choice in chunk.choices:
                     finish = choice.finish_reason or finish
                     delta = choice.delta
-                    if delta.content:
-                        if first is None:
-                            first = time.perf_counter() - start
-                        parts.append(delta.content)
+                    if delta.content is not None:
+                        # The first, role-only chunk has "" for content: Agno streams it as an
+                        # empty RunContent too, so it is passed on (it is no first token).
+                        if delta.content:
+                            if first is None:
+                                first = time.perf_counter() - start
+                            parts.append(delta.content)
                         yield ContentDelta(content=delta.content)
                     for call in delta.tool_calls or ():
                         if first is None:

@@ -271,7 +271,12 @@ class OpenAIResponses(OpenAIBase):
             calls_at: dict[int, tuple[int, str | None, str | None]] = {}
             async for event in stream:
                 kind = event.type
-                if kind == "response.output_text.delta":
+                if kind == "response.created":
+                    # Agno streams the new response's id as a RunContent without content.
+                    yield ContentDelta(
+                        content=None, provider_data={"response_id": event.response.id}
+                    )
+                elif kind == "response.output_text.delta":
                     if first is None:
                         first = time.perf_counter() - start
                     yield ContentDelta(content=event.delta)
