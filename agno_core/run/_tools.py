@@ -177,10 +177,25 @@ def _tool_hooks(ctx: RunContext, function: Function) -> list[Callable[..., Any]]
     return list(hooks or ())
 
 
+def _cached_entry(value: str) -> Callable[..., str]:
+    """An entry point answering with a cached result (so a cache hit still runs the hooks)."""
+
+    def cached(**_: Any) -> str:
+        return value
+
+    return cached
+
+
 async def _call_through_hooks(
-    ctx: RunContext, function: Function, hooks: list[Callable[..., Any]], args: dict[str, Any]
+    ctx: RunContext,
+    function: Function,
+    hooks: list[Callable[..., Any]],
+    args: dict[str, Any],
+    entry: Callable[..., Any] | None = None,
 ) -> Any:
-    """Call the tool through its ``tool_hooks`` chain (see `agno_core.run._tool_middleware`)."""
+    """Call the tool through its ``tool_hooks`` chain (see `agno_core.run._tool_middleware`);
+    ``entry`` stands for the tool's entry point (a cached result's)."""
+    entry = function.entrypoint if entry is None else entry
     injected = {name: args[name] for name in function.injected_params if name in args}
     arguments = {name: value for name, value in args.items() if name not in injected}
     context = {
@@ -188,8 +203,8 @@ async def _call_through_hooks(
         "team": ctx.owner if ctx.owner.kind == "team" else None,
         "run_context": public_context(ctx),
     }
-    chain = hook_chain(function.name, function.entrypoint, hooks, injected, context)
-    if runs_in_thread(function.entrypoint, hooks):
+    chain = hook_chain(function.name, entry, hooks, injected, context)
+    if runs_in_thread(entry, hooks):
         return await asyncio.to_thread(_call_sync, chain, arguments)
     result = await chain(**arguments)
     if inspect.isgenerator(result):
@@ -227,11 +242,21 @@ async def execute_tool(
         cached = (
             await asyncio.to_thread(_cache.read, function, args) if function.cache_results else None
         )
-        if cached is not None:
-            execution.result = cached
-            return
         entry = function.entrypoint
         hooks = _tool_hooks(ctx, function)
+        if cached is not None:
+            # As in Agno, a cache hit still runs the tool hooks and the post-hook, so an audit
+            # hook sees every call; only the tool itself is not called.
+            result = cached
+            if hooks:
+                result = await _call_through_hooks(
+                    ctx, function, hooks, args, _cached_entry(cached)
+                )
+            execution.result = result_text(result)
+            if function.post_hook is not None:
+                fc.result = result
+                await _tool_hook(ctx, function.post_hook, fc)
+            return
         if hooks:
             result = await _call_through_hooks(ctx, function, hooks, args)
         elif inspect.iscoroutinefunction(entry) or inspect.iscoroutinefunction(

@@ -156,3 +156,38 @@ async def test_a_generator_tool_through_a_sync_hook(
     run = await make_agent(tools=[count], tool_hooks=[passthrough]).arun("Count")
 
     assert run.tools is not None and run.tools[0].result == "012"
+
+
+async def test_a_cache_hit_still_runs_the_hooks_and_the_post_hook(
+    mock_model: MockOpenAI, tmp_path: Any
+) -> None:
+    # As in Agno: an audit hook sees every call, the tool itself runs once.
+    calls: list[str] = []
+    audited: list[Any] = []
+    post: list[Any] = []
+
+    def audit(function_name: str, function_call: Callable[..., Any], arguments: Any) -> Any:
+        result = function_call(**arguments)
+        audited.append((function_name, result))
+        return result
+
+    @tool(cache_results=True, cache_dir=str(tmp_path), cache_ttl=60, tool_hooks=[audit])
+    def quote(ticker: str) -> str:
+        """Quote."""
+        calls.append(ticker)
+        return f"{ticker}: 100"
+
+    quote.post_hook = lambda fc: post.append(fc.result)
+    for _ in range(2):
+        mock_model.add_tool_call("quote", {"ticker": "AAPL"})
+        mock_model.add_text("ok")
+    agent = Agent(tools=[quote])
+
+    first = await agent.arun("q")
+    second = await agent.arun("q")
+
+    assert calls == ["AAPL"]
+    assert audited == [("quote", "AAPL: 100"), ("quote", "AAPL: 100")]
+    assert post == ["AAPL: 100", "AAPL: 100"]
+    assert first.tools is not None and second.tools is not None
+    assert first.tools[0].result == second.tools[0].result == "AAPL: 100"
