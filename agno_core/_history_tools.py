@@ -108,15 +108,23 @@ async def _session(ctx: RunContext) -> Any:
     return session
 
 
-async def _chat_history(
-    ctx: RunContext, execution: ToolExecution, num_chats: Any = None
-) -> AsyncIterator[Any]:
+async def _read_chat(ctx: RunContext, num_chats: Any, *, none: str | None) -> str:
+    """The session's messages as JSON, the last ``num_chats``; ``none`` when there are none
+    (None: ``"[]"``, as an agent's tool; a team's says ``""``)."""
     session = await _session(ctx)
     messages = [] if session is None else session.get_messages()
+    if not messages and none is not None:
+        return none
     history = [message.to_dict() for message in messages]
     if isinstance(num_chats, int):
         history = history[-num_chats:]
-    execution.result = json.dumps(history, ensure_ascii=False)
+    return json.dumps(history, ensure_ascii=False)
+
+
+async def _chat_history(
+    ctx: RunContext, execution: ToolExecution, num_chats: Any = None
+) -> AsyncIterator[Any]:
+    execution.result = await _read_chat(ctx, num_chats, none=None)
     return
     yield  # an async generator (the engine streams tool events from it)
 
@@ -124,12 +132,7 @@ async def _chat_history(
 async def _team_chat_history(
     ctx: RunContext, execution: ToolExecution, num_chats: Any = None
 ) -> AsyncIterator[Any]:
-    session = await _session(ctx)
-    messages = [] if session is None else session.get_messages()
-    history = [message.to_dict() for message in messages]
-    if isinstance(num_chats, int):
-        history = history[-num_chats:]
-    execution.result = json.dumps(history, ensure_ascii=False) if messages else ""
+    execution.result = await _read_chat(ctx, num_chats, none="")
     return
     yield  # an async generator (the engine streams tool events from it)
 
