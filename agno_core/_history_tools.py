@@ -10,6 +10,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Optional
 
+from agno_core._session_state import stored_session
 from agno_core.run._tools import EVENT_STREAM_ATTR
 from agno_core.tools import Function
 
@@ -98,20 +99,10 @@ def tool_call_history_tool() -> Function:
     return Function.from_callable(get_tool_call_history)
 
 
-async def _session(ctx: RunContext) -> Any:
-    """The run's session as stored, without this run (None: no db, or not stored yet)."""
-    if ctx.db is None:
-        return None
-    session = await ctx.db.aget_session(ctx.output.session_id, ctx.owner.kind)
-    if session is not None:
-        session.runs = [run for run in session.runs if run.run_id != ctx.output.run_id]
-    return session
-
-
 async def _read_chat(ctx: RunContext, num_chats: Any, *, none: str | None) -> str:
     """The session's messages as JSON, the last ``num_chats``; ``none`` when there are none
     (None: ``"[]"``, as an agent's tool; a team's says ``""``)."""
-    session = await _session(ctx)
+    session = await stored_session(ctx)
     messages = [] if session is None else session.get_messages()
     if not messages and none is not None:
         return none
@@ -140,7 +131,7 @@ async def _team_chat_history(
 async def _tool_call_history(
     ctx: RunContext, execution: ToolExecution, num_calls: Any = 3
 ) -> AsyncIterator[Any]:
-    session = await _session(ctx)
+    session = await stored_session(ctx)
     calls = [] if session is None else session.get_tool_calls(num_calls=num_calls)
     execution.result = json.dumps(calls, ensure_ascii=False)
     return

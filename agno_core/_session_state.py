@@ -35,6 +35,7 @@ __all__ = [
     "load_session_state",
     "save_session_state",
     "state_tool",
+    "stored_session",
 ]
 
 log = logging.getLogger("agno_core")
@@ -150,3 +151,18 @@ def update_session_state(run_context: PublicContext, session_state_updates: dict
 def state_tool() -> Function:
     """The ``update_session_state`` tool of ``enable_agentic_state`` (one per process)."""
     return Function.from_callable(update_session_state)
+
+
+async def stored_session(ctx: RunContext) -> Any:
+    """The run's session as stored before the run (None: no db, or not stored yet).
+
+    The run's own row is left out of its runs: it may already be written (RUNNING; on
+    PostgreSQL the insert runs concurrently with the run's first steps).
+    """
+    o = ctx.output
+    if ctx.db is None or not o.session_id:
+        return None
+    session = await ctx.db.aget_session(o.session_id, ctx.owner.kind)
+    if session is not None:
+        session.runs = [run for run in session.runs or () if run.run_id != o.run_id]
+    return session

@@ -30,7 +30,7 @@ import logging
 from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any
 
-from agno_core._session_state import load_session_state
+from agno_core._session_state import load_session_state, stored_session
 from agno_core.exceptions import InputCheckError, OutputCheckError, RunCancelledException
 from agno_core.guardrails._base import BaseGuardrail
 from agno_core.models.message import Message
@@ -67,22 +67,14 @@ def _declares(target: Callable[..., Any], name: str) -> bool:
 async def _session_of(ctx: RunContext) -> Any:
     """The run's session as Agno gives it to hooks: the stored one (with the run's current
     state), else a new one carrying the run's ids."""
-    from agno_core.db import SessionType
     from agno_core.session import AgentSession, TeamSession
 
     o = ctx.output
     owner = ctx.owner
-    team = owner.kind == "team"
-    session: Any = None
-    if ctx.db is not None and o.session_id:
-        kind = SessionType.TEAM if team else SessionType.AGENT
-        session = await ctx.db.aget_session(o.session_id, kind)
-    if session is not None:
-        # As stored before this run: its own row may already be written (RUNNING).
-        session.runs = [run for run in session.runs or () if run.run_id != o.run_id]
+    session: Any = await stored_session(ctx)
     if session is None:
         owner_id = getattr(owner, "id", None)
-        if team:
+        if owner.kind == "team":
             session = TeamSession(session_id=o.session_id, team_id=owner_id, user_id=o.user_id)
         else:
             session = AgentSession(session_id=o.session_id, agent_id=owner_id, user_id=o.user_id)
