@@ -67,44 +67,42 @@ def hook_chain(
     arguments as keywords. ``injected``: the runtime's parameters of the tool (``agent``,
     ``run_context``, ...), added to the arguments the hooks pass on; ``context``: the
     ``agent``, ``team`` and ``run_context`` the hooks may declare."""
-    if runs_in_thread(entry, hooks):
-        return _sync_chain(name, entry, hooks, injected, context)
-    return _async_chain(name, entry, hooks, injected, context)
+    sync = runs_in_thread(entry, hooks)
+    chain = _sync_entry(entry, injected) if sync else _async_entry(entry, injected)
+    layer = _sync_layer if sync else _async_layer
+    for hook in reversed(hooks):
+        chain = layer(name, hook, chain, context)
+    return chain
 
 
-def _sync_chain(
+def _call_hook(
     name: str,
-    entry: Callable[..., Any],
-    hooks: Sequence[Callable[..., Any]],
-    injected: dict[str, Any],
+    hook: Callable[..., Any],
+    inner: Callable[..., Any],
     context: dict[str, Any],
-) -> Callable[..., Any]:
+    arguments: dict[str, Any],
+) -> Any:
+    values = {**context, "name": name, "next": inner, "arguments": arguments}
+    return hook(**_hook_kwargs(hook, values))
+
+
+def _sync_entry(entry: Callable[..., Any], injected: dict[str, Any]) -> Callable[..., Any]:
     def innermost(**arguments: Any) -> Any:
         return entry(**{**arguments, **injected})
 
-    chain: Callable[..., Any] = innermost
-    for hook in reversed(hooks):
-        chain = _sync_layer(name, hook, chain, context)
-    return chain
+    return innermost
 
 
 def _sync_layer(
     name: str, hook: Callable[..., Any], inner: Callable[..., Any], context: dict[str, Any]
 ) -> Callable[..., Any]:
     def layer(**arguments: Any) -> Any:
-        values = {**context, "name": name, "next": inner, "arguments": arguments}
-        return hook(**_hook_kwargs(hook, values))
+        return _call_hook(name, hook, inner, context, arguments)
 
     return layer
 
 
-def _async_chain(
-    name: str,
-    entry: Callable[..., Any],
-    hooks: Sequence[Callable[..., Any]],
-    injected: dict[str, Any],
-    context: dict[str, Any],
-) -> Callable[..., Any]:
+def _async_entry(entry: Callable[..., Any], injected: dict[str, Any]) -> Callable[..., Any]:
     async def innermost(**arguments: Any) -> Any:
         kwargs = {**arguments, **injected}
         if inspect.isasyncgenfunction(entry):
@@ -118,18 +116,14 @@ def _async_chain(
             result = await result
         return result
 
-    chain: Callable[..., Any] = innermost
-    for hook in reversed(hooks):
-        chain = _async_layer(name, hook, chain, context)
-    return chain
+    return innermost
 
 
 def _async_layer(
     name: str, hook: Callable[..., Any], inner: Callable[..., Any], context: dict[str, Any]
 ) -> Callable[..., Any]:
     async def layer(**arguments: Any) -> Any:
-        values = {**context, "name": name, "next": inner, "arguments": arguments}
-        result = hook(**_hook_kwargs(hook, values))
+        result = _call_hook(name, hook, inner, context, arguments)
         # A sync hook commonly returns ``function_call(...)``: a coroutine here, awaited.
         while inspect.isawaitable(result):
             result = await result
